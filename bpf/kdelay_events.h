@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * kdelay_events.h - the ring-buffer wire format between bpf/kdelay.bpf.c
+ * and record/.  Included by both sides, so fixed-width kernel types only.
+ *
+ * Every record starts with struct kd_ev_hdr; the consumer switches on
+ * hdr.type.  Records are naturally aligned and padded to 8 bytes.
+ * This is NOT the capture-file format (see format/kdelay_format.h): the
+ * recorder translates these records into struct kdf_event.
+ */
+#ifndef KDELAY_EVENTS_H
+#define KDELAY_EVENTS_H
+
+/* The BPF side includes vmlinux.h first, which defines the __u* types. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define KD_COMM_LEN 16
+#define KD_IRQ_NAME_LEN 32
+#define KD_MAX_STACK_DEPTH 127
+
+enum kd_ev_type {
+	KD_EV_SYS_ENTER = 1,	 /* struct kd_ev_sys, ret = 0 */
+	KD_EV_SYS_EXIT = 2,	 /* struct kd_ev_sys */
+	KD_EV_SWITCH = 3,	 /* struct kd_ev_switch, hdr.tid = prev tid */
+	KD_EV_WAKEUP = 4,	 /* struct kd_ev_wakeup, hdr.tid = woken tid */
+	KD_EV_IRQ_ENTRY = 5,	 /* struct kd_ev_irq_entry */
+	KD_EV_IRQ_EXIT = 6,	 /* struct kd_ev_irq_exit */
+	KD_EV_SOFTIRQ_ENTRY = 7, /* struct kd_ev_softirq */
+	KD_EV_SOFTIRQ_EXIT = 8,	 /* struct kd_ev_softirq */
+	KD_EV_TRIGGER = 9,	 /* struct kd_ev_trigger */
+	KD_EV_COMM = 10,	 /* struct kd_ev_comm: thread created or renamed */
+	KD_EV_THREAD_EXIT = 11,	 /* struct kd_ev_hdr only (padded to 24) */
+	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
+};
+
+/* hdr.flags for KD_EV_SWITCH */
+#define KD_SW_PREV_TARGET (1u << 0) /* prev belongs to the target tgid */
+#define KD_SW_NEXT_TARGET (1u << 1) /* next belongs to the target tgid */
+#define KD_SW_PREEMPT (1u << 2)	    /* prev was still runnable (preempted) */
+/* hdr.flags for KD_EV_WAKEUP */
+#define KD_WAKE_NEW (1u << 0) /* sched_wakeup_new, not sched_wakeup */
+/* hdr.flags for KD_EV_TRIGGER */
+#define KD_TRIG_START (1u << 0)
+#define KD_TRIG_STOP (1u << 1)
+/* hdr.flags for KD_EV_COMM */
+#define KD_COMM_NEW_THREAD (1u << 0)
+/* hdr.flags for KD_EV_STACK */
+#define KD_STACK_KERNEL_LOST (1u << 0) /* bpf_get_stack() failed */
+#define KD_STACK_USER_LOST (1u << 1)
+
+struct kd_ev_hdr {
+	__u64 ts; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 tid;
+	__u8 type;  /* enum kd_ev_type */
+	__u8 flags; /* per-type KD_* flags above */
+	__u16 cpu;
+};
+
+struct kd_ev_sys {
+	struct kd_ev_hdr hdr;
+	__u32 nr;
+	__s32 ret; /* low 32 bits of the return value; 0 on entry */
+};
+
+struct kd_ev_switch {
+	struct kd_ev_hdr hdr;
+	__u32 next_tid;
+	__u32 prev_state; /* prev's __state (0 = TASK_RUNNING) */
+};
+
+struct kd_ev_wakeup {
+	struct kd_ev_hdr hdr;
+	__u32 waker_tid; /* current task on the waking CPU */
+	__u32 pad;
+};
+
+struct kd_ev_irq_entry {
+	struct kd_ev_hdr hdr;
+	__u32 irq;
+	__u32 pad;
+	char name[KD_IRQ_NAME_LEN]; /* action->name, NUL padded */
+};
+
+struct kd_ev_irq_exit {
+	struct kd_ev_hdr hdr;
+	__u32 irq;
+	__s32 ret; /* irqreturn_t: 0 = IRQ_NONE (not counted) */
+};
+
+struct kd_ev_softirq {
+	struct kd_ev_hdr hdr;
+	__u32 vec;
+	__u32 pad;
+};
+
+struct kd_ev_trigger {
+	struct kd_ev_hdr hdr; /* flags: KD_TRIG_START or KD_TRIG_STOP */
+	__u32 pad[2];
+};
+
+struct kd_ev_comm {
+	struct kd_ev_hdr hdr;
+	char comm[KD_COMM_LEN];
+};
+
+struct kd_ev_stack {
+	struct kd_ev_hdr hdr; /* ts = the syscall's exit time */
+	__u32 nr;
+	__u16 kernel_depth; /* number of ips[] entries that are kernel */
+	__u16 user_depth;   /* user entries follow the kernel ones */
+	__u64 entry_ts;
+	__u64 ips[2 * KD_MAX_STACK_DEPTH];
+};
+
+/* Size of a KD_EV_STACK record carrying n addresses in ips[]. */
+#define KD_EV_STACK_SIZE(n) (sizeof(struct kd_ev_stack) - sizeof(((struct kd_ev_stack *)0)->ips) + (n) * 8)
+
+#endif /* KDELAY_EVENTS_H */

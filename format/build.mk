@@ -1,0 +1,2 @@
+# format/: the capture-file library (libkdformat.a).  Owned by format/.
+FORMAT_SRCS :=

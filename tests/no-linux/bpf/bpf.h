@@ -1,0 +1,1 @@
+#error "bpf/bpf.h included: format/ and report/ must build without Linux-only headers"

@@ -1,0 +1,1 @@
+#error "bpf/libbpf.h included: format/ and report/ must build without Linux-only headers"
