@@ -54,6 +54,8 @@ include bpf/build.mk
 include samples/build.mk
 include tests/build.mk
 -include bench/build.mk
+-include report/export.mk
+REPORT_SRCS += $(EXPORT_SRCS)
 
 objs = $(patsubst %.c,$(O)/%.o,$(1))
 san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
