@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# tests/deps.sh - install, on a fresh Debian 12 machine as root, everything
+# kdelay's build and tests need, and mount what the tracers need.
+# Idempotent: installs only what is missing (apt-get update at most once),
+# mounts only what is not mounted; a second run does nothing and is quick.
+#
+#   tests/deps.sh            install + mount
+#   tests/deps.sh --check    only say what is missing (exit 1 if anything)
+#
+# Called by demo.sh and .ci/run (README: `tests/deps.sh && make check`).
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential clang llvm pkg-config
+	libbpf-dev libelf-dev libzstd-dev libcbor-dev zlib1g-dev bpftool
+	# the sample workload's USDT probes (<sys/sdt.h>)
+	systemtap-sdt-dev
+	# unit tests, and libFuzzer/ASan runtimes for clang
+	libcmocka-dev libclang-rt-14-dev
+	# end-to-end tests: independent tracers, a real Open vSwitch, tools
+	linux-perf bpftrace openvswitch-switch
+	procps psmisc iproute2 util-linux coreutils findutils grep sed mawk
+	binutils xxd
+)
+
+check_only=0
+case ${1:-} in
+--check) check_only=1 ;;
+"") ;;
+-h | --help)
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+*)
+	echo "usage: tests/deps.sh [--check]" >&2
+	exit 64
+	;;
+esac
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ $check_only -eq 1 ]; then
+		echo "missing packages: ${missing[*]}"
+	else
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "tests/deps.sh: missing packages (${missing[*]}); run me as root" >&2
+			exit 77
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		# Installing openvswitch-switch must not start the system's
+		# ovs-vswitchd: the tests start their own and rely on it being
+		# the only one.  A policy-rc.d that says "no" while we install.
+		policy=/usr/sbin/policy-rc.d
+		own_policy=0
+		if [ ! -e $policy ]; then
+			printf '#!/bin/sh\nexit 101\n' >$policy
+			chmod 0755 $policy
+			own_policy=1
+		fi
+		trap 'if [ $own_policy -eq 1 ]; then rm -f $policy; fi' EXIT
+		# Update the lists once if they are empty or any package is unknown.
+		need_update=0
+		if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e '^lock$' -e '^partial$' -e '^auxfiles$')" ]; then
+			need_update=1
+		else
+			for p in "${missing[@]}"; do
+				apt-cache show "$p" >/dev/null 2>&1 || { need_update=1; break; }
+			done
+		fi
+		[ $need_update -eq 1 ] && apt-get update -q
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+	fi
+fi
+
+# Debian's packaging may leave a system ovs-vswitchd running (a machine
+# with systemd starts it on install): say so, the OVS test needs to know.
+if pgrep -x ovs-vswitchd >/dev/null 2>&1; then
+	echo "tests/deps.sh: note: an ovs-vswitchd is running (pid $(pgrep -x ovs-vswitchd | tr '\n' ' '))" >&2
+fi
+
+# tracefs (tracepoint/ programs, perf's syscalls:* events) and debugfs.
+mounts_missing=0
+mount_if_missing() {
+	local type=$1 dir=$2
+	grep -q " $dir $type " /proc/mounts && return 0
+	if [ $check_only -eq 1 ]; then
+		echo "$type not mounted on $dir"
+		mounts_missing=1
+		return 0
+	fi
+	mkdir -p "$dir" 2>/dev/null || true
+	mount -t "$type" nodev "$dir" || {
+		echo "tests/deps.sh: cannot mount $type on $dir" >&2
+		return 1
+	}
+}
+if [ -d /sys/kernel ]; then
+	mount_if_missing debugfs /sys/kernel/debug || true
+	mount_if_missing tracefs /sys/kernel/tracing
+fi
+
+if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ]; }; then
+	exit 1
+fi
+exit 0
