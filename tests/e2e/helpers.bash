@@ -1,0 +1,198 @@
+# tests/e2e/helpers.bash - sourced by tests/e2e/*.sh after tests/lib.sh:
+# start the sample workload, run the recorder, parse the report.
+# (Not a test itself: tests/build.mk runs tests/e2e/*.sh only.)
+#
+# Every wait is bounded; every process started here is stopped at exit by
+# pid (defer).
+
+SAMPLE=$BIN/kdelay-sample
+RECORD=$BIN/kdelay-record
+REPORT=$BIN/kdelay-report
+KDELAY=$BIN/kdelay
+
+# need_bins BIN...: each must be built; a missing one is a failure (these
+# tests never skip) and ends the script.
+need_bins() {
+	local b missing=0
+	for b in "$@"; do
+		if [ ! -x "$BIN/$b" ]; then
+			not_ok "$b is built in $BIN (run make O=... first)"
+			missing=1
+		fi
+	done
+	if [ $missing -eq 1 ]; then
+		done_testing
+		exit 1
+	fi
+}
+
+# need_root: BPF needs it; CI runs as root.
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		not_ok "running as root (end-to-end tests load BPF programs)"
+		done_testing
+		exit 1
+	fi
+}
+
+# wait_for_line FILE REGEX [TIMEOUT_S=10]: until FILE has a line matching
+# REGEX (grep -E).  Returns 1 on timeout.
+wait_for_line() {
+	local file=$1 re=$2 t=${3:-10} i
+	for ((i = 0; i < t * 20; i++)); do
+		grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_exit PID [TIMEOUT_S=30]: wait for a child to exit and return its
+# status; after the timeout, SIGKILL it and return 124.
+wait_exit() {
+	local pid=$1 t=${2:-30} i
+	for ((i = 0; i < t * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid" 2>/dev/null
+}
+
+# stop_pid PID: SIGTERM, then SIGKILL after 3 s; for defer.
+stop_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 60; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null
+}
+
+# start_sample TAG ARGS...: start kdelay-sample in the background, held at
+# its start gate (--start-file $T_TMP/TAG.go); stdout in $T_TMP/TAG.out.
+# Sets SAMPLE_PID.  Returns 1 (with a diag) if it is not ready in 10 s.
+start_sample() {
+	local tag=$1
+	shift
+	rm -f "$T_TMP/$tag.go"
+	"$SAMPLE" --start-file "$T_TMP/$tag.go" "$@" >"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
+	SAMPLE_PID=$!
+	defer "stop_pid $SAMPLE_PID"
+	if ! wait_for_line "$T_TMP/$tag.out" '^ready$' 10; then
+		echo "kdelay-sample $* not ready after 10 s" | diag
+		diag <"$T_TMP/$tag.err"
+		return 1
+	fi
+}
+
+# release_sample TAG: open the start gate.
+release_sample() { touch "$T_TMP/$1.go"; }
+
+# sample_tid TAG THREAD: the tid the sample printed for THREAD.
+sample_tid() {
+	sed -n "s/.*thread=$2 tid=\([0-9]*\).*/\1/p" "$T_TMP/$1.out" | head -1
+}
+
+# start_record TAG ARGS...: kdelay-record ARGS in the background, stdout in
+# $T_TMP/TAG.rec.out, stderr in $T_TMP/TAG.rec.err.  Sets RECORD_PID.
+start_record() {
+	local tag=$1
+	shift
+	"$RECORD" "$@" >"$T_TMP/$tag.rec.out" 2>"$T_TMP/$tag.rec.err" &
+	RECORD_PID=$!
+	defer "stop_pid $RECORD_PID"
+}
+
+# wait_recording TAG [TIMEOUT_S=20]: until the recorder says its window is
+# open ("# Start sampling" on stdout).
+wait_recording() {
+	if ! wait_for_line "$T_TMP/$1.rec.out" '^# Start sampling' "${2:-20}"; then
+		echo "kdelay-record printed no '# Start sampling' in ${2:-20} s; stdout/stderr:" | diag
+		diag <"$T_TMP/$1.rec.out"
+		diag <"$T_TMP/$1.rec.err"
+		return 1
+	fi
+}
+
+# show_file FILE [LINES]: a file's head as TAP comments.
+show_file() { head -"${2:-40}" "$1" | diag; }
+
+# parse_report < TEXT: the reference's text layout into tab-separated
+# records, one per statistics row:
+#   WINDOW TID THREAD sys NAME COUNT TOTAL_NS MAX_NS
+#   WINDOW TID THREAD systotal - COUNT TOTAL_NS
+#   WINDOW TID THREAD run - COUNT TOTAL_NS MIN_NS MAX_NS
+#   WINDOW TID THREAD ready - COUNT TOTAL_NS MAX_NS
+#   WINDOW TID THREAD hardirq NAME COUNT TOTAL_NS MAX_NS
+#   WINDOW TID THREAD softirq NAME COUNT TOTAL_NS MAX_NS (VECT_NR dropped)
+# WINDOW counts the "# Sample dump" / "# Triggered sample dump" lines from 1.
+parse_report() {
+	awk 'BEGIN { OFS = "\t"; w = 0; sec = "" }
+	/^# (Triggered sample dump|Sample dump)/ { w++; sec = ""; next }
+	/^# / { sec = ""; next }
+	/\[SYSCALL STATISTICS\]/ {
+		l = $0; sub(/^ +/, "", l)
+		tid = l; sub(/ .*/, "", tid)
+		name = l; sub(/^[0-9]+ +/, "", name); sub(/ *\[SYSCALL STATISTICS\].*/, "", name)
+		sec = "sys"; next
+	}
+	/\[THREAD RUN STATISTICS\]/ { sec = "run"; next }
+	/\[THREAD READY STATISTICS\]/ { sec = "ready"; next }
+	/\[HARD IRQ STATISTICS\]/ { sec = "hardirq"; next }
+	/\[SOFT IRQ STATISTICS\]/ { sec = "softirq"; next }
+	/\[/ { sec = ""; next }
+	sec == "" || NF == 0 { next }
+	{ l = $0; gsub(/,/, "", l); n = split(l, f, /[ \t]+/); k = 0
+	  for (i = 1; i <= n; i++) if (f[i] != "") g[++k] = f[i] }
+	sec == "sys" && g[1] == "NAME" { next }
+	sec == "sys" && /TOTAL\( - poll\):/ { print w, tid, name, "systotal", "-", g[k-1], g[k]; next }
+	sec == "sys" && k == 5 && g[3] ~ /^[0-9]+$/ { print w, tid, name, "sys", g[1], g[3], g[4], g[5]; next }
+	sec == "run" && k == 4 && g[1] ~ /^[0-9]+$/ { print w, tid, name, "run", "-", g[1], g[2], g[3], g[4]; next }
+	sec == "ready" && k == 3 && g[1] ~ /^[0-9]+$/ { print w, tid, name, "ready", "-", g[1], g[2], g[3]; next }
+	sec == "hardirq" && g[1] != "TOTAL:" && k == 4 && g[2] g[3] g[4] ~ /^[0-9]+$/ { print w, tid, name, sec, g[1], g[2], g[3], g[4]; next }
+	sec == "softirq" && g[1] != "TOTAL:" && k == 5 && g[2] g[3] g[4] g[5] ~ /^[0-9]+$/ { print w, tid, name, sec, g[1], g[3], g[4], g[5]; next }
+	'
+}
+
+# stat_sum TSV WINDOW THREAD KIND KEY COLUMN: sum of COLUMN (6 = COUNT,
+# 7 = TOTAL ns, 8 = MAX/MIN) over the matching rows; WINDOW or THREAD "*"
+# match any.  Prints 0 when nothing matches.
+stat_sum() {
+	awk -F '\t' -v w="$2" -v t="$3" -v k="$4" -v key="$5" -v c="$6" '
+	(w == "*" || $1 == w) && (t == "*" || $3 == t) && $4 == k && (key == "*" || $5 == key) { s += $c }
+	END { printf "%d\n", s }' "$1"
+}
+
+# windows TEXT: how many sample dumps the text report holds.
+windows() { grep -cE '^# (Triggered sample dump|Sample dump)' "$1"; }
+
+# threads_in TSV: the thread names the report lists, sorted, unique.
+threads_in() { cut -f3 "$1" | sort -u; }
+
+# in_range NAME VALUE LOW HIGH: ok when LOW <= VALUE <= HIGH (integers).
+in_range() {
+	local name=$1 v=$2 lo=$3 hi=$4
+	if [ -n "$v" ] && [ "$v" -ge "$lo" ] 2>/dev/null && [ "$v" -le "$hi" ]; then
+		ok "$name ($v in [$lo, $hi])"
+	else
+		not_ok "$name"
+		echo "value '$v' not in [$lo, $hi]" | diag
+	fi
+}
+
+# no_drops NAME REPORT_TEXT RECORD_STDERR: no "WARNING" and no "dropped"
+# in the report, and the recorder reported no drops.
+no_drops() {
+	if grep -Eiq 'WARNING|dropped|lost' "$2" || grep -Eiq 'dropped [1-9]|[1-9][0-9]* (events )?dropped|drops: *[1-9]' "$3" 2>/dev/null; then
+		not_ok "$1"
+		grep -Ei 'WARNING|dropped|lost' "$2" "$3" | diag
+	else
+		ok "$1"
+	fi
+}
