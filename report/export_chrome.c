@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * export_chrome.c - Chrome Trace Event Format (JSON object form) for
+ * ui.perfetto.dev and chrome://tracing.
+ *
+ * Complete ("X") events on one thread track must nest, but a syscall
+ * overlaps the running and ready slices of its thread, and irqs overlap
+ * both.  So every target thread gets up to four tracks - pseudo-threads
+ * of the target process, created only when they hold a slice: sched
+ * (running, ready), syscalls, hardirq, softirq.  export_timeline.c
+ * guarantees that slices of one lane never overlap, hence nest.  A lane's
+ * pseudo tid is the real tid plus lane * 2^22 (PID_MAX_LIMIT), so it
+ * never collides with a real one; thread_sort_index keeps a thread's
+ * tracks together, in the order of the thread names.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "export_internal.h"
+
+#define PID_MAX_LIMIT (1u << 22)
+#define WINDOWS_TID (5u * PID_MAX_LIMIT) /* the "sample windows" track */
+
+static const char *const lane_names[KDR_NLANES] = { "sched", "syscalls", "hardirq", "softirq" };
+
+struct chrome {
+	struct kdr_export *x;
+	FILE *f;
+	uint8_t *declared; /* per thread: bit per lane whose metadata is out */
+	uint64_t windows_end;
+	uint64_t nslices;
+};
+
+static void put_us(FILE *f, uint64_t ns)
+{
+	fprintf(f, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
+}
+
+static void put_ts(struct chrome *c, uint64_t abs_ns)
+{
+	put_us(c->f, abs_ns - c->x->origin);
+}
+
+static uint32_t lane_tid(uint32_t tid, enum kdr_xlane lane)
+{
+	return tid + (uint32_t)lane * PID_MAX_LIMIT;
+}
+
+static void meta_event(struct chrome *c, const char *what, uint32_t tid)
+{
+	fprintf(c->f, ",\n{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%u,\"tid\":%u,\"args\":", what,
+		c->x->meta->pid, tid);
+}
+
+static void declare_lane(struct chrome *c, const struct kdr_xthread *t, enum kdr_xlane lane)
+{
+	uint8_t *d = &c->declared[t - c->x->threads];
+	uint32_t tid = lane_tid(t->tid, lane);
+	char name[64];
+	size_t n;
+
+	if (*d & (1u << lane))
+		return;
+	*d |= 1u << lane;
+	meta_event(c, "thread_name", tid);
+	/* The name is raw bytes; the suffix is ours: escape them together. */
+	n = snprintf(name, sizeof(name), " (%s)", lane_names[lane]);
+	{
+		size_t len = t->name ? t->name_len : 0;
+		char *buf = malloc(len + n + 24);
+
+		if (buf) {
+			if (t->name)
+				memcpy(buf, t->name, len);
+			else
+				len = (size_t)sprintf(buf, "tid %u", t->tid);
+			memcpy(buf + len, name, n);
+			fputs("{\"name\":", c->f);
+			kdr_json_str(c->f, buf, len + n, 0);
+			fputs("}}", c->f);
+			free(buf);
+		} else {
+			/* Out of memory for a label only: say the lane and go on. */
+			fprintf(c->f, "{\"name\":\"tid %u (%s)\"}}", t->tid, lane_names[lane]);
+		}
+	}
+	meta_event(c, "thread_sort_index", tid);
+	fprintf(c->f, "{\"sort_index\":%u}}", t->order * KDR_NLANES + lane + 1);
+}
+
+static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_kernel)
+{
+	const uint64_t *ips;
+	uint32_t n = 0, i;
+	char frame[512];
+
+	ips = id ? kdf_reader_stack(c->x->r, id, &n) : NULL;
+	if (!ips)
+		return;
+	fprintf(c->f, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		kdr_export_frame_long(c->x, ips[i], is_kernel, frame, sizeof(frame));
+		if (i)
+			putc(',', c->f);
+		kdr_json_cstr(c->f, frame, 0);
+	}
+	putc(']', c->f);
+}
+
+static void put_flags(struct chrome *c, uint32_t flags)
+{
+	if (flags & KDR_XS_OPEN_START)
+		fputs(",\"started_before_capture\":true", c->f);
+	if (flags & KDR_XS_UNFINISHED)
+		fputs(",\"unfinished\":true", c->f);
+	if (flags & KDR_XS_CLIPPED)
+		fputs(",\"clipped\":true", c->f);
+}
+
+/* Lane tids are made up: args carry the real one first. */
+static void put_args(struct chrome *c, const struct kdr_xslice *s)
+{
+	fprintf(c->f, ",\"args\":{\"tid\":%u", s->thread->tid);
+}
+
+static int on_slice(void *ctx, const struct kdr_xslice *s)
+{
+	struct chrome *c = ctx;
+	enum kdr_xlane lane = kdr_xlane_of(s->kind);
+	char buf[64];
+	const char *name;
+	size_t len;
+
+	declare_lane(c, s->thread, lane);
+	fprintf(c->f, ",\n{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":", c->x->meta->pid,
+		lane_tid(s->thread->tid, lane));
+	put_ts(c, s->start);
+	fputs(",\"dur\":", c->f);
+	put_us(c->f, s->end - s->start);
+	switch (s->kind) {
+	case KDR_X_RUNNING:
+		fputs(",\"name\":\"running\",\"cat\":\"sched\",\"cname\":\"thread_state_running\"",
+		      c->f);
+		put_args(c, s);
+		break;
+	case KDR_X_READY:
+		fprintf(c->f,
+			",\"name\":\"ready\",\"cat\":\"sched\",\"cname\":\"thread_state_runnable\"");
+		put_args(c, s);
+		fprintf(c->f, ",\"reason\":\"%s\"", s->flags & KDR_XS_PREEMPTED ? "preempted" : "wakeup");
+		break;
+	case KDR_X_SYSCALL:
+		name = kdr_export_syscall_name(c->x, s->nr, buf, sizeof(buf));
+		fputs(",\"name\":", c->f);
+		kdr_json_cstr(c->f, name, 0);
+		fputs(",\"cat\":\"syscall\"", c->f);
+		put_args(c, s);
+		fprintf(c->f, ",\"nr\":%u", s->nr);
+		if (!(s->flags & KDR_XS_UNFINISHED))
+			fprintf(c->f, ",\"ret\":%d", s->ret);
+		if (s->flags & KDR_XS_HAS_STACK) {
+			if (s->stack_flags & KDF_STACK_KERNEL_LOST)
+				fputs(",\"kernel_stack_lost\":true", c->f);
+			if (s->stack_flags & KDF_STACK_USER_LOST)
+				fputs(",\"user_stack_lost\":true", c->f);
+			put_stack(c, "kernel_stack", s->kstack_id, 1);
+			put_stack(c, "user_stack", s->ustack_id, 0);
+		}
+		break;
+	case KDR_X_HARDIRQ:
+		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
+		fputs(",\"name\":", c->f);
+		if (name) {
+			kdr_json_str(c->f, name, len, 0);
+		} else {
+			snprintf(buf, sizeof(buf), "irq %u", s->nr);
+			kdr_json_cstr(c->f, buf, 0);
+		}
+		fputs(",\"cat\":\"hardirq\"", c->f);
+		put_args(c, s);
+		fprintf(c->f, ",\"irq\":%u,\"handled\":%s", s->nr,
+			s->ret ? "true" : "false");
+		break;
+	default:
+		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
+		fputs(",\"name\":", c->f);
+		kdr_json_cstr(c->f, name, 0);
+		fputs(",\"cat\":\"softirq\"", c->f);
+		put_args(c, s);
+		fprintf(c->f, ",\"vec\":%u", s->nr);
+		break;
+	}
+	put_flags(c, s->flags);
+	fputs("}}", c->f);
+	c->nslices++;
+	return ferror(c->f) ? EX_IOERR : 0;
+}
+
+static int on_trigger(void *ctx, const struct kdf_event *ev)
+{
+	struct chrome *c = ctx;
+	const char *what = (ev->flags & KDF_TRIG_START) ? "start trigger"
+			   : (ev->flags & KDF_TRIG_STOP) ? "stop trigger"
+							 : "trigger";
+
+	fprintf(c->f, ",\n{\"ph\":\"i\",\"s\":\"p\",\"name\":\"%s\",\"cat\":\"trigger\",\"pid\":%u,"
+		      "\"tid\":%u,\"ts\":",
+		what, c->x->meta->pid, WINDOWS_TID);
+	put_ts(c, ev->ts);
+	fprintf(c->f, ",\"args\":{\"tid\":%u,\"cpu\":%u}}", ev->tid, ev->cpu);
+	return ferror(c->f) ? EX_IOERR : 0;
+}
+
+static int on_window(void *ctx, const struct kdf_window *w)
+{
+	struct chrome *c = ctx;
+	const struct kdr_export *x = c->x;
+	uint64_t s = w->start_ts, e = w->end_ts;
+
+	if (e < s)
+		e = s;
+	if (e < x->from || s >= x->to)
+		return 0;
+	s = s < x->from ? x->from : s;
+	e = e > x->to ? x->to : e;
+	s = s < c->windows_end ? c->windows_end : s;
+	e = e < s ? s : e;
+	c->windows_end = e;
+	fprintf(c->f, ",\n{\"ph\":\"X\",\"name\":\"window %u\",\"cat\":\"window\",\"pid\":%u,"
+		      "\"tid\":%u,\"ts\":",
+		w->index, x->meta->pid, WINDOWS_TID);
+	put_ts(c, s);
+	fputs(",\"dur\":", c->f);
+	put_us(c->f, e - s);
+	fprintf(c->f,
+		",\"args\":{\"triggered\":%s,\"skipped\":%s,\"interrupted\":%s,"
+		"\"dropped\":%" PRIu64 ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64
+		"}}",
+		w->flags & KDF_WIN_TRIGGERED ? "true" : "false",
+		w->flags & KDF_WIN_SKIPPED ? "true" : "false",
+		w->flags & KDF_WIN_INTERRUPTED ? "true" : "false", w->dropped, w->trigger_missed,
+		w->stacks_lost);
+	return ferror(c->f) ? EX_IOERR : 0;
+}
+
+static void put_meta_str(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, ",\"%s\":", key);
+	kdr_json_cstr(f, v, 0);
+}
+
+static void header(struct chrome *c)
+{
+	const struct kdr_export *x = c->x;
+	const struct kdf_meta *m = x->meta;
+	/* Wall clock of t = 0, from the mono/realtime pair taken together. */
+	uint64_t rt = m->realtime_ns + (x->origin - m->mono_ns);
+	time_t sec = (time_t)(rt / 1000000000u);
+	struct tm tm;
+	char iso[64] = "";
+	char label[64];
+
+	if (gmtime_r(&sec, &tm))
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
+	fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"kdelay-report\"", c->f);
+	put_meta_str(c->f, "kdelay_version", m->kdelay_version);
+	put_meta_str(c->f, "hostname", m->hostname);
+	put_meta_str(c->f, "kernel_release", m->kernel_release);
+	put_meta_str(c->f, "arch", m->arch);
+	put_meta_str(c->f, "command_line", m->command_line);
+	fprintf(c->f, ",\"pid\":%u", m->pid);
+	put_meta_str(c->f, "comm", m->comm);
+	fprintf(c->f,
+		",\"ts_origin_monotonic_ns\":%" PRIu64 ",\"ts_origin_realtime_ns\":%" PRIu64
+		",\"ts_origin_utc\":\"%s.%09uZ\",\"ts_origin\":\"start of the first sample window\""
+		",\"time_from_ns\":%" PRIu64,
+		x->origin, rt, iso, (unsigned)(rt % 1000000000u), x->from - x->origin);
+	if (x->to != UINT64_MAX)
+		fprintf(c->f, ",\"time_to_ns\":%" PRIu64, x->to - x->origin);
+	fputs("},\n\"traceEvents\":[\n", c->f);
+	/* The first element has no leading comma; every later one has. */
+	fprintf(c->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"tid\":%u,\"args\":",
+		m->pid, m->pid);
+	snprintf(label, sizeof(label), " (pid %u)", m->pid);
+	{
+		size_t n = m->comm ? strlen(m->comm) : 0, l = strlen(label);
+		char *buf = malloc(n + l + 1);
+
+		if (buf) {
+			memcpy(buf, m->comm ? m->comm : "", n);
+			memcpy(buf + n, label, l + 1);
+			fputs("{\"name\":", c->f);
+			kdr_json_cstr(c->f, buf, 0);
+			fputs("}}", c->f);
+			free(buf);
+		} else {
+			fprintf(c->f, "{\"name\":\"pid %u\"}}", m->pid);
+		}
+	}
+	meta_event(c, "thread_name", WINDOWS_TID);
+	fputs("{\"name\":\"sample windows\"}}", c->f);
+	meta_event(c, "thread_sort_index", WINDOWS_TID);
+	fputs("{\"sort_index\":0}}", c->f);
+}
+
+int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opts *opts)
+{
+	struct kdr_export x;
+	struct chrome c = { 0 };
+	struct kdr_xsink sink = { .ctx = &c, .slice = on_slice, .trigger = on_trigger,
+				  .window = on_window };
+	int rc;
+
+	rc = kdr_export_open(&x, capture_path, opts, "chrome-json");
+	if (rc != EX_OK)
+		goto out;
+	c.x = &x;
+	c.f = opts->out;
+	c.declared = calloc(x.nthreads ? x.nthreads : 1, 1);
+	if (!c.declared) {
+		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for %zu threads", x.nthreads);
+		goto out;
+	}
+	header(&c);
+	rc = kdr_export_scan(&x, &sink);
+	if (rc == EX_IOERR) {
+		rc = kdr_export_finish_output(&x);
+		rc = rc == EX_OK ? EX_IOERR : rc;
+		goto out;
+	}
+	if (rc != EX_OK)
+		goto out;
+	fputs("\n]}\n", c.f);
+	rc = kdr_export_finish_output(&x);
+out:
+	free(c.declared);
+	kdr_export_close(&x);
+	return rc;
+}

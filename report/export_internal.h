@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * export_internal.h - what the exporters (export_chrome.c, export_html*.c,
+ * export_folded.c) share: the capture context built by the first pass
+ * (export_common.c), the slice stream of the second pass
+ * (export_timeline.c), symbols (export_symbols.c) and JSON strings
+ * (export_json.c).  Not part of the report's public API.
+ */
+#ifndef KDELAY_REPORT_EXPORT_INTERNAL_H
+#define KDELAY_REPORT_EXPORT_INTERNAL_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "export.h"
+#include "kdelay_format.h"
+
+/* ------------------------------------------------------------ context */
+
+struct kdr_xthread {
+	uint32_t tid;
+	int keep;	 /* passes the tid / regex filters */
+	char *name;	 /* last name from the capture, any bytes; NULL = none */
+	size_t name_len;
+	uint32_t order;	 /* rank when sorted by name, then tid */
+	uint64_t exit_ts; /* KDF_EV_THREAD_EXIT seen, else 0 */
+};
+
+struct kdr_xsym {
+	uint64_t addr;
+	uint32_t is_kernel;
+	uint32_t offset;
+	char *name;   /* NULL = unknown */
+	char *module; /* NULL = unknown */
+};
+
+/* Everything the first pass learns, and the second pass's reader. */
+struct kdr_export {
+	const struct kdr_export_opts *opts;
+	FILE *err;
+	const char *path;
+	const char *what;	   /* "chrome-json", "html", "folded": in messages */
+	struct kdf_reader *r;	   /* open for the second pass */
+	const struct kdf_meta *meta; /* of r */
+
+	struct kdr_xthread *threads; /* sorted by tid */
+	size_t nthreads;
+	struct kdr_xsym *syms;	 /* sorted by (is_kernel, addr) */
+	size_t nsyms;
+	struct kdf_window *windows; /* file order */
+	size_t nwindows;
+	struct kdf_summary summary;
+	int has_summary;
+	struct kdf_read_stats stats; /* of the first pass */
+	uint64_t events_by_type[KDF_EV_TYPE_MAX + 1];
+	uint64_t warnings;
+
+	uint64_t first_ts, last_ts; /* over all events; 0 = no event */
+	uint64_t origin;	    /* t = 0: start of the first window */
+	uint64_t end_ts;	    /* end of the capture (last event or window) */
+	uint64_t from, to;	    /* absolute clipping range [from, to) */
+};
+
+/* Open the capture, run the first pass, open the second pass's reader.
+ * what names the export in messages.  Returns EX_OK or a sysexits code
+ * (already reported on x->err); kdr_export_close() is needed either way. */
+int kdr_export_open(struct kdr_export *x, const char *path, const struct kdr_export_opts *opts,
+		    const char *what);
+void kdr_export_close(struct kdr_export *x);
+/* Report "kdelay-report: <what>: <msg>" on x->err; returns code. */
+int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* EX_OK when out has no pending error after fflush, else EX_IOERR (said). */
+int kdr_export_finish_output(struct kdr_export *x);
+
+/* NULL when tid is not a target thread seen in the capture. */
+struct kdr_xthread *kdr_export_thread(const struct kdr_export *x, uint32_t tid);
+/* Printable names (never NULL; static storage or ring buffer of 4). */
+const char *kdr_export_syscall_name(const struct kdr_export *x, uint32_t nr, char *buf, size_t len);
+const char *kdr_export_softirq_name(uint32_t vec, char *buf, size_t len);
+
+/* ------------------------------------------------------------ slices */
+
+enum kdr_xkind {
+	KDR_X_RUNNING,
+	KDR_X_READY,
+	KDR_X_SYSCALL,
+	KDR_X_HARDIRQ,
+	KDR_X_SOFTIRQ,
+	KDR_X_NKINDS,
+};
+
+/* Each kind goes on one lane per thread; slices on a lane never overlap. */
+enum kdr_xlane {
+	KDR_LANE_SCHED,	  /* running, ready */
+	KDR_LANE_SYSCALL,
+	KDR_LANE_HARDIRQ,
+	KDR_LANE_SOFTIRQ,
+	KDR_NLANES,
+};
+
+#define KDR_XS_OPEN_START (1u << 0) /* began before the first event of the thread */
+#define KDR_XS_UNFINISHED (1u << 1) /* still open at the end of the capture */
+#define KDR_XS_CLIPPED (1u << 2)    /* cut by the time range or the lane */
+#define KDR_XS_PREEMPTED (1u << 3)  /* ready: switched out while runnable */
+#define KDR_XS_HAS_STACK (1u << 4)  /* syscall: a KDF_EV_STACK matched */
+
+struct kdr_xslice {
+	enum kdr_xkind kind;
+	uint32_t flags;		/* KDR_XS_* */
+	const struct kdr_xthread *thread;
+	uint64_t start, end;	/* absolute CLOCK_MONOTONIC ns, start <= end */
+	uint32_t nr;		/* syscall nr, irq number, softirq vector */
+	int32_t ret;		/* syscall or irq return value */
+	uint32_t name_id;	/* hard irq: string id of the action name */
+	uint32_t kstack_id, ustack_id, stack_flags;
+};
+
+static inline enum kdr_xlane kdr_xlane_of(enum kdr_xkind k)
+{
+	switch (k) {
+	case KDR_X_RUNNING:
+	case KDR_X_READY:
+		return KDR_LANE_SCHED;
+	case KDR_X_SYSCALL:
+		return KDR_LANE_SYSCALL;
+	case KDR_X_HARDIRQ:
+		return KDR_LANE_HARDIRQ;
+	default:
+		return KDR_LANE_SOFTIRQ;
+	}
+}
+
+/* Callbacks of the second pass; a non-zero return stops it and is returned. */
+struct kdr_xsink {
+	void *ctx;
+	int (*slice)(void *ctx, const struct kdr_xslice *s);
+	int (*trigger)(void *ctx, const struct kdf_event *ev); /* in range */
+	int (*window)(void *ctx, const struct kdf_window *w);  /* file order */
+};
+
+/* Second pass over x->r: every slice of the kept threads, clipped to the
+ * time range.  Returns EX_OK, a sink's return value, or a sysexits code
+ * (said on x->err). */
+int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink);
+
+/* ------------------------------------------------------------ symbols */
+
+/* "func+0x1a [module]", "0xaddr [module]" or "0xaddr": for display. */
+void kdr_export_frame_long(const struct kdr_export *x, uint64_t addr, int is_kernel, char *buf,
+			   size_t len);
+/* "func", "[module]" or "[unknown]": aggregates well in flame graphs. */
+void kdr_export_frame_short(const struct kdr_export *x, uint64_t addr, int is_kernel, char *buf,
+			    size_t len);
+
+/* ------------------------------------------------------------ JSON */
+
+#define KDR_JSON_HTML_SAFE (1u << 0) /* also escape < > & for <script> */
+
+/* Write s[0..len) as a JSON string literal, quotes included.  Any bytes:
+ * valid UTF-8 passes through, every other byte b becomes \u00XX (its
+ * Latin-1 reading), so no input can produce invalid JSON. */
+void kdr_json_str(FILE *f, const char *s, size_t len, unsigned flags);
+static inline void kdr_json_cstr(FILE *f, const char *s, unsigned flags)
+{
+	kdr_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);
+}
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when s[0] is not the
+ * start of one. */
+size_t kdr_utf8_seq_len(const unsigned char *s, size_t len);
+
+#endif /* KDELAY_REPORT_EXPORT_INTERNAL_H */

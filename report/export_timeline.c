@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * export_timeline.c - the second pass: raw events to slices.
+ *
+ * Per kept thread, a small state machine per lane pairs the two ends of
+ * each interval the way design-notes section 1 defines them (running:
+ * switched in -> out; ready: woken or preempted -> switched in; syscall:
+ * enter -> exit; hard/soft irq: entry -> exit).  Unlike the statistics,
+ * a timeline also shows what the window edges cut: an interval whose
+ * start precedes the thread's first event starts at the capture's first
+ * event (KDR_XS_OPEN_START), one still open at the end runs to the end
+ * (KDR_XS_UNFINISHED) - a syscall blocked when recording stopped is often
+ * the very thing being hunted.
+ *
+ * Events of different CPUs can reach the file slightly out of time order,
+ * so they pass through a reorder heap of REORDER events first; whatever
+ * disorder is left is absorbed by clamping: a slice never starts before
+ * the previous slice of its lane ended and never ends before it starts.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "export_internal.h"
+
+#define REORDER 4096
+
+enum { SCHED_UNKNOWN, SCHED_RUNNING, SCHED_READY, SCHED_SLEEPING };
+enum { SYS_UNKNOWN, SYS_IN, SYS_OUT };
+
+struct tstate {
+	uint8_t sched, sys, hard_in, soft_in, ready_preempted, has_pending;
+	uint64_t sched_since;
+	uint64_t sys_since;
+	uint32_t sys_nr;
+	uint64_t hard_since;
+	uint32_t hard_irq, hard_name;
+	uint64_t soft_since;
+	uint32_t soft_vec;
+	struct kdr_xslice pending; /* a syscall slice waiting for its STACK */
+	uint64_t pending_entry;	   /* its entry ts as the events gave it */
+	uint64_t lane_end[KDR_NLANES];
+};
+
+struct held {
+	uint64_t seq;
+	struct kdf_event ev;
+};
+
+struct scan {
+	struct kdr_export *x;
+	const struct kdr_xsink *sink;
+	struct tstate *st; /* parallel to x->threads */
+	struct held *heap;
+	size_t nheap;
+	uint64_t seq;
+};
+
+/* ------------------------------------------------------------ emitting */
+
+static int emit(struct scan *sc, struct tstate *ts, struct kdr_xslice s)
+{
+	const struct kdr_export *x = sc->x;
+	uint64_t *lane_end = &ts->lane_end[kdr_xlane_of(s.kind)];
+
+	if (s.end < s.start)
+		s.end = s.start; /* cross-CPU clock skew: never negative */
+	if (s.end < x->from || s.start >= x->to || (s.end == x->from && s.start < s.end))
+		return 0;
+	if (s.start < x->from) {
+		s.start = x->from;
+		s.flags |= KDR_XS_CLIPPED;
+	}
+	if (s.end > x->to) {
+		s.end = x->to;
+		s.flags |= KDR_XS_CLIPPED;
+	}
+	if (s.start < *lane_end) {
+		s.start = *lane_end;
+		s.flags |= KDR_XS_CLIPPED;
+		if (s.end < s.start)
+			s.end = s.start;
+	}
+	*lane_end = s.end;
+	return sc->sink->slice ? sc->sink->slice(sc->sink->ctx, &s) : 0;
+}
+
+static struct kdr_xslice mk(enum kdr_xkind kind, const struct kdr_xthread *t, uint64_t start,
+			    uint64_t end, uint32_t flags)
+{
+	struct kdr_xslice s = { .kind = kind, .thread = t, .start = start, .end = end,
+				.flags = flags };
+	return s;
+}
+
+static int flush_pending(struct scan *sc, struct tstate *ts)
+{
+	if (!ts->has_pending)
+		return 0;
+	ts->has_pending = 0;
+	return emit(sc, ts, ts->pending);
+}
+
+/* ------------------------------------------------------------ pairing */
+
+static int on_switch_out(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts,
+			 const struct kdf_event *ev)
+{
+	int rc = 0;
+
+	if (ts->sched == SCHED_RUNNING)
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, 0));
+	else if (ts->sched == SCHED_UNKNOWN)
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+	/* READY or SLEEPING here means events were lost: no slice. */
+	ts->sched_since = ev->ts;
+	if (ev->u.sw.prev_state == 0 || (ev->flags & KDF_SW_PREEMPT)) {
+		ts->sched = SCHED_READY;
+		ts->ready_preempted = 1;
+	} else {
+		ts->sched = SCHED_SLEEPING;
+	}
+	return rc;
+}
+
+static int on_switch_in(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts,
+			const struct kdf_event *ev)
+{
+	int rc = 0;
+
+	if (ts->sched == SCHED_READY)
+		rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
+				     ts->ready_preempted ? KDR_XS_PREEMPTED : 0));
+	else if (ts->sched == SCHED_UNKNOWN)
+		rc = emit(sc, ts, mk(KDR_X_READY, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+	ts->sched = SCHED_RUNNING;
+	ts->sched_since = ev->ts;
+	return rc;
+}
+
+static void on_wakeup(struct tstate *ts, const struct kdf_event *ev)
+{
+	/* A wakeup of a running or already runnable thread changes nothing:
+	 * the ready interval starts at the first reason to be runnable. */
+	if (ts->sched == SCHED_SLEEPING || ts->sched == SCHED_UNKNOWN) {
+		ts->sched = SCHED_READY;
+		ts->sched_since = ev->ts;
+		ts->ready_preempted = 0;
+	}
+}
+
+static int on_sys_exit(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts,
+		       const struct kdf_event *ev)
+{
+	struct kdr_xslice s;
+
+	if (ts->sys == SYS_IN && ts->sys_nr == ev->u.sys.nr) {
+		s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, 0);
+		ts->pending_entry = ts->sys_since;
+	} else if (ts->sys == SYS_UNKNOWN) {
+		s = mk(KDR_X_SYSCALL, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START);
+		ts->pending_entry = 0;
+	} else {
+		ts->sys = SYS_OUT; /* lost its entry */
+		return 0;
+	}
+	ts->sys = SYS_OUT;
+	s.nr = ev->u.sys.nr;
+	s.ret = ev->u.sys.ret;
+	ts->pending = s;
+	ts->has_pending = 1;
+	return 0;
+}
+
+static int on_stack(struct scan *sc, struct tstate *ts, const struct kdf_event *ev)
+{
+	if (!ts->has_pending || ts->pending.nr != ev->u.stack.nr)
+		return 0;
+	if (ev->u.stack.entry_ts && ts->pending_entry && ev->u.stack.entry_ts != ts->pending_entry)
+		return 0;
+	/* The exit of a syscall entered before the capture: the stack event
+	 * knows when it really started. */
+	if ((ts->pending.flags & KDR_XS_OPEN_START) && ev->u.stack.entry_ts) {
+		ts->pending.start = ev->u.stack.entry_ts;
+		ts->pending.flags &= ~KDR_XS_OPEN_START;
+	}
+	ts->pending.kstack_id = ev->u.stack.kstack_id;
+	ts->pending.ustack_id = ev->u.stack.ustack_id;
+	ts->pending.stack_flags = ev->flags;
+	ts->pending.flags |= KDR_XS_HAS_STACK;
+	return flush_pending(sc, ts);
+}
+
+static int on_irq_exit(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts,
+		       const struct kdf_event *ev)
+{
+	struct kdr_xslice s;
+
+	int paired = ts->hard_in && ts->hard_irq == ev->u.irq_exit.irq;
+
+	ts->hard_in = 0;
+	if (!paired)
+		return 0; /* entry lost or before the capture */
+	s = mk(KDR_X_HARDIRQ, t, ts->hard_since, ev->ts, 0);
+	s.nr = ev->u.irq_exit.irq;
+	s.ret = ev->u.irq_exit.ret;
+	s.name_id = ts->hard_name;
+	return emit(sc, ts, s);
+}
+
+static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts,
+			   const struct kdf_event *ev)
+{
+	struct kdr_xslice s;
+
+	int paired = ts->soft_in && ts->soft_vec == ev->u.softirq.vec;
+
+	ts->soft_in = 0;
+	if (!paired)
+		return 0;
+	s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, ev->ts, 0);
+	s.nr = ev->u.softirq.vec;
+	return emit(sc, ts, s);
+}
+
+/* The state of a kept target thread, else NULL. */
+static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_xthread **tp)
+{
+	struct kdr_xthread *t = kdr_export_thread(sc->x, tid);
+
+	if (!t || !t->keep)
+		return NULL;
+	*tp = t;
+	return &sc->st[t - sc->x->threads];
+}
+
+static int process(struct scan *sc, const struct kdf_event *ev)
+{
+	const struct kdr_xthread *t;
+	struct tstate *ts;
+	int rc;
+
+	if (ev->type == KDF_EV_TRIGGER) {
+		if (ev->ts < sc->x->from || ev->ts >= sc->x->to || !sc->sink->trigger)
+			return 0;
+		return sc->sink->trigger(sc->sink->ctx, ev);
+	}
+	if (ev->type == KDF_EV_SWITCH) {
+		rc = 0;
+		if ((ev->flags & KDF_SW_PREV_TARGET) && (ts = state_of(sc, ev->tid, &t)))
+			rc = on_switch_out(sc, t, ts, ev);
+		if (!rc && (ev->flags & KDF_SW_NEXT_TARGET) &&
+		    (ts = state_of(sc, ev->u.sw.next_tid, &t)))
+			rc = on_switch_in(sc, t, ts, ev);
+		return rc;
+	}
+	ts = state_of(sc, ev->tid, &t);
+	if (!ts)
+		return 0;
+	if (ev->type == KDF_EV_STACK)
+		return on_stack(sc, ts, ev);
+	/* Anything else from this thread: its syscall got no stack. */
+	rc = flush_pending(sc, ts);
+	if (rc)
+		return rc;
+	switch (ev->type) {
+	case KDF_EV_SYS_ENTER:
+		ts->sys = SYS_IN;
+		ts->sys_since = ev->ts;
+		ts->sys_nr = ev->u.sys.nr;
+		return 0;
+	case KDF_EV_SYS_EXIT:
+		return on_sys_exit(sc, t, ts, ev);
+	case KDF_EV_WAKEUP:
+		on_wakeup(ts, ev);
+		return 0;
+	case KDF_EV_IRQ_ENTRY:
+		ts->hard_in = 1;
+		ts->hard_since = ev->ts;
+		ts->hard_irq = ev->u.irq_entry.irq;
+		ts->hard_name = ev->u.irq_entry.name_id;
+		return 0;
+	case KDF_EV_IRQ_EXIT:
+		return on_irq_exit(sc, t, ts, ev);
+	case KDF_EV_SOFTIRQ_ENTRY:
+		ts->soft_in = 1;
+		ts->soft_since = ev->ts;
+		ts->soft_vec = ev->u.softirq.vec;
+		return 0;
+	case KDF_EV_SOFTIRQ_EXIT:
+		return on_softirq_exit(sc, t, ts, ev);
+	default:
+		return 0; /* THREAD_EXIT: the switch out that follows says it */
+	}
+}
+
+/* Whatever is still open when the capture ends runs to its end. */
+static int finish(struct scan *sc)
+{
+	struct kdr_export *x = sc->x;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < x->nthreads && !rc; i++) {
+		const struct kdr_xthread *t = &x->threads[i];
+		struct tstate *ts = &sc->st[i];
+		struct kdr_xslice s;
+
+		if (!t->keep)
+			continue;
+		rc = flush_pending(sc, ts);
+		if (!rc && ts->sched == SCHED_RUNNING)
+			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, x->end_ts,
+					     KDR_XS_UNFINISHED));
+		if (!rc && ts->sched == SCHED_READY)
+			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, x->end_ts,
+					     KDR_XS_UNFINISHED |
+						     (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
+		if (!rc && ts->sys == SYS_IN) {
+			s = mk(KDR_X_SYSCALL, t, ts->sys_since, x->end_ts, KDR_XS_UNFINISHED);
+			s.nr = ts->sys_nr;
+			rc = emit(sc, ts, s);
+		}
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ reorder heap */
+
+static int held_less(const struct held *a, const struct held *b)
+{
+	return a->ev.ts < b->ev.ts || (a->ev.ts == b->ev.ts && a->seq < b->seq);
+}
+
+static void heap_push(struct scan *sc, const struct kdf_event *ev)
+{
+	size_t i = sc->nheap++;
+
+	sc->heap[i].seq = sc->seq++;
+	sc->heap[i].ev = *ev;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		struct held tmp;
+
+		if (!held_less(&sc->heap[i], &sc->heap[up]))
+			break;
+		tmp = sc->heap[i];
+		sc->heap[i] = sc->heap[up];
+		sc->heap[up] = tmp;
+		i = up;
+	}
+}
+
+static struct kdf_event heap_pop(struct scan *sc)
+{
+	struct kdf_event top = sc->heap[0].ev;
+	size_t i = 0;
+
+	sc->heap[0] = sc->heap[--sc->nheap];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct held tmp;
+
+		if (l < sc->nheap && held_less(&sc->heap[l], &sc->heap[m]))
+			m = l;
+		if (r < sc->nheap && held_less(&sc->heap[r], &sc->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		tmp = sc->heap[i];
+		sc->heap[i] = sc->heap[m];
+		sc->heap[m] = tmp;
+		i = m;
+	}
+	return top;
+}
+
+static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct kdf_event ev;
+
+		heap_push(sc, &v[i]);
+		if (sc->nheap < REORDER)
+			continue;
+		ev = heap_pop(sc);
+		rc = process(sc, &ev);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
+{
+	struct scan sc = { .x = x, .sink = sink };
+	struct kdf_item it;
+	int rc = 0, n;
+
+	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
+	sc.heap = malloc(REORDER * sizeof(*sc.heap));
+	if (!sc.st || !sc.heap) {
+		free(sc.st);
+		free(sc.heap);
+		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu threads", x->nthreads);
+	}
+	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
+		if (it.type == KDF_ITEM_EVENTS)
+			rc = feed(&sc, it.u.events.v, it.u.events.n);
+		else if (it.type == KDF_ITEM_WINDOW && sink->window)
+			rc = sink->window(sink->ctx, &it.u.window);
+	}
+	/* A reader error was already said by the first pass. */
+	while (!rc && sc.nheap) {
+		struct kdf_event ev = heap_pop(&sc);
+
+		rc = process(&sc, &ev);
+	}
+	if (!rc)
+		rc = finish(&sc);
+	free(sc.st);
+	free(sc.heap);
+	return rc;
+}
