@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* json.c - see json.h. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define MAX_DEPTH 32
+
+struct kdr_json {
+	FILE *f;
+	int pretty;
+	int depth;
+	int after_key;		   /* a key was written, its value comes next */
+	uint64_t count[MAX_DEPTH]; /* members/elements written per level */
+};
+
+struct kdr_json *kdr_json_new(FILE *f, int pretty)
+{
+	struct kdr_json *j = calloc(1, sizeof(*j));
+
+	if (j) {
+		j->f = f;
+		j->pretty = pretty;
+	}
+	return j;
+}
+
+void kdr_json_free(struct kdr_json *j)
+{
+	if (!j)
+		return;
+	if (j->pretty)
+		fputc('\n', j->f);
+	free(j);
+}
+
+static void newline(struct kdr_json *j, int depth)
+{
+	if (!j->pretty)
+		return;
+	fputc('\n', j->f);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", j->f);
+}
+
+/* Separator and indentation before a value or a key. */
+static void prefix(struct kdr_json *j)
+{
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	if (j->depth > 0 && j->depth <= MAX_DEPTH) {
+		if (j->count[j->depth - 1]++)
+			fputc(',', j->f);
+		newline(j, j->depth);
+	}
+}
+
+static void begin(struct kdr_json *j, int c)
+{
+	prefix(j);
+	fputc(c, j->f);
+	if (j->depth < MAX_DEPTH)
+		j->count[j->depth] = 0;
+	j->depth++;
+}
+
+static void end(struct kdr_json *j, int c)
+{
+	j->depth--;
+	if (j->depth < MAX_DEPTH && j->count[j->depth])
+		newline(j, j->depth);
+	fputc(c, j->f);
+}
+
+void kdr_json_obj_begin(struct kdr_json *j)
+{
+	begin(j, '{');
+}
+
+void kdr_json_obj_end(struct kdr_json *j)
+{
+	end(j, '}');
+}
+
+void kdr_json_arr_begin(struct kdr_json *j)
+{
+	begin(j, '[');
+}
+
+void kdr_json_arr_end(struct kdr_json *j)
+{
+	end(j, ']');
+}
+
+size_t kdr_utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int kdr_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = kdr_utf8_seq(p + i, len - i, &cp);
+		if (!n)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static void put_escaped(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	fputc('"', f);
+	while (i < len) {
+		n = kdr_utf8_seq(p + i, len - i, &cp);
+		if (!n) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+				fprintf(f, "\\u%04" PRIx32, cp);
+			else
+				fwrite(p + i, 1, n, f);
+		}
+		i += n;
+	}
+	fputc('"', f);
+}
+
+void kdr_json_key(struct kdr_json *j, const char *key)
+{
+	prefix(j);
+	put_escaped(j->f, key, strlen(key));
+	fputs(j->pretty ? ": " : ":", j->f);
+	j->after_key = 1;
+}
+
+void kdr_json_str(struct kdr_json *j, const char *s, size_t len)
+{
+	prefix(j);
+	put_escaped(j->f, s, len);
+}
+
+void kdr_json_cstr(struct kdr_json *j, const char *s)
+{
+	if (s)
+		kdr_json_str(j, s, strlen(s));
+	else
+		kdr_json_null(j);
+}
+
+void kdr_json_u64(struct kdr_json *j, uint64_t v)
+{
+	prefix(j);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void kdr_json_i64(struct kdr_json *j, int64_t v)
+{
+	prefix(j);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+void kdr_json_double(struct kdr_json *j, double v, int decimals)
+{
+	if (!isfinite(v)) {
+		kdr_json_null(j);
+		return;
+	}
+	prefix(j);
+	fprintf(j->f, "%.*f", decimals, v);
+}
+
+void kdr_json_bool(struct kdr_json *j, int v)
+{
+	prefix(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void kdr_json_null(struct kdr_json *j)
+{
+	prefix(j);
+	fputs("null", j->f);
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * json_out.c - the --json report: the text report's content, one document
+ * per run, streamed window by window.  The schema is docs/json-schema.md;
+ * bump KDR_JSON_SCHEMA_VERSION on any incompatible change.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "json.h"
+#include "sink.h"
+
+#define KDR_JSON_SCHEMA_VERSION 1
+
+static void key_u64(struct kdr_json *j, const char *k, uint64_t v)
+{
+	kdr_json_key(j, k);
+	kdr_json_u64(j, v);
+}
+
+static void key_u64_or_null(struct kdr_json *j, const char *k, uint64_t v)
+{
+	kdr_json_key(j, k);
+	if (v)
+		kdr_json_u64(j, v);
+	else
+		kdr_json_null(j);
+}
+
+static void key_str(struct kdr_json *j, const char *k, const char *s)
+{
+	kdr_json_key(j, k);
+	kdr_json_cstr(j, s);
+}
+
+static void key_bool(struct kdr_json *j, const char *k, int v)
+{
+	kdr_json_key(j, k);
+	kdr_json_bool(j, v);
+}
+
+/* A name that may hold any bytes: k is always valid UTF-8 (bad bytes as
+ * U+FFFD), and k_hex gives the exact bytes when they were not UTF-8. */
+static void key_name(struct kdr_json *j, const char *k, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[2 * 256 + 1], kh[64];
+	size_t i, o = 0;
+
+	kdr_json_key(j, k);
+	kdr_json_str(j, s, len);
+	if (kdr_utf8_valid(s, len))
+		return;
+	snprintf(kh, sizeof(kh), "%s_hex", k);
+	kdr_json_key(j, kh);
+	for (i = 0; i < len && o + 2 < sizeof(buf); i++) {
+		buf[o++] = hex[(unsigned char)s[i] >> 4];
+		buf[o++] = hex[(unsigned char)s[i] & 15];
+	}
+	kdr_json_str(j, buf, o);
+}
+
+static void key_time(struct kdr_ctx *c, struct kdr_json *j, const char *k, uint64_t ts)
+{
+	char buf[64];
+
+	kdr_json_key(j, k);
+	kdr_json_cstr(j, kdr_walltime_iso(&c->wt, ts, 1, buf, sizeof(buf)));
+}
+
+static void key_i64_or_null(struct kdr_json *j, const char *k, int64_t v)
+{
+	kdr_json_key(j, k);
+	if (v >= 0)
+		kdr_json_i64(j, v);
+	else
+		kdr_json_null(j);
+}
+
+static void stat_obj(struct kdr_json *j, const struct kdr_stat *s)
+{
+	kdr_json_obj_begin(j);
+	key_u64(j, "count", s->count);
+	key_u64(j, "total_ns", s->total);
+	key_u64(j, "min_ns", s->min);
+	key_u64(j, "max_ns", s->max);
+	kdr_json_obj_end(j);
+}
+
+static void rows(struct kdr_json *j, const char *k, const struct kdr_row *r, size_t n)
+{
+	kdr_json_key(j, k);
+	kdr_json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		kdr_json_obj_begin(j);
+		key_name(j, "name", r[i].name, r[i].name_len);
+		if (r[i].kind == KDR_K_SYSCALL)
+			key_u64(j, "nr", r[i].key);
+		else if (r[i].kind == KDR_K_SOFTIRQ)
+			key_u64(j, "vec", r[i].key);
+		key_u64(j, "count", r[i].st->count);
+		key_u64(j, "total_ns", r[i].st->total);
+		key_u64(j, "min_ns", r[i].st->min);
+		key_u64(j, "max_ns", r[i].st->max);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+}
+
+static void thread_obj(struct kdr_json *j, const struct kdr_tview *t)
+{
+	kdr_json_obj_begin(j);
+	key_u64(j, "tid", t->tid);
+	key_name(j, "name", t->name, t->name_len);
+	rows(j, "syscalls", t->sys, t->nsys);
+	kdr_json_key(j, "syscalls_total_without_poll");
+	kdr_json_obj_begin(j);
+	key_u64(j, "count", t->sys_count_nopoll);
+	key_u64(j, "total_ns", t->sys_total_nopoll);
+	kdr_json_obj_end(j);
+	kdr_json_key(j, "run");
+	if (t->run)
+		stat_obj(j, t->run);
+	else
+		kdr_json_null(j);
+	kdr_json_key(j, "ready");
+	if (t->ready)
+		stat_obj(j, t->ready);
+	else
+		kdr_json_null(j);
+	rows(j, "hardirqs", t->hard, t->nhard);
+	rows(j, "softirqs", t->soft, t->nsoft);
+	kdr_json_obj_end(j);
+}
+
+static void stack_arr(struct kdr_ctx *c, struct kdr_json *j, const char *k, uint32_t id,
+		      int kernel, int has)
+{
+	uint32_t n = 0;
+	const uint64_t *ips = has && id ? kdf_reader_stack(c->r, id, &n) : NULL;
+	char a[24];
+
+	kdr_json_key(j, k);
+	if (!has) {
+		kdr_json_null(j);
+		return;
+	}
+	kdr_json_arr_begin(j);
+	for (uint32_t i = 0; ips && i < n; i++) {
+		const struct kdr_sym *s = kdr_symbols_get(c->syms, ips[i], kernel);
+
+		kdr_json_obj_begin(j);
+		snprintf(a, sizeof(a), "0x%" PRIx64, ips[i]);
+		key_str(j, "addr", a);
+		key_str(j, "symbol", s ? s->name : NULL);
+		kdr_json_key(j, "offset");
+		if (s && s->name)
+			kdr_json_u64(j, s->offset);
+		else
+			kdr_json_null(j);
+		key_str(j, "module", s ? s->module : NULL);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+}
+
+static void events(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview *v)
+{
+	char nb[32];
+
+	kdr_json_key(j, "syscall_events");
+	if (!v->listing) {
+		kdr_json_null(j);
+		return;
+	}
+	kdr_json_arr_begin(j);
+	for (size_t i = 0; i < v->nevents; i++) {
+		const struct kdr_evview *e = &v->events[i];
+
+		kdr_json_obj_begin(j);
+		key_u64(j, "entry_ns", e->ev->entry_ts);
+		key_u64(j, "exit_ns", e->ev->exit_ts);
+		key_u64(j, "delta_ns", e->ev->exit_ts - e->ev->entry_ts);
+		key_u64(j, "tid", e->ev->tid);
+		key_name(j, "thread", e->thread, e->thread_len);
+		key_u64(j, "nr", e->ev->nr);
+		key_str(j, "syscall", kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb)));
+		kdr_json_key(j, "ret");
+		kdr_json_i64(j, e->ev->ret);
+		key_bool(j, "stack_missing", e->stack_missing);
+		stack_arr(c, j, "kernel_stack", e->ev->kstack, 1, e->ev->has_stack);
+		stack_arr(c, j, "user_stack", e->ev->ustack, 0, e->ev->has_stack);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+}
+
+static void inprog(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview *v)
+{
+	char nb[32];
+
+	kdr_json_key(j, "in_progress");
+	kdr_json_arr_begin(j);
+	for (size_t i = 0; i < v->ninprog; i++) {
+		const struct kdr_inprog *p = &v->inprog[i];
+
+		kdr_json_obj_begin(j);
+		key_u64(j, "tid", p->tid);
+		key_name(j, "thread", p->thread, p->thread_len);
+		key_u64(j, "nr", p->nr);
+		key_str(j, "syscall", kdr_syscall_name(c->meta, p->nr, nb, sizeof(nb)));
+		key_u64(j, "entry_ns", p->entry_ts);
+		key_u64(j, "elapsed_ns", p->elapsed);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+}
+
+static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v)
+{
+	struct kdr_json *j = ((struct kdr_json_state *)state)->j;
+	const struct kdf_window *w = v->win;
+	static const char *const skip[] = { NULL, "recorder", "trigger_delta" };
+
+	kdr_json_obj_begin(j);
+	key_u64(j, "index", w->index);
+	key_u64(j, "start_ns", w->start_ts);
+	key_u64(j, "end_ns", w->end_ts);
+	key_u64(j, "reported_start_ns", v->lo);
+	key_u64(j, "reported_end_ns", v->hi);
+	key_u64(j, "duration_ns", v->hi - v->lo);
+	key_time(c, j, "start_time", v->lo);
+	key_time(c, j, "end_time", v->hi);
+	key_bool(j, "triggered", !!(w->flags & KDF_WIN_TRIGGERED));
+	key_u64_or_null(j, "start_trigger_ns", w->start_trigger_ts);
+	key_u64_or_null(j, "stop_trigger_ns", w->stop_trigger_ts);
+	key_u64_or_null(j, "trigger_delta_ns", v->trigger_delta);
+	key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
+	key_str(j, "skipped", skip[v->skip]);
+	key_u64(j, "dropped", w->dropped);
+	key_u64(j, "trigger_missed", w->trigger_missed);
+	key_u64(j, "stacks_lost", w->stacks_lost);
+	kdr_json_key(j, "threads");
+	kdr_json_arr_begin(j);
+	for (size_t i = 0; i < v->nthreads; i++)
+		thread_obj(j, &v->threads[i]);
+	kdr_json_arr_end(j);
+	inprog(c, j, v);
+	events(c, j, v);
+	key_u64(j, "missing_stacks", v->missing_stacks);
+	key_bool(j, "statistics_incomplete", v->incomplete);
+	kdr_json_key(j, "diagnostics");
+	kdr_json_obj_begin(j);
+	key_u64(j, "events", v->diag->events);
+	key_u64(j, "outside_window", v->diag->clipped);
+	key_u64(j, "end_before_start", v->diag->reversed);
+	key_u64(j, "late", v->diag->late);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+	return 0;
+}
+
+void kdr_json_capture(struct kdr_ctx *c, struct kdr_json *j)
+{
+	const struct kdf_meta *m = c->meta;
+	const struct kdf_options *ro = &m->options;
+	uint32_t maj = 0, min = 0;
+	char v[32];
+
+	kdf_reader_version(c->r, &maj, &min);
+	snprintf(v, sizeof(v), "%" PRIu32 ".%" PRIu32, maj, min);
+	kdr_json_obj_begin(j);
+	key_str(j, "format_version", v);
+	key_str(j, "kdelay_version", m->kdelay_version);
+	key_str(j, "hostname", m->hostname);
+	key_str(j, "kernel_release", m->kernel_release);
+	key_str(j, "arch", m->arch);
+	key_u64(j, "ncpus", m->ncpus);
+	key_u64(j, "pid", m->pid);
+	key_str(j, "comm", m->comm);
+	key_str(j, "command_line", m->command_line);
+	key_u64(j, "start_mono_ns", m->mono_ns);
+	key_time(c, j, "start_time", m->mono_ns);
+	kdr_json_key(j, "options");
+	kdr_json_obj_begin(j);
+	key_u64(j, "sample_time_ns", ro->sample_time_ns);
+	key_u64(j, "sample_interval_ns", ro->sample_interval_ns);
+	key_u64(j, "sample_count", ro->sample_count);
+	key_u64(j, "stack_trace_size", ro->stack_trace_size);
+	key_u64(j, "trigger_delta_ns", ro->trigger_delta_ns);
+	key_i64_or_null(j, "syscall_events_ns", ro->syscall_events_ns);
+	key_bool(j, "skip_syscall_poll_events", !!ro->skip_syscall_poll_events);
+	key_u64(j, "buffer_page_count", ro->buffer_page_count);
+	key_str(j, "start_trigger", ro->start_trigger);
+	key_str(j, "stop_trigger", ro->stop_trigger);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+}
+
+static int json_begin(struct kdr_ctx *c, void *state)
+{
+	struct kdr_json_state *s = state;
+	const struct kdr_options *o = c->o;
+	struct kdr_json *j;
+	char nb[32];
+
+	s->j = j = kdr_json_new(c->out, 1);
+	if (!j)
+		return -1;
+	kdr_json_obj_begin(j);
+	key_u64(j, "schema_version", KDR_JSON_SCHEMA_VERSION);
+	key_str(j, "generator", "kdelay-report");
+	kdr_json_key(j, "capture");
+	kdr_json_capture(c, j);
+	kdr_json_key(j, "report_options");
+	kdr_json_obj_begin(j);
+	key_u64(j, "trigger_delta_ns", c->trigger_delta);
+	key_i64_or_null(j, "syscall_events_ns", c->list_ns);
+	key_bool(j, "skip_syscall_poll_events", c->skip_poll);
+	kdr_json_key(j, "tids");
+	if (o->ntids) {
+		kdr_json_arr_begin(j);
+		for (size_t i = 0; i < o->ntids; i++)
+			kdr_json_u64(j, o->tids[i]);
+		kdr_json_arr_end(j);
+	} else {
+		kdr_json_null(j);
+	}
+	key_str(j, "thread_regex", o->thread_regex);
+	key_str(j, "syscall", c->filter.nr == KDR_NO_NR ? NULL :
+			      kdr_syscall_name(c->meta, c->filter.nr, nb, sizeof(nb)));
+	kdr_json_key(j, "time_range_ns");
+	if (o->has_time_range) {
+		kdr_json_arr_begin(j);
+		kdr_json_u64(j, c->filter.lo - c->meta->mono_ns);
+		if (c->filter.hi == UINT64_MAX)
+			kdr_json_null(j);
+		else
+			kdr_json_u64(j, c->filter.hi - c->meta->mono_ns);
+		kdr_json_arr_end(j);
+	} else {
+		kdr_json_null(j);
+	}
+	kdr_json_key(j, "window");
+	if (o->window >= 0)
+		kdr_json_i64(j, o->window);
+	else
+		kdr_json_null(j);
+	kdr_json_obj_end(j);
+	kdr_json_key(j, "windows");
+	kdr_json_arr_begin(j);
+	s->in_windows = 1;
+	return 0;
+}
+
+static int json_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t)
+{
+	struct kdr_json_state *s = state;
+	struct kdr_json *j = s->j;
+
+	(void)c;
+	if (!j)
+		return 0;
+	if (s->in_windows)
+		kdr_json_arr_end(j);
+	kdr_json_key(j, "totals");
+	kdr_json_obj_begin(j);
+	key_u64(j, "windows", t->windows);
+	key_u64(j, "reported", t->reported);
+	key_u64(j, "dropped", t->dropped);
+	key_u64(j, "trigger_missed", t->trigger_missed);
+	key_u64(j, "stacks_lost", t->stacks_lost);
+	kdr_json_obj_end(j);
+	key_bool(j, "complete", t->complete);
+	kdr_json_key(j, "problems");
+	kdr_json_obj_begin(j);
+	key_bool(j, "truncated", t->truncated);
+	key_bool(j, "has_summary", t->has_summary);
+	key_u64(j, "chunks_bad", t->chunks_bad);
+	key_u64(j, "unclosed_events", t->unclosed_events);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+	kdr_json_free(j);
+	s->j = NULL;
+	return 0;
+}
+
+const struct kdr_sink kdr_json_sink = {
+	.begin = json_begin,
+	.window = json_window,
+	.end = json_end,
+};

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * report.c - kdr_report_file(): one streaming pass over a capture.
+ *
+ * Events of a window come first in the file, then the thread names and
+ * symbols they need, then the WINDOW item that closes the window: events
+ * are accumulated as they come (stats.c), and the window is rendered when
+ * its WINDOW item arrives, then forgotten.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "report.h"
+#include "sink.h"
+
+struct run {
+	struct kdr_ctx c;
+	struct kdr_stats *st;
+	struct kdr_view_buf vb;
+	const struct kdr_sink *sink;
+	struct kdr_json_state js;
+	struct kdr_totals tot;
+	struct kdf_summary sum;
+	uint64_t windows_seen;
+	int found; /* the window asked for with o->window was reported */
+};
+
+void kdr_options_init(struct kdr_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = KDR_FMT_TEXT;
+	o->sections = KDR_SEC_ALL;
+	o->window = -1;
+	o->trigger_delta_ns = KDR_FROM_CAPTURE;
+	o->syscall_events_ns = KDR_FROM_CAPTURE;
+	o->skip_syscall_poll_events = KDR_FROM_CAPTURE;
+	o->time_end_s = -1;
+	o->prog = "kdelay-report";
+}
+
+static void on_warning(void *ctx, uint64_t offset, const char *msg)
+{
+	struct run *run = ctx;
+
+	fprintf(run->c.err, "%s: warning: %s: offset %" PRIu64 ": %s\n", run->c.prog,
+		run->c.path ? run->c.path : "capture", offset, msg);
+}
+
+static int open_error(struct run *run, int err, const char *msg)
+{
+	const char *what = run->c.path ? run->c.path : "capture";
+
+	fprintf(run->c.err, "%s: %s: %s\n", run->c.prog, what, *msg ? msg : kdf_strerror(err));
+	switch (err) {
+	case KDF_E_IO:
+		return EX_NOINPUT;
+	case KDF_E_NOMEM:
+		return EX_OSERR;
+	default: /* not a capture, newer version, bad header or meta */
+		return EX_DATAERR;
+	}
+}
+
+/* Resolve the options against the capture's metadata. */
+static int setup(struct run *run)
+{
+	struct kdr_ctx *c = &run->c;
+	const struct kdr_options *o = c->o;
+	const struct kdf_options *ro;
+	char msg[256] = "";
+	int rc;
+
+	c->meta = kdf_reader_meta(c->r);
+	ro = &c->meta->options;
+	c->wt.mono_ns = c->meta->mono_ns;
+	c->wt.realtime_ns = c->meta->realtime_ns;
+	c->poll_nr = KDR_NO_NR;
+	for (uint32_t i = 0; c->meta->syscall_names && i < c->meta->syscall_count; i++)
+		if (c->meta->syscall_names[i] && !strcmp(c->meta->syscall_names[i], "poll"))
+			c->poll_nr = i;
+	if (o->syscall_events_ns == KDR_FROM_CAPTURE)
+		c->list_ns = ro->syscall_events_ns < 0 ? -1 : ro->syscall_events_ns;
+	else
+		c->list_ns = o->syscall_events_ns < 0 ? -1 : o->syscall_events_ns;
+	c->skip_poll = o->skip_syscall_poll_events == KDR_FROM_CAPTURE ?
+			       !!ro->skip_syscall_poll_events : !!o->skip_syscall_poll_events;
+	c->trigger_delta = o->trigger_delta_ns < 0 ? ro->trigger_delta_ns
+						   : (uint64_t)o->trigger_delta_ns;
+	rc = kdr_filter_init(&c->filter, o, c->meta, msg, sizeof(msg));
+	if (rc) {
+		fprintf(c->err, "%s: %s\n", c->prog, msg);
+		return rc;
+	}
+	c->threads = kdr_threads_new();
+	c->syms = kdr_symbols_new();
+	if (!c->threads || !c->syms)
+		return EX_OSERR;
+	return 0;
+}
+
+static void teardown(struct run *run)
+{
+	kdr_filter_free(&run->c.filter);
+	kdr_threads_free(run->c.threads);
+	kdr_symbols_free(run->c.syms);
+	kdr_stats_free(run->st);
+	kdr_view_buf_free(&run->vb);
+}
+
+static int selected(const struct run *run)
+{
+	return run->c.o->window < 0 || run->windows_seen == (uint64_t)run->c.o->window;
+}
+
+static int on_window(struct run *run, const struct kdf_window *w)
+{
+	struct kdr_ctx *c = &run->c;
+	uint64_t lo = w->start_ts, hi = w->end_ts < w->start_ts ? w->start_ts : w->end_ts;
+	struct kdr_wview v;
+	int rc = 0;
+
+	run->tot.windows++;
+	run->tot.dropped += w->dropped;
+	run->tot.trigger_missed += w->trigger_missed;
+	run->tot.stacks_lost += w->stacks_lost;
+	if (!selected(run))
+		goto next;
+	if (lo < c->filter.lo)
+		lo = c->filter.lo;
+	if (hi > c->filter.hi)
+		hi = c->filter.hi;
+	if (lo > hi) /* outside --time-range */
+		goto next;
+	kdr_stats_close(run->st, lo, hi);
+	if (kdr_view_build(c, &run->vb, run->st, w, lo, hi, &v)) {
+		rc = -1;
+		goto next;
+	}
+	run->tot.reported++;
+	run->found = 1;
+	rc = run->sink->window(c, &run->js, &v);
+next:
+	kdr_stats_reset(run->st);
+	/* events of this window that reach the file late are not the next one's */
+	kdr_stats_set_bounds(run->st, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo,
+			     c->filter.hi);
+	run->windows_seen++;
+	return rc;
+}
+
+static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs, int fatal)
+{
+	struct kdr_ctx *c = &run->c;
+	const char *what = c->path ? c->path : "capture";
+	struct kdr_totals *t = &run->tot;
+
+	if (rs->truncated)
+		fprintf(c->err, "%s: warning: %s is truncated (it ends inside a chunk): "
+			"what followed window %" PRIu64 " is missing\n", c->prog, what, t->windows);
+	else if (!rs->has_summary && !fatal)
+		fprintf(c->err, "%s: warning: %s has no summary: the recorder did not close it "
+			"(killed, or still running)\n", c->prog, what);
+	if (t->unclosed_events)
+		fprintf(c->err, "%s: warning: %s: %" PRIu64 " events after the last complete window "
+			"belong to a window that never closed: not reported\n", c->prog, what,
+			t->unclosed_events);
+	if (rs->chunks_bad)
+		fprintf(c->err, "%s: warning: %s: %" PRIu64 " corrupt chunk(s) skipped: "
+			"the windows they belonged to are incomplete\n", c->prog, what, rs->chunks_bad);
+}
+
+static int report(struct run *run)
+{
+	struct kdr_ctx *c = &run->c;
+	const struct kdr_options *o = c->o;
+	struct kdr_stats_cfg cfg = { 0 };
+	struct kdf_read_stats rs;
+	struct kdf_item it;
+	int rc, status = 0, oom = 0;
+
+	rc = setup(run);
+	if (rc)
+		return rc;
+	if (o->info)
+		return kdr_info(c);
+	cfg.list_ns = c->list_ns;
+	cfg.poll_nr = c->poll_nr;
+	cfg.skip_poll = c->skip_poll;
+	cfg.only_nr = c->filter.nr;
+	cfg.tids = c->filter.tids;
+	cfg.ntids = c->filter.ntids;
+	run->st = kdr_stats_new(&cfg);
+	if (!run->st)
+		return EX_OSERR;
+	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
+	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
+	if (run->sink->begin(c, &run->js))
+		return EX_OSERR;
+
+	while ((rc = kdf_reader_next(c->r, &it)) > 0) {
+		switch (it.type) {
+		case KDF_ITEM_EVENTS:
+			run->tot.unclosed_events += it.u.events.n;
+			if (selected(run) && kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
+				oom = 1;
+			break;
+		case KDF_ITEM_THREAD:
+			if (kdr_threads_add(c->threads, it.u.thread.tid, it.u.thread.ts,
+					    it.u.thread.name, it.u.thread.name_len))
+				oom = 1;
+			break;
+		case KDF_ITEM_SYMBOLS:
+			if (kdr_symbols_add(c->syms, it.u.symbols.v, it.u.symbols.n))
+				oom = 1;
+			break;
+		case KDF_ITEM_WINDOW:
+			run->tot.unclosed_events = 0;
+			if (on_window(run, &it.u.window))
+				oom = 1;
+			break;
+		case KDF_ITEM_SUMMARY:
+			run->sum = it.u.summary;
+			break;
+		}
+		if (o->window >= 0 && run->windows_seen > (uint64_t)o->window)
+			break;
+	}
+	if (rc < 0) {
+		fprintf(c->err, "%s: %s: %s: reading stopped after window %" PRIu64 "\n", c->prog,
+			c->path ? c->path : "capture", kdf_strerror(rc), run->tot.windows);
+		status = rc == KDF_E_NOMEM ? EX_OSERR : rc == KDF_E_IO ? EX_IOERR : EX_DATAERR;
+	}
+	if (oom) {
+		fprintf(c->err, "%s: out of memory: the report is incomplete\n", c->prog);
+		status = EX_OSERR;
+	}
+
+	kdf_reader_stats(c->r, &rs);
+	run->tot.has_summary = rs.has_summary;
+	run->tot.truncated = rs.truncated;
+	run->tot.chunks_bad = rs.chunks_bad;
+	if (rs.has_summary && o->window < 0 && !o->has_time_range) {
+		/* drops outside any window are in the summary only */
+		if (run->sum.dropped > run->tot.dropped)
+			run->tot.dropped = run->sum.dropped;
+		if (run->sum.trigger_missed > run->tot.trigger_missed)
+			run->tot.trigger_missed = run->sum.trigger_missed;
+		if (run->sum.stacks_lost > run->tot.stacks_lost)
+			run->tot.stacks_lost = run->sum.stacks_lost;
+	}
+	if (o->window >= 0) {
+		run->tot.complete = run->found;
+		run->tot.unclosed_events = 0;
+	} else {
+		run->tot.complete = !rs.truncated && rs.has_summary && !rs.chunks_bad &&
+				    !run->tot.unclosed_events && rc == 0;
+		if (!run->tot.complete)
+			incomplete_warnings(run, &rs, rc < 0);
+	}
+	run->sink->end(c, &run->js, &run->tot);
+	fflush(c->out);
+	if (ferror(c->out)) {
+		fprintf(c->err, "%s: writing the report failed\n", c->prog);
+		return EX_IOERR;
+	}
+	if (status)
+		return status;
+	if (o->window >= 0) {
+		if (run->found)
+			return KDR_EXIT_OK;
+		fprintf(c->err, "%s: %s: no window %" PRId64 " (%" PRIu64 " windows)\n", c->prog,
+			c->path ? c->path : "capture", o->window, run->tot.windows);
+		return EX_DATAERR;
+	}
+	return run->tot.complete ? KDR_EXIT_OK : KDR_EXIT_INCOMPLETE;
+}
+
+static int check_options(const struct kdr_options *o, FILE *err)
+{
+	const char *prog = o->prog ? o->prog : "kdelay-report";
+
+	if ((o->ntids && !o->tids) || (o->format != KDR_FMT_TEXT && o->format != KDR_FMT_JSON)) {
+		fprintf(err, "%s: invalid options\n", prog);
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+static int run_on(struct run *run, struct kdf_reader *r, int err, const char *msg)
+{
+	int rc;
+
+	if (!r)
+		return open_error(run, err, msg);
+	run->c.r = r;
+	rc = report(run);
+	teardown(run);
+	kdf_reader_close(r);
+	return rc;
+}
+
+static void run_init(struct run *run, const char *path, const struct kdr_options *o, FILE *out,
+		     FILE *err)
+{
+	memset(run, 0, sizeof(*run));
+	run->c.o = o;
+	run->c.path = path;
+	run->c.prog = o->prog ? o->prog : "kdelay-report";
+	run->c.out = out;
+	run->c.err = err;
+}
+
+int kdr_report_file(const char *path, const struct kdr_options *o, FILE *out, FILE *err)
+{
+	struct run run;
+	char msg[256] = "";
+	int e = 0, rc;
+
+	if (!path)
+		path = "kdelay.data";
+	rc = check_options(o, err);
+	if (rc)
+		return rc;
+	run_init(&run, path, o, out, err);
+	return run_on(&run, kdf_reader_open(path, on_warning, &run, &e, msg, sizeof(msg)), e, msg);
+}
+
+int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FILE *out, FILE *err)
+{
+	struct run run;
+	char msg[256] = "";
+	int e = 0, rc;
+
+	rc = check_options(o, err);
+	if (rc)
+		return rc;
+	run_init(&run, NULL, o, out, err);
+	return run_on(&run, kdf_reader_open_mem(buf, len, on_warning, &run, &e, msg, sizeof(msg)),
+		      e, msg);
+}

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * stats.c - the interval pairing state machine and the per-window sums.
+ *
+ * Pairing rules (design-notes section 1), per thread of the target:
+ *   SYSCALL  sys_enter -> sys_exit of the same tid and nr
+ *   RUN      switched in -> switched out
+ *   READY    woken (or switched out still runnable) -> switched in
+ *   HARD IRQ irq entry -> exit of the same irq, counted when ret != IRQ_NONE
+ *   SOFT IRQ softirq entry -> exit of the same vector
+ * An interval counts only when both ends were seen inside the window; an
+ * end whose timestamp precedes its start is dropped (never a negative
+ * delta).  Beyond the reference: a wakeup of a thread that is running is
+ * not the start of a wait (the thread had not gone to sleep yet); a thread
+ * switched out asleep is no longer "ready"; a thread that exits ends its
+ * open syscall (exit_group never returns).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashidx.h"
+#include "stats.h"
+
+#define REORDER_DEFAULT 4096
+#define LIST_STACK_SEARCH 256
+
+struct kdr_stats {
+	struct kdr_stats_cfg cfg;
+	uint64_t lo, hi;	/* kdr_stats_set_bounds() */
+	int failed;
+
+	/* reorder ring, kept sorted by ts */
+	struct kdf_event *rb;
+	size_t rb_cap, rb_head, rb_n;
+	uint64_t last_ts; /* ts of the last event processed */
+
+	struct kdr_thread_state *thr;
+	uint32_t nthr, thr_cap;
+	struct kdr_ix thr_ix;
+	uint32_t last_tid, last_thr; /* one-entry cache; last_thr = index + 1 */
+
+	struct kdr_keyed *keyed;
+	uint32_t nkeyed, keyed_cap;
+	struct kdr_ix key_ix;
+
+	struct kdr_sysev *ev;
+	size_t nev, ev_cap;
+
+	struct kdr_stats_diag diag;
+};
+
+static int grow_array(void **p, uint32_t *cap, size_t elem)
+{
+	uint32_t ncap = *cap ? *cap * 2 : 64;
+	void *n = realloc(*p, (size_t)ncap * elem);
+
+	if (!n)
+		return -1;
+	*p = n;
+	*cap = ncap;
+	return 0;
+}
+
+struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
+{
+	struct kdr_stats *st = calloc(1, sizeof(*st));
+	size_t cap = REORDER_DEFAULT;
+
+	if (!st)
+		return NULL;
+	st->cfg = *cfg;
+	if (cfg->reorder_cap)
+		cap = cfg->reorder_cap;
+	st->rb_cap = cap;
+	st->rb = calloc(cap, sizeof(*st->rb));
+	st->hi = UINT64_MAX;
+	if (!st->rb || kdr_ix_init(&st->thr_ix, 256) || kdr_ix_init(&st->key_ix, 1024)) {
+		kdr_stats_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void kdr_stats_free(struct kdr_stats *st)
+{
+	if (!st)
+		return;
+	free(st->rb);
+	free(st->thr);
+	free(st->keyed);
+	free(st->ev);
+	kdr_ix_free(&st->thr_ix);
+	kdr_ix_free(&st->key_ix);
+	free(st);
+}
+
+void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi)
+{
+	st->lo = lo;
+	st->hi = hi;
+}
+
+void kdr_stats_reset(struct kdr_stats *st)
+{
+	st->rb_head = 0;
+	st->rb_n = 0;
+	st->last_ts = 0;
+	st->nthr = 0;
+	st->last_thr = 0;
+	kdr_ix_clear(&st->thr_ix);
+	st->nkeyed = 0;
+	kdr_ix_clear(&st->key_ix);
+	st->nev = 0;
+	st->failed = 0;
+	memset(&st->diag, 0, sizeof(st->diag));
+}
+
+int kdr_stats_failed(const struct kdr_stats *st)
+{
+	return st->failed;
+}
+
+static struct kdr_thread_state *thread_get(struct kdr_stats *st, uint32_t tid)
+{
+	struct kdr_thread_state *t;
+	uint32_t i;
+
+	if (st->last_thr && st->last_tid == tid)
+		return &st->thr[st->last_thr - 1];
+	i = kdr_ix_find(&st->thr_ix, tid);
+	if (!st->thr_ix.slots[i]) {
+		if (kdr_ix_reserve(&st->thr_ix))
+			goto oom;
+		if (st->nthr == st->thr_cap &&
+		    grow_array((void **)&st->thr, &st->thr_cap, sizeof(*st->thr)))
+			goto oom;
+		t = &st->thr[st->nthr++];
+		memset(t, 0, sizeof(*t));
+		t->tid = tid;
+		t->cache_nr = KDR_NO_NR;
+		i = kdr_ix_put(&st->thr_ix, tid, st->nthr);
+	}
+	st->last_tid = tid;
+	st->last_thr = st->thr_ix.slots[i];
+	return &st->thr[st->last_thr - 1];
+oom:
+	st->failed = 1;
+	return NULL;
+}
+
+static inline uint64_t key_of(uint32_t tid, enum kdr_key_kind kind, uint32_t key)
+{
+	/* key spans 32 bits, kind 2: fold kind into the top of tid's half
+	 * would alias tids >= 2^30, so mix it in with a multiplier instead
+	 * and compare the full triple on hit. */
+	return ((uint64_t)tid << 32 | key) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
+}
+
+/* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
+static int64_t keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key)
+{
+	uint64_t k = key_of(tid, kind, key);
+	uint32_t i = kdr_hash64(k) & st->key_ix.mask;
+	struct kdr_keyed *e;
+
+	/* key_of() is a bijection for a fixed kind but two kinds may
+	 * collide on one 64-bit key: walk on until the triple matches. */
+	for (; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
+		if (st->key_ix.keys[i] != k)
+			continue;
+		e = &st->keyed[st->key_ix.slots[i] - 1];
+		if (e->tid == tid && e->key == key && e->kind == (uint32_t)kind)
+			return st->key_ix.slots[i] - 1;
+	}
+	if (kdr_ix_reserve(&st->key_ix))
+		goto oom;
+	if (st->nkeyed == st->keyed_cap &&
+	    grow_array((void **)&st->keyed, &st->keyed_cap, sizeof(*st->keyed)))
+		goto oom;
+	e = &st->keyed[st->nkeyed++];
+	memset(e, 0, sizeof(*e));
+	e->tid = tid;
+	e->key = key;
+	e->kind = kind;
+	kdr_ix_put(&st->key_ix, k, st->nkeyed);
+	return st->nkeyed - 1;
+oom:
+	st->failed = 1;
+	return -1;
+}
+
+static inline void stat_add(struct kdr_stat *s, uint64_t d)
+{
+	if (!s->count || d < s->min)
+		s->min = d;
+	if (d > s->max)
+		s->max = d;
+	s->count++;
+	s->total += d;
+}
+
+static void keyed_add(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key,
+		      uint64_t d)
+{
+	int64_t i = keyed_get(st, tid, kind, key);
+
+	if (i >= 0)
+		stat_add(&st->keyed[i].st, d);
+}
+
+static int tid_listed(const struct kdr_stats_cfg *c, uint32_t tid)
+{
+	size_t i;
+
+	if (!c->tids)
+		return 1;
+	for (i = 0; i < c->ntids; i++)
+		if (c->tids[i] == tid)
+			return 1;
+	return 0;
+}
+
+static void list_syscall(struct kdr_stats *st, const struct kdf_event *e, uint64_t entry_ts)
+{
+	const struct kdr_stats_cfg *c = &st->cfg;
+	uint64_t d = e->ts - entry_ts;
+	struct kdr_sysev *v;
+
+	if (c->list_ns < 0 || (c->list_ns > 0 && d <= (uint64_t)c->list_ns))
+		return;
+	if (c->skip_poll && e->u.sys.nr == c->poll_nr)
+		return;
+	if (c->only_nr != KDR_NO_NR && e->u.sys.nr != c->only_nr)
+		return;
+	if (!tid_listed(c, e->tid))
+		return;
+	if (st->nev == st->ev_cap) {
+		size_t ncap = st->ev_cap ? st->ev_cap * 2 : 64;
+		void *n = realloc(st->ev, ncap * sizeof(*st->ev));
+
+		if (!n) {
+			st->failed = 1;
+			return;
+		}
+		st->ev = n;
+		st->ev_cap = ncap;
+	}
+	v = &st->ev[st->nev++];
+	memset(v, 0, sizeof(*v));
+	v->entry_ts = entry_ts;
+	v->exit_ts = e->ts;
+	v->tid = e->tid;
+	v->nr = e->u.sys.nr;
+	v->ret = e->u.sys.ret;
+}
+
+static void attach_stack(struct kdr_stats *st, const struct kdf_event *e)
+{
+	size_t i, stop = st->nev > LIST_STACK_SEARCH ? st->nev - LIST_STACK_SEARCH : 0;
+
+	for (i = st->nev; i-- > stop;) {
+		struct kdr_sysev *v = &st->ev[i];
+
+		if (v->tid != e->tid || v->entry_ts != e->u.stack.entry_ts || v->has_stack)
+			continue;
+		v->has_stack = 1;
+		v->kstack = e->u.stack.kstack_id;
+		v->ustack = e->u.stack.ustack_id;
+		v->stack_flags = e->flags;
+		return;
+	}
+}
+
+static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
+{
+	struct kdr_thread_state *t;
+
+	if (e->flags & KDF_SW_PREV_TARGET) {
+		t = thread_get(st, e->tid);
+		if (!t)
+			return;
+		if (t->flags & KDR_TS_ON_CPU) {
+			if (e->ts >= t->run_ts)
+				stat_add(&t->run, e->ts - t->run_ts);
+			else
+				st->diag.reversed++;
+		}
+		t->flags &= ~KDR_TS_ON_CPU;
+		if (e->u.sw.prev_state == 0 || (e->flags & KDF_SW_PREEMPT)) {
+			/* still runnable: waits on the run queue from now */
+			t->flags |= KDR_TS_READY;
+			t->ready_ts = e->ts;
+		} else {
+			t->flags &= ~KDR_TS_READY;
+		}
+	}
+	if (e->flags & KDF_SW_NEXT_TARGET) {
+		t = thread_get(st, e->u.sw.next_tid);
+		if (!t)
+			return;
+		if (t->flags & KDR_TS_READY) {
+			if (e->ts >= t->ready_ts)
+				stat_add(&t->ready, e->ts - t->ready_ts);
+			else
+				st->diag.reversed++;
+		}
+		t->flags = (t->flags & ~KDR_TS_READY) | KDR_TS_ON_CPU;
+		t->run_ts = e->ts;
+	}
+}
+
+static void on_wakeup(struct kdr_stats *st, const struct kdf_event *e)
+{
+	struct kdr_thread_state *t = thread_get(st, e->tid);
+
+	if (!t)
+		return;
+	if (t->flags & KDR_TS_ON_CPU)
+		return; /* woken before it went to sleep: not waiting */
+	if (!(t->flags & KDR_TS_READY)) {
+		t->flags |= KDR_TS_READY;
+		t->ready_ts = e->ts;
+	} else if (e->ts < t->ready_ts) {
+		t->ready_ts = e->ts; /* already waiting: since the first */
+	}
+}
+
+static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const struct kdf_event *e)
+{
+	uint32_t nr = e->u.sys.nr;
+	uint64_t entry = t->sys_ts;
+
+	if (!(t->flags & KDR_TS_IN_SYS))
+		return;
+	t->flags &= ~KDR_TS_IN_SYS;
+	if (t->sys_nr != nr)
+		return; /* the enter of this exit was lost */
+	if (e->ts < entry) {
+		st->diag.reversed++;
+		return;
+	}
+	if (t->cache_nr != nr) {
+		int64_t i = keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
+
+		if (i < 0)
+			return;
+		t->cache_nr = nr;
+		t->cache_idx = (uint32_t)i;
+	}
+	stat_add(&st->keyed[t->cache_idx].st, e->ts - entry);
+	list_syscall(st, e, entry);
+}
+
+static void process(struct kdr_stats *st, const struct kdf_event *e)
+{
+	struct kdr_thread_state *t;
+
+	if (e->ts < st->last_ts)
+		st->diag.late++;
+	else
+		st->last_ts = e->ts;
+
+	switch (e->type) {
+	case KDF_EV_SYS_ENTER:
+		t = thread_get(st, e->tid);
+		if (t) {
+			t->flags |= KDR_TS_IN_SYS;
+			t->sys_ts = e->ts;
+			t->sys_nr = e->u.sys.nr;
+		}
+		break;
+	case KDF_EV_SYS_EXIT:
+		t = thread_get(st, e->tid);
+		if (t)
+			on_sys_exit(st, t, e);
+		break;
+	case KDF_EV_SWITCH:
+		on_switch(st, e);
+		break;
+	case KDF_EV_WAKEUP:
+		on_wakeup(st, e);
+		break;
+	case KDF_EV_IRQ_ENTRY:
+		t = thread_get(st, e->tid);
+		if (t) {
+			t->flags |= KDR_TS_IN_IRQ;
+			t->irq_ts = e->ts;
+			t->irq_nr = e->u.irq_entry.irq;
+			t->irq_name = e->u.irq_entry.name_id;
+		}
+		break;
+	case KDF_EV_IRQ_EXIT:
+		t = thread_get(st, e->tid);
+		if (!t || !(t->flags & KDR_TS_IN_IRQ))
+			break;
+		t->flags &= ~KDR_TS_IN_IRQ;
+		if (t->irq_nr != e->u.irq_exit.irq || e->u.irq_exit.ret == 0)
+			break; /* IRQ_NONE: not this device's interrupt */
+		if (e->ts < t->irq_ts)
+			st->diag.reversed++;
+		else
+			keyed_add(st, t->tid, KDR_K_HARDIRQ, t->irq_name, e->ts - t->irq_ts);
+		break;
+	case KDF_EV_SOFTIRQ_ENTRY:
+		t = thread_get(st, e->tid);
+		if (t) {
+			t->flags |= KDR_TS_IN_SOFTIRQ;
+			t->soft_ts = e->ts;
+			t->soft_vec = e->u.softirq.vec;
+		}
+		break;
+	case KDF_EV_SOFTIRQ_EXIT:
+		t = thread_get(st, e->tid);
+		if (!t || !(t->flags & KDR_TS_IN_SOFTIRQ))
+			break;
+		t->flags &= ~KDR_TS_IN_SOFTIRQ;
+		if (t->soft_vec != e->u.softirq.vec)
+			break;
+		if (e->ts < t->soft_ts)
+			st->diag.reversed++;
+		else
+			keyed_add(st, t->tid, KDR_K_SOFTIRQ, t->soft_vec, e->ts - t->soft_ts);
+		break;
+	case KDF_EV_STACK:
+		attach_stack(st, e);
+		break;
+	case KDF_EV_THREAD_EXIT:
+		t = thread_get(st, e->tid);
+		if (t) /* the final switch-out still ends its run */
+			t->flags = (t->flags & ~KDR_TS_IN_SYS) | KDR_TS_EXITED;
+		break;
+	default: /* triggers, and types newer than this reader */
+		break;
+	}
+}
+
+static inline int in_bounds(const struct kdr_stats *st, uint64_t ts)
+{
+	return ts >= st->lo && ts <= st->hi;
+}
+
+int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
+{
+	size_t cap = st->rb_cap, mask_ok = (cap & (cap - 1)) == 0;
+	size_t k;
+
+	st->diag.events += n;
+	for (k = 0; k < n; k++) {
+		const struct kdf_event *e = &ev[k];
+		size_t j, prev;
+
+		if (!in_bounds(st, e->ts)) {
+			st->diag.clipped++;
+			continue;
+		}
+		if (st->rb_n == cap) {
+			process(st, &st->rb[st->rb_head]);
+			st->rb_head = mask_ok ? (st->rb_head + 1) & (cap - 1) : (st->rb_head + 1) % cap;
+			st->rb_n--;
+		}
+		/* insertion into the sorted ring; nearly always at the tail */
+		j = st->rb_head + st->rb_n;
+		j = mask_ok ? j & (cap - 1) : j % cap;
+		while (st->rb_n && j != st->rb_head) {
+			prev = j ? j - 1 : cap - 1;
+			if (st->rb[prev].ts <= e->ts)
+				break;
+			st->rb[j] = st->rb[prev];
+			j = prev;
+		}
+		st->rb[j] = *e;
+		st->rb_n++;
+	}
+	return st->failed ? -1 : 0;
+}
+
+int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
+{
+	while (st->rb_n) {
+		const struct kdf_event *e = &st->rb[st->rb_head];
+
+		if (e->ts < lo || e->ts > hi)
+			st->diag.clipped++;
+		else
+			process(st, e);
+		st->rb_head = (st->rb_head + 1) % st->rb_cap;
+		st->rb_n--;
+	}
+	return st->failed ? -1 : 0;
+}
+
+const struct kdr_thread_state *kdr_stats_threads(const struct kdr_stats *st, size_t *n)
+{
+	*n = st->nthr;
+	return st->thr;
+}
+
+const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n)
+{
+	*n = st->nkeyed;
+	return st->keyed;
+}
+
+const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
+{
+	*n = st->nev;
+	return st->ev;
+}
+
+const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st)
+{
+	return &st->diag;
+}
+
+const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid)
+{
+	uint32_t i = kdr_ix_find(&st->thr_ix, tid);
+
+	return st->thr_ix.slots[i] ? &st->thr[st->thr_ix.slots[i] - 1] : NULL;
+}
+
+const struct kdr_stat *kdr_stats_key(const struct kdr_stats *st, uint32_t tid,
+				     enum kdr_key_kind kind, uint32_t key)
+{
+	uint64_t k = key_of(tid, kind, key);
+	uint32_t i;
+
+	for (i = kdr_hash64(k) & st->key_ix.mask; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
+		const struct kdr_keyed *e = &st->keyed[st->key_ix.slots[i] - 1];
+
+		if (st->key_ix.keys[i] == k && e->tid == tid && e->key == key &&
+		    e->kind == (uint32_t)kind)
+			return &e->st;
+	}
+	return NULL;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * text.c - the text report, column for column kernel_delay.py's
+ * process_results() layout (the Python format strings are quoted next to
+ * each printf), plus one block the reference lacks: the syscalls still in
+ * progress when the window closed.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "json.h"
+#include "sink.h"
+
+#define INDENT "                            " /* 28 spaces */
+
+static void dashes(FILE *f, const char *before, int n)
+{
+	fputs(before, f);
+	while (n-- > 0)
+		fputc('-', f);
+}
+
+char *kdr_commas(uint64_t v, char *buf, size_t size)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+	size_t o = 0;
+
+	for (int i = 0; i < n && o + 1 < size; i++) {
+		if (i && (n - i) % 3 == 0 && o + 2 < size)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void kdr_text_name(FILE *f, const char *s, size_t len, int width, int maxw)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	int w = 0;
+	uint32_t cp;
+	char esc[8];
+
+	while (i < len && (!maxw || w < maxw)) {
+		n = kdr_utf8_seq(p + i, len - i, &cp);
+		if (n && cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+			fwrite(p + i, 1, n, f);
+			w++;
+			i += n;
+			continue;
+		}
+		if (!n)
+			n = 1;
+		/* escape each byte of the control character or bad sequence */
+		for (size_t k = 0; k < n; k++) {
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i + k]);
+			for (const char *e = esc; *e && (!maxw || w < maxw); e++, w++)
+				fputc(*e, f);
+		}
+		i += n;
+	}
+	for (; w < width; w++)
+		fputc(' ', f);
+}
+
+static void stamp(struct kdr_ctx *c, uint64_t ts)
+{
+	char buf[128];
+
+	fputs(kdr_walltime_stamp(&c->wt, ts, buf, sizeof(buf)), c->out);
+	fputc('\n', c->out);
+}
+
+static void syscall_block(struct kdr_ctx *c, const struct kdr_tview *t)
+{
+	FILE *f = c->out;
+	char a[32], b[32];
+
+	/* "{:10} {:16} {}\n{}{:20} {:>6}  {:>10}  {:>16}  {:>16}" */
+	fprintf(f, "%10" PRIu32 " ", t->tid);
+	kdr_text_name(f, t->name, t->name_len, 16, 0);
+	fprintf(f, " [SYSCALL STATISTICS]\n" INDENT "%-20s %6s  %10s  %16s  %16s\n", "NAME",
+		"NUMBER", "COUNT", "TOTAL ns", "MAX ns");
+	for (size_t i = 0; i < t->nsys; i++) {
+		const struct kdr_row *r = &t->sys[i];
+
+		/* "{}{:20.20} {:6}  {:10}  {:16,}  {:16,}" */
+		fputs(INDENT, f);
+		kdr_text_name(f, r->name, r->name_len, 20, 20);
+		fprintf(f, " %6" PRIu32 "  %10" PRIu64 "  %16s  %16s\n", r->key, r->st->count,
+			kdr_commas(r->st->total, a, sizeof(a)), kdr_commas(r->st->max, b, sizeof(b)));
+	}
+	if (t->sys_count_nopoll) /* "{}{:20.20} {:6}  {:10}  {:16,}" */
+		fprintf(f, INDENT "%-20s %6s  %10" PRIu64 "  %16s\n", "TOTAL( - poll):", "",
+			t->sys_count_nopoll, kdr_commas(t->sys_total_nopoll, a, sizeof(a)));
+}
+
+static void sched_blocks(struct kdr_ctx *c, const struct kdr_tview *t)
+{
+	FILE *f = c->out;
+	char a[32], b[32], d[32];
+
+	/* "\n{:10} {:16} {}\n{}{:10}  {:>16}  {:>16}  {:>16}" */
+	fprintf(f, "\n" INDENT "[THREAD RUN STATISTICS]\n" INDENT "%-10s  %16s  %16s  %16s\n",
+		"SCHED_CNT", "TOTAL ns", "MIN ns", "MAX ns");
+	if (t->run) /* "{}{:10}  {:16,}  {:16,}  {:16,}" */
+		fprintf(f, INDENT "%10" PRIu64 "  %16s  %16s  %16s\n", t->run->count,
+			kdr_commas(t->run->total, a, sizeof(a)), kdr_commas(t->run->min, b, sizeof(b)),
+			kdr_commas(t->run->max, d, sizeof(d)));
+	fprintf(f, "\n" INDENT "[THREAD READY STATISTICS]\n" INDENT "%-10s  %16s  %16s\n",
+		"SCHED_CNT", "TOTAL ns", "MAX ns");
+	if (t->ready) /* "{}{:10}  {:16,}  {:16,}" */
+		fprintf(f, INDENT "%10" PRIu64 "  %16s  %16s\n", t->ready->count,
+			kdr_commas(t->ready->total, a, sizeof(a)),
+			kdr_commas(t->ready->max, b, sizeof(b)));
+}
+
+static void irq_blocks(struct kdr_ctx *c, const struct kdr_tview *t)
+{
+	FILE *f = c->out;
+	char a[32], b[32];
+	size_t i;
+
+	if (t->nhard) {
+		/* "\n{:10} {:16} {}\n{}{:20}  {:>10}  {:>16}  {:>16}" */
+		fprintf(f, "\n" INDENT "[HARD IRQ STATISTICS]\n" INDENT "%-20s  %10s  %16s  %16s\n",
+			"NAME", "COUNT", "TOTAL ns", "MAX ns");
+		for (i = 0; i < t->nhard; i++) {
+			const struct kdr_row *r = &t->hard[i];
+
+			/* "{}{:20.20}  {:10}  {:16,}  {:16,}" */
+			fputs(INDENT, f);
+			kdr_text_name(f, r->name, r->name_len, 20, 20);
+			fprintf(f, "  %10" PRIu64 "  %16s  %16s\n", r->st->count,
+				kdr_commas(r->st->total, a, sizeof(a)),
+				kdr_commas(r->st->max, b, sizeof(b)));
+		}
+		/* "{}{:20.20}  {:10}  {:16,}" */
+		fprintf(f, INDENT "%-20s  %10" PRIu64 "  %16s\n", "TOTAL:", t->hard_count,
+			kdr_commas(t->hard_total, a, sizeof(a)));
+	}
+	if (t->nsoft) {
+		/* "\n{:10} {:16} {}\n{}{:20} {:>7}  {:>10}  {:>16}  {:>16}" */
+		fprintf(f, "\n" INDENT "[SOFT IRQ STATISTICS]\n" INDENT "%-20s %7s  %10s  %16s  %16s\n",
+			"NAME", "VECT_NR", "COUNT", "TOTAL ns", "MAX ns");
+		for (i = 0; i < t->nsoft; i++) {
+			const struct kdr_row *r = &t->soft[i];
+
+			/* "{}{:20.20} {:>7}  {:10}  {:16,}  {:16,}" */
+			fputs(INDENT, f);
+			kdr_text_name(f, r->name, r->name_len, 20, 20);
+			fprintf(f, " %7" PRIu32 "  %10" PRIu64 "  %16s  %16s\n", r->key, r->st->count,
+				kdr_commas(r->st->total, a, sizeof(a)),
+				kdr_commas(r->st->max, b, sizeof(b)));
+		}
+		/* "{}{:20.20} {:7}  {:10}  {:16,}" */
+		fprintf(f, INDENT "%-20s %7s  %10" PRIu64 "  %16s\n", "TOTAL:", "", t->soft_count,
+			kdr_commas(t->soft_total, a, sizeof(a)));
+	}
+}
+
+/* Beyond the reference: what was still blocked in a syscall at the stop. */
+static void inprog_block(struct kdr_ctx *c, const struct kdr_wview *v)
+{
+	FILE *f = c->out;
+	char a[32], nb[32];
+
+	if (!v->ninprog)
+		return;
+	fprintf(f, "\n\n# SYSCALLS IN PROGRESS AT STOP:\n  %19s %10s %-16s %16s  %s\n", "ENTRY (ns)",
+		"TID", "THREAD", "ELAPSED ns", "SYSCALL");
+	dashes(f, "  ", 19);
+	dashes(f, " ", 10);
+	dashes(f, " ", 16);
+	dashes(f, " ", 16);
+	dashes(f, "  ", 16);
+	fputc('\n', f);
+	for (size_t i = 0; i < v->ninprog; i++) {
+		const struct kdr_inprog *p = &v->inprog[i];
+		const char *sn = kdr_syscall_name(c->meta, p->nr, nb, sizeof(nb));
+
+		fprintf(f, "  %19" PRIu64 " %10" PRIu32 " ", p->entry_ts, p->tid);
+		kdr_text_name(f, p->thread, p->thread_len, 16, 0);
+		fprintf(f, " %16s  ", kdr_commas(p->elapsed, a, sizeof(a)));
+		kdr_text_name(f, sn, strlen(sn), 0, 0);
+		fputc('\n', f);
+	}
+}
+
+static void stack_lines(struct kdr_ctx *c, uint32_t id, int kernel)
+{
+	uint32_t n = 0;
+	const uint64_t *ips = id ? kdf_reader_stack(c->r, id, &n) : NULL;
+	char buf[512];
+
+	for (uint32_t i = 0; ips && i < n; i++) {
+		size_t len = kdr_symbols_format(c->syms, ips[i], kernel, buf, sizeof(buf));
+
+		fputs("          ", c->out);
+		kdr_text_name(c->out, buf, len < sizeof(buf) ? len : sizeof(buf) - 1, 0, 0);
+		fputc('\n', c->out);
+	}
+}
+
+static void events_block(struct kdr_ctx *c, const struct kdr_wview *v)
+{
+	FILE *f = c->out;
+	char a[32], nb[32];
+
+	/* "\n\n# SYSCALL EVENTS:\n{}{:>19} {:>19} {:>10} {:16} {:>10}  {}" */
+	fprintf(f, "\n\n# SYSCALL EVENTS:\n  %19s %19s %10s %-16s %10s  %s\n", "ENTRY (ns)",
+		"EXIT (ns)", "TID", "COMM", "DELTA (us)", "SYSCALL");
+	dashes(f, "  ", 19);
+	dashes(f, " ", 19);
+	dashes(f, " ", 10);
+	dashes(f, " ", 16);
+	dashes(f, " ", 10);
+	dashes(f, "  ", 16);
+	fputc('\n', f);
+	for (size_t i = 0; i < v->nevents; i++) {
+		const struct kdr_evview *e = &v->events[i];
+		const char *sn = kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb));
+
+		/* "{}{:19} {:19} {:10} {:16} {:10,}  {}" */
+		fprintf(f, "  %19" PRIu64 " %19" PRIu64 " %10" PRIu32 " ", e->ev->entry_ts,
+			e->ev->exit_ts, e->ev->tid);
+		kdr_text_name(f, e->thread, e->thread_len, 16, 0);
+		fprintf(f, " %10s  ", kdr_commas((e->ev->exit_ts - e->ev->entry_ts) / 1000, a, sizeof(a)));
+		kdr_text_name(f, sn, strlen(sn), 0, 0);
+		fputc('\n', f);
+		if (!c->meta->options.stack_trace_size || !e->ev->has_stack)
+			continue;
+		stack_lines(c, e->ev->kstack, 1);
+		stack_lines(c, e->ev->ustack, 0);
+	}
+	if (v->missing_stacks)
+		fprintf(f, "\n#WARNING: We where not able to display %" PRIu64 " stack traces!\n"
+			"#         Consider increasing the stack trace size using\n"
+			"#         the '--stack-trace-size' option.\n"
+			"#         Note that this can also happen due to a stack id\n"
+			"#         collision.\n", v->missing_stacks);
+}
+
+static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v)
+{
+	const struct kdf_window *w = v->win;
+	unsigned int sec = c->o->sections;
+	FILE *f = c->out;
+	char a[32];
+
+	(void)state;
+	if (sec & KDR_SEC_START) {
+		fputs("# Start sampling", f);
+		if (w->start_trigger_ts)
+			fprintf(f, " (trigger@%" PRIu64 ")", w->start_trigger_ts);
+		stamp(c, v->lo);
+	}
+	if (sec & KDR_SEC_STOP) {
+		fputs("# Stop sampling", f);
+		if (w->stop_trigger_ts)
+			fprintf(f, " (trigger@%" PRIu64 ")", w->stop_trigger_ts);
+		stamp(c, v->hi);
+	}
+	if (!(sec & KDR_SEC_DUMP))
+		return 0;
+	if (v->skip) {
+		fprintf(f, "# Sample dump skipped, delta %s ns", kdr_commas(v->trigger_delta, a, sizeof(a)));
+		stamp(c, v->hi);
+		return 0;
+	}
+	if (v->trigger_delta)
+		fprintf(f, "# Triggered sample dump, stop-start delta %s ns",
+			kdr_commas(v->trigger_delta, a, sizeof(a)));
+	else
+		fputs("# Sample dump", f);
+	stamp(c, v->hi);
+
+	fprintf(f, "%-10s %-16s %s\n", "TID", "THREAD", "<RESOURCE SPECIFIC>");
+	dashes(f, "", 10);
+	dashes(f, " ", 16);
+	dashes(f, " ", 76);
+	fputc('\n', f);
+	for (size_t i = 0; i < v->nthreads; i++) {
+		if (i)
+			fputc('\n', f);
+		syscall_block(c, &v->threads[i]);
+		sched_blocks(c, &v->threads[i]);
+		irq_blocks(c, &v->threads[i]);
+	}
+	inprog_block(c, v);
+	if (v->listing)
+		events_block(c, v);
+	if (v->incomplete)
+		fprintf(c->err, "%s: warning: window %" PRIu32 ": out of memory, statistics incomplete\n",
+			c->prog, w->index);
+	return 0;
+}
+
+static int text_begin(struct kdr_ctx *c, void *state)
+{
+	(void)c;
+	(void)state;
+	return 0;
+}
+
+static int text_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t)
+{
+	FILE *f = c->out;
+
+	(void)state;
+	if (!(c->o->sections & KDR_SEC_FOOTER))
+		return 0;
+	if (t->dropped)
+		fprintf(f, "\n# WARNING: Not all events were captured, %" PRIu64 " were dropped!\n"
+			"#          Increase the BPF ring buffer size with the --buffer-page-count option.\n",
+			t->dropped);
+	if (t->trigger_missed)
+		fprintf(f, "\n# WARNING: Not all start triggers were successful. %" PRIu64
+			" were missed due to\n#          slow userspace processing!\n", t->trigger_missed);
+	return 0;
+}
+
+const struct kdr_sink kdr_text_sink = {
+	.begin = text_begin,
+	.window = text_window,
+	.end = text_end,
+};
