@@ -106,6 +106,7 @@ static struct {
 	const char *start_file;
 	long delay_ms;
 	long linger_ms;
+	int spawn_late;
 } opt = {
 	.mode = M_OVS,
 	.name = "kdelay-sample",
@@ -470,13 +471,21 @@ static void *early_thread(void *p)
 static int run_exit_early(void)
 {
 	const char *name = opt.thread ? opt.thread : "early1";
-	pthread_t t = spawn(early_thread, (void *)name);
+	pthread_t t;
 	uint64_t end;
 
-	wait_threads_ready(1);
+	if (!opt.spawn_late) {
+		t = spawn(early_thread, (void *)name);
+		wait_threads_ready(1);
+	}
 	out("ready");
 	wait_start_signal();
 	out("start");
+	if (opt.spawn_late) {
+		/* Created, named, working and gone, all after the start. */
+		t = spawn(early_thread, (void *)name);
+		wait_threads_ready(1);
+	}
 	gate_release();
 	pthread_join(t, NULL);
 	out("thread=%s tid=%d exited", name, early_tid);
@@ -768,6 +777,8 @@ static void usage(FILE *f)
 		"      --cpu N            the CPU both spinning threads share (contend), default\n"
 		"                         the first allowed one\n"
 		"      --block-ms MS      how long the blocked syscall lasts (blocked), default 3000\n"
+		"      --spawn-late       exit-early: create the thread only after the start\n"
+		"                         signal (it is born, named and gone while traced)\n"
 		"  -d, --duration SEC     run time (ovs-like: 0 = until killed; exit-early: how\n"
 		"                         long to go on after the thread exited), default 0\n"
 		"      --handlers N       handler threads (ovs-like), default 2\n"
@@ -819,6 +830,7 @@ int main(int argc, char **argv)
 		{ "start-file", required_argument, NULL, 8 },
 		{ "delay-ms", required_argument, NULL, 9 },
 		{ "linger-ms", required_argument, NULL, 10 },
+		{ "spawn-late", no_argument, NULL, 11 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -902,6 +914,9 @@ int main(int argc, char **argv)
 			break;
 		case 10:
 			opt.linger_ms = parse_long(optarg, "--linger-ms", 0);
+			break;
+		case 11:
+			opt.spawn_late = 1;
 			break;
 		case 'h':
 			usage(stdout);

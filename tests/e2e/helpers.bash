@@ -46,6 +46,17 @@ wait_for_line() {
 	return 1
 }
 
+# wait_for_count FILE REGEX N [TIMEOUT_S=10]: until FILE has N lines
+# matching REGEX.
+wait_for_count() {
+	local file=$1 re=$2 n=$3 t=${4:-10} i
+	for ((i = 0; i < t * 20; i++)); do
+		[ "$(grep -Ec -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_exit PID [TIMEOUT_S=30]: wait for a child to exit and return its
 # status; after the timeout, SIGKILL it and return 124.
 wait_exit() {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Time mode, -p PID: record the sample's exact mode and report it.  The
+# report must hold exactly the calls the sample made between its start
+# gate and the end of its work (all inside the window): counts per thread
+# and syscall, every call paired (counted only when entry and exit are in
+# the window), zero drops; run/ready statistics present and plausible.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+need_root
+need_bins kdelay-sample kdelay-record kdelay-report
+
+N=2500
+IT=2
+start_sample ex -m exact -c $N -i $IT --pause-ms 100 --linger-ms 6000
+check_eq "sample ready" 0 $?
+tid=$(sample_tid ex handler1)
+
+f=$T_TMP/exact.data
+start_record ex -p "$SAMPLE_PID" --sample-time 3 -o "$f"
+wait_recording ex
+check_eq "recorder opened its window" 0 $?
+release_sample ex
+wait_for_line "$T_TMP/ex.out" '^thread=handler1 .*iterations=' 10
+check_eq "sample did its work while recording" 0 $?
+wait_exit "$RECORD_PID" 30
+rc=$?
+check_eq "kdelay-record exits 0" 0 $rc
+[ $rc -eq 0 ] || { diag <"$T_TMP/ex.rec.err"; }
+check_grep "recorder prints the reference's '# Stop sampling'" '^# Stop sampling' "$T_TMP/ex.rec.out"
+check "capture file written" test -s "$f"
+check_eq "capture file mode 0600" 600 "$(stat -c %a "$f" 2>/dev/null)"
+
+"$REPORT" -i "$f" >"$T_TMP/rep.txt" 2>"$T_TMP/rep.err"
+rc=$?
+check_eq "kdelay-report exits 0" 0 $rc
+[ $rc -eq 0 ] || diag <"$T_TMP/rep.err"
+parse_report <"$T_TMP/rep.txt" >"$T_TMP/rep.tsv"
+check_eq "one window" 1 "$(windows "$T_TMP/rep.txt")"
+check_grep "report header" '^TID +THREAD +<RESOURCE SPECIFIC>' "$T_TMP/rep.txt"
+
+# Exact counts, per thread and syscall.
+check_eq "handler1 getppid COUNT = $IT x $N" $((IT * N)) "$(stat_sum "$T_TMP/rep.tsv" '*' handler1 sys getppid 6)"
+check_eq "handler1 getpgid COUNT = $IT" $IT "$(stat_sum "$T_TMP/rep.tsv" '*' handler1 sys getpgid 6)"
+check_eq "handler1 getsid COUNT = $IT" $IT "$(stat_sum "$T_TMP/rep.tsv" '*' handler1 sys getsid 6)"
+check_eq "no other thread made getppid calls" 0 \
+	"$(awk -F '\t' '$4 == "sys" && $5 == "getppid" && $3 != "handler1" { s += $6 } END { print s + 0 }' "$T_TMP/rep.tsv")"
+check_eq "handler1 listed under its tid" "$tid" \
+	"$(awk -F '\t' '$3 == "handler1" { print $2; exit }' "$T_TMP/rep.tsv")"
+check_grep "getppid row shows NUMBER 110 (x86_64)" '^ +getppid +110 +[0-9]+ ' "$T_TMP/rep.txt"
+tot=$(stat_sum "$T_TMP/rep.tsv" '*' handler1 sys getppid 7)
+max=$(stat_sum "$T_TMP/rep.tsv" '*' handler1 sys getppid 8)
+in_range "getppid TOTAL ns plausible (>= 20 ns a call, < 3 s)" "$tot" $((20 * IT * N)) 3000000000
+check "getppid MAX ns <= TOTAL ns, > 0" test "$max" -gt 0 -a "$max" -le "$tot"
+check_grep "thousands separators in TOTAL ns" '^ +getppid +110 +[0-9]+ +[0-9]{1,3}(,[0-9]{3})+ ' "$T_TMP/rep.txt"
+systot=$(awk -F '\t' '$3 == "handler1" && $4 == "systotal" { print $6 }' "$T_TMP/rep.tsv")
+sysall=$(awk -F '\t' '$3 == "handler1" && $4 == "sys" && $5 != "poll" { s += $6 } END { print s + 0 }' "$T_TMP/rep.tsv")
+check_eq "TOTAL( - poll) COUNT sums handler1's rows" "$sysall" "$systot"
+
+# Every call paired: nothing of handler1 left in progress at the window end
+# (the thread is asleep in clock_nanosleep only during --linger).
+if grep -Eiq 'in progress|in-progress|still running|unfinished' "$T_TMP/rep.txt"; then
+	check "no getppid/getpgid/getsid of handler1 in progress" \
+		sh -c "! grep -Ei 'in progress|in-progress|still running|unfinished' -A50 '$T_TMP/rep.txt' | grep -E 'handler1.*(getppid|getpgid|getsid)'"
+else
+	ok "no syscall reported in progress for the counted calls"
+fi
+
+# Run and ready statistics: present and plausible.
+runcnt=$(stat_sum "$T_TMP/rep.tsv" '*' handler1 run - 6)
+runtot=$(stat_sum "$T_TMP/rep.tsv" '*' handler1 run - 7)
+in_range "handler1 THREAD RUN SCHED_CNT" "$runcnt" 1 100000
+in_range "handler1 THREAD RUN TOTAL ns (< window)" "$runtot" 1000 3000000000
+rdycnt=$(stat_sum "$T_TMP/rep.tsv" '*' handler1 ready - 6)
+in_range "handler1 THREAD READY SCHED_CNT (woken after each sleep)" "$rdycnt" 1 100000
+check "threads sorted by name" sh -c "cut -f3 '$T_TMP/rep.tsv' | uniq | awk 'prev > \$0 { exit 1 } { prev = \$0 }'"
+
+no_drops "zero drops (no WARNING in the report, none on the recorder's stderr)" "$T_TMP/rep.txt" "$T_TMP/ex.rec.err"
+
+# --info and --json describe the same capture.
+"$REPORT" -i "$f" --info >"$T_TMP/info.txt" 2>&1
+check_eq "--info exits 0" 0 $?
+check_grep "--info names the target pid" "\b$SAMPLE_PID\b" "$T_TMP/info.txt"
+check_grep "--info shows the drop count, 0" '(drop|lost)[^0-9]*\b0\b' "$T_TMP/info.txt"
+"$REPORT" -i "$f" --json >"$T_TMP/rep.json" 2>"$T_TMP/json.err"
+check_eq "--json exits 0" 0 $?
+check "--json is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TMP/rep.json"
+# The JSON, whatever its layout, must hold a getppid count of IT x N for
+# handler1: walk it for an object naming handler1 that contains, somewhere
+# below, an object naming getppid with a count.
+check "--json: handler1 getppid count = $((IT * N))" python3 - "$T_TMP/rep.json" $((IT * N)) <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1])); want = int(sys.argv[2])
+def has_name(o, n):
+    return any(isinstance(v, str) and v == n for v in o.values())
+def counts(o):
+    if isinstance(o, dict):
+        if has_name(o, "getppid"):
+            for k in ("count", "COUNT", "calls"):
+                if isinstance(o.get(k), int):
+                    yield o[k]
+        for v in o.values():
+            yield from counts(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from counts(v)
+def threads(o):
+    if isinstance(o, dict):
+        if has_name(o, "handler1"):
+            yield o
+        else:
+            for v in o.values():
+                yield from threads(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from threads(v)
+found = [sum(counts(t)) for t in threads(doc)]
+print(found, file=sys.stderr)
+sys.exit(0 if sum(found) == want else 1)
+EOF
+stop_pid "$SAMPLE_PID"
+done_testing
