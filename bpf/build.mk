@@ -3,7 +3,7 @@
 # object portable); BTF_FILE overrides where it comes from.
 BTF_FILE ?= /sys/kernel/btf/vmlinux
 BPF_SRCS := bpf/kdelay.bpf.c
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(O) -Ibpf -I/usr/include/$(MULTIARCH)
 
 $(O)/vmlinux.h:

@@ -31,7 +31,7 @@ enum kd_ev_type {
 	KD_EV_SOFTIRQ_EXIT = 8,	 /* struct kd_ev_softirq */
 	KD_EV_TRIGGER = 9,	 /* struct kd_ev_trigger */
 	KD_EV_COMM = 10,	 /* struct kd_ev_comm: thread created or renamed */
-	KD_EV_THREAD_EXIT = 11,	 /* struct kd_ev_hdr only (padded to 24) */
+	KD_EV_THREAD_EXIT = 11,	 /* struct kd_ev_exit */
 	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
 };
 
@@ -49,6 +49,12 @@ enum kd_ev_type {
 /* hdr.flags for KD_EV_STACK */
 #define KD_STACK_KERNEL_LOST (1u << 0) /* bpf_get_stack() failed */
 #define KD_STACK_USER_LOST (1u << 1)
+#define KD_STACK_BUDGET (1u << 2) /* --stack-trace-size stacks already taken this window */
+
+/* Values of the BPF global capture_state (the reference's capture_on). */
+#define KD_CAPTURE_IDLE 0 /* armed: a start trigger may open a window */
+#define KD_CAPTURE_ON 1
+#define KD_CAPTURE_STOPPED 2 /* window closed; start triggers count as missed */
 
 struct kd_ev_hdr {
 	__u64 ts; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
@@ -103,6 +109,11 @@ struct kd_ev_trigger {
 struct kd_ev_comm {
 	struct kd_ev_hdr hdr;
 	char comm[KD_COMM_LEN];
+};
+
+struct kd_ev_exit {
+	struct kd_ev_hdr hdr;
+	__u32 pad[2];
 };
 
 struct kd_ev_stack {

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * kdelay.bpf.c - stream the raw delay events of one process.
+ *
+ * Nothing is aggregated here: every event of a target thread goes to the
+ * ring buffer as one small record (bpf/kdelay_events.h) and the recorder
+ * writes it to the capture file; kdelay-report computes the statistics.
+ *
+ * Cost rules (see design-notes section 3):
+ *  - the syscall hooks run for every process on the node, so they compare
+ *    the tgid before anything else and return;
+ *  - records are submitted with BPF_RB_NO_WAKEUP: the recorder drains the
+ *    ring on a short timer, a wakeup per event would triple the cost.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
+#include "kdelay_events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the recorder before load. */
+const volatile __u32 targ_tgid = 0;
+const volatile bool want_stacks = false;  /* --syscall-events and stack size > 0 */
+const volatile __u64 stack_min_ns = 0;	  /* stacks of syscalls longer than this */
+const volatile __u32 skip_stack_nr = ~0u; /* poll's nr with --skip-syscall-poll-events */
+const volatile __u32 stack_budget = 4096; /* stacks per window (--stack-trace-size) */
+
+/*
+ * Shared with the recorder through the mmap()ed .bss.  capture_state is
+ * the gate (KD_CAPTURE_*); the trigger timestamps are written by the
+ * trigger programs so the recorder knows the window bounds even when the
+ * trigger's own record was dropped.  Counters are exact (atomic adds).
+ */
+__u32 capture_state = KD_CAPTURE_IDLE;
+__u64 start_trigger_ts = 0;
+__u64 stop_trigger_ts = 0;
+__u64 dropped = 0;
+__u64 trigger_missed = 0;
+__u64 stacks_lost = 0;
+__u64 stacks_taken = 0; /* reset by the recorder at each window start */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1024 * 4096); /* resized from --buffer-page-count */
+} events SEC(".maps");
+
+/* Entry time of each target thread's current syscall, for stack filtering. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} sys_entry SEC(".maps");
+
+/* Scratch space for a stack record: too big for the 512-byte BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kd_ev_stack);
+} stack_scratch SEC(".maps");
+
+/* Kernels before 5.14 call the field "state". */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
+
+static __always_inline bool capturing(void)
+{
+	return capture_state == KD_CAPTURE_ON;
+}
+
+/*
+ * Reserve a record and fill its header.  The timestamp is read after the
+ * capture gate was checked, so no record of a window predates the trigger
+ * that opened it.
+ */
+static __always_inline void *ev_reserve(__u32 size, __u8 type, __u32 tid)
+{
+	struct kd_ev_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!h) {
+		__sync_fetch_and_add(&dropped, 1);
+		return NULL;
+	}
+	h->ts = bpf_ktime_get_ns();
+	h->tid = tid;
+	h->type = type;
+	h->flags = 0;
+	h->cpu = bpf_get_smp_processor_id();
+	return h;
+}
+
+static __always_inline void ev_submit(void *e)
+{
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct kd_ev_sys *e;
+
+	if ((__u32)(pid_tgid >> 32) != targ_tgid)
+		return 0;
+	if (want_stacks) {
+		/* Kept even between windows: a syscall may start before one. */
+		__u64 *entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0,
+						    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (entry)
+			*entry = bpf_ktime_get_ns();
+	}
+	if (!capturing())
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_SYS_ENTER, (__u32)pid_tgid);
+	if (!e)
+		return 0;
+	e->nr = id;
+	e->ret = 0;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline __u32 syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return regs->syscallno;
+#else
+	return PT_REGS_PARM1_SYSCALL(regs);
+#endif
+}
+
+/* Emit the kernel and user stacks of the syscall that is exiting. */
+static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr)
+{
+	__u32 zero = 0, n, size;
+	long kret, uret;
+	struct kd_ev_stack *s;
+	__u64 *entry, now;
+
+	entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0, 0);
+	if (!entry || !*entry)
+		return; /* entered before we attached */
+	now = bpf_ktime_get_ns();
+	if (nr == skip_stack_nr)
+		return;
+	if (stack_min_ns && now - *entry <= stack_min_ns)
+		return;
+	s = bpf_map_lookup_elem(&stack_scratch, &zero);
+	if (!s)
+		return;
+	s->hdr.ts = now;
+	s->hdr.tid = tid;
+	s->hdr.type = KD_EV_STACK;
+	s->hdr.flags = 0;
+	s->hdr.cpu = bpf_get_smp_processor_id();
+	s->nr = nr;
+	s->entry_ts = *entry;
+	s->kernel_depth = 0;
+	s->user_depth = 0;
+	if (__sync_fetch_and_add(&stacks_taken, 1) >= stack_budget) {
+		s->hdr.flags = KD_STACK_KERNEL_LOST | KD_STACK_USER_LOST | KD_STACK_BUDGET;
+		__sync_fetch_and_add(&stacks_lost, 1);
+		if (bpf_ringbuf_output(&events, s, KD_EV_STACK_SIZE(0), BPF_RB_NO_WAKEUP))
+			__sync_fetch_and_add(&dropped, 1);
+		return;
+	}
+
+	kret = bpf_get_stack(ctx, s->ips, KD_MAX_STACK_DEPTH * 8, 0);
+	if (kret < 0) {
+		s->hdr.flags |= KD_STACK_KERNEL_LOST;
+		kret = 0;
+	}
+	n = (__u32)kret / 8;
+	if (n > KD_MAX_STACK_DEPTH)
+		n = KD_MAX_STACK_DEPTH;
+	s->kernel_depth = n;
+	uret = bpf_get_stack(ctx, &s->ips[n], KD_MAX_STACK_DEPTH * 8, BPF_F_USER_STACK);
+	if (uret < 0) {
+		s->hdr.flags |= KD_STACK_USER_LOST;
+		uret = 0;
+	}
+	s->user_depth = (__u32)uret / 8;
+	if (s->user_depth > KD_MAX_STACK_DEPTH)
+		s->user_depth = KD_MAX_STACK_DEPTH;
+	if (s->hdr.flags)
+		__sync_fetch_and_add(&stacks_lost, 1);
+
+	n += s->user_depth;
+	size = KD_EV_STACK_SIZE(n);
+	if (size > sizeof(*s))
+		size = sizeof(*s);
+	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP))
+		__sync_fetch_and_add(&dropped, 1);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct kd_ev_sys *e;
+	__u32 nr;
+
+	if ((__u32)(pid_tgid >> 32) != targ_tgid)
+		return 0;
+	if (!capturing())
+		return 0;
+	nr = syscall_nr(regs);
+	e = ev_reserve(sizeof(*e), KD_EV_SYS_EXIT, (__u32)pid_tgid);
+	if (!e)
+		return 0;
+	e->nr = nr;
+	e->ret = ret;
+	ev_submit(e);
+	if (want_stacks)
+		stack_emit(ctx, (__u32)pid_tgid, nr);
+	return 0;
+}
+
+/* ----------------------------------------------------------- scheduler */
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u32 targ = targ_tgid;
+	struct kd_ev_switch *e;
+	__u8 flags = 0;
+	__u32 state;
+
+	if (prev->tgid == targ)
+		flags |= KD_SW_PREV_TARGET;
+	if (next->tgid == targ)
+		flags |= KD_SW_NEXT_TARGET;
+	if (!flags || !capturing())
+		return 0;
+	state = task_state(prev);
+	/* Still runnable when switched out: it waits for a CPU from now on. */
+	if ((flags & KD_SW_PREV_TARGET) && (preempt || state == 0))
+		flags |= KD_SW_PREEMPT;
+	e = ev_reserve(sizeof(*e), KD_EV_SWITCH, prev->pid);
+	if (!e)
+		return 0;
+	e->hdr.flags = flags;
+	e->next_tid = next->pid;
+	e->prev_state = state;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int wakeup(struct task_struct *p, __u8 flags)
+{
+	struct kd_ev_wakeup *e;
+
+	if (p->tgid != targ_tgid || !capturing())
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, p->pid);
+	if (!e)
+		return 0;
+	e->hdr.flags = flags;
+	e->waker_tid = (__u32)bpf_get_current_pid_tgid();
+	e->pad = 0;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	return wakeup(p, 0);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return wakeup(p, KD_WAKE_NEW);
+}
+
+/* --------------------------------------------------------- thread names */
+
+/* Thread names are sent whatever the capture state: the report needs the
+ * name of every thread, including those that exit between windows. */
+static __always_inline void comm_emit(__u32 tid, __u8 flags, const char *src)
+{
+	struct kd_ev_comm *e = ev_reserve(sizeof(*e), KD_EV_COMM, tid);
+
+	if (!e)
+		return;
+	e->hdr.flags = flags;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), src);
+	ev_submit(e);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	if (child->tgid != targ_tgid)
+		return 0;
+	comm_emit(child->pid, KD_COMM_NEW_THREAD, child->comm);
+	return 0;
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(task_rename, struct task_struct *task, const char *comm)
+{
+	if (task->tgid != targ_tgid)
+		return 0;
+	comm_emit(task->pid, 0, comm);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	struct kd_ev_exit *e;
+
+	if (p->tgid != targ_tgid || !capturing())
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, p->pid);
+	if (!e)
+		return 0;
+	e->pad[0] = e->pad[1] = 0;
+	ev_submit(e);
+	return 0;
+}
+
+/* ---------------------------------------------------------- interrupts */
+
+static __always_inline bool current_is_target(__u32 *tid)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	*tid = (__u32)pid_tgid;
+	return (__u32)(pid_tgid >> 32) == targ_tgid && capturing();
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
+{
+	struct kd_ev_irq_entry *e;
+	__u32 tid;
+
+	if (!current_is_target(&tid))
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_IRQ_ENTRY, tid);
+	if (!e)
+		return 0;
+	e->irq = irq;
+	e->pad = 0;
+	__builtin_memset(e->name, 0, sizeof(e->name));
+	bpf_probe_read_kernel_str(e->name, sizeof(e->name), BPF_CORE_READ(action, name));
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
+{
+	struct kd_ev_irq_exit *e;
+	__u32 tid;
+
+	if (!current_is_target(&tid))
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_IRQ_EXIT, tid);
+	if (!e)
+		return 0;
+	e->irq = irq;
+	e->ret = ret;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int softirq(unsigned int vec, __u8 type)
+{
+	struct kd_ev_softirq *e;
+	__u32 tid;
+
+	if (!current_is_target(&tid))
+		return 0;
+	e = ev_reserve(sizeof(*e), type, tid);
+	if (!e)
+		return 0;
+	e->vec = vec;
+	e->pad = 0;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(softirq_entry, unsigned int vec)
+{
+	return softirq(vec, KD_EV_SOFTIRQ_ENTRY);
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(softirq_exit, unsigned int vec)
+{
+	return softirq(vec, KD_EV_SOFTIRQ_EXIT);
+}
+
+/* ------------------------------------------------------------ triggers */
+
+static __always_inline void trigger_emit(__u64 ts, __u8 flags)
+{
+	struct kd_ev_trigger *e = ev_reserve(sizeof(*e), KD_EV_TRIGGER,
+					     (__u32)bpf_get_current_pid_tgid());
+
+	if (!e)
+		return;
+	e->hdr.ts = ts;
+	e->hdr.flags = flags;
+	e->pad[0] = e->pad[1] = 0;
+	ev_submit(e);
+}
+
+/* idle -> capturing; any other state means the recorder is not ready. */
+static __always_inline int trigger_start(void)
+{
+	__u64 ts = bpf_ktime_get_ns();
+
+	if (__sync_val_compare_and_swap(&capture_state, KD_CAPTURE_IDLE, KD_CAPTURE_ON) !=
+	    KD_CAPTURE_IDLE) {
+		__sync_fetch_and_add(&trigger_missed, 1);
+		return 0;
+	}
+	start_trigger_ts = ts;
+	trigger_emit(ts, KD_TRIG_START);
+	return 0;
+}
+
+/* capturing -> stopped; a stop without a running window is ignored. */
+static __always_inline int trigger_stop(void)
+{
+	__u64 ts = bpf_ktime_get_ns();
+
+	if (__sync_val_compare_and_swap(&capture_state, KD_CAPTURE_ON, KD_CAPTURE_STOPPED) !=
+	    KD_CAPTURE_ON)
+		return 0;
+	stop_trigger_ts = ts;
+	trigger_emit(ts, KD_TRIG_STOP);
+	return 0;
+}
+
+/* One program per trigger kind and role; the recorder loads only the two
+ * it needs and attaches them itself (no auto-attach: no target in SEC). */
+SEC("usdt")
+int BPF_USDT(start_usdt)
+{
+	return trigger_start();
+}
+
+SEC("usdt")
+int BPF_USDT(stop_usdt)
+{
+	return trigger_stop();
+}
+
+SEC("uprobe")
+int BPF_KPROBE(start_uprobe)
+{
+	return trigger_start();
+}
+
+SEC("uprobe")
+int BPF_KPROBE(stop_uprobe)
+{
+	return trigger_stop();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(start_kprobe)
+{
+	return trigger_start();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(stop_kprobe)
+{
+	return trigger_stop();
+}
+
+SEC("raw_tp")
+int start_raw_tp(void *ctx)
+{
+	return trigger_start();
+}
+
+SEC("raw_tp")
+int stop_raw_tp(void *ctx)
+{
+	return trigger_stop();
+}
+
+SEC("tp")
+int start_tp(void *ctx)
+{
+	return trigger_start();
+}
+
+SEC("tp")
+int stop_tp(void *ctx)
+{
+	return trigger_stop();
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * consumer.c - ring-buffer records to capture items.
+ */
+#include <string.h>
+
+#include "consumer.h"
+#include "kdelay_events.h"
+#include "symbols.h"
+#include "threads.h"
+
+void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_window *win,
+		    struct symbols *syms)
+{
+	memset(c, 0, sizeof(*c));
+	c->w = w;
+	c->win = win;
+	c->syms = syms;
+}
+
+int consumer__emit(void *ctx, const struct kdf_event *ev)
+{
+	struct kd_consumer *c = ctx;
+	int err = kdf_writer_event(c->w, ev);
+
+	if (err) {
+		if (!c->err)
+			c->err = err;
+		return err;
+	}
+	c->written[ev->type <= KDF_EV_TYPE_MAX ? ev->type : 0]++;
+	return 0;
+}
+
+/* Stacks: intern both halves; the user side stays exact (no hashing). */
+static void stack_event(struct kd_consumer *c, const struct kd_ev_stack *s, size_t size,
+			struct kdf_event *ev)
+{
+	uint32_t nk = s->kernel_depth, nu = s->user_depth;
+	/* __u64 is unsigned long long, uint64_t unsigned long: same bits. */
+	const uint64_t *ips = (const uint64_t *)s->ips;
+
+	ev->u.stack.nr = s->nr;
+	ev->u.stack.entry_ts = s->entry_ts;
+	if (KD_EV_STACK_SIZE((size_t)nk + nu) > size) {
+		ev->flags |= KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST;
+		return;
+	}
+	/* Only stacks of the current window cost symbols and table space. */
+	if (s->hdr.ts < c->win->start_ts || s->hdr.ts > c->win->end_ts)
+		return;
+	if (nk) {
+		ev->u.stack.kstack_id = kdf_writer_stack(c->w, ips, nk);
+		if (!ev->u.stack.kstack_id)
+			ev->flags |= KDF_STACK_KERNEL_LOST;
+	}
+	if (nu) {
+		ev->u.stack.ustack_id = kdf_writer_stack(c->w, ips + nk, nu);
+		if (!ev->u.stack.ustack_id)
+			ev->flags |= KDF_STACK_USER_LOST;
+	}
+	if (c->syms && symbols__add(c->syms, ips, nk, nu) && !c->err)
+		c->err = KDF_E_NOMEM;
+}
+
+static size_t min_size(uint8_t type)
+{
+	switch (type) {
+	case KD_EV_SYS_ENTER:
+	case KD_EV_SYS_EXIT: return sizeof(struct kd_ev_sys);
+	case KD_EV_SWITCH: return sizeof(struct kd_ev_switch);
+	case KD_EV_WAKEUP: return sizeof(struct kd_ev_wakeup);
+	case KD_EV_IRQ_ENTRY: return sizeof(struct kd_ev_irq_entry);
+	case KD_EV_IRQ_EXIT: return sizeof(struct kd_ev_irq_exit);
+	case KD_EV_SOFTIRQ_ENTRY:
+	case KD_EV_SOFTIRQ_EXIT: return sizeof(struct kd_ev_softirq);
+	case KD_EV_TRIGGER: return sizeof(struct kd_ev_trigger);
+	case KD_EV_COMM: return sizeof(struct kd_ev_comm);
+	case KD_EV_THREAD_EXIT: return sizeof(struct kd_ev_exit);
+	case KD_EV_STACK: return KD_EV_STACK_SIZE(0);
+	}
+	return (size_t)-1;
+}
+
+int consumer__handle(void *ctx, void *data, size_t size)
+{
+	struct kd_consumer *c = ctx;
+	const struct kd_ev_hdr *h = data;
+	struct kdf_event ev;
+
+	c->records++;
+	if (size < sizeof(*h) || size < min_size(h->type)) {
+		c->bad_records++;
+		return 0;
+	}
+	if (h->type == KD_EV_COMM) {
+		const struct kd_ev_comm *e = data;
+		int err = threads__write(c->w, h->tid, e->comm, strnlen(e->comm, KD_COMM_LEN), h->ts);
+
+		if (err && !c->err)
+			c->err = err;
+		return 0;
+	}
+	if (c->win->state == KD_WIN_ARMED && c->on_armed_event)
+		c->on_armed_event(c->ctx);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = h->ts;
+	ev.tid = h->tid;
+	ev.cpu = h->cpu;
+	ev.flags = h->flags;
+	switch (h->type) {
+	case KD_EV_SYS_ENTER:
+	case KD_EV_SYS_EXIT: {
+		const struct kd_ev_sys *e = data;
+
+		ev.type = h->type == KD_EV_SYS_ENTER ? KDF_EV_SYS_ENTER : KDF_EV_SYS_EXIT;
+		ev.u.sys.nr = e->nr;
+		ev.u.sys.ret = e->ret;
+		break;
+	}
+	case KD_EV_SWITCH: {
+		const struct kd_ev_switch *e = data;
+
+		ev.type = KDF_EV_SWITCH;
+		ev.u.sw.next_tid = e->next_tid;
+		ev.u.sw.prev_state = e->prev_state;
+		break;
+	}
+	case KD_EV_WAKEUP: {
+		const struct kd_ev_wakeup *e = data;
+
+		ev.type = KDF_EV_WAKEUP;
+		ev.u.wakeup.waker_tid = e->waker_tid;
+		break;
+	}
+	case KD_EV_IRQ_ENTRY: {
+		const struct kd_ev_irq_entry *e = data;
+
+		ev.type = KDF_EV_IRQ_ENTRY;
+		ev.u.irq_entry.irq = e->irq;
+		/* Interned only for events inside the window. */
+		if (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts)
+			ev.u.irq_entry.name_id =
+				kdf_writer_intern(c->w, e->name, strnlen(e->name, KD_IRQ_NAME_LEN));
+		break;
+	}
+	case KD_EV_IRQ_EXIT: {
+		const struct kd_ev_irq_exit *e = data;
+
+		ev.type = KDF_EV_IRQ_EXIT;
+		ev.u.irq_exit.irq = e->irq;
+		ev.u.irq_exit.ret = e->ret;
+		break;
+	}
+	case KD_EV_SOFTIRQ_ENTRY:
+	case KD_EV_SOFTIRQ_EXIT: {
+		const struct kd_ev_softirq *e = data;
+
+		ev.type = h->type == KD_EV_SOFTIRQ_ENTRY ? KDF_EV_SOFTIRQ_ENTRY : KDF_EV_SOFTIRQ_EXIT;
+		ev.u.softirq.vec = e->vec;
+		break;
+	}
+	case KD_EV_TRIGGER:
+		ev.type = KDF_EV_TRIGGER;
+		break;
+	case KD_EV_THREAD_EXIT:
+		ev.type = KDF_EV_THREAD_EXIT;
+		break;
+	case KD_EV_STACK:
+		ev.type = KDF_EV_STACK;
+		ev.flags &= KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST;
+		stack_event(c, data, size, &ev);
+		break;
+	default:
+		c->bad_records++;
+		return 0;
+	}
+	if (window__event(c->win, &ev) && !c->err)
+		c->err = KDF_E_IO;
+	return 0;
+}

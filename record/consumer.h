@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * consumer.h - turn ring-buffer records (bpf/kdelay_events.h) into
+ * capture-file items: events through the window, thread names straight
+ * to the writer, stacks interned and their addresses queued for symbols.
+ * No allocation or syscall per event.
+ */
+#ifndef KD_CONSUMER_H
+#define KD_CONSUMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdelay_format.h"
+#include "window.h"
+
+struct symbols;
+
+struct kd_consumer {
+	struct kdf_writer *w;
+	struct kd_window *win;
+	struct symbols *syms;	       /* NULL: no stacks expected */
+	/* Opens the window when a record arrives while armed: the start
+	 * trigger fired (its own record may come later or be dropped). */
+	void (*on_armed_event)(void *ctx);
+	void *ctx;
+	uint64_t written[KDF_EV_TYPE_MAX + 1]; /* events written, by type */
+	uint64_t records;		      /* records consumed */
+	uint64_t bad_records;		      /* unknown type or short */
+	int err;			      /* first writer error (kdf_err) */
+};
+
+void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_window *win,
+		    struct symbols *syms);
+
+/* ring_buffer_sample_fn: ctx is the struct kd_consumer. */
+int consumer__handle(void *ctx, void *data, size_t size);
+
+/* kd_emit_fn for the window: writes one event and counts it. */
+int consumer__emit(void *ctx, const struct kdf_event *ev);
+
+#endif /* KD_CONSUMER_H */
