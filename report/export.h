@@ -12,11 +12,12 @@
  * memory stays proportional to threads, symbols and what the output keeps,
  * not to the capture's length.  docs/export.md says how to open each output.
  *
- * Return value: a sysexits.h code, and one line on opts->err saying what
- * failed:
- *   EX_OK        written (recoverable capture problems, e.g. a truncated
- *                file or a bad chunk, are warnings on opts->err: the export
- *                holds everything that could be read)
+ * Return value: the codes of kdr_report_file() (report.h), and one line on
+ * opts->err saying what failed:
+ *   EX_OK (0)    written
+ *   KDR_EXIT_INCOMPLETE (1)  written, with everything that could be read,
+ *                but the capture is truncated, has corrupt chunks or no
+ *                summary; a warning on opts->err says which
  *   EX_USAGE     bad options (no output stream, bad regex, empty range)
  *   EX_NOINPUT   the capture cannot be opened
  *   EX_DATAERR   not a capture, a newer format, or an unreadable header

@@ -18,6 +18,7 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "report.h"
 
 struct pass1 {
 	struct kdr_export *x;
@@ -368,6 +369,7 @@ static int run_pass1(struct kdr_export *x, struct kdf_reader *r)
 	free(p.index);
 	if (rc < 0) {
 		/* Fatal for the reader, not for us: export what was read. */
+		x->read_error = rc;
 		x->warnings++;
 		fprintf(x->err, "kdelay-report: %s: warning: %s: %s; exporting what precedes it\n",
 			x->what, x->path, kdf_strerror(rc));
@@ -457,11 +459,26 @@ void kdr_export_close(struct kdr_export *x)
 int kdr_export_finish_output(struct kdr_export *x)
 {
 	FILE *f = x->opts->out;
+	const char *why = NULL;
 
 	errno = 0;
 	if (fflush(f) != 0 || ferror(f))
 		return kdr_export_fail(x, EX_IOERR, "writing the output failed: %s",
 				       errno ? strerror(errno) : "I/O error");
+	/* Same contract as kdr_report_file(): complete output of what could
+	 * be read, and a distinct status so scripts notice the gap. */
+	if (x->read_error)
+		why = "a chunk could not be read";
+	else if (x->stats.truncated)
+		why = "the file is truncated";
+	else if (x->stats.chunks_bad)
+		why = "corrupt chunks were skipped";
+	else if (!x->has_summary)
+		why = "it has no summary (the recorder did not close it)";
+	if (why)
+		return kdr_export_fail(x, KDR_EXIT_INCOMPLETE,
+				       "warning: capture incomplete: %s; exported what precedes it",
+				       why);
 	return EX_OK;
 }
 

@@ -56,6 +56,7 @@ struct kdr_export {
 	struct kdf_read_stats stats; /* of the first pass */
 	uint64_t events_by_type[KDF_EV_TYPE_MAX + 1];
 	uint64_t warnings;
+	int read_error;		     /* fatal kdf_reader_next() result, else 0 */
 
 	uint64_t first_ts, last_ts; /* over all events; 0 = no event */
 	uint64_t origin;	    /* t = 0: start of the first window */
@@ -72,7 +73,9 @@ void kdr_export_close(struct kdr_export *x);
 /* Report "kdelay-report: <what>: <msg>" on x->err; returns code. */
 int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* EX_OK when out has no pending error after fflush, else EX_IOERR (said). */
+/* After the output is written: EX_IOERR when flushing it failed,
+ * KDR_EXIT_INCOMPLETE when the capture was truncated, corrupt or has no
+ * summary, else EX_OK; said on x->err. */
 int kdr_export_finish_output(struct kdr_export *x);
 
 /* NULL when tid is not a target thread seen in the capture. */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * export_html.h - the HTML export's aggregates (export_html_stats.c),
+ * filled by the slice stream and written as the page's embedded JSON by
+ * export_html.c.  Internal to the exporters.
+ */
+#ifndef KDELAY_REPORT_EXPORT_HTML_H
+#define KDELAY_REPORT_EXPORT_HTML_H
+
+#include "export_internal.h"
+
+#define KDR_HTML_SLOWEST 50 /* slowest syscall events listed */
+#define KDR_HTML_BUCKETS 64 /* log2 buckets: [2^i, 2^(i+1)) ns; 0 ns in bucket 0 */
+
+struct kdr_html_sysacc {
+	uint32_t nr;
+	uint64_t ns;
+};
+
+/* Time one thread spent in one window, intervals clipped to the window. */
+struct kdr_html_budget {
+	uint64_t running, ready, hardirq, softirq;
+	struct kdr_html_sysacc *sys;
+	uint32_t nsys, cap;
+};
+
+/* A log2 histogram of one (thread, kind, syscall nr) series. */
+struct kdr_html_hist {
+	uint32_t tidx; /* into x->threads */
+	uint32_t kind; /* KDR_X_RUNNING, KDR_X_READY or KDR_X_SYSCALL */
+	uint32_t nr;
+	int used;
+	uint64_t count, total, max;
+	uint64_t b[KDR_HTML_BUCKETS];
+};
+
+/* One timeline slice, compact. */
+struct kdr_html_tl {
+	uint64_t start, dur; /* ns from the origin */
+	uint32_t tidx, label; /* label: index into labels, or UINT32_MAX */
+	uint8_t kind, flags;
+};
+
+struct kdr_html_slow {
+	struct kdr_xslice s;
+};
+
+/* key (syscall nr, softirq vec, irq name id) -> label index + 1 */
+struct kdr_html_label_cache {
+	uint32_t *v;
+	size_t n;
+};
+
+struct kdr_html_stats {
+	struct kdr_export *x;
+	/* windows used for budgets: x->windows clipped to the range, or one
+	 * pseudo-window over the whole capture when it has none */
+	struct kdf_window *win;
+	size_t nwin;
+	struct kdr_html_budget *budget; /* [nwin * x->nthreads] */
+
+	struct kdr_html_hist *hist; /* open addressing, used = 0 free */
+	size_t hist_cap, nhist;
+
+	struct kdr_html_tl *tl;
+	size_t ntl, tl_cap, tl_max;
+	uint64_t tl_dropped;
+
+	char **labels; /* interned names of syscalls, irqs, softirqs */
+	size_t nlabels, labels_cap;
+	struct kdr_html_label_cache cache_sys, cache_soft, cache_irq;
+
+	struct kdr_html_slow slow[KDR_HTML_SLOWEST]; /* min-heap on duration */
+	size_t nslow;
+	uint64_t nslices;
+	int oom;
+};
+
+int kdr_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max);
+void kdr_html_stats_free(struct kdr_html_stats *st);
+/* kdr_xsink callback: ctx is the stats. */
+int kdr_html_stats_slice(void *ctx, const struct kdr_xslice *s);
+/* Index into st->labels of a syscall, hard or soft irq slice's name
+ * (UINT32_MAX for other kinds or out of memory: st->oom says). */
+uint32_t kdr_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s);
+/* Sort the slowest syscalls longest first and the timeline by thread. */
+void kdr_html_stats_finish(struct kdr_html_stats *st);
+
+#endif /* KDELAY_REPORT_EXPORT_HTML_H */

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * export_html_stats.c - what the HTML page shows, aggregated from the
+ * slice stream: per window and thread the time budget, log2 histograms per
+ * thread x syscall (and of run and ready intervals), the slowest syscall
+ * events, and the timeline slices themselves up to a cap.
+ *
+ * Budgets clip every interval to each window it overlaps, so running +
+ * ready + (blocked or untraced) adds up to the window's length: a budget
+ * says how the window's time went.  Histograms count only intervals with
+ * both ends seen, like the statistics.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "export_html.h"
+
+/* ------------------------------------------------------------ labels */
+
+static uint32_t intern(struct kdr_html_stats *st, const char *s, size_t len)
+{
+	size_t i;
+	char *copy;
+
+	for (i = 0; i < st->nlabels; i++)
+		if (strlen(st->labels[i]) == len && memcmp(st->labels[i], s, len) == 0)
+			return (uint32_t)i;
+	if (st->nlabels == st->labels_cap) {
+		size_t cap = st->labels_cap ? st->labels_cap * 2 : 64;
+		void *v = realloc(st->labels, cap * sizeof(*st->labels));
+
+		if (!v)
+			goto oom;
+		st->labels = v;
+		st->labels_cap = cap;
+	}
+	copy = malloc(len + 1);
+	if (!copy)
+		goto oom;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	st->labels[st->nlabels] = copy;
+	return (uint32_t)st->nlabels++;
+oom:
+	st->oom = 1;
+	return UINT32_MAX;
+}
+
+static uint32_t cached(struct kdr_html_stats *st, struct kdr_html_label_cache *c, uint32_t key,
+		       const char *s, size_t len)
+{
+	uint32_t id;
+
+	if (key < c->n && c->v[key])
+		return c->v[key] - 1;
+	id = intern(st, s, len);
+	if (id == UINT32_MAX || key > 1u << 20)
+		return id; /* absurd keys are interned, just not cached */
+	if (key >= c->n) {
+		size_t n = (key + 1) * 2;
+		uint32_t *v = realloc(c->v, n * sizeof(*v));
+
+		if (!v)
+			return id;
+		memset(v + c->n, 0, (n - c->n) * sizeof(*v));
+		c->v = v;
+		c->n = n;
+	}
+	c->v[key] = id + 1;
+	return id;
+}
+
+uint32_t kdr_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	char buf[64];
+	const char *name;
+	size_t len = 0;
+
+	switch (s->kind) {
+	case KDR_X_SYSCALL:
+		if (s->nr < st->cache_sys.n && st->cache_sys.v[s->nr])
+			return st->cache_sys.v[s->nr] - 1;
+		name = kdr_export_syscall_name(st->x, s->nr, buf, sizeof(buf));
+		return cached(st, &st->cache_sys, s->nr, name, strlen(name));
+	case KDR_X_SOFTIRQ:
+		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
+		return cached(st, &st->cache_soft, s->nr, name, strlen(name));
+	case KDR_X_HARDIRQ:
+		if (s->name_id < st->cache_irq.n && st->cache_irq.v[s->name_id])
+			return st->cache_irq.v[s->name_id] - 1;
+		name = s->name_id ? kdf_reader_string(st->x->r, s->name_id, &len) : NULL;
+		if (!name) {
+			snprintf(buf, sizeof(buf), "irq %u", s->nr);
+			return intern(st, buf, strlen(buf));
+		}
+		return cached(st, &st->cache_irq, s->name_id, name, len);
+	default:
+		return UINT32_MAX;
+	}
+}
+
+/* ------------------------------------------------------------ budgets */
+
+static int budget_add_sys(struct kdr_html_budget *b, uint32_t nr, uint64_t ns)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->nsys; i++) {
+		if (b->sys[i].nr == nr) {
+			b->sys[i].ns += ns;
+			return 0;
+		}
+	}
+	if (b->nsys == b->cap) {
+		uint32_t cap = b->cap ? b->cap * 2 : 8;
+		void *v = realloc(b->sys, cap * sizeof(*b->sys));
+
+		if (!v)
+			return -1;
+		b->sys = v;
+		b->cap = cap;
+	}
+	b->sys[b->nsys].nr = nr;
+	b->sys[b->nsys].ns = ns;
+	b->nsys++;
+	return 0;
+}
+
+static int add_budget(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	size_t lo = 0, hi = st->nwin, tidx = s->thread - st->x->threads;
+
+	/* First window ending after the slice starts; windows are in time
+	 * order and do not overlap. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->win[mid].end_ts <= s->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < st->nwin && st->win[lo].start_ts < s->end; lo++) {
+		const struct kdf_window *w = &st->win[lo];
+		struct kdr_html_budget *b = &st->budget[lo * st->x->nthreads + tidx];
+		uint64_t a = s->start > w->start_ts ? s->start : w->start_ts;
+		uint64_t e = s->end < w->end_ts ? s->end : w->end_ts;
+		uint64_t ns = e > a ? e - a : 0;
+
+		switch (s->kind) {
+		case KDR_X_RUNNING:
+			b->running += ns;
+			break;
+		case KDR_X_READY:
+			b->ready += ns;
+			break;
+		case KDR_X_HARDIRQ:
+			b->hardirq += ns;
+			break;
+		case KDR_X_SOFTIRQ:
+			b->softirq += ns;
+			break;
+		default:
+			if (budget_add_sys(b, s->nr, ns))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ histograms */
+
+static int hist_grow(struct kdr_html_stats *st);
+
+static uint64_t hist_hash(uint32_t tidx, uint32_t kind, uint32_t nr)
+{
+	return ((uint64_t)tidx * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)kind << 40) ^
+	       ((uint64_t)nr * 0xc2b2ae3d27d4eb4full);
+}
+
+static struct kdr_html_hist *hist_get(struct kdr_html_stats *st, uint32_t tidx, uint32_t kind,
+				      uint32_t nr)
+{
+	size_t h;
+
+	if ((st->nhist + 1) * 2 > st->hist_cap && hist_grow(st))
+		return NULL;
+	for (h = hist_hash(tidx, kind, nr) & (st->hist_cap - 1); st->hist[h].used;
+	     h = (h + 1) & (st->hist_cap - 1)) {
+		struct kdr_html_hist *e = &st->hist[h];
+
+		if (e->tidx == tidx && e->kind == kind && e->nr == nr)
+			return e;
+	}
+	st->hist[h].used = 1;
+	st->hist[h].tidx = tidx;
+	st->hist[h].kind = kind;
+	st->hist[h].nr = nr;
+	st->nhist++;
+	return &st->hist[h];
+}
+
+static int hist_grow(struct kdr_html_stats *st)
+{
+	size_t cap = st->hist_cap ? st->hist_cap * 2 : 64, i;
+	struct kdr_html_hist *old = st->hist;
+	size_t old_cap = st->hist_cap;
+
+	st->hist = calloc(cap, sizeof(*st->hist));
+	if (!st->hist) {
+		st->hist = old;
+		return -1;
+	}
+	st->hist_cap = cap;
+	for (i = 0; i < old_cap; i++) {
+		size_t h;
+
+		if (!old[i].used)
+			continue;
+		for (h = hist_hash(old[i].tidx, old[i].kind, old[i].nr) & (cap - 1);
+		     st->hist[h].used; h = (h + 1) & (cap - 1))
+			;
+		st->hist[h] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	uint64_t ns = s->end - s->start;
+	struct kdr_html_hist *h;
+	unsigned b = 0;
+
+	if (s->kind != KDR_X_RUNNING && s->kind != KDR_X_READY && s->kind != KDR_X_SYSCALL)
+		return 0;
+	if (s->flags & (KDR_XS_OPEN_START | KDR_XS_UNFINISHED))
+		return 0; /* one end unseen: the duration is a lower bound */
+	h = hist_get(st, (uint32_t)(s->thread - st->x->threads), s->kind,
+		     s->kind == KDR_X_SYSCALL ? s->nr : 0);
+	if (!h)
+		return -1;
+	while (b + 1 < KDR_HTML_BUCKETS && (ns >> (b + 1)))
+		b++;
+	h->b[b]++;
+	h->count++;
+	h->total += ns;
+	if (ns > h->max)
+		h->max = ns;
+	return 0;
+}
+
+/* ------------------------------------------------------------ slowest */
+
+static uint64_t dur(const struct kdr_html_slow *e)
+{
+	return e->s.end - e->s.start;
+}
+
+static void slow_sift_down(struct kdr_html_stats *st, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct kdr_html_slow tmp;
+
+		if (l < st->nslow && dur(&st->slow[l]) < dur(&st->slow[m]))
+			m = l;
+		if (r < st->nslow && dur(&st->slow[r]) < dur(&st->slow[m]))
+			m = r;
+		if (m == i)
+			return;
+		tmp = st->slow[i];
+		st->slow[i] = st->slow[m];
+		st->slow[m] = tmp;
+		i = m;
+	}
+}
+
+static void add_slow(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	size_t i;
+
+	if (s->kind != KDR_X_SYSCALL)
+		return;
+	if (st->nslow < KDR_HTML_SLOWEST) {
+		i = st->nslow++;
+		st->slow[i].s = *s;
+		while (i > 0 && dur(&st->slow[(i - 1) / 2]) > dur(&st->slow[i])) {
+			struct kdr_html_slow tmp = st->slow[i];
+
+			st->slow[i] = st->slow[(i - 1) / 2];
+			st->slow[(i - 1) / 2] = tmp;
+			i = (i - 1) / 2;
+		}
+	} else if (s->end - s->start > dur(&st->slow[0])) {
+		st->slow[0].s = *s;
+		slow_sift_down(st, 0);
+	}
+}
+
+/* ------------------------------------------------------------ timeline */
+
+static int add_tl(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	struct kdr_html_tl *t;
+
+	if (st->ntl >= st->tl_max) {
+		st->tl_dropped++;
+		return 0;
+	}
+	if (st->ntl == st->tl_cap) {
+		size_t cap = st->tl_cap ? st->tl_cap * 2 : 4096;
+		void *v;
+
+		if (cap > st->tl_max)
+			cap = st->tl_max;
+		v = realloc(st->tl, cap * sizeof(*st->tl));
+		if (!v)
+			return -1;
+		st->tl = v;
+		st->tl_cap = cap;
+	}
+	t = &st->tl[st->ntl++];
+	t->start = s->start - st->x->origin;
+	t->dur = s->end - s->start;
+	t->tidx = (uint32_t)(s->thread - st->x->threads);
+	t->kind = (uint8_t)s->kind;
+	t->flags = (uint8_t)s->flags;
+	t->label = kdr_html_label(st, s);
+	return st->oom ? -1 : 0;
+}
+
+int kdr_html_stats_slice(void *ctx, const struct kdr_xslice *s)
+{
+	struct kdr_html_stats *st = ctx;
+
+	st->nslices++;
+	add_slow(st, s);
+	if (add_budget(st, s) || add_hist(st, s) || add_tl(st, s))
+		return kdr_export_fail(st->x, EX_OSERR, "out of memory after %llu slices",
+				       (unsigned long long)st->nslices);
+	return 0;
+}
+
+/* ------------------------------------------------------------ life */
+
+int kdr_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max)
+{
+	size_t i, n = x->nwindows ? x->nwindows : 1;
+
+	memset(st, 0, sizeof(*st));
+	st->x = x;
+	st->tl_max = tl_max;
+	st->win = calloc(n, sizeof(*st->win));
+	if (!st->win)
+		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu windows", n);
+	/* Skipped windows hold no events; the range clips the others. */
+	for (i = 0; i < x->nwindows; i++) {
+		struct kdf_window w = x->windows[i];
+
+		if (w.flags & KDF_WIN_SKIPPED || w.end_ts <= x->from || w.start_ts >= x->to)
+			continue;
+		if (w.start_ts < x->from)
+			w.start_ts = x->from;
+		if (w.end_ts > x->to)
+			w.end_ts = x->to;
+		st->win[st->nwin++] = w;
+	}
+	if (!x->nwindows) {
+		st->win[0].start_ts = x->from;
+		st->win[0].end_ts = x->to < x->end_ts ? x->to : x->end_ts;
+		st->nwin = 1;
+	}
+	st->budget = calloc(st->nwin * (x->nthreads ? x->nthreads : 1), sizeof(*st->budget));
+	if (!st->budget)
+		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu windows x %zu threads",
+				       st->nwin, x->nthreads);
+	return EX_OK;
+}
+
+void kdr_html_stats_free(struct kdr_html_stats *st)
+{
+	size_t i;
+
+	if (st->budget)
+		for (i = 0; i < st->nwin * (st->x->nthreads ? st->x->nthreads : 1); i++)
+			free(st->budget[i].sys);
+	free(st->budget);
+	free(st->win);
+	free(st->hist);
+	free(st->tl);
+	for (i = 0; i < st->nlabels; i++)
+		free(st->labels[i]);
+	free(st->labels);
+	free(st->cache_sys.v);
+	free(st->cache_soft.v);
+	free(st->cache_irq.v);
+	memset(st, 0, sizeof(*st));
+}
+
+static int cmp_slow(const void *a, const void *b)
+{
+	uint64_t da = dur(a), db = dur(b);
+
+	return (da < db) - (da > db);
+}
+
+static int cmp_tl(const void *a, const void *b)
+{
+	const struct kdr_html_tl *ta = a, *tb = b;
+
+	if (ta->tidx != tb->tidx)
+		return ta->tidx < tb->tidx ? -1 : 1;
+	return (ta->start > tb->start) - (ta->start < tb->start);
+}
+
+void kdr_html_stats_finish(struct kdr_html_stats *st)
+{
+	qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
+	qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);
+}

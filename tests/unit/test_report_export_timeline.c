@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_report_export_timeline.c - the slice stream every export is built
+ * on (report/export_timeline.c): pairing of raw events into running,
+ * ready, syscall and irq slices, the edges of the capture, the reorder of
+ * out-of-order events, filters and the time range.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sysexits.h>
+
+#include "export_internal.h"
+#include "test_report_export_synth.h"
+
+struct got {
+	char lines[64][160];
+	size_t n;
+	size_t triggers;
+	uint64_t trigger_ts;
+};
+
+static const char *const kind_names[] = { "running", "ready", "syscall", "hardirq", "softirq" };
+
+static int on_slice(void *ctx, const struct kdr_xslice *s)
+{
+	struct got *g = ctx;
+
+	assert_true(g->n < 64);
+	assert_true(s->end >= s->start);
+	snprintf(g->lines[g->n++], 160, "%u %s %llu..%llu nr=%u ret=%d f=%x k=%u u=%u",
+		 s->thread->tid, kind_names[s->kind], (unsigned long long)(s->start - T0),
+		 (unsigned long long)(s->end - T0), s->nr, s->ret, s->flags, s->kstack_id,
+		 s->ustack_id);
+	return 0;
+}
+
+static int on_trigger(void *ctx, const struct kdf_event *ev)
+{
+	struct got *g = ctx;
+
+	g->triggers++;
+	g->trigger_ts = ev->ts - T0;
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Run the second pass over the synthetic capture; lines sorted. */
+static void run(struct got *g, int shuffle, const struct kdr_export_opts *o_in)
+{
+	struct kdr_export_opts o = o_in ? *o_in : (struct kdr_export_opts){ 0 };
+	struct kdr_xsink sink = { .ctx = g, .slice = on_slice, .trigger = on_trigger };
+	struct kdr_export x;
+	char *path = synth_tmp(".kdelay");
+
+	assert_non_null(path);
+	assert_int_equal(synth_write(path, shuffle), 0);
+	o.out = stdout;
+	memset(g, 0, sizeof(*g));
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_OK);
+	assert_int_equal(x.origin, T0);
+	assert_int_equal(x.first_ts, T0 + 100);
+	assert_int_equal(x.end_ts, T0 + 10000);
+	assert_int_equal(x.nthreads, 3);
+	assert_int_equal(kdr_export_scan(&x, &sink), EX_OK);
+	kdr_export_close(&x);
+	unlink(path);
+	free(path);
+	qsort(g->lines, g->n, sizeof(g->lines[0]), cmp_line);
+}
+
+static void expect(const struct got *g, const char *const *want, size_t n)
+{
+	size_t i;
+	int same = g->n == n;
+
+	for (i = 0; same && i < n; i++)
+		same = strcmp(g->lines[i], want[i]) == 0;
+	for (i = 0; !same && i < g->n; i++)
+		print_message("# got: %s\n", g->lines[i]);
+	assert_int_equal(g->n, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(g->lines[i], want[i]);
+}
+
+/* f= flags: 1 open start, 2 unfinished, 4 clipped, 8 preempted, 0x10 stack */
+static const char *const all_slices[] = {
+	"101 hardirq 400..450 nr=11 ret=1 f=0 k=0 u=0",
+	"101 ready 100..200 nr=0 ret=0 f=0 k=0 u=0",
+	"101 ready 1500..1600 nr=0 ret=0 f=0 k=0 u=0",
+	"101 ready 2100..2400 nr=0 ret=0 f=8 k=0 u=0",
+	"101 running 1600..2100 nr=0 ret=0 f=0 k=0 u=0",
+	"101 running 200..500 nr=0 ret=0 f=0 k=0 u=0",
+	"101 running 2400..10000 nr=0 ret=0 f=2 k=0 u=0",
+	"101 softirq 1700..1750 nr=1 ret=0 f=0 k=0 u=0",
+	"101 syscall 1900..2000 nr=1 ret=5 f=0 k=0 u=0",
+	"101 syscall 300..1800 nr=0 ret=42 f=10 k=1 u=2",
+	"101 syscall 3000..3100 nr=0 ret=1 f=10 k=1 u=2",
+	"102 ready 100..2100 nr=0 ret=0 f=1 k=0 u=0",
+	"102 running 2100..2400 nr=0 ret=0 f=0 k=0 u=0",
+	"102 syscall 0..2200 nr=7 ret=0 f=14 k=1 u=0",
+	"102 syscall 2300..10000 nr=1 ret=0 f=2 k=0 u=0",
+};
+
+static void test_pairing(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, 0, NULL);
+	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
+	assert_int_equal(g.triggers, 1);
+	assert_int_equal(g.trigger_ts, 2500);
+}
+
+/* Events of two CPUs delivered out of time order give the same slices. */
+static void test_out_of_order(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, 1, NULL);
+	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
+}
+
+static void test_time_range(void **state)
+{
+	static const char *const want[] = {
+		"101 ready 1500..1600 nr=0 ret=0 f=0 k=0 u=0",
+		"101 running 1600..2050 nr=0 ret=0 f=4 k=0 u=0",
+		"101 softirq 1700..1750 nr=1 ret=0 f=0 k=0 u=0",
+		"101 syscall 1000..1800 nr=0 ret=42 f=14 k=1 u=2",
+		"101 syscall 1900..2000 nr=1 ret=5 f=0 k=0 u=0",
+		"102 ready 1000..2050 nr=0 ret=0 f=5 k=0 u=0",
+		"102 syscall 1000..2050 nr=7 ret=0 f=14 k=1 u=0",
+	};
+	struct kdr_export_opts o = { .time_from_ns = 1000, .time_to_ns = 2050 };
+	struct got g;
+
+	(void)state;
+	run(&g, 0, &o);
+	expect(&g, want, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(g.triggers, 0);
+}
+
+static void test_tid_filter(void **state)
+{
+	static const uint32_t tids[] = { 102 };
+	struct kdr_export_opts o = { .tids = tids, .tid_count = 1 };
+	struct got g;
+
+	(void)state;
+	run(&g, 0, &o);
+	expect(&g, all_slices + 11, 4);
+}
+
+static void test_regex_filter(void **state)
+{
+	struct kdr_export_opts o = { .thread_regex = "^ma" };
+	struct got g;
+
+	(void)state;
+	run(&g, 0, &o);
+	expect(&g, all_slices, 11);
+}
+
+static void test_bad_options(void **state)
+{
+	struct kdr_export_opts o = { .thread_regex = "(" };
+	struct kdr_export x;
+	char *path = synth_tmp(".kdelay");
+	FILE *err = tmpfile();
+
+	(void)state;
+	assert_non_null(path);
+	assert_int_equal(synth_write(path, 0), 0);
+	o.out = stdout;
+	o.err = err;
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
+	kdr_export_close(&x);
+	o.thread_regex = NULL;
+	o.time_from_ns = 10;
+	o.time_to_ns = 5;
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
+	kdr_export_close(&x);
+	o.time_to_ns = 0;
+	o.out = NULL;
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
+	kdr_export_close(&x);
+	o.out = stdout;
+	assert_int_equal(kdr_export_open(&x, "/nonexistent/capture", &o, "test"), EX_NOINPUT);
+	kdr_export_close(&x);
+	fclose(err);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_tid_filter),
+		cmocka_unit_test(test_regex_filter), cmocka_unit_test(test_bad_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
