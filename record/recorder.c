@@ -380,11 +380,12 @@ static int setup(struct session *s)
 	}
 	/* Names of the threads alive now; later ones come from BPF. */
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
-	if (n < 0 && !s->target.spawned) {
+	if (n < 0 && n != -ENOENT) {
 		fprintf(stderr, "ERROR: Cannot read the threads of %d: %s\n", s->target.pid,
 			strerror(-n));
 		return EX_UNAVAILABLE;
 	}
+	/* -ENOENT: the target already exited; the loop notices and closes. */
 	if (setup_signals(s)) {
 		fprintf(stderr, "ERROR: Cannot set up signal handling: %s\n", strerror(errno));
 		return EX_OSERR;
@@ -402,7 +403,7 @@ static int finish(struct session *s, int rc)
 
 	if (!s->w)
 		return rc;
-	if (s->bpf.skel) {
+	if (s->bpf.skel && s->rb) {
 		BSS_STORE(s, capture_state, KD_CAPTURE_STOPPED);
 		drain(s);
 	}

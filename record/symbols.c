@@ -128,8 +128,13 @@ int symbols__add(struct symbols *s, const uint64_t *ips, uint32_t nk, uint32_t n
 		r = set_insert(s, ips[i]);
 		if (r < 0)
 			return r;
-		if (r && q_push(i < nk ? &s->kq : &s->uq, ips[i]))
+		if (!r)
+			continue;
+		if (q_push(i < nk ? &s->kq : &s->uq, ips[i]))
 			return -ENOMEM;
+		/* New user address: read its mapping while the target lives. */
+		if (i >= nk)
+			usyms__prepare(s->usyms, ips[i]);
 	}
 	return 0;
 }
@@ -169,7 +174,6 @@ int symbols__flush(struct symbols *s, struct kdf_writer *w)
 		err = write_batch(w, batch, &n, 0);
 	}
 	/* Strings of user symbols live in usyms: valid through the write. */
-	usyms__new_batch(s->usyms);
 	for (i = 0; i < s->uq.n && !err; i++) {
 		usyms__resolve(s->usyms, s->uq.v[i], &batch[n++]);
 		err = write_batch(w, batch, &n, 0);
@@ -177,5 +181,6 @@ int symbols__flush(struct symbols *s, struct kdf_writer *w)
 	if (!err)
 		err = write_batch(w, batch, &n, 1);
 	s->kq.n = s->uq.n = 0;
+	usyms__new_batch(s->usyms);
 	return err;
 }

@@ -85,11 +85,11 @@ static int maps_load(struct usyms *u)
 	char path[64], line[4096 + 128];
 	FILE *fp;
 
-	maps_clear(u);
 	snprintf(path, sizeof(path), "/proc/%d/maps", u->pid);
 	fp = fopen(path, "re");
 	if (!fp)
-		return -errno;
+		return -errno; /* gone: keep the last snapshot */
+	maps_clear(u);
 	while (fgets(line, sizeof(line), fp)) {
 		unsigned long long start, end, off, ino;
 		unsigned int major, minor;
@@ -167,6 +167,30 @@ static struct umap *find_map(struct usyms *u, uint64_t addr)
 	return NULL;
 }
 
+/* The mapping of addr, re-reading maps once per batch on a miss, and its
+ * file opened now, while the target (and /proc/PID/map_files) exists. */
+static struct umap *prepare(struct usyms *u, uint64_t addr)
+{
+	struct umap *m;
+
+	if (!u->loaded)
+		maps_load(u);
+	m = find_map(u, addr);
+	if (!m && !u->reloaded) {
+		u->reloaded = 1;
+		maps_load(u);
+		m = find_map(u, addr);
+	}
+	if (m && m->file == -2)
+		m->file = file_index(u, m);
+	return m;
+}
+
+void usyms__prepare(struct usyms *u, uint64_t addr)
+{
+	prepare(u, addr);
+}
+
 int usyms__resolve(struct usyms *u, uint64_t addr, struct kdf_symbol *sym)
 {
 	struct umap *m;
@@ -176,22 +200,13 @@ int usyms__resolve(struct usyms *u, uint64_t addr, struct kdf_symbol *sym)
 
 	memset(sym, 0, sizeof(*sym));
 	sym->addr = addr;
-	if (!u->loaded)
-		maps_load(u);
-	m = find_map(u, addr);
-	if (!m && !u->reloaded) {
-		u->reloaded = 1;
-		maps_load(u);
-		m = find_map(u, addr);
-	}
+	m = prepare(u, addr);
 	if (!m)
 		return -1;
 	if (!m->path) {
 		sym->module = "[anon]";
 		return 0;
 	}
-	if (m->file == -2)
-		m->file = file_index(u, m);
 	if (m->file < 0) {
 		sym->module = m->path; /* [vdso], [heap], ... */
 		return 0;

@@ -25,6 +25,10 @@ void usyms__free(struct usyms *u);
  * (call once per batch: libraries may have been loaded since). */
 void usyms__new_batch(struct usyms *u);
 
+/* Read what addr needs (its mapping, its file's symbols) now, while the
+ * target runs; usyms__resolve() may come after it exited. */
+void usyms__prepare(struct usyms *u, uint64_t addr);
+
 /*
  * Fill *sym for addr (is_kernel = 0).  Unknown parts stay NULL/0.
  * Strings stay valid until usyms__free().  Returns 0, or -1 when addr is
