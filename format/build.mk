@@ -1,2 +1,76 @@
 # format/: the capture-file library (libkdformat.a).  Owned by format/.
-FORMAT_SRCS :=
+# Portable C11 + libzstd + libcbor only: no libbpf, no <linux/...>.
+FORMAT_SRCS := \
+	format/alloc.c \
+	format/buf.c \
+	format/crc32c.c \
+	format/chunk.c \
+	format/events_codec.c \
+	format/intern.c \
+	format/tables_codec.c \
+	format/cbor_util.c \
+	format/meta_cbor.c \
+	format/records_cbor.c \
+	format/source.c \
+	format/writer.c \
+	format/reader.c
+
+# The Makefile defines these after including the fragments, but
+# tests/build.mk (included before that) names them in prerequisites, which
+# make expands at once; defined here first so that the format tests link
+# with the library and the helpers.  Same values as in the Makefile.
+objs = $(patsubst %.c,$(O)/%.o,$(1))
+san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
+FORMAT_LIB := $(O)/libkdformat.a
+SAN_FORMAT_LIB := $(O)/san/libkdformat.a
+
+# ------------------------------------------------------------ benchmark
+# make bench-format: bytes/event and events/s of the event encoding
+# (bench/format_bench.c).  A measurement, never a test.
+FORMAT_BENCH := $(O)/bench/format_bench
+
+$(FORMAT_BENCH): $(O)/bench/format_bench.o $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
+
+bench-format: $(FORMAT_BENCH)
+	$(Q)$(FORMAT_BENCH)
+
+bench: bench-format
+
+# ---------------------------------------------------------------- fuzz
+# make fuzz: libFuzzer on the reader for FUZZ_SECONDS, starting from the
+# seed corpus in tests/fuzz/corpus (copied, so the repo's stays small).
+# Crashes land in $(O)/fuzz/artifacts/; each one found becomes a unit test
+# (tests/unit/test_format_corruption.c) and a file in tests/fuzz/crashers/.
+FUZZ_O := $(O)/fuzz
+FUZZ_BIN := $(FUZZ_O)/fuzz_reader
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat -Itests/unit/helpers \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+
+$(FUZZ_BIN): tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(wildcard format/*.h)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(FORMAT_LIBS) -o $@
+
+fuzz: $(FUZZ_BIN)
+	$(Q)mkdir -p $(FUZZ_O)/corpus $(FUZZ_O)/artifacts
+	$(Q)cp -n tests/fuzz/corpus/* $(FUZZ_O)/corpus/ 2>/dev/null || true
+	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=1024 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_O)/artifacts/ \
+		$(FUZZ_O)/corpus
+
+# Regenerate the seed corpus from the unit-test capture builder.
+FUZZ_GEN := $(O)/fuzz/gen_corpus
+$(FUZZ_GEN): $(O)/tests/fuzz/gen_corpus.o $(call objs,$(wildcard tests/unit/helpers/*.c)) $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
+$(O)/tests/fuzz/gen_corpus.o: ALL_CFLAGS += -Itests/unit/helpers
+
+fuzz-corpus: $(FUZZ_GEN)
+	$(Q)$(FUZZ_GEN) tests/fuzz/corpus
+
+.PHONY: bench-format fuzz-corpus

@@ -48,7 +48,7 @@ enum kdf_event_type {
 #define KDF_STACK_USER_LOST (1u << 1)
 
 /*
- * One decoded event.  32 bytes; which union member is valid follows type.
+ * One decoded event.  40 bytes; which union member is valid follows type.
  * ts is CLOCK_MONOTONIC in ns, as bpf_ktime_get_ns() returns it.
  */
 struct kdf_event {

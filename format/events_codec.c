@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * events_codec.c - EVENTS chunk payload: columns of types, flags, tid
+ * indexes, cpus, timestamp deltas and per-type arguments
+ * (docs/format.md §5).  Columns, because in a syscall loop everything but
+ * the timestamp jitter repeats and zstd then stores it for almost nothing.
+ */
+#include "alloc.h"
+#include "events_codec.h"
+
+#define FIXED_HEADER_LEN (8 + 4 * 7 + 1)
+#define MAX_ARGS 8 /* arguments a 1.x reader keeps per event */
+
+/* Arguments per event type in format 1.0; index = type. */
+static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
+	[KDF_EV_SYS_ENTER] = 1,	    [KDF_EV_SYS_EXIT] = 2,     [KDF_EV_SWITCH] = 2,
+	[KDF_EV_WAKEUP] = 1,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
+	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
+	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,
+};
+
+int kdf_events_enc_init(struct kdf_events_enc *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->type = kdf_malloc(KDF_EVENTS_PER_CHUNK);
+	e->flags = kdf_malloc(KDF_EVENTS_PER_CHUNK);
+	if (!e->type || !e->flags)
+		goto nomem;
+	/* kdf_events_enc_full() keeps every column under the target, and one
+	 * event adds at most 4 varints to a column. */
+	for (int c = 0; c < COL_VARINT_COUNT; c++) {
+		e->col[c] = kdf_malloc(KDF_EVENTS_RAW_TARGET + 4 * KDF_VARINT_MAX);
+		if (!e->col[c])
+			goto nomem;
+	}
+	return 0;
+nomem:
+	kdf_events_enc_free(e);
+	return KDF_E_NOMEM;
+}
+
+void kdf_events_enc_free(struct kdf_events_enc *e)
+{
+	kdf_free(e->type);
+	kdf_free(e->flags);
+	for (int c = 0; c < COL_VARINT_COUNT; c++)
+		kdf_free(e->col[c]);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Index of tid in this chunk's tid table, adding it on first use. */
+static uint32_t tid_index(struct kdf_events_enc *e, uint32_t tid)
+{
+	uint32_t slot = (tid * 2654435761u) & (KDF_TID_SLOTS - 1);
+
+	while (e->slot_idx[slot]) {
+		if (e->slot_tid[slot] == tid)
+			return e->slot_idx[slot] - 1u;
+		slot = (slot + 1) & (KDF_TID_SLOTS - 1);
+	}
+	e->slot_tid[slot] = tid;
+	e->slot_idx[slot] = (uint16_t)(e->ntids + 1);
+	e->tids[e->ntids] = tid;
+	return e->ntids++;
+}
+
+static inline void col_put(struct kdf_events_enc *e, int c, uint64_t v)
+{
+	uint8_t *p = e->col[c] + e->col_len[c];
+	size_t n = (size_t)(kdf_put_varint(p, v) - p);
+
+	e->col_len[c] += n;
+	e->varint_bytes += n;
+}
+
+void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
+{
+	if (!e->n)
+		e->base_ts = e->last_ts = ev->ts;
+	e->type[e->n] = ev->type;
+	e->flags[e->n] = ev->flags;
+	e->n++;
+	col_put(e, COL_TIDX, tid_index(e, ev->tid));
+	col_put(e, COL_CPU, ev->cpu);
+	col_put(e, COL_TS, kdf_zigzag((int64_t)(ev->ts - e->last_ts)));
+	e->last_ts = ev->ts;
+
+	switch (ev->type) {
+	case KDF_EV_SYS_ENTER:
+		col_put(e, COL_ARGS, ev->u.sys.nr);
+		break;
+	case KDF_EV_SYS_EXIT:
+		col_put(e, COL_ARGS, ev->u.sys.nr);
+		col_put(e, COL_ARGS, kdf_zigzag(ev->u.sys.ret));
+		break;
+	case KDF_EV_SWITCH:
+		col_put(e, COL_ARGS, tid_index(e, ev->u.sw.next_tid));
+		col_put(e, COL_ARGS, ev->u.sw.prev_state);
+		break;
+	case KDF_EV_WAKEUP:
+		col_put(e, COL_ARGS, tid_index(e, ev->u.wakeup.waker_tid));
+		break;
+	case KDF_EV_IRQ_ENTRY:
+		col_put(e, COL_ARGS, ev->u.irq_entry.irq);
+		col_put(e, COL_ARGS, ev->u.irq_entry.name_id);
+		break;
+	case KDF_EV_IRQ_EXIT:
+		col_put(e, COL_ARGS, ev->u.irq_exit.irq);
+		col_put(e, COL_ARGS, kdf_zigzag(ev->u.irq_exit.ret));
+		break;
+	case KDF_EV_SOFTIRQ_ENTRY:
+	case KDF_EV_SOFTIRQ_EXIT:
+		col_put(e, COL_ARGS, ev->u.softirq.vec);
+		break;
+	case KDF_EV_STACK:
+		col_put(e, COL_ARGS, ev->u.stack.nr);
+		col_put(e, COL_ARGS, ev->u.stack.kstack_id);
+		col_put(e, COL_ARGS, ev->u.stack.ustack_id);
+		col_put(e, COL_ARGS, kdf_zigzag((int64_t)(ev->ts - ev->u.stack.entry_ts)));
+		break;
+	default: /* TRIGGER, THREAD_EXIT: flags say it all */
+		break;
+	}
+}
+
+int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out)
+{
+	size_t tids_len = 0, need;
+	uint8_t *p;
+
+	for (uint32_t i = 0; i < e->ntids; i++) {
+		uint8_t tmp[KDF_VARINT_MAX];
+
+		tids_len += (size_t)(kdf_put_varint(tmp, e->tids[i]) - tmp);
+	}
+	need = FIXED_HEADER_LEN + sizeof(nargs_v1) + tids_len + 2u * e->n + e->varint_bytes;
+	if (kdf_buf_reserve(out, need))
+		return KDF_E_NOMEM;
+	p = out->p + out->len;
+	kdf_put_le64(p, e->n ? e->base_ts : 0);
+	kdf_put_le32(p + 8, e->n);
+	kdf_put_le32(p + 12, e->ntids);
+	kdf_put_le32(p + 16, (uint32_t)tids_len);
+	for (int c = 0; c < COL_VARINT_COUNT; c++)
+		kdf_put_le32(p + 20 + 4 * c, (uint32_t)e->col_len[c]);
+	p[36] = sizeof(nargs_v1);
+	p += FIXED_HEADER_LEN;
+	memcpy(p, nargs_v1, sizeof(nargs_v1));
+	p += sizeof(nargs_v1);
+	for (uint32_t i = 0; i < e->ntids; i++)
+		p = kdf_put_varint(p, e->tids[i]);
+	memcpy(p, e->type, e->n);
+	p += e->n;
+	memcpy(p, e->flags, e->n);
+	p += e->n;
+	for (int c = 0; c < COL_VARINT_COUNT; c++) {
+		memcpy(p, e->col[c], e->col_len[c]);
+		p += e->col_len[c];
+	}
+	out->len += need;
+
+	e->n = 0;
+	e->ntids = 0;
+	e->varint_bytes = 0;
+	memset(e->col_len, 0, sizeof(e->col_len));
+	memset(e->slot_idx, 0, sizeof(e->slot_idx));
+	return 0;
+}
+
+/* ------------------------------------------------------------ decoding */
+
+struct events_in {
+	uint32_t n, ntids;
+	const uint8_t *nargs;
+	uint8_t ntypes;
+	const uint8_t *type, *flags;
+	uint32_t *tids;
+	struct kdf_cursor col[COL_VARINT_COUNT];
+};
+
+static int to_u32(uint64_t v, uint32_t *out)
+{
+	*out = (uint32_t)v;
+	return v <= UINT32_MAX;
+}
+
+static int to_s32(uint64_t zz, int32_t *out)
+{
+	int64_t v = kdf_unzigzag(zz);
+
+	*out = (int32_t)v;
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+static int to_tid(const struct events_in *in, uint64_t idx, uint32_t *out)
+{
+	if (idx >= in->ntids)
+		return 0;
+	*out = in->tids[idx];
+	return 1;
+}
+
+/* Fill the type-specific part of ev from its arguments; 0 if out of range. */
+static int fill_args(const struct events_in *in, struct kdf_event *ev, const uint64_t *a)
+{
+	switch (ev->type) {
+	case KDF_EV_SYS_ENTER:
+		return to_u32(a[0], &ev->u.sys.nr);
+	case KDF_EV_SYS_EXIT:
+		return to_u32(a[0], &ev->u.sys.nr) && to_s32(a[1], &ev->u.sys.ret);
+	case KDF_EV_SWITCH:
+		return to_tid(in, a[0], &ev->u.sw.next_tid) && to_u32(a[1], &ev->u.sw.prev_state);
+	case KDF_EV_WAKEUP:
+		return to_tid(in, a[0], &ev->u.wakeup.waker_tid);
+	case KDF_EV_IRQ_ENTRY:
+		return to_u32(a[0], &ev->u.irq_entry.irq) && to_u32(a[1], &ev->u.irq_entry.name_id);
+	case KDF_EV_IRQ_EXIT:
+		return to_u32(a[0], &ev->u.irq_exit.irq) && to_s32(a[1], &ev->u.irq_exit.ret);
+	case KDF_EV_SOFTIRQ_ENTRY:
+	case KDF_EV_SOFTIRQ_EXIT:
+		return to_u32(a[0], &ev->u.softirq.vec);
+	case KDF_EV_STACK:
+		ev->u.stack.entry_ts = ev->ts - (uint64_t)kdf_unzigzag(a[3]);
+		return to_u32(a[0], &ev->u.stack.nr) && to_u32(a[1], &ev->u.stack.kstack_id) &&
+		       to_u32(a[2], &ev->u.stack.ustack_id);
+	default:
+		return 1;
+	}
+}
+
+/* Cut the next len bytes of c as a cursor of their own (empty if short). */
+static void sub_cursor(struct kdf_cursor *c, size_t len, struct kdf_cursor *out)
+{
+	const uint8_t *p = kdf_cursor_take(c, len);
+
+	kdf_cursor_init(out, p ? p : c->end, p ? len : 0);
+}
+
+/* Parse the fixed header and cut the sections; 0 if they do not add up. */
+static int split_sections(const uint8_t *raw, size_t raw_len, uint32_t count,
+			  struct events_in *in, uint64_t *base_ts, struct kdf_cursor *tids)
+{
+	struct kdf_cursor c;
+	const uint8_t *h;
+	uint32_t tids_len;
+
+	kdf_cursor_init(&c, raw, raw_len);
+	h = kdf_cursor_take(&c, FIXED_HEADER_LEN);
+	if (!h)
+		return 0;
+	*base_ts = kdf_get_le64(h);
+	in->n = kdf_get_le32(h + 8);
+	in->ntids = kdf_get_le32(h + 12);
+	tids_len = kdf_get_le32(h + 16);
+	in->ntypes = h[36];
+	if (in->n != count || in->n > KDF_EVENTS_MAX_PER_CHUNK || in->ntids > in->n * 2u)
+		return 0;
+	in->nargs = kdf_cursor_take(&c, in->ntypes);
+	sub_cursor(&c, tids_len, tids);
+	in->type = kdf_cursor_take(&c, in->n);
+	in->flags = kdf_cursor_take(&c, in->n);
+	for (int k = 0; k < COL_VARINT_COUNT; k++) {
+		uint32_t len = kdf_get_le32(h + 20 + 4 * k);
+
+		sub_cursor(&c, len, &in->col[k]);
+	}
+	/* Every section present, nothing left over. */
+	return !c.bad && kdf_cursor_left(&c) == 0;
+}
+
+int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct kdf_event *out,
+		      size_t *n_out, uint32_t *unknown)
+{
+	struct events_in in = { 0 };
+	struct kdf_cursor tids_cur;
+	uint64_t ts;
+	size_t n = 0;
+	int ok = 0;
+
+	*n_out = 0;
+	*unknown = 0;
+	if (!split_sections(raw, raw_len, count, &in, &ts, &tids_cur))
+		return KDF_E_CORRUPT;
+	in.tids = kdf_calloc(in.ntids ? in.ntids : 1, sizeof(*in.tids));
+	if (!in.tids)
+		return KDF_E_NOMEM;
+	for (uint32_t i = 0; i < in.ntids; i++)
+		in.tids[i] = kdf_cursor_varint32(&tids_cur);
+	if (tids_cur.bad || kdf_cursor_left(&tids_cur))
+		goto out;
+
+	for (uint32_t i = 0; i < in.n; i++) {
+		struct kdf_event ev = { .type = in.type[i], .flags = in.flags[i] };
+		uint64_t a[MAX_ARGS] = { 0 }, tidx, cpu;
+		unsigned int na;
+
+		tidx = kdf_cursor_varint(&in.col[COL_TIDX]);
+		cpu = kdf_cursor_varint(&in.col[COL_CPU]);
+		ts += (uint64_t)kdf_unzigzag(kdf_cursor_varint(&in.col[COL_TS]));
+		if (ev.type >= in.ntypes || cpu > UINT16_MAX || !to_tid(&in, tidx, &ev.tid))
+			goto out;
+		na = in.nargs[ev.type];
+		for (unsigned int k = 0; k < na; k++) {
+			uint64_t v = kdf_cursor_varint(&in.col[COL_ARGS]);
+
+			if (k < MAX_ARGS)
+				a[k] = v;
+		}
+		ev.cpu = (uint16_t)cpu;
+		ev.ts = ts;
+		if (ev.type == 0 || ev.type > KDF_EV_TYPE_MAX) {
+			(*unknown)++;
+			continue;
+		}
+		if (!fill_args(&in, &ev, a))
+			goto out;
+		out[n++] = ev;
+	}
+	ok = 1;
+	for (int k = 0; k < COL_VARINT_COUNT; k++)
+		if (in.col[k].bad || kdf_cursor_left(&in.col[k]))
+			ok = 0;
+out:
+	kdf_free(in.tids);
+	if (!ok)
+		return KDF_E_CORRUPT;
+	*n_out = n;
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * events_codec.h - the column encoding of an EVENTS chunk payload
+ * (docs/format.md §5).  The encoder appends events straight into column
+ * buffers allocated once, so adding an event allocates nothing.
+ */
+#ifndef KDF_EVENTS_CODEC_H
+#define KDF_EVENTS_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "kdelay_format.h"
+
+#define KDF_EVENTS_MAX_PER_CHUNK 65536u	 /* reader limit */
+#define KDF_EVENTS_PER_CHUNK 32768u	 /* what the writer puts in one */
+#define KDF_EVENTS_RAW_TARGET (192u * 1024) /* raw bytes that close a chunk */
+#define KDF_TIDS_PER_CHUNK 4096u
+#define KDF_TID_SLOTS 8192u		 /* hash slots, twice the tids */
+
+enum kdf_events_col { COL_TIDX, COL_CPU, COL_TS, COL_ARGS, COL_VARINT_COUNT };
+
+struct kdf_events_enc {
+	uint32_t n;
+	uint64_t base_ts;
+	uint64_t last_ts;
+	uint8_t *type;
+	uint8_t *flags;
+	uint8_t *col[COL_VARINT_COUNT];
+	size_t col_len[COL_VARINT_COUNT];
+	size_t varint_bytes;	/* sum of col_len */
+	uint32_t ntids;
+	uint32_t tids[KDF_TIDS_PER_CHUNK];
+	uint32_t slot_tid[KDF_TID_SLOTS];
+	uint16_t slot_idx[KDF_TID_SLOTS]; /* index + 1; 0 = empty slot */
+};
+
+/* 0 or KDF_E_NOMEM (nothing to free then). */
+int kdf_events_enc_init(struct kdf_events_enc *e);
+void kdf_events_enc_free(struct kdf_events_enc *e);
+
+/* True when one more event might not fit: flush the chunk first. */
+static inline int kdf_events_enc_full(const struct kdf_events_enc *e)
+{
+	return e->n >= KDF_EVENTS_PER_CHUNK || e->ntids + 2 > KDF_TIDS_PER_CHUNK ||
+	       e->varint_bytes + 2u * e->n >= KDF_EVENTS_RAW_TARGET;
+}
+
+/* Append ev (type already checked to be 1..KDF_EV_TYPE_MAX, room checked). */
+void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev);
+
+/* Raw payload of the events added so far appended to out; then reset. */
+int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out);
+
+/*
+ * Decode a raw EVENTS payload holding count events into out[0..count).
+ * Events of types this reader does not know are left out: *n_out says how
+ * many came back, *unknown how many were skipped.  Returns 0 or
+ * KDF_E_CORRUPT (then out holds nothing useful).
+ */
+int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct kdf_event *out,
+		      size_t *n_out, uint32_t *unknown);
+
+#endif /* KDF_EVENTS_CODEC_H */

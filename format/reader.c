@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * reader.c - the capture reader.  The input is untrusted: every chunk is
+ * checked (header CRC, limits, payload CRC) before anything in it is used,
+ * and decoded whole before any of it is handed out.  Damage costs the
+ * damaged chunk, never the run: it is reported through the warn callback
+ * and reading goes on.  Memory is one chunk plus the string, stack and
+ * symbol tables, whatever the file's length.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "chunk.h"
+#include "events_codec.h"
+#include "meta_cbor.h"
+#include "source.h"
+#include "tables_codec.h"
+
+struct kdf_reader {
+	struct kdf_source src;
+	kdf_warn_fn warn;
+	void *warn_ctx;
+	uint32_t major, minor;
+	struct kdf_meta meta;
+	ZSTD_DCtx *dctx;
+	uint64_t off;		  /* next chunk */
+	int done;		  /* 1 = end reached, < 0 = fatal error */
+	uint8_t *stored;	  /* current payload as read */
+	size_t stored_cap;
+	uint8_t *raw;		  /* ... and decompressed */
+	size_t raw_cap;
+	struct kdf_event *events; /* the EVENTS item handed out */
+	size_t events_cap;
+	struct kdf_symbol *syms;  /* the SYMBOLS item handed out */
+	size_t nsyms;
+	struct kdf_cursor threads; /* THREAD records still to hand out */
+	uint32_t threads_left;
+	struct kdf_id_table strings;
+	struct kdf_id_table stacks;
+	struct kdf_read_stats st;
+	int warned_unknown_chunk;
+	int warned_unknown_event;
+};
+
+const char *kdf_strerror(int err)
+{
+	switch (err) {
+	case KDF_OK: return "success";
+	case KDF_E_IO: return "input/output error";
+	case KDF_E_NOT_CAPTURE: return "not a kdelay capture";
+	case KDF_E_VERSION: return "capture format version not supported";
+	case KDF_E_CORRUPT: return "capture is damaged";
+	case KDF_E_NOMEM: return "out of memory";
+	case KDF_E_INVAL: return "invalid argument";
+	default: return "unknown error";
+	}
+}
+
+static void warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!r->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->warn(r->warn_ctx, off, msg);
+}
+
+static void set_msg(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_msg(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------ reading chunks */
+
+enum chunk_result {
+	CHUNK_OK,	 /* h and r->raw hold a checked, unpacked chunk */
+	CHUNK_SKIPPED,	 /* damaged or unusable, warned, r->off moved past it */
+	CHUNK_END,	 /* clean end of file */
+	CHUNK_TRUNCATED, /* file ends inside it, warned */
+	CHUNK_FATAL,	 /* *err says why */
+};
+
+static int grow(uint8_t **p, size_t *cap, size_t need)
+{
+	uint8_t *q;
+
+	if (need <= *cap)
+		return 0;
+	q = kdf_reallocarray(*p, need, 1);
+	if (!q)
+		return KDF_E_NOMEM;
+	*p = q;
+	*cap = need;
+	return 0;
+}
+
+static void note_truncated(struct kdf_reader *r, uint64_t chunk_off, uint64_t end,
+			   const char *what, uint64_t size)
+{
+	r->st.truncated = 1;
+	if (size)
+		warnf(r, chunk_off,
+		      "file truncated at offset %llu inside a %s chunk of %llu bytes; "
+		      "the rest of the capture is lost",
+		      (unsigned long long)end, what, (unsigned long long)size);
+	else
+		warnf(r, chunk_off,
+		      "file truncated at offset %llu inside a chunk header; "
+		      "the rest of the capture is lost", (unsigned long long)end);
+}
+
+/* Move past a damaged header to the next chunk that checks, if any. */
+static enum chunk_result resync(struct kdf_reader *r, int *err)
+{
+	uint64_t bad = r->off, at;
+	int found = kdf_source_find_chunk(&r->src, bad + 1, &at);
+
+	r->st.chunks_bad++;
+	if (found < 0) {
+		*err = KDF_E_IO;
+		return CHUNK_FATAL;
+	}
+	if (!found) {
+		uint64_t size = kdf_source_size(&r->src);
+
+		warnf(r, bad, "damaged chunk header at offset %llu and no chunk after it; "
+			      "the last %llu bytes of the capture are lost",
+		      (unsigned long long)bad, (unsigned long long)(size - bad));
+		r->off = size;
+		return CHUNK_END;
+	}
+	warnf(r, bad, "damaged chunk header at offset %llu; skipped %llu bytes to the next chunk",
+	      (unsigned long long)bad, (unsigned long long)(at - bad));
+	r->off = at;
+	return CHUNK_SKIPPED;
+}
+
+/* Read, check and unpack the chunk at r->off. */
+static enum chunk_result read_chunk(struct kdf_reader *r, struct kdf_chunk_header *h, int *err)
+{
+	uint8_t hb[KDF_CHUNK_HEADER_LEN];
+	uint64_t off = r->off, size;
+	ssize_t got = kdf_source_read(&r->src, off, hb, sizeof(hb));
+	int rc;
+
+	if (got < 0)
+		goto io;
+	if (got == 0)
+		return CHUNK_END;
+	if (got < KDF_CHUNK_HEADER_LEN) {
+		note_truncated(r, off, off + (uint64_t)got, NULL, 0);
+		return CHUNK_TRUNCATED;
+	}
+	rc = kdf_chunk_header_decode(hb, h);
+	if (rc == -1)
+		return resync(r, err);
+	size = KDF_CHUNK_HEADER_LEN + (uint64_t)h->stored_len;
+	if (rc == -2) {
+		/* The header checks, so its length can be trusted to skip. */
+		r->st.chunks_bad++;
+		r->off += size;
+		warnf(r, off, "%s chunk at offset %llu is larger or newer than this reader "
+			      "handles; skipped", kdf_chunk_name(h->type), (unsigned long long)off);
+		return CHUNK_SKIPPED;
+	}
+	*err = grow(&r->stored, &r->stored_cap, h->stored_len);
+	if (*err)
+		return CHUNK_FATAL;
+	got = kdf_source_read(&r->src, off + KDF_CHUNK_HEADER_LEN, r->stored, h->stored_len);
+	if (got < 0)
+		goto io;
+	if ((uint64_t)got < h->stored_len) {
+		note_truncated(r, off, off + KDF_CHUNK_HEADER_LEN + (uint64_t)got,
+			       kdf_chunk_name(h->type), size);
+		return CHUNK_TRUNCATED;
+	}
+	r->off += size;
+	r->st.chunks++;
+	if (kdf_crc32c(0, r->stored, h->stored_len) != h->payload_crc) {
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+		r->st.chunks_bad++;
+		warnf(r, off, "%s chunk at offset %llu has a bad checksum; skipped (%llu bytes)",
+		      kdf_chunk_name(h->type), (unsigned long long)off, (unsigned long long)size);
+		return CHUNK_SKIPPED;
+#endif
+	}
+	rc = kdf_chunk_unpack(r->dctx, h, r->stored, &r->raw, &r->raw_cap);
+	if (rc == KDF_E_NOMEM) {
+		*err = rc;
+		return CHUNK_FATAL;
+	}
+	if (rc) {
+		r->st.chunks_bad++;
+		warnf(r, off, "%s chunk at offset %llu does not decompress; skipped",
+		      kdf_chunk_name(h->type), (unsigned long long)off);
+		return CHUNK_SKIPPED;
+	}
+	r->st.uncompressed_bytes += h->raw_len;
+	return CHUNK_OK;
+io:
+	*err = KDF_E_IO;
+	return CHUNK_FATAL;
+}
+
+/* ----------------------------------------------------------- open/close */
+
+static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
+{
+	uint8_t fh[KDF_FILE_HEADER_LEN];
+	struct kdf_chunk_header h;
+	ssize_t got = kdf_source_read(&r->src, 0, fh, sizeof(fh));
+	enum chunk_result cr;
+	int err = 0;
+
+	if (got < 0) {
+		set_msg(msg, msg_len, "cannot read the capture: %s", strerror(errno));
+		return KDF_E_IO;
+	}
+	if (got < KDF_MAGIC_LEN || memcmp(fh, KDF_MAGIC, KDF_MAGIC_LEN)) {
+		if (got > 0 && !memcmp(fh, KDF_MAGIC, (size_t)got)) {
+			set_msg(msg, msg_len, "capture truncated at offset %zd inside the file header",
+				got);
+			return KDF_E_CORRUPT;
+		}
+		set_msg(msg, msg_len, got ? "not a kdelay capture (bad magic)"
+					  : "not a kdelay capture (empty file)");
+		return KDF_E_NOT_CAPTURE;
+	}
+	if (got < KDF_FILE_HEADER_LEN) {
+		set_msg(msg, msg_len, "capture truncated at offset %zd inside the file header", got);
+		return KDF_E_CORRUPT;
+	}
+	r->major = kdf_get_le16(fh + 8);
+	r->minor = kdf_get_le16(fh + 10);
+	if (r->major != KDF_VERSION_MAJOR) {
+		set_msg(msg, msg_len,
+			r->major > KDF_VERSION_MAJOR
+				? "capture format version %u.%u is newer than this kdelay-report "
+				  "supports (%d.x); upgrade kdelay"
+				: "capture format version %u.%u is older than this kdelay-report "
+				  "supports (%d.x)",
+			r->major, r->minor, KDF_VERSION_MAJOR);
+		return KDF_E_VERSION;
+	}
+
+	/* The META chunk must come first and be whole. */
+	r->off = KDF_FILE_HEADER_LEN;
+	cr = read_chunk(r, &h, &err);
+	if (cr == CHUNK_FATAL) {
+		set_msg(msg, msg_len, "cannot read the meta chunk: %s", kdf_strerror(err));
+		return err;
+	}
+	if (cr == CHUNK_OK && h.type != KDF_CHUNK_META) {
+		set_msg(msg, msg_len, "capture damaged: first chunk is %s, not META",
+			kdf_chunk_name(h.type));
+		return KDF_E_CORRUPT;
+	}
+	if (cr != CHUNK_OK) {
+		set_msg(msg, msg_len, cr == CHUNK_END || cr == CHUNK_TRUNCATED
+					      ? "capture truncated inside its META chunk (offset %d)"
+					      : "capture damaged: its META chunk (offset %d) is unreadable",
+			KDF_FILE_HEADER_LEN);
+		return KDF_E_CORRUPT;
+	}
+	err = kdf_meta_decode(r->raw, h.raw_len, &r->meta);
+	if (err) {
+		set_msg(msg, msg_len, err == KDF_E_NOMEM ? "out of memory reading the META chunk"
+							 : "capture damaged: its META chunk does not decode");
+		return err;
+	}
+	return 0;
+}
+
+static struct kdf_reader *reader_open(struct kdf_source src, kdf_warn_fn warn, void *ctx,
+				      int *err, char *msg, size_t msg_len)
+{
+	struct kdf_reader *r = kdf_calloc(1, sizeof(*r));
+	int dummy;
+
+	if (!err)
+		err = &dummy;
+	set_msg(msg, msg_len, "%s", "");
+	if (!r) {
+		if (src.fd >= 0)
+			close(src.fd);
+		*err = KDF_E_NOMEM;
+		set_msg(msg, msg_len, "out of memory");
+		return NULL;
+	}
+	r->src = src;
+	r->warn = warn;
+	r->warn_ctx = ctx;
+	r->dctx = ZSTD_createDCtx();
+	if (!r->dctx) {
+		*err = KDF_E_NOMEM;
+		set_msg(msg, msg_len, "out of memory");
+	} else {
+		*err = read_header_and_meta(r, msg, msg_len);
+	}
+	if (*err) {
+		kdf_reader_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct kdf_reader *kdf_reader_open(const char *path, kdf_warn_fn warn, void *ctx, int *err,
+				   char *msg, size_t msg_len)
+{
+	struct kdf_source src = { .fd = -1 };
+
+	src.fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (src.fd < 0) {
+		if (err)
+			*err = path ? KDF_E_IO : KDF_E_INVAL;
+		set_msg(msg, msg_len, "cannot open %s: %s", path ? path : "(null)",
+			path ? strerror(errno) : "no path");
+		return NULL;
+	}
+	return reader_open(src, warn, ctx, err, msg, msg_len);
+}
+
+struct kdf_reader *kdf_reader_open_mem(const void *buf, size_t len, kdf_warn_fn warn, void *ctx,
+				       int *err, char *msg, size_t msg_len)
+{
+	struct kdf_source src = { .fd = -1, .mem = buf, .mem_len = buf ? len : 0 };
+
+	return reader_open(src, warn, ctx, err, msg, msg_len);
+}
+
+void kdf_reader_close(struct kdf_reader *r)
+{
+	if (!r)
+		return;
+	if (r->src.fd >= 0)
+		close(r->src.fd);
+	ZSTD_freeDCtx(r->dctx);
+	kdf_meta_free(&r->meta);
+	kdf_free(r->stored);
+	kdf_free(r->raw);
+	kdf_free(r->events);
+	kdf_symbols_free(r->syms, r->nsyms);
+	kdf_id_table_free(&r->strings);
+	kdf_id_table_free(&r->stacks);
+	kdf_free(r);
+}
+
+const struct kdf_meta *kdf_reader_meta(const struct kdf_reader *r)
+{
+	return &r->meta;
+}
+
+void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *minor)
+{
+	if (major)
+		*major = r->major;
+	if (minor)
+		*minor = r->minor;
+}
+
+/* ---------------------------------------------------------------- items */
+
+/* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand
+ * out (table chunk, or skipped), < 0 = fatal. */
+static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
+			 struct kdf_item *item)
+{
+	int err = 0;
+
+	switch (h->type) {
+	case KDF_CHUNK_EVENTS: {
+		size_t n;
+		uint32_t unknown;
+
+		if (h->count > KDF_EVENTS_MAX_PER_CHUNK) {
+			err = KDF_E_CORRUPT;
+			break;
+		}
+		if (h->count > r->events_cap) {
+			struct kdf_event *v = kdf_reallocarray(r->events, h->count, sizeof(*v));
+
+			if (!v)
+				return KDF_E_NOMEM;
+			r->events = v;
+			r->events_cap = h->count;
+		}
+		err = kdf_events_decode(r->raw, h->raw_len, h->count, r->events, &n, &unknown);
+		if (err)
+			break;
+		if (unknown && !r->warned_unknown_event++)
+			warnf(r, off, "%u events of types this kdelay-report does not know were "
+				      "skipped (capture from a newer kdelay?)", unknown);
+		r->st.events += n;
+		item->type = KDF_ITEM_EVENTS;
+		item->u.events.v = r->events;
+		item->u.events.n = n;
+		return n > 0;
+	}
+	case KDF_CHUNK_STRINGS:
+		err = kdf_strings_decode(&r->strings, r->raw, h->raw_len, h->count);
+		break;
+	case KDF_CHUNK_STACKS:
+		err = kdf_stacks_decode(&r->stacks, r->raw, h->raw_len, h->count);
+		break;
+	case KDF_CHUNK_THREAD:
+		err = kdf_thread_check(r->raw, h->raw_len, h->count);
+		if (!err) {
+			kdf_cursor_init(&r->threads, r->raw, h->raw_len);
+			r->threads_left = h->count;
+		}
+		break;
+	case KDF_CHUNK_SYMBOLS:
+		err = kdf_symbols_decode(r->raw, h->raw_len, h->count, &r->syms, &r->nsyms);
+		if (!err) {
+			item->type = KDF_ITEM_SYMBOLS;
+			item->u.symbols.v = r->syms;
+			item->u.symbols.n = r->nsyms;
+			return 1;
+		}
+		break;
+	case KDF_CHUNK_WINDOW:
+		err = kdf_window_decode(r->raw, h->raw_len, &item->u.window);
+		if (!err) {
+			item->type = KDF_ITEM_WINDOW;
+			return 1;
+		}
+		break;
+	case KDF_CHUNK_SUMMARY:
+		err = kdf_summary_decode(r->raw, h->raw_len, &item->u.summary);
+		if (!err) {
+			item->type = KDF_ITEM_SUMMARY;
+			r->st.has_summary = 1;
+			return 1;
+		}
+		break;
+	default:
+		r->st.chunks_unknown++;
+		if (!r->warned_unknown_chunk++)
+			warnf(r, off, "chunk of unknown type %u at offset %llu skipped (capture from "
+				      "a newer kdelay?); further ones are skipped silently",
+			      h->type, (unsigned long long)off);
+		return 0;
+	}
+	if (err == KDF_E_NOMEM)
+		return err;
+	if (err) {
+		r->st.chunks_bad++;
+		warnf(r, off, "%s chunk at offset %llu is malformed; skipped",
+		      kdf_chunk_name(h->type), (unsigned long long)off);
+	}
+	return 0;
+}
+
+int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
+{
+	memset(item, 0, sizeof(*item));
+	if (r->done)
+		return r->done < 0 ? r->done : 0;
+	kdf_symbols_free(r->syms, r->nsyms);
+	r->syms = NULL;
+	r->nsyms = 0;
+	for (;;) {
+		struct kdf_chunk_header h;
+		uint64_t off;
+		int err = 0, rc;
+
+		if (r->threads_left) {
+			r->threads_left--;
+			item->type = KDF_ITEM_THREAD;
+			kdf_thread_next(&r->threads, &item->u.thread);
+			return 1;
+		}
+		off = r->off;
+		switch (read_chunk(r, &h, &err)) {
+		case CHUNK_OK:
+			break;
+		case CHUNK_SKIPPED:
+			continue;
+		case CHUNK_END:
+			if (!r->st.has_summary)
+				warnf(r, r->off, "no summary chunk: the recording was interrupted; "
+						 "everything up to offset %llu was read",
+				      (unsigned long long)r->off);
+			/* fall through */
+		case CHUNK_TRUNCATED:
+			r->done = 1;
+			return 0;
+		case CHUNK_FATAL:
+			r->done = err;
+			return err;
+		}
+		rc = chunk_to_item(r, off, &h, item);
+		if (rc < 0) {
+			r->done = rc;
+			return rc;
+		}
+		if (rc > 0)
+			return 1;
+	}
+}
+
+const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len)
+{
+	const struct kdf_id_entry *e = id && id <= r->strings.n ? &r->strings.v[id - 1] : NULL;
+
+	if (len)
+		*len = e && e->p ? e->len : 0;
+	return e ? e->p : NULL;
+}
+
+const uint64_t *kdf_reader_stack(const struct kdf_reader *r, uint32_t id, uint32_t *n)
+{
+	const struct kdf_id_entry *e = id && id <= r->stacks.n ? &r->stacks.v[id - 1] : NULL;
+
+	if (n)
+		*n = e && e->p ? e->len : 0;
+	return e ? e->p : NULL;
+}
+
+void kdf_reader_stats(const struct kdf_reader *r, struct kdf_read_stats *st)
+{
+	uint64_t size = kdf_source_size(&r->src);
+
+	*st = r->st;
+	st->file_bytes = size > r->off ? size : r->off;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* source.c - see source.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chunk.h"
+#include "source.h"
+
+#define SCAN_BLOCK 4096
+
+ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, size_t n)
+{
+	size_t done = 0;
+
+	if (s->fd < 0) {
+		if (off >= s->mem_len)
+			return 0;
+		if (n > s->mem_len - off)
+			n = (size_t)(s->mem_len - off);
+		memcpy(buf, s->mem + off, n);
+		return (ssize_t)n;
+	}
+	while (done < n) {
+		ssize_t r = pread(s->fd, (uint8_t *)buf + done, n - done, (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+uint64_t kdf_source_size(const struct kdf_source *s)
+{
+	struct stat st;
+
+	if (s->fd < 0)
+		return s->mem_len;
+	return fstat(s->fd, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+int kdf_source_find_chunk(const struct kdf_source *s, uint64_t off, uint64_t *at)
+{
+	/* Blocks overlap by a header, so a header across two blocks is seen. */
+	uint8_t buf[SCAN_BLOCK + KDF_CHUNK_HEADER_LEN];
+
+	for (;;) {
+		ssize_t got = kdf_source_read(s, off, buf, sizeof(buf));
+		struct kdf_chunk_header h;
+
+		if (got < 0)
+			return -1;
+		if (got < KDF_CHUNK_HEADER_LEN)
+			return 0;
+		for (size_t i = 0; i + KDF_CHUNK_HEADER_LEN <= (size_t)got; i++) {
+			if (buf[i] != KDF_CHUNK_SYNC[0] || memcmp(buf + i, KDF_CHUNK_SYNC, 4))
+				continue;
+			if (kdf_chunk_header_decode(buf + i, &h) != -1) {
+				*at = off + i;
+				return 1;
+			}
+		}
+		off += (uint64_t)got - KDF_CHUNK_HEADER_LEN + 1;
+	}
+}

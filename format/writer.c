@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * writer.c - the streaming capture writer.  Events go into the column
+ * encoder (no allocation, no syscall); a full chunk is compressed and
+ * written with one write(), preceded by the strings, stacks and thread
+ * names it may refer to.  The file only ever grows by whole chunks: after
+ * a failed write the file is cut back to the last whole chunk and the
+ * writer stops (every later call returns KDF_E_IO).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "chunk.h"
+#include "events_codec.h"
+#include "intern.h"
+#include "kdf_testing.h"
+#include "meta_cbor.h"
+#include "tables_codec.h"
+
+#define SYMBOLS_PER_CHUNK 4096
+#define THREADS_RAW_FLUSH (64u * 1024)
+
+struct kdf_writer {
+	int fd;
+	int err;	     /* sticky: first error that stopped the writer */
+	int saved_errno;     /* errno of a KDF_E_IO */
+	int compress;
+	ZSTD_CCtx *cctx;
+	uint64_t bytes;	     /* on disk, whole chunks only */
+	uint64_t events;
+	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
+	uint64_t last_ts;
+	uint32_t windows;
+	struct kdf_events_enc enc;
+	struct kdf_intern strings;
+	struct kdf_intern stacks;
+	struct kdf_buf threads;	 /* pending THREAD payload */
+	uint32_t nthreads;
+	struct kdf_buf raw;	 /* scratch: a payload being built */
+	struct kdf_buf out;	 /* scratch: a chunk being written */
+};
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Remember the first error; the writer writes nothing after it.  Every
+ * later call returns it again with errno as it was when it happened.
+ */
+static int fail(struct kdf_writer *w, int err)
+{
+	if (!w->err) {
+		w->err = err;
+		w->saved_errno = errno;
+	}
+	errno = w->saved_errno;
+	return w->err;
+}
+
+static int write_bytes(struct kdf_writer *w, const uint8_t *p, size_t len)
+{
+	if (write_all(w->fd, p, len)) {
+		int e = errno;
+
+		/* Cut a partial chunk off, so the file ends on a whole one.  On
+		 * a pipe this fails; the reader then sees a truncated chunk. */
+		if (ftruncate(w->fd, (off_t)w->bytes) == 0)
+			lseek(w->fd, (off_t)w->bytes, SEEK_SET);
+		errno = e;
+		return fail(w, KDF_E_IO);
+	}
+	w->bytes += len;
+	return 0;
+}
+
+/* Frame raw[0..len) as a chunk of type and write it. */
+static int write_chunk(struct kdf_writer *w, uint16_t type, uint32_t count, const void *raw,
+		       size_t len)
+{
+	int err;
+
+	if (w->err)
+		return fail(w, w->err);
+	w->out.len = 0;
+	err = kdf_chunk_pack(&w->out, w->cctx, w->compress, type, count, raw, len);
+	if (err)
+		return fail(w, err);
+	return write_bytes(w, w->out.p, w->out.len);
+}
+
+typedef uint32_t (*table_encode_fn)(const struct kdf_intern *t, struct kdf_buf *raw, int *err);
+
+static int flush_table(struct kdf_writer *w, struct kdf_intern *t, uint16_t type,
+		       table_encode_fn encode)
+{
+	while (!w->err && t->written < t->n) {
+		int err;
+		uint32_t count;
+
+		w->raw.len = 0;
+		count = encode(t, &w->raw, &err);
+		if (err)
+			return fail(w, err);
+		if (write_chunk(w, type, count, w->raw.p, w->raw.len))
+			break;
+		t->written += count;
+	}
+	return w->err;
+}
+
+static int flush_threads(struct kdf_writer *w)
+{
+	if (w->err || !w->nthreads)
+		return w->err;
+	if (write_chunk(w, KDF_CHUNK_THREAD, w->nthreads, w->threads.p, w->threads.len))
+		return w->err;
+	w->threads.len = 0;
+	w->nthreads = 0;
+	return 0;
+}
+
+/* Everything buffered, tables first: an EVENTS chunk follows what it uses. */
+static int flush_all(struct kdf_writer *w)
+{
+	flush_table(w, &w->strings, KDF_CHUNK_STRINGS, kdf_strings_encode);
+	flush_table(w, &w->stacks, KDF_CHUNK_STACKS, kdf_stacks_encode);
+	flush_threads(w);
+	if (w->err || !w->enc.n)
+		return w->err;
+	uint32_t n = w->enc.n;
+
+	w->raw.len = 0;
+	if (kdf_events_enc_finish(&w->enc, &w->raw))
+		return fail(w, KDF_E_NOMEM);
+	return write_chunk(w, KDF_CHUNK_EVENTS, n, w->raw.p, w->raw.len);
+}
+
+static void writer_free(struct kdf_writer *w)
+{
+	ZSTD_freeCCtx(w->cctx);
+	kdf_events_enc_free(&w->enc);
+	kdf_intern_free(&w->strings);
+	kdf_intern_free(&w->stacks);
+	kdf_buf_free(&w->threads);
+	kdf_buf_free(&w->raw);
+	kdf_buf_free(&w->out);
+	if (w->fd >= 0)
+		close(w->fd);
+	kdf_free(w);
+}
+
+struct kdf_writer *kdf_writer_fdopen(int fd, const struct kdf_meta *meta, int zstd_level,
+				     int *err)
+{
+	uint8_t header[KDF_FILE_HEADER_LEN];
+	struct kdf_writer *w;
+	int e;
+
+	*err = KDF_E_INVAL;
+	if (fd < 0 || !meta) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	w = kdf_calloc(1, sizeof(*w));
+	if (!w) {
+		close(fd);
+		*err = KDF_E_NOMEM;
+		return NULL;
+	}
+	w->fd = fd;
+	w->compress = 1;
+	*err = KDF_E_NOMEM;
+	if (kdf_events_enc_init(&w->enc))
+		goto fail;
+	w->cctx = ZSTD_createCCtx();
+	if (!w->cctx)
+		goto fail;
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+						zstd_level ? zstd_level : 1))) {
+		*err = KDF_E_INVAL;
+		goto fail;
+	}
+	e = kdf_meta_encode(meta, &w->raw);
+	if (e) {
+		*err = e;
+		goto fail;
+	}
+	kdf_file_header_encode(header, KDF_VERSION_MAJOR, KDF_VERSION_MINOR);
+	if (write_bytes(w, header, sizeof(header)) ||
+	    write_chunk(w, KDF_CHUNK_META, 1, w->raw.p, w->raw.len)) {
+		e = errno;
+		*err = w->err;
+		writer_free(w);
+		errno = e;
+		return NULL;
+	}
+	*err = KDF_OK;
+	return w;
+fail:
+	writer_free(w);
+	return NULL;
+}
+
+struct kdf_writer *kdf_writer_open(const char *path, const struct kdf_meta *meta, int zstd_level,
+				   int *err)
+{
+	int fd;
+
+	if (!path || !meta) {
+		*err = KDF_E_INVAL;
+		return NULL;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*err = KDF_E_IO;
+		return NULL;
+	}
+	return kdf_writer_fdopen(fd, meta, zstd_level, err);
+}
+
+void kdf_writer_set_uncompressed(struct kdf_writer *w, int uncompressed)
+{
+	w->compress = !uncompressed;
+}
+
+int kdf_writer_event(struct kdf_writer *w, const struct kdf_event *ev)
+{
+	if (w->err)
+		return fail(w, w->err);
+	if (!ev || ev->type == 0 || ev->type > KDF_EV_TYPE_MAX)
+		return KDF_E_INVAL;
+	if (kdf_events_enc_full(&w->enc) && flush_all(w))
+		return w->err;
+	kdf_events_enc_add(&w->enc, ev);
+	w->events++;
+	w->by_type[ev->type]++;
+	w->last_ts = ev->ts;
+	return 0;
+}
+
+uint32_t kdf_writer_intern(struct kdf_writer *w, const char *s, size_t len)
+{
+	if (w->err || (len && !s))
+		return 0;
+	return kdf_intern_add(&w->strings, s, len);
+}
+
+uint32_t kdf_writer_stack(struct kdf_writer *w, const uint64_t *ips, uint32_t n)
+{
+	if (w->err || (n && !ips) || n > KDF_STACK_MAX_DEPTH)
+		return 0;
+	return kdf_intern_add(&w->stacks, ips, (size_t)n * sizeof(*ips));
+}
+
+int kdf_writer_thread(struct kdf_writer *w, const struct kdf_thread *t)
+{
+	int err;
+
+	if (w->err)
+		return fail(w, w->err);
+	if (!t)
+		return KDF_E_INVAL;
+	err = kdf_thread_encode(&w->threads, t);
+	if (err)
+		return err == KDF_E_NOMEM ? fail(w, err) : err;
+	w->nthreads++;
+	if (w->threads.len >= THREADS_RAW_FLUSH)
+		return flush_threads(w);
+	return 0;
+}
+
+int kdf_writer_symbols(struct kdf_writer *w, const struct kdf_symbol *syms, size_t n)
+{
+	if (w->err)
+		return fail(w, w->err);
+	if (n && !syms)
+		return KDF_E_INVAL;
+	for (size_t i = 0; i < n; i += SYMBOLS_PER_CHUNK) {
+		size_t k = n - i < SYMBOLS_PER_CHUNK ? n - i : SYMBOLS_PER_CHUNK;
+		int err;
+
+		w->raw.len = 0;
+		err = kdf_symbols_encode(syms + i, k, &w->raw);
+		if (err)
+			return fail(w, err);
+		if (write_chunk(w, KDF_CHUNK_SYMBOLS, (uint32_t)k, w->raw.p, w->raw.len))
+			return w->err;
+	}
+	return 0;
+}
+
+int kdf_writer_window(struct kdf_writer *w, const struct kdf_window *win)
+{
+	int err;
+
+	if (!win)
+		return KDF_E_INVAL;
+	if (flush_all(w))
+		return w->err;
+	w->raw.len = 0;
+	err = kdf_window_encode(win, &w->raw);
+	if (err)
+		return fail(w, err);
+	if (write_chunk(w, KDF_CHUNK_WINDOW, 1, w->raw.p, w->raw.len))
+		return w->err;
+	w->windows++;
+	return 0;
+}
+
+int kdf_writer_flush(struct kdf_writer *w)
+{
+	return flush_all(w);
+}
+
+int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum)
+{
+	struct kdf_summary own;
+	int err, saved_errno;
+
+	if (!w)
+		return KDF_E_INVAL;
+	if (!sum) {
+		/* No summary given: write what the writer itself counted. */
+		memset(&own, 0, sizeof(own));
+		own.end_ts = w->last_ts;
+		memcpy(own.events, w->by_type, sizeof(own.events));
+		own.windows = w->windows;
+		sum = &own;
+	}
+	if (!flush_all(w)) {
+		w->raw.len = 0;
+		err = kdf_summary_encode(sum, &w->raw);
+		if (err)
+			fail(w, err);
+		else
+			write_chunk(w, KDF_CHUNK_SUMMARY, 1, w->raw.p, w->raw.len);
+	}
+	if (close(w->fd) && !w->err)
+		fail(w, KDF_E_IO);
+	w->fd = -1;
+	err = w->err;
+	saved_errno = w->saved_errno;
+	writer_free(w);
+	if (err)
+		errno = saved_errno;
+	return err;
+}
+
+void kdf_writer_abort(struct kdf_writer *w)
+{
+	if (!w)
+		return;
+	flush_all(w); /* best effort: what was recorded stays readable */
+	writer_free(w);
+}
+
+uint64_t kdf_writer_bytes(const struct kdf_writer *w)
+{
+	return w->bytes;
+}
+
+uint64_t kdf_writer_events(const struct kdf_writer *w)
+{
+	return w->events;
+}
