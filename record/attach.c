@@ -60,21 +60,36 @@ struct usdt_search {
 	const char *current;
 };
 
+/* Whether "a:b" is already an entry of the ", "-separated list. */
+static bool list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	const char *p;
+
+	for (p = strstr(list, item); p; p = strstr(p + 1, item))
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static void usdt_probe_cb(void *ctx, const char *provider, const char *name)
 {
 	struct usdt_search *s = ctx;
+	char item[2 * KD_TRIG_FIELD + 2];
 	int n;
 
 	if (!s->found[0] && !strcmp(provider, s->provider) && !strcmp(name, s->name))
 		snprintf(s->found, sizeof(s->found), "%s", s->current);
-	if (s->list_len < sizeof(s->list) - 1) {
-		n = snprintf(s->list + s->list_len, sizeof(s->list) - s->list_len, "%s%s:%s",
-			     s->list_len ? ", " : "", provider, name);
-		if (n > 0)
-			s->list_len += (size_t)n;
-		if (s->list_len >= sizeof(s->list))
-			s->list_len = sizeof(s->list) - 1;
-	}
+	/* A probe placed at several sites is listed once. */
+	snprintf(item, sizeof(item), "%s:%s", provider, name);
+	if (list_has(s->list, item) || s->list_len >= sizeof(s->list) - 1)
+		return;
+	n = snprintf(s->list + s->list_len, sizeof(s->list) - s->list_len, "%s%s",
+		     s->list_len ? ", " : "", item);
+	if (n > 0)
+		s->list_len += (size_t)n;
+	if (s->list_len >= sizeof(s->list))
+		s->list_len = sizeof(s->list) - 1;
 }
 
 static void usdt_file_cb(void *ctx, const char *path)

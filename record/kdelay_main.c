@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * kdelay - drop-in for Open vSwitch's kernel_delay.py.
+ *
+ * Same options, same output: it records with the recorder library into a
+ * capture file (a temporary one, or -o FILE which is kept) and, right
+ * after each sample window closed, prints that window's report with the
+ * report library.  "# Start sampling" lines are printed live by the
+ * recorder; the report prints "# Stop sampling" and the dump.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "recorder.h"
+#include "report.h"
+
+struct dropin {
+	int report_rc; /* first non-zero status of the report */
+};
+
+static int print_window(void *ctx, const char *path, const struct kdf_window *win)
+{
+	struct dropin *d = ctx;
+	struct kdr_options ro;
+	int rc;
+
+	kdr_options_init(&ro);
+	ro.window = win->index;
+	ro.sections = KDR_SEC_STOP | KDR_SEC_DUMP;
+	ro.prog = "kdelay";
+	rc = kdr_report_file(path, &ro, stdout, stderr);
+	fflush(stdout);
+	if (rc && !d->report_rc)
+		d->report_rc = rc;
+	/* A window the report cannot render is said on stderr; go on recording. */
+	return 0;
+}
+
+static void print_footer(const char *path)
+{
+	struct kdr_options ro;
+
+	kdr_options_init(&ro);
+	ro.window = -1;
+	ro.sections = KDR_SEC_FOOTER;
+	ro.prog = "kdelay";
+	kdr_report_file(path, &ro, stdout, stderr);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct kd_record_hooks hooks = { 0 };
+	struct dropin d = { 0 };
+	char tmp[4096];
+	struct kd_opts o;
+	bool temporary;
+	int rc, fd;
+
+	rc = options__parse(&o, KD_PROG_KDELAY, argc, argv, stderr);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	temporary = !o.output;
+	if (temporary) {
+		const char *dir = getenv("TMPDIR");
+
+		snprintf(tmp, sizeof(tmp), "%s/kdelay.XXXXXX", dir && *dir ? dir : "/tmp");
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			fprintf(stderr, "ERROR: Cannot create a temporary capture file in %s: %s\n",
+				dir && *dir ? dir : "/tmp", strerror(errno));
+			return EX_CANTCREAT;
+		}
+		close(fd);
+		o.output = tmp;
+	}
+	hooks.on_window = print_window;
+	hooks.ctx = &d;
+	hooks.hook_prints_stop = 1;
+	rc = kd_record_run(&o, &hooks);
+	if (!access(o.output, R_OK))
+		print_footer(o.output);
+	if (temporary)
+		unlink(tmp);
+	return rc;
+}
