@@ -317,6 +317,7 @@ __attribute__((noinline, used)) void bridge_run(int iteration)
 
 struct exact_arg {
 	const char *name;
+	pid_t tid;
 };
 
 static void *exact_thread(void *p)
@@ -325,6 +326,7 @@ static void *exact_thread(void *p)
 	pid_t tid = gettid_();
 	long it, total = 0;
 
+	a->tid = tid;
 	thread_ready(a->name);
 	gate_wait();
 	for (it = 0; it < opt.iterations && !atomic_load(&stop_flag); it++) {
@@ -348,10 +350,11 @@ static void *exact_thread(void *p)
 
 static int run_exact(void)
 {
-	struct exact_arg a = { opt.thread ? opt.thread : "handler1" };
+	struct exact_arg a = { opt.thread ? opt.thread : "handler1", 0 };
 	pthread_t t = spawn(exact_thread, &a);
 
 	wait_threads_ready(1);
+	out("thread=%s tid=%d", a.name, a.tid);
 	out("ready");
 	wait_start_signal();
 	out("start");
@@ -365,6 +368,7 @@ static int run_exact(void)
 static pthread_barrier_t contend_barrier;
 
 struct spin_arg {
+	pid_t tid;
 	char name[16];
 	int cpu;
 	uint64_t cpu_ns, wall_ns;
@@ -394,6 +398,7 @@ static void *spin_thread(void *p)
 	CPU_ZERO(&set);
 	CPU_SET(a->cpu, &set);
 	a->ok_affinity = sched_setaffinity(0, sizeof(set), &set) == 0;
+	a->tid = gettid_();
 	thread_ready(a->name);
 	gate_wait();
 	pthread_barrier_wait(&contend_barrier);
@@ -432,6 +437,8 @@ static int run_contend(void)
 	for (int i = 0; i < 2; i++)
 		if (!a[i].ok_affinity)
 			die(EX_OSERR, "cannot pin %s to CPU %d", a[i].name, cpu);
+	for (int i = 0; i < 2; i++)
+		out("thread=%s tid=%d cpu=%d", a[i].name, a[i].tid, cpu);
 	out("ready");
 	wait_start_signal();
 	out("start");
@@ -441,8 +448,8 @@ static int run_contend(void)
 		pthread_join(t[i], NULL);
 	DTRACE_PROBE(kdelay_sample, run_block);
 	for (int i = 0; i < 2; i++)
-		out("thread=%s cpu=%d spin_ms=%ld cpu_ns=%llu wall_ns=%llu wait_ns=%lld", a[i].name,
-		    cpu, opt.spin_ms, (unsigned long long)a[i].cpu_ns,
+		out("thread=%s tid=%d cpu=%d spin_ms=%ld cpu_ns=%llu wall_ns=%llu wait_ns=%lld", a[i].name,
+		    a[i].tid, cpu, opt.spin_ms, (unsigned long long)a[i].cpu_ns,
 		    (unsigned long long)a[i].wall_ns,
 		    (long long)a[i].wall_ns - (long long)a[i].cpu_ns);
 	return 0;
@@ -477,6 +484,7 @@ static int run_exit_early(void)
 	if (!opt.spawn_late) {
 		t = spawn(early_thread, (void *)name);
 		wait_threads_ready(1);
+		out("thread=%s tid=%d", name, early_tid);
 	}
 	out("ready");
 	wait_start_signal();
@@ -557,6 +565,7 @@ static int run_blocked(void)
 		die(EX_OSERR, "pipe: %s", strerror(errno));
 	t = spawn(blocker_thread, (void *)name);
 	wait_threads_ready(1);
+	out("thread=%s tid=%d", name, blocker_tid);
 	out("ready");
 	wait_start_signal();
 	out("start");

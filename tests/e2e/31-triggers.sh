@@ -104,6 +104,7 @@ check_eq "--trigger-delta: recorder ends when the target exits" 0 $?
 "$REPORT" -i "$T_TMP/delta.data" >"$T_TMP/delta.txt" 2>&1
 check_eq "--trigger-delta: the capture is readable" 0 $?
 check_eq "--trigger-delta: no window kept" 0 "$(windows "$T_TMP/delta.txt")"
+check_grep "--trigger-delta: recorder says '# Sample dump skipped, delta N ns'" '^# Sample dump skipped, delta [0-9,]+ ns' "$T_TMP/delta.rec.out"
 
 # Start trigger only: window of --sample-time after the trigger.
 start_sample startonly -m exact -c $N -i 100000 --pause-ms 3000

@@ -142,10 +142,10 @@ show_file() { head -"${2:-40}" "$1" | diag; }
 #   WINDOW TID THREAD ready - COUNT TOTAL_NS MAX_NS
 #   WINDOW TID THREAD hardirq NAME COUNT TOTAL_NS MAX_NS
 #   WINDOW TID THREAD softirq NAME COUNT TOTAL_NS MAX_NS (VECT_NR dropped)
-# WINDOW counts the "# Sample dump" / "# Triggered sample dump" lines from 1.
+# WINDOW counts the "# Sample dump @" / "# Triggered sample dump" lines from 1.
 parse_report() {
 	awk 'BEGIN { OFS = "\t"; w = 0; sec = "" }
-	/^# (Triggered sample dump|Sample dump)/ { w++; sec = ""; next }
+	/^# (Triggered sample dump|Sample dump @)/ { w++; sec = ""; next }
 	/^# / { sec = ""; next }
 	/\[SYSCALL STATISTICS\]/ {
 		l = $0; sub(/^ +/, "", l)
@@ -181,7 +181,8 @@ stat_sum() {
 }
 
 # windows TEXT: how many sample dumps the text report holds.
-windows() { grep -cE '^# (Triggered sample dump|Sample dump)' "$1"; }
+# ("# Sample dump skipped, delta ..." is not a dump.)
+windows() { grep -cE '^# (Triggered sample dump|Sample dump @)' "$1"; }
 
 # threads_in TSV: the thread names the report lists, sorted, unique.
 threads_in() { cut -f3 "$1" | sort -u; }
