@@ -34,10 +34,9 @@ $(FORMAT_BENCH): $(O)/bench/format_bench.o $(FORMAT_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
 
+# bench/build.mk runs it as part of `make bench` when it exists.
 bench-format: $(FORMAT_BENCH)
 	$(Q)$(FORMAT_BENCH)
-
-bench: bench-format
 
 # ---------------------------------------------------------------- fuzz
 # make fuzz: libFuzzer on the reader for FUZZ_SECONDS, starting from the

@@ -268,6 +268,100 @@ static int split_sections(const uint8_t *raw, size_t raw_len, uint32_t count,
 	return !c.bad && kdf_cursor_left(&c) == 0;
 }
 
+/* Does this chunk use exactly the 1.0 argument layout (the fast path)? */
+static int layout_is_v1(const struct events_in *in)
+{
+	return in->ntypes == sizeof(nargs_v1) && !memcmp(in->nargs, nargs_v1, sizeof(nargs_v1));
+}
+
+/*
+ * Common part of both decoding loops: tid, cpu and ts of event i, checked.
+ * Returns 0 on a malformed value.
+ */
+static inline int decode_common(struct events_in *in, uint32_t i, uint64_t *ts,
+				struct kdf_event *ev)
+{
+	uint64_t tidx = kdf_cursor_varint(&in->col[COL_TIDX]);
+	uint64_t cpu = kdf_cursor_varint(&in->col[COL_CPU]);
+
+	*ts += (uint64_t)kdf_unzigzag(kdf_cursor_varint(&in->col[COL_TS]));
+	ev->ts = *ts;
+	ev->type = in->type[i];
+	ev->flags = in->flags[i];
+	ev->cpu = (uint16_t)cpu;
+	memset(&ev->u, 0, sizeof(ev->u));
+	return cpu <= UINT16_MAX && to_tid(in, tidx, &ev->tid);
+}
+
+/* The usual case: a 1.0 layout, decoded straight into out. */
+static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
+{
+	struct kdf_cursor *args = &in->col[COL_ARGS];
+
+	for (uint32_t i = 0; i < in->n; i++) {
+		struct kdf_event *ev = &out[i];
+		uint64_t a[4];
+
+		if (!decode_common(in, i, &ts, ev))
+			return 0;
+		switch (ev->type) {
+		case KDF_EV_SYS_ENTER:
+			a[0] = kdf_cursor_varint(args);
+			ev->u.sys.nr = (uint32_t)a[0];
+			if (a[0] > UINT32_MAX)
+				return 0;
+			continue;
+		case KDF_EV_SYS_EXIT:
+			a[0] = kdf_cursor_varint(args);
+			a[1] = kdf_cursor_varint(args);
+			ev->u.sys.nr = (uint32_t)a[0];
+			if (a[0] > UINT32_MAX || !to_s32(a[1], &ev->u.sys.ret))
+				return 0;
+			continue;
+		case 0:
+			return 0; /* type 0 is reserved in 1.0 */
+		default:
+			for (unsigned int k = 0; k < nargs_v1[ev->type]; k++)
+				a[k] = kdf_cursor_varint(args);
+			if (!fill_args(in, ev, a))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Any layout: a newer writer's extra arguments and event types skipped. */
+static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, size_t *n_out,
+		      uint32_t *unknown)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < in->n; i++) {
+		struct kdf_event *ev = &out[n];
+		uint64_t a[MAX_ARGS] = { 0 };
+		unsigned int na;
+
+		if (!decode_common(in, i, &ts, ev) || ev->type >= in->ntypes)
+			return 0;
+		na = in->nargs[ev->type];
+		for (unsigned int k = 0; k < na; k++) {
+			uint64_t v = kdf_cursor_varint(&in->col[COL_ARGS]);
+
+			if (k < MAX_ARGS)
+				a[k] = v;
+		}
+		if (ev->type == 0 || ev->type > KDF_EV_TYPE_MAX) {
+			(*unknown)++;
+			continue;
+		}
+		if (!fill_args(in, ev, a))
+			return 0;
+		n++;
+	}
+	*n_out = n;
+	return 1;
+}
+
 int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct kdf_event *out,
 		      size_t *n_out, uint32_t *unknown)
 {
@@ -275,7 +369,7 @@ int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct
 	struct kdf_cursor tids_cur;
 	uint64_t ts;
 	size_t n = 0;
-	int ok = 0;
+	int ok;
 
 	*n_out = 0;
 	*unknown = 0;
@@ -286,41 +380,17 @@ int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct
 		return KDF_E_NOMEM;
 	for (uint32_t i = 0; i < in.ntids; i++)
 		in.tids[i] = kdf_cursor_varint32(&tids_cur);
-	if (tids_cur.bad || kdf_cursor_left(&tids_cur))
-		goto out;
-
-	for (uint32_t i = 0; i < in.n; i++) {
-		struct kdf_event ev = { .type = in.type[i], .flags = in.flags[i] };
-		uint64_t a[MAX_ARGS] = { 0 }, tidx, cpu;
-		unsigned int na;
-
-		tidx = kdf_cursor_varint(&in.col[COL_TIDX]);
-		cpu = kdf_cursor_varint(&in.col[COL_CPU]);
-		ts += (uint64_t)kdf_unzigzag(kdf_cursor_varint(&in.col[COL_TS]));
-		if (ev.type >= in.ntypes || cpu > UINT16_MAX || !to_tid(&in, tidx, &ev.tid))
-			goto out;
-		na = in.nargs[ev.type];
-		for (unsigned int k = 0; k < na; k++) {
-			uint64_t v = kdf_cursor_varint(&in.col[COL_ARGS]);
-
-			if (k < MAX_ARGS)
-				a[k] = v;
-		}
-		ev.cpu = (uint16_t)cpu;
-		ev.ts = ts;
-		if (ev.type == 0 || ev.type > KDF_EV_TYPE_MAX) {
-			(*unknown)++;
-			continue;
-		}
-		if (!fill_args(&in, &ev, a))
-			goto out;
-		out[n++] = ev;
+	ok = !tids_cur.bad && !kdf_cursor_left(&tids_cur);
+	if (ok && layout_is_v1(&in)) {
+		ok = decode_v1(&in, ts, out);
+		n = in.n;
+	} else if (ok) {
+		ok = decode_any(&in, ts, out, &n, unknown);
 	}
-	ok = 1;
+	/* Every column consumed exactly, none read past its end. */
 	for (int k = 0; k < COL_VARINT_COUNT; k++)
 		if (in.col[k].bad || kdf_cursor_left(&in.col[k]))
 			ok = 0;
-out:
 	kdf_free(in.tids);
 	if (!ok)
 		return KDF_E_CORRUPT;
