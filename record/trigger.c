@@ -33,21 +33,24 @@ const char *trigger__kind_name(enum kd_trigger_kind kind)
 	return "unknown";
 }
 
-/* Split s at ':' into at most max fields; returns the number of fields. */
+/* Split s at ':' into at most max fields; returns the number of fields.
+ * *too_long: index of the first field that does not fit, -1 if none. */
 static int split(const char *s, char fields[][KD_TRIG_FIELD], int max, int *too_long)
 {
 	int n = 0;
 
-	*too_long = 0;
+	*too_long = -1;
 	for (;;) {
 		const char *colon = strchr(s, ':');
 		size_t len = colon ? (size_t)(colon - s) : strlen(s);
 
-		if (n < max) {
-			if (len >= KD_TRIG_FIELD)
-				*too_long = 1;
-			else
-				memcpy(fields[n], s, len), fields[n][len] = '\0';
+		if (n < max && len >= KD_TRIG_FIELD) {
+			fields[n][0] = '\0';
+			if (*too_long < 0)
+				*too_long = n;
+		} else if (n < max) {
+			memcpy(fields[n], s, len);
+			fields[n][len] = '\0';
 		}
 		n++;
 		if (!colon)
@@ -70,13 +73,13 @@ int trigger__parse(struct kd_trigger *t, const char *text, char *why, size_t why
 		return -1;
 	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!too_long && !strcmp(f[0], kinds[i].name))
+		if (too_long != 0 && !strcmp(f[0], kinds[i].name))
 			t->kind = kinds[i].kind;
 	if (!t->kind) {
-		snprintf(why, why_len, "Invalid probe type '%.*s'", KD_TRIG_FIELD, too_long ? "?" : f[0]);
+		snprintf(why, why_len, "Invalid probe type '%.*s'", KD_TRIG_FIELD, too_long == 0 ? "?" : f[0]);
 		return -1;
 	}
-	if (too_long) {
+	if (too_long > 0) {
 		snprintf(why, why_len, "A field is longer than %d characters", KD_TRIG_FIELD - 1);
 		return -1;
 	}

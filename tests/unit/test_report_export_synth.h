@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "kdelay_format.h"
 #include "helpers/kdf_test_capture.h"
 
@@ -152,10 +153,12 @@ static inline size_t synth_events(struct kdf_event *v, uint32_t irq_name, uint32
 	return n;
 }
 
-/* Write the synthetic capture to path.  shuffle: swap neighbours of
- * different CPUs' making, as a multi-CPU ring buffer may deliver them.
- * Returns 0 or -1. */
-static inline int synth_write(const char *path, int shuffle)
+#define SYNTH_SHUFFLE (1 << 0)	   /* swap neighbours from different CPUs */
+#define SYNTH_NO_SUMMARY (1 << 1) /* as a killed recorder leaves it */
+
+/* Write the synthetic capture to path.  SYNTH_SHUFFLE delivers events out
+ * of time order, as a multi-CPU ring buffer may.  Returns 0 or -1. */
+static inline int synth_write(const char *path, int how)
 {
 	static const uint64_t k1[] = { K_INNER, K_OUTER };
 	static const uint64_t u1[] = { U_LIBC, U_LOOP, U_MAIN };
@@ -191,7 +194,7 @@ static inline int synth_write(const char *path, int shuffle)
 	for (i = 0; i < 3; i++)
 		kdf_writer_thread(w, &th[i]);
 	n = synth_events(ev, irq, ks, us);
-	if (shuffle) {
+	if (how & SYNTH_SHUFFLE) {
 		/* The wakeup at 1500 (cpu 1) after the switch-in at 1600, and
 		 * the trigger (cpu 1) before the switch at 2400. */
 		struct kdf_event t = ev[6];
@@ -207,7 +210,10 @@ static inline int synth_write(const char *path, int shuffle)
 	kdf_writer_window(w, &win);
 	/* Symbols last, as a recorder resolving at exit writes them. */
 	kdf_writer_symbols(w, syms, sizeof(syms) / sizeof(syms[0]));
-	buf = kdf_test_writer_finish(w, sink, NULL, &len);
+	if (how & SYNTH_NO_SUMMARY)
+		buf = kdf_test_writer_abort(w, sink, &len);
+	else
+		buf = kdf_test_writer_finish(w, sink, NULL, &len);
 	if (!buf)
 		return -1;
 	f = fopen(path, "wb");
@@ -261,6 +267,46 @@ static inline char *synth_slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+/*
+ * Run an export of the synthetic capture (how: SYNTH_*) with options o
+ * (out and err are set here) into a temporary file.  Returns the export's
+ * status; *out gets the output (free()), *path_out its path when not NULL
+ * (free(); the file is left for the caller), and *err_text what the
+ * export said on its error stream when not NULL.
+ */
+static inline int synth_export(int (*fn)(const char *, const struct kdr_export_opts *), int how,
+			       const struct kdr_export_opts *o_in, char **out, char **path_out,
+			       char **err_text)
+{
+	struct kdr_export_opts o = o_in ? *o_in : (struct kdr_export_opts){ 0 };
+	char *cap = synth_tmp(".kdelay"), *path = synth_tmp(".out"), *epath = synth_tmp(".err");
+	int rc;
+
+	if (!cap || !path || !epath || synth_write(cap, how))
+		abort();
+	o.out = fopen(path, "w");
+	o.err = fopen(epath, "w");
+	if (!o.out || !o.err)
+		abort();
+	rc = fn(cap, &o);
+	fclose(o.out);
+	fclose(o.err);
+	*out = synth_slurp(path, NULL);
+	if (err_text)
+		*err_text = synth_slurp(epath, NULL);
+	unlink(cap);
+	unlink(epath);
+	free(cap);
+	free(epath);
+	if (path_out) {
+		*path_out = path;
+	} else {
+		unlink(path);
+		free(path);
+	}
+	return rc;
 }
 
 #endif /* TEST_REPORT_EXPORT_SYNTH_H */

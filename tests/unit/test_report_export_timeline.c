@@ -126,7 +126,7 @@ static void test_out_of_order(void **state)
 	struct got g;
 
 	(void)state;
-	run(&g, 1, NULL);
+	run(&g, SYNTH_SHUFFLE, NULL);
 	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
 }
 
