@@ -79,7 +79,7 @@ static void declare_lane(struct chrome *c, const struct kdr_xthread *t, enum kdr
 				len = (size_t)sprintf(buf, "tid %u", t->tid);
 			memcpy(buf + len, name, n);
 			fputs("{\"name\":", c->f);
-			kdr_json_str(c->f, buf, len + n, 0);
+			kdr_export_json_str(c->f, buf, len + n, 0);
 			fputs("}}", c->f);
 			free(buf);
 		} else {
@@ -105,7 +105,7 @@ static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_ker
 		kdr_export_frame_long(c->x, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', c->f);
-		kdr_json_cstr(c->f, frame, 0);
+		kdr_export_json_cstr(c->f, frame, 0);
 	}
 	putc(']', c->f);
 }
@@ -150,12 +150,15 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 		fprintf(c->f,
 			",\"name\":\"ready\",\"cat\":\"sched\",\"cname\":\"thread_state_runnable\"");
 		put_args(c, s);
-		fprintf(c->f, ",\"reason\":\"%s\"", s->flags & KDR_XS_PREEMPTED ? "preempted" : "wakeup");
+		/* Ready since before the capture: the reason was not seen. */
+		if (!(s->flags & KDR_XS_OPEN_START))
+			fprintf(c->f, ",\"reason\":\"%s\"",
+				s->flags & KDR_XS_PREEMPTED ? "preempted" : "wakeup");
 		break;
 	case KDR_X_SYSCALL:
 		name = kdr_export_syscall_name(c->x, s->nr, buf, sizeof(buf));
 		fputs(",\"name\":", c->f);
-		kdr_json_cstr(c->f, name, 0);
+		kdr_export_json_cstr(c->f, name, 0);
 		fputs(",\"cat\":\"syscall\"", c->f);
 		put_args(c, s);
 		fprintf(c->f, ",\"nr\":%u", s->nr);
@@ -174,10 +177,10 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
 		fputs(",\"name\":", c->f);
 		if (name) {
-			kdr_json_str(c->f, name, len, 0);
+			kdr_export_json_str(c->f, name, len, 0);
 		} else {
 			snprintf(buf, sizeof(buf), "irq %u", s->nr);
-			kdr_json_cstr(c->f, buf, 0);
+			kdr_export_json_cstr(c->f, buf, 0);
 		}
 		fputs(",\"cat\":\"hardirq\"", c->f);
 		put_args(c, s);
@@ -187,7 +190,7 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 	default:
 		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
 		fputs(",\"name\":", c->f);
-		kdr_json_cstr(c->f, name, 0);
+		kdr_export_json_cstr(c->f, name, 0);
 		fputs(",\"cat\":\"softirq\"", c->f);
 		put_args(c, s);
 		fprintf(c->f, ",\"vec\":%u", s->nr);
@@ -249,7 +252,7 @@ static int on_window(void *ctx, const struct kdf_window *w)
 static void put_meta_str(FILE *f, const char *key, const char *v)
 {
 	fprintf(f, ",\"%s\":", key);
-	kdr_json_cstr(f, v, 0);
+	kdr_export_json_cstr(f, v, 0);
 }
 
 static void header(struct chrome *c)
@@ -293,7 +296,7 @@ static void header(struct chrome *c)
 			memcpy(buf, m->comm ? m->comm : "", n);
 			memcpy(buf + n, label, l + 1);
 			fputs("{\"name\":", c->f);
-			kdr_json_cstr(c->f, buf, 0);
+			kdr_export_json_cstr(c->f, buf, 0);
 			fputs("}}", c->f);
 			free(buf);
 		} else {

@@ -71,7 +71,7 @@ static void put_frame(struct folded *fd, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = kdr_utf8_seq_len(p + i, n - i);
+		k = kdr_export_utf8_len(p + i, n - i);
 		if (k == 0) {
 			put_bytes(fd, "?", 1);
 			i++;

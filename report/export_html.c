@@ -7,7 +7,7 @@
  * html_app.js renders.  No network access: nothing is loaded from
  * elsewhere, so the page can be attached to a bug report as is.
  *
- * Every string goes through kdr_json_str(KDR_JSON_HTML_SAFE): a thread
+ * Every string goes through kdr_export_json_str(KDR_EXPORT_JSON_HTML): a thread
  * named "</script>" cannot end the data element.
  */
 #include <inttypes.h>
@@ -19,7 +19,7 @@
 #include "export_html.h"
 #include "html_assets.h"
 
-#define J KDR_JSON_HTML_SAFE
+#define J KDR_EXPORT_JSON_HTML
 
 static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = "sys_enter",	  [KDF_EV_SYS_EXIT] = "sys_exit",
@@ -41,7 +41,7 @@ struct page {
 static void kv_str(FILE *f, const char *k, const char *v)
 {
 	fprintf(f, "\"%s\":", k);
-	kdr_json_cstr(f, v, J);
+	kdr_export_json_cstr(f, v, J);
 }
 
 static void kv_u64(FILE *f, const char *k, uint64_t v)
@@ -118,12 +118,12 @@ static void facts(struct page *p)
 		o->syscall_events_ns, o->skip_syscall_poll_events ? "true" : "false",
 		o->buffer_page_count);
 	if (o->start_trigger)
-		kdr_json_cstr(p->f, o->start_trigger, J);
+		kdr_export_json_cstr(p->f, o->start_trigger, J);
 	else
 		fputs("null", p->f);
 	fputs(",\"stop_trigger\":", p->f);
 	if (o->stop_trigger)
-		kdr_json_cstr(p->f, o->stop_trigger, J);
+		kdr_export_json_cstr(p->f, o->stop_trigger, J);
 	else
 		fputs("null", p->f);
 	fputs("}}", p->f);
@@ -149,10 +149,10 @@ static void threads(struct page *p)
 		p->tout[p->byorder[ord]] = (int32_t)n;
 		fprintf(p->f, "%s{\"tid\":%u,\"name\":", n ? "," : "", t->tid);
 		if (t->name) {
-			kdr_json_str(p->f, t->name, t->name_len, J);
+			kdr_export_json_str(p->f, t->name, t->name_len, J);
 		} else {
 			snprintf(buf, sizeof(buf), "tid %u", t->tid);
-			kdr_json_cstr(p->f, buf, J);
+			kdr_export_json_cstr(p->f, buf, J);
 		}
 		putc('}', p->f);
 		n++;
@@ -164,7 +164,7 @@ static uint32_t sys_label(struct page *p, uint32_t nr)
 {
 	struct kdr_xslice s = { .kind = KDR_X_SYSCALL, .nr = nr };
 
-	return kdr_html_label(p->st, &s);
+	return kdr_export_html_label(p->st, &s);
 }
 
 static void windows(struct page *p)
@@ -252,7 +252,7 @@ static void stack(struct page *p, const char *key, uint32_t id, int is_kernel)
 		kdr_export_frame_long(p->x, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', p->f);
-		kdr_json_cstr(p->f, frame, J);
+		kdr_export_json_cstr(p->f, frame, J);
 	}
 	putc(']', p->f);
 }
@@ -326,7 +326,7 @@ static void labels(struct page *p)
 	for (i = 0; i < p->st->nlabels; i++) {
 		if (i)
 			putc(',', p->f);
-		kdr_json_cstr(p->f, p->st->labels[i], J);
+		kdr_export_json_cstr(p->f, p->st->labels[i], J);
 	}
 	putc(']', p->f);
 }
@@ -389,13 +389,13 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	struct kdr_export x;
 	struct kdr_html_stats st = { 0 };
 	struct page p = { .x = &x, .st = &st };
-	struct kdr_xsink sink = { .ctx = &st, .slice = kdr_html_stats_slice };
+	struct kdr_xsink sink = { .ctx = &st, .slice = kdr_export_html_stats_slice };
 	int rc;
 
 	rc = kdr_export_open(&x, capture_path, opts, "html");
 	if (rc != EX_OK)
 		goto out;
-	rc = kdr_html_stats_init(&st, &x,
+	rc = kdr_export_html_stats_init(&st, &x,
 				 opts->html_max_slices ? opts->html_max_slices
 						       : KDR_EXPORT_HTML_MAX_SLICES);
 	if (rc != EX_OK)
@@ -409,7 +409,7 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	rc = kdr_export_scan(&x, &sink);
 	if (rc != EX_OK)
 		goto out;
-	kdr_html_stats_finish(&st);
+	kdr_export_html_stats_finish(&st);
 	p.f = opts->out;
 	page(&p);
 	if (st.oom)
@@ -420,7 +420,7 @@ out:
 	free(p.tout);
 	free(p.byorder);
 	if (st.x)
-		kdr_html_stats_free(&st);
+		kdr_export_html_stats_free(&st);
 	kdr_export_close(&x);
 	return rc;
 }

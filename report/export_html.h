@@ -76,14 +76,14 @@ struct kdr_html_stats {
 	int oom;
 };
 
-int kdr_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max);
-void kdr_html_stats_free(struct kdr_html_stats *st);
+int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max);
+void kdr_export_html_stats_free(struct kdr_html_stats *st);
 /* kdr_xsink callback: ctx is the stats. */
-int kdr_html_stats_slice(void *ctx, const struct kdr_xslice *s);
+int kdr_export_html_stats_slice(void *ctx, const struct kdr_xslice *s);
 /* Index into st->labels of a syscall, hard or soft irq slice's name
  * (UINT32_MAX for other kinds or out of memory: st->oom says). */
-uint32_t kdr_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s);
+uint32_t kdr_export_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s);
 /* Sort the slowest syscalls longest first and the timeline by thread. */
-void kdr_html_stats_finish(struct kdr_html_stats *st);
+void kdr_export_html_stats_finish(struct kdr_html_stats *st);
 
 #endif /* KDELAY_REPORT_EXPORT_HTML_H */

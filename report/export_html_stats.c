@@ -71,7 +71,7 @@ static uint32_t cached(struct kdr_html_stats *st, struct kdr_html_label_cache *c
 	return id;
 }
 
-uint32_t kdr_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s)
+uint32_t kdr_export_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s)
 {
 	char buf[64];
 	const char *name;
@@ -328,11 +328,11 @@ static int add_tl(struct kdr_html_stats *st, const struct kdr_xslice *s)
 	t->tidx = (uint32_t)(s->thread - st->x->threads);
 	t->kind = (uint8_t)s->kind;
 	t->flags = (uint8_t)s->flags;
-	t->label = kdr_html_label(st, s);
+	t->label = kdr_export_html_label(st, s);
 	return st->oom ? -1 : 0;
 }
 
-int kdr_html_stats_slice(void *ctx, const struct kdr_xslice *s)
+int kdr_export_html_stats_slice(void *ctx, const struct kdr_xslice *s)
 {
 	struct kdr_html_stats *st = ctx;
 
@@ -346,7 +346,7 @@ int kdr_html_stats_slice(void *ctx, const struct kdr_xslice *s)
 
 /* ------------------------------------------------------------ life */
 
-int kdr_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max)
+int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max)
 {
 	size_t i, n = x->nwindows ? x->nwindows : 1;
 
@@ -380,7 +380,7 @@ int kdr_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t 
 	return EX_OK;
 }
 
-void kdr_html_stats_free(struct kdr_html_stats *st)
+void kdr_export_html_stats_free(struct kdr_html_stats *st)
 {
 	size_t i;
 
@@ -416,7 +416,7 @@ static int cmp_tl(const void *a, const void *b)
 	return (ta->start > tb->start) - (ta->start < tb->start);
 }
 
-void kdr_html_stats_finish(struct kdr_html_stats *st)
+void kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
 	qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
 	qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);

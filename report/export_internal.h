@@ -160,18 +160,18 @@ void kdr_export_frame_short(const struct kdr_export *x, uint64_t addr, int is_ke
 
 /* ------------------------------------------------------------ JSON */
 
-#define KDR_JSON_HTML_SAFE (1u << 0) /* also escape < > & for <script> */
+#define KDR_EXPORT_JSON_HTML (1u << 0) /* also escape < > & for <script> */
 
 /* Write s[0..len) as a JSON string literal, quotes included.  Any bytes:
  * valid UTF-8 passes through, every other byte b becomes \u00XX (its
  * Latin-1 reading), so no input can produce invalid JSON. */
-void kdr_json_str(FILE *f, const char *s, size_t len, unsigned flags);
-static inline void kdr_json_cstr(FILE *f, const char *s, unsigned flags)
+void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags);
+static inline void kdr_export_json_cstr(FILE *f, const char *s, unsigned flags)
 {
-	kdr_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);
+	kdr_export_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);
 }
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when s[0] is not the
  * start of one. */
-size_t kdr_utf8_seq_len(const unsigned char *s, size_t len);
+size_t kdr_export_utf8_len(const unsigned char *s, size_t len);
 
 #endif /* KDELAY_REPORT_EXPORT_INTERNAL_H */

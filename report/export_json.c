@@ -9,7 +9,7 @@
  */
 #include "export_internal.h"
 
-size_t kdr_utf8_seq_len(const unsigned char *s, size_t len)
+size_t kdr_export_utf8_len(const unsigned char *s, size_t len)
 {
 	unsigned char c = s[0];
 	size_t n, i;
@@ -44,7 +44,7 @@ size_t kdr_utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-void kdr_json_str(FILE *f, const char *s, size_t len, unsigned flags)
+void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
@@ -74,7 +74,7 @@ void kdr_json_str(FILE *f, const char *s, size_t len, unsigned flags)
 		case '&':
 			/* Inside <script>, "</script>" or "<!--" would end or
 			 * change the element: escape the characters in HTML mode. */
-			if (flags & KDR_JSON_HTML_SAFE)
+			if (flags & KDR_EXPORT_JSON_HTML)
 				fprintf(f, "\\u%04x", c);
 			else
 				putc(c, f);
@@ -84,7 +84,7 @@ void kdr_json_str(FILE *f, const char *s, size_t len, unsigned flags)
 				fprintf(f, "\\u%04x", c);
 				break;
 			}
-			n = kdr_utf8_seq_len(p + i, len - i);
+			n = kdr_export_utf8_len(p + i, len - i);
 			if (n == 0) {
 				fprintf(f, "\\u%04x", c);
 				break;

@@ -80,8 +80,10 @@ def main():
     for p in problems:
         print('not ok: ' + p)
     if dump:
+        # json.dumps: names hold any character; the dump stays ASCII.
         for l in sorted(lines, key=lambda l: (l[0], l[2], l[1], l[3] or 0)):
-            print('%s|%s|%d' % l[:3] + ('|%d' % l[3] if l[3] is not None else ''))
+            print('%s|%s|%d' % (json.dumps(l[0])[1:-1], json.dumps(l[1])[1:-1], l[2])
+                  + ('|%d' % l[3] if l[3] is not None else ''))
     return 1 if problems else 0
 
 
