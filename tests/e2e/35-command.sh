@@ -32,10 +32,13 @@ check_eq "the sample's own calls: set_robust_list or rseq at start" 1 \
 	"$(awk -F '\t' '$3 == "kdelay-sample" && ($5 == "set_robust_list" || $5 == "rseq" || $5 == "arch_prctl" || $5 == "brk") { f = 1 } END { print f + 0 }' "$T_TMP/cmd.tsv")"
 no_drops "zero drops" "$T_TMP/cmd.txt" "$T_TMP/cmd.err"
 
-# A command that fails: its status is said, the recorder does not hang.
+# A command that ends at once: the recorder ends with it (no hang) and
+# leaves a complete capture.
 timeout 30 "$RECORD" --sample-time 5 -o "$T_TMP/false.data" -- false >"$T_TMP/false.out" 2>&1
 rc=$?
-check "record -- false: ends, with a non-zero status (got $rc)" test $rc -ne 0 -a $rc -ne 124
+check "record -- false: ends with the command (got $rc)" test $rc -ne 124
+"$REPORT" -i "$T_TMP/false.data" >/dev/null 2>&1
+check_eq "record -- false: complete capture" 0 $?
 timeout 30 "$RECORD" --sample-time 5 -o "$T_TMP/nocmd.data" -- /nonexistent/command >"$T_TMP/nocmd.out" 2>&1
 rc=$?
 check "record -- /nonexistent/command: fails (got $rc)" test $rc -ne 0 -a $rc -ne 124

@@ -10,7 +10,7 @@ need_root
 need_bins kdelay-sample kdelay-record kdelay-report
 
 PERF=$(command -v perf || true)
-if [ -z "$PERF" ] || ! "$PERF" trace -h >/dev/null 2>&1; then
+if [ -z "$PERF" ] || ! "$PERF" trace -h 2>&1 | grep -q 'perf trace'; then
 	not_ok "perf trace is available (tests/deps.sh installs linux-perf)"
 	done_testing
 	exit 1

@@ -2,8 +2,10 @@
 # Bad input, end to end: each with its message and exit status.
 #  kdelay-record / kdelay: wrong options (argparse's status 2, like the
 #   reference), a pid that does not exist, trigger strings that do not
-#   parse (EX_CONFIG 78, "Invalid start trigger"), probes that do not exist
-#   (EX_OSERR 71; for USDT the probes the target has are listed), not root
+#   parse or name no USDT probe / tracepoint the target or kernel has
+#   (EX_CONFIG 78, "Invalid start trigger", as the reference does for USDT;
+#   for USDT the probes the target has are listed), uprobes on functions
+#   that do not exist (EX_OSERR 71, "Failed attaching"), not root
 #   (EX_NOPERM 77).
 #  kdelay-report: missing file (EX_NOINPUT 66), not a capture / newer
 #   format (EX_DATAERR 65, one line), truncated and corrupted captures
@@ -60,13 +62,13 @@ done
 expect "--stop-trigger 'bogus'" 78 'Invalid stop trigger' "$RECORD" -p $P --stop-trigger bogus "${O[@]}"
 
 # --- probes that do not exist
-expect "USDT probe that does not exist" 71 'nope' "$RECORD" -p $P --start-trigger u:kdelay_sample:nope "${O[@]}"
+expect "USDT probe that does not exist" 78 'Invalid start trigger.*nope|nope.*Invalid start trigger' "$RECORD" -p $P --start-trigger u:kdelay_sample:nope "${O[@]}"
 check_grep "USDT probe that does not exist: lists the target's probes" 'run_start' "$T_TMP/expect.out"
-expect "USDT provider that does not exist" 71 'no_such_provider' "$RECORD" -p $P --start-trigger u:no_such_provider:run_start "${O[@]}"
-expect "uprobe on a function that does not exist" 71 'no_such_function_xyz' "$RECORD" -p $P --start-trigger up:no_such_function_xyz "${O[@]}"
-expect "uretprobe on a function that does not exist" 71 'no_such_function_xyz' "$RECORD" -p $P --stop-trigger ur:no_such_function_xyz "${O[@]}"
-expect "tracepoint that does not exist" 71 'no_such_event' "$RECORD" -p $P --start-trigger t:syscalls:no_such_event "${O[@]}"
-expect "kdelay: USDT probe that does not exist" 71 'nope' "$KDELAY" -p $P --start-trigger u:kdelay_sample:nope
+expect "USDT provider that does not exist" 78 'Invalid start trigger.*no_such_provider' "$RECORD" -p $P --start-trigger u:no_such_provider:run_start "${O[@]}"
+expect "uprobe on a function that does not exist" 71 'Failed attaching.*no_such_function_xyz' "$RECORD" -p $P --start-trigger up:no_such_function_xyz "${O[@]}"
+expect "uretprobe on a function that does not exist" 71 'Failed attaching.*no_such_function_xyz' "$RECORD" -p $P --stop-trigger ur:no_such_function_xyz "${O[@]}"
+expect "tracepoint that does not exist" 78 'Invalid start trigger.*no_such_event' "$RECORD" -p $P --start-trigger t:syscalls:no_such_event "${O[@]}"
+expect "kdelay: USDT probe that does not exist" 78 'Invalid start trigger.*nope' "$KDELAY" -p $P --start-trigger u:kdelay_sample:nope
 
 # --- not root: one clear line, EX_NOPERM
 if command -v setpriv >/dev/null; then

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# tests/e2e/20-report-golden.sh - kdelay-report against the golden files:
+# every line of tests/golden/cases must reproduce its expected stdout,
+# stderr and exit status byte for byte; then the exit statuses of bad
+# inputs (sysexits.h), and every prefix of a capture must not crash it.
+# Needs no root and no BPF.  Regenerate goldens only with regen.sh.
+. "$(dirname "$0")/../lib.sh"
+
+REPORT=$BIN/kdelay-report
+G=$TOP/tests/golden
+export TZ=UTC LC_ALL=C
+
+if [ ! -x "$REPORT" ]; then
+	not_ok "kdelay-report is built ($REPORT)"
+	done_testing
+	exit
+fi
+
+# --- golden reports
+while read -r name rc capture args; do
+	case $name in '' | '#'*) continue ;; esac
+	ext=txt
+	case " $args " in *" --json "*) ext=json ;; esac
+	# shellcheck disable=SC2086
+	(cd "$G" && "$REPORT" -i "$capture" $args) >"$T_TMP/out" 2>"$T_TMP/err"
+	got=$?
+	what="golden $name.$ext (${args:-no options})"
+	check_eq "$what: exit status" "$rc" "$got"
+	if cmp -s "$G/$name.$ext" "$T_TMP/out"; then
+		ok "$what: stdout"
+	else
+		not_ok "$what: stdout"
+		diff -u "$G/$name.$ext" "$T_TMP/out" | head -40 | diag
+	fi
+	if [ -f "$G/$name.err" ]; then exp_err=$G/$name.err; else exp_err=/dev/null; fi
+	if cmp -s "$exp_err" "$T_TMP/err"; then
+		ok "$what: stderr"
+	else
+		not_ok "$what: stderr"
+		diff -u "$exp_err" "$T_TMP/err" | head -20 | diag
+	fi
+done <"$G/cases"
+
+# --- JSON outputs parse (when python3 is there to say so)
+if command -v python3 >/dev/null; then
+	for j in "$G"/*.json; do
+		check "$(basename "$j") is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$j"
+	done
+fi
+
+# --- exit statuses (sysexits.h)
+check_exit "missing capture" 66 "$REPORT" -i "$T_TMP/no-such-file"
+check_exit "default input kdelay.data missing" 66 sh -c "cd '$T_TMP' && '$REPORT'"
+printf 'this is not a capture, just text\n' >"$T_TMP/text"
+check_exit "not a capture" 65 "$REPORT" -i "$T_TMP/text"
+: >"$T_TMP/empty"
+check_exit "empty file" 65 "$REPORT" -i "$T_TMP/empty"
+check_exit "unknown option" 64 "$REPORT" --no-such-option
+check_exit "bad --tid" 64 "$REPORT" --tid 12x
+check_exit "bad --time-range" 64 "$REPORT" --time-range 5,2
+check_exit "bad --thread regex" 64 "$REPORT" -i "$G/basic.kdd" --thread '('
+check_exit "unknown --syscall" 64 "$REPORT" -i "$G/basic.kdd" --syscall no_such_call
+check_exit "--window beyond the capture" 65 "$REPORT" -i "$G/basic.kdd" --window 7
+check_exit "--help" 0 "$REPORT" --help
+
+# --- every prefix of a capture: a report or a clean error, never a crash
+crashes=0
+size=$(stat -c %s "$G/triggers.kdd")
+for ((n = 0; n <= size; n += 7)); do
+	head -c "$n" "$G/triggers.kdd" >"$T_TMP/cut.kdd"
+	for fmt in "" --json --info; do
+		# shellcheck disable=SC2086
+		"$REPORT" -i "$T_TMP/cut.kdd" $fmt >/dev/null 2>&1
+		rc=$?
+		case $rc in 0 | 1 | 65) ;; *) crashes=$((crashes + 1)); echo "prefix $n $fmt: exit $rc" | diag ;; esac
+	done
+done
+check_eq "every 7th prefix of triggers.kdd: exit 0, 1 or 65" 0 "$crashes"
+
+# --- flipped bytes: the same promise
+bad=0
+for ((i = 0; i < 300; i++)); do
+	cp "$G/triggers.kdd" "$T_TMP/flip.kdd"
+	off=$(((i * 7919) % size))
+	printf "\\x$(printf %02x $(((i * 37 + 1) % 256)))" | dd of="$T_TMP/flip.kdd" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	"$REPORT" -i "$T_TMP/flip.kdd" --syscall-events >/dev/null 2>&1
+	rc=$?
+	case $rc in 0 | 1 | 65) ;; *) bad=$((bad + 1)); echo "flip at $off: exit $rc" | diag ;; esac
+done
+check_eq "300 one-byte corruptions: exit 0, 1 or 65" 0 "$bad"
+
+done_testing
