@@ -49,11 +49,13 @@ check_eq "kdelay-report exits 0" 0 $?
 parse_report <"$T_TMP/px.txt" >"$T_TMP/px.tsv"
 own=$(sed -n 's/^thread=handler1 .*calls=\([0-9]*\) iterations.*/\1/p' "$T_TMP/px.out")
 check_eq "the sample made $IT x $N getppid" $((IT * N)) "$own"
-for sc in getppid getpgid getsid; do
+for sc_want in getppid:$((IT * N)) getpgid:$IT getsid:$IT; do
+	sc=${sc_want%:*}
+	want=${sc_want#*:}
 	p=$(perf_calls "$htid" $sc)
 	k=$(awk -F '\t' -v tid="$htid" -v sc=$sc '$2 == tid && $4 == "sys" && $5 == sc { s += $6 } END { print s + 0 }' "$T_TMP/px.tsv")
+	check_eq "handler1 $sc: perf trace counts what the sample made" "$want" "$p"
 	check_eq "handler1 $sc: kdelay = perf trace" "$p" "$k"
 done
-check_eq "handler1 getppid: perf trace = the sample's own count" "$own" "$(perf_calls "$htid" getppid)"
 [ "$T_FAILED" -gt 0 ] && show_file "$T_TMP/perf.txt" 40
 done_testing
