@@ -400,11 +400,18 @@ void kdr_export_html_stats_free(struct kdr_html_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Longest first; ties by start time then tid, so the page is the same on
+ * every libc whatever qsort() does with equal keys. */
 static int cmp_slow(const void *a, const void *b)
 {
-	uint64_t da = dur(a), db = dur(b);
+	const struct kdr_html_slow *sa = a, *sb = b;
+	uint64_t da = dur(sa), db = dur(sb);
 
-	return (da < db) - (da > db);
+	if (da != db)
+		return da < db ? 1 : -1;
+	if (sa->s.start != sb->s.start)
+		return sa->s.start < sb->s.start ? -1 : 1;
+	return (sa->s.thread->tid > sb->s.thread->tid) - (sa->s.thread->tid < sb->s.thread->tid);
 }
 
 static int cmp_tl(const void *a, const void *b)

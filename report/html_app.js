@@ -34,8 +34,9 @@
     return sysColor[name];
   }
   function table(head, rows, numeric) {
-    var tr = el('tr', {}, head.map(function (h, i) { return el('th', { text: h, 'class': numeric[i] ? 'num' : '' }); }));
-    var t = el('table', {}, [el('thead', {}, [tr])]), tb = el('tbody');
+    var t = el('table'), tb = el('tbody');
+    if (head.some(function (h) { return h; }))
+      t.appendChild(el('thead', {}, [el('tr', {}, head.map(function (h, i) { return el('th', { text: h, 'class': numeric[i] ? 'num' : '' }); }))]));
     rows.forEach(function (r) {
       tb.appendChild(el('tr', {}, r.map(function (c, i) {
         return c instanceof Node ? el('td', {}, [c]) : el('td', { text: c, 'class': numeric[i] ? 'num' : '' });
