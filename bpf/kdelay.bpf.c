@@ -108,6 +108,18 @@ static __always_inline void ev_submit(void *e)
 
 /* ------------------------------------------------------------ syscalls */
 
+/* Remember when the current syscall of this thread began: the stack
+ * record of its exit carries it, equal to the SYS_ENTER record's ts, so
+ * the report pairs them exactly. */
+static __always_inline void entry_store(__u64 ts)
+{
+	__u64 *entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (entry)
+		*entry = ts;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
@@ -116,16 +128,15 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 
 	if ((__u32)(pid_tgid >> 32) != targ_tgid)
 		return 0;
-	if (want_stacks) {
+	if (!capturing()) {
 		/* Kept even between windows: a syscall may start before one. */
-		__u64 *entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0,
-						    BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (entry)
-			*entry = bpf_ktime_get_ns();
-	}
-	if (!capturing())
+		if (want_stacks)
+			entry_store(bpf_ktime_get_ns());
 		return 0;
+	}
 	e = ev_reserve(sizeof(*e), KD_EV_SYS_ENTER, (__u32)pid_tgid);
+	if (want_stacks)
+		entry_store(e ? e->hdr.ts : bpf_ktime_get_ns());
 	if (!e)
 		return 0;
 	e->nr = id;
@@ -145,18 +156,18 @@ static __always_inline __u32 syscall_nr(struct pt_regs *regs)
 #endif
 }
 
-/* Emit the kernel and user stacks of the syscall that is exiting. */
-static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr)
+/* Emit the kernel and user stacks of the syscall exiting at time now
+ * (the SYS_EXIT record's ts). */
+static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now)
 {
 	__u32 zero = 0, n, size;
 	long kret, uret;
 	struct kd_ev_stack *s;
-	__u64 *entry, now;
+	__u64 *entry;
 
 	entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0, 0);
 	if (!entry || !*entry)
 		return; /* entered before we attached */
-	now = bpf_ktime_get_ns();
 	if (nr == skip_stack_nr)
 		return;
 	if (stack_min_ns && now - *entry <= stack_min_ns)
@@ -214,6 +225,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct kd_ev_sys *e;
+	__u64 ts;
 	__u32 nr;
 
 	if ((__u32)(pid_tgid >> 32) != targ_tgid)
@@ -222,13 +234,16 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	nr = syscall_nr(regs);
 	e = ev_reserve(sizeof(*e), KD_EV_SYS_EXIT, (__u32)pid_tgid);
-	if (!e)
-		return 0;
-	e->nr = nr;
-	e->ret = ret;
-	ev_submit(e);
+	if (e) {
+		ts = e->hdr.ts;
+		e->nr = nr;
+		e->ret = ret;
+		ev_submit(e);
+	} else {
+		ts = bpf_ktime_get_ns();
+	}
 	if (want_stacks)
-		stack_emit(ctx, (__u32)pid_tgid, nr);
+		stack_emit(ctx, (__u32)pid_tgid, nr, ts);
 	return 0;
 }
 

@@ -36,9 +36,10 @@ int consumer__emit(void *ctx, const struct kdf_event *ev)
 static void stack_event(struct kd_consumer *c, const struct kd_ev_stack *s, size_t size,
 			struct kdf_event *ev)
 {
-	uint32_t nk = s->kernel_depth, nu = s->user_depth;
+	uint32_t nk = s->kernel_depth, nu = s->user_depth, skip;
 	/* __u64 is unsigned long long, uint64_t unsigned long: same bits. */
 	const uint64_t *ips = (const uint64_t *)s->ips;
+	const uint64_t *uips = ips + nk;
 
 	ev->u.stack.nr = s->nr;
 	ev->u.stack.entry_ts = s->entry_ts;
@@ -49,17 +50,24 @@ static void stack_event(struct kd_consumer *c, const struct kd_ev_stack *s, size
 	/* Only stacks of the current window cost symbols and table space. */
 	if (s->hdr.ts < c->win->start_ts || s->hdr.ts > c->win->end_ts)
 		return;
+	/* The stack starts in our own BPF program: drop those frames. */
+	if (c->syms && nk) {
+		skip = symbols__probe_frames(c->syms, ips, nk);
+		ips += skip;
+		nk -= skip;
+	}
 	if (nk) {
 		ev->u.stack.kstack_id = kdf_writer_stack(c->w, ips, nk);
 		if (!ev->u.stack.kstack_id)
 			ev->flags |= KDF_STACK_KERNEL_LOST;
 	}
 	if (nu) {
-		ev->u.stack.ustack_id = kdf_writer_stack(c->w, ips + nk, nu);
+		ev->u.stack.ustack_id = kdf_writer_stack(c->w, uips, nu);
 		if (!ev->u.stack.ustack_id)
 			ev->flags |= KDF_STACK_USER_LOST;
 	}
-	if (c->syms && symbols__add(c->syms, ips, nk, nu) && !c->err)
+	if (c->syms && (symbols__add(c->syms, ips, nk, 0) || symbols__add(c->syms, uips, 0, nu)) &&
+	    !c->err)
 		c->err = KDF_E_NOMEM;
 }
 

@@ -13,6 +13,8 @@
 
 #include "ksyms.h"
 
+#define KSYM_MAX_SIZE (1u << 20)
+
 struct ksym {
 	uint64_t addr;
 	uint32_t name; /* offsets into pool */
@@ -159,6 +161,10 @@ int ksyms__map_addr(const struct ksyms *ks, uint64_t addr, const char **name,
 			hi = mid;
 	}
 	if (lo == 0 || ks->syms[lo - 1].addr == 0)
+		return -1;
+	/* Past the last symbol of an area (say, a BPF program loaded after
+	 * the snapshot): no function is that large. */
+	if (addr - ks->syms[lo - 1].addr >= KSYM_MAX_SIZE)
 		return -1;
 	*name = ks->pool + ks->syms[lo - 1].name;
 	*start = ks->syms[lo - 1].addr;

@@ -372,6 +372,10 @@ static int setup(struct session *s)
 	s->cons.ctx = s;
 	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
 		return rc;
+	/* The kallsyms snapshot, now that our programs are in it, and before
+	 * the first stack arrives while the ring is filling. */
+	if (s->syms)
+		symbols__probe_frames(s->syms, NULL, 0);
 	s->rb = ring_buffer__new(bpf_map__fd(s->bpf.skel->maps.events), consumer__handle, &s->cons,
 				 NULL);
 	if (!s->rb) {

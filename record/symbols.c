@@ -9,6 +9,7 @@
  * the window chunk, while the target still runs.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct symbols {
 	struct ksyms *ksyms;
 	int ksyms_failed;
 	struct usyms *usyms;
+	uint64_t probe_ips[8]; /* return addresses on kdelay's own probe path */
+	uint32_t nprobe;
 };
 
 struct symbols *symbols__new(pid_t pid, const char *exe)
@@ -137,6 +140,47 @@ int symbols__add(struct symbols *s, const uint64_t *ips, uint32_t nk, uint32_t n
 			usyms__prepare(s->usyms, ips[i]);
 	}
 	return 0;
+}
+
+static bool is_probe_frame(struct symbols *s, uint64_t addr)
+{
+	static const char *const prefixes[] = { "bpf_prog_", "bpf_trace_run", "__bpf_trace_",
+						"__traceiter_", "bpf_dispatcher" };
+	const char *name, *module;
+	uint64_t start;
+	size_t i;
+
+	if (!s->ksyms || ksyms__map_addr(s->ksyms, addr, &name, &start, &module))
+		return false;
+	if (!strcmp(module, "bpf"))
+		return true;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+uint32_t symbols__probe_frames(struct symbols *s, const uint64_t *ips, uint32_t nk)
+{
+	uint32_t i, j;
+
+	if (!s->ksyms && !s->ksyms_failed) {
+		s->ksyms = ksyms__load(NULL);
+		s->ksyms_failed = !s->ksyms;
+	}
+	for (i = 0; i < nk; i++) {
+		for (j = 0; j < s->nprobe; j++)
+			if (s->probe_ips[j] == ips[i])
+				break;
+		if (j < s->nprobe)
+			continue;
+		/* Not seen yet: look it up once, remember it if it is ours. */
+		if (!is_probe_frame(s, ips[i]))
+			break;
+		if (s->nprobe < sizeof(s->probe_ips) / sizeof(s->probe_ips[0]))
+			s->probe_ips[s->nprobe++] = ips[i];
+	}
+	return i;
 }
 
 /* Write a batch of symbols in chunks of bounded size. */
