@@ -95,7 +95,7 @@ static void collect(struct kdr_ctx *c, struct info *in)
 
 static uint64_t end_ts(const struct kdr_ctx *c, const struct info *in)
 {
-	uint64_t e = in->has_summary && in->sum.end_ts ? in->sum.end_ts : in->last_ts;
+	uint64_t e = in->has_summary && in->sum.end_ts > in->last_ts ? in->sum.end_ts : in->last_ts;
 
 	return e > c->meta->mono_ns ? e : c->meta->mono_ns;
 }

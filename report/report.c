@@ -159,7 +159,8 @@ static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs
 
 	if (rs->truncated)
 		fprintf(c->err, "%s: warning: %s is truncated (it ends inside a chunk): "
-			"what followed window %" PRIu64 " is missing\n", c->prog, what, t->windows);
+			"%" PRIu64 " complete window(s) read, what followed is missing\n", c->prog,
+			what, t->windows);
 	else if (!rs->has_summary && !fatal)
 		fprintf(c->err, "%s: warning: %s has no summary: the recorder did not close it "
 			"(killed, or still running)\n", c->prog, what);
@@ -315,6 +316,7 @@ static void run_init(struct run *run, const char *path, const struct kdr_options
 
 int kdr_report_file(const char *path, const struct kdr_options *o, FILE *out, FILE *err)
 {
+	struct kdf_reader *r;
 	struct run run;
 	char msg[256] = "";
 	int e = 0, rc;
@@ -325,11 +327,13 @@ int kdr_report_file(const char *path, const struct kdr_options *o, FILE *out, FI
 	if (rc)
 		return rc;
 	run_init(&run, path, o, out, err);
-	return run_on(&run, kdf_reader_open(path, on_warning, &run, &e, msg, sizeof(msg)), e, msg);
+	r = kdf_reader_open(path, on_warning, &run, &e, msg, sizeof(msg));
+	return run_on(&run, r, e, msg);
 }
 
 int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FILE *out, FILE *err)
 {
+	struct kdf_reader *r;
 	struct run run;
 	char msg[256] = "";
 	int e = 0, rc;
@@ -338,6 +342,6 @@ int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FIL
 	if (rc)
 		return rc;
 	run_init(&run, NULL, o, out, err);
-	return run_on(&run, kdf_reader_open_mem(buf, len, on_warning, &run, &e, msg, sizeof(msg)),
-		      e, msg);
+	r = kdf_reader_open_mem(buf, len, on_warning, &run, &e, msg, sizeof(msg));
+	return run_on(&run, r, e, msg);
 }
