@@ -6,8 +6,10 @@
   var D = JSON.parse(document.getElementById('kdelay-data').textContent);
   var KIND = ['running', 'ready', 'syscall', 'hardirq', 'softirq'];
   var COLOR = { running: '#3a9d4a', ready: '#e89b2c', hardirq: '#d13d3d', softirq: '#8b4fc9', other: '#d9d9d9' };
-  var PALETTE = ['#4a7fc1', '#c1684a', '#6aa84f', '#a64d79', '#e0a800', '#3d85c6', '#cc4125',
-                 '#45818e', '#8e7cc3', '#b45f06', '#38761d', '#741b47'];
+  /* Syscall colours: blues, teals, browns and greys, never the green,
+   * orange, red or purple of running, ready and irqs. */
+  var PALETTE = ['#4a7fc1', '#45818e', '#a0785a', '#6d9eeb', '#2f4f6f', '#1b9e9e', '#7f8c8d',
+                 '#c27ba0', '#5d6d7e', '#9c6644', '#3c78d8', '#76a5af'];
 
   function el(tag, attrs, kids) {
     var e = document.createElement(tag), k;
@@ -124,6 +126,7 @@
       body.textContent = '';
       var keys = Object.keys(by).map(Number).sort(function (a, b) { return a - b; });
       if (!keys.length) body.appendChild(el('p', { text: 'No thread activity in this window.' }));
+      var shown = {};
       keys.forEach(function (k) {
         var a = by[k], run = Math.max(0, a.run - a.hard - a.soft);
         var bar = el('div', { 'class': 'bar', 'data-tid': String(D.threads[k].tid) }, [
@@ -131,13 +134,18 @@
           seg(COLOR.softirq, a.soft, len, 'soft irq'), seg(COLOR.ready, a.ready, len, 'ready')]);
         var sys = Object.keys(a.sys).map(function (s) { return [label(+s), a.sys[s]]; })
           .sort(function (x, y) { return y[1] - x[1]; });
-        var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { return seg(colorOf(s[0]), s[1], len, s[0]); }));
+        var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { shown[s[0]] = 1; return seg(colorOf(s[0]), s[1], len, s[0]); }));
         var insys = sys.reduce(function (x, s) { return x + s[1]; }, 0);
         var name = el('div', { 'class': 'bname', text: tname(k),
           title: tname(k) + '\nrunning ' + dur(a.run) + ', ready ' + dur(a.ready) + ', in syscalls ' + dur(insys) +
                  (sys.length ? ' (' + sys.slice(0, 5).map(function (s) { return s[0] + ' ' + dur(s[1]); }).join(', ') + ')' : '') });
         body.appendChild(el('div', { 'class': 'brow budget-row' }, [name, el('div', {}, [bar, sbar])]));
       });
+      var names = Object.keys(shown).sort();
+      if (names.length) body.appendChild(el('div', { 'class': 'legend', id: 'syscall-legend' },
+        [document.createTextNode('syscalls: ')].concat(names.map(function (n) {
+          return el('span', {}, [el('i', { style: 'background:' + colorOf(n) }), document.createTextNode(n)]);
+        }))));
     }
     sel.addEventListener('change', draw);
     draw();
