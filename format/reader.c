@@ -235,7 +235,8 @@ static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 		return KDF_E_IO;
 	}
 	if (got < KDF_MAGIC_LEN || memcmp(fh, KDF_MAGIC, KDF_MAGIC_LEN)) {
-		if (got > 0 && !memcmp(fh, KDF_MAGIC, (size_t)got)) {
+		/* A short file that starts like a capture is a cut capture. */
+		if (got > 0 && got < KDF_MAGIC_LEN && !memcmp(fh, KDF_MAGIC, (size_t)got)) {
 			set_msg(msg, msg_len, "capture truncated at offset %zd inside the file header",
 				got);
 			return KDF_E_CORRUPT;

@@ -236,7 +236,7 @@ static void random_event(uint64_t *seed, uint64_t *ts, struct kdf_event *ev)
 /* Many chunks, thousands of tids (the per-chunk tid table fills up). */
 static void test_many_random_events(void **state)
 {
-	enum { N = 300000 };
+	enum { N = 100000 };
 	struct kdf_event *want = calloc(N, sizeof(*want));
 	uint64_t seed = 0x9e3779b97f4a7c15ull, ts = 1;
 	struct kdf_test_sink *sink;
@@ -258,7 +258,7 @@ static void test_many_random_events(void **state)
 	assert_int_equal(res.nevents, N);
 	for (size_t i = 0; i < N; i++)
 		assert_event_equal(&res.events[i], &want[i]);
-	assert_true(res.stats.chunks > 10);
+	assert_true(res.stats.chunks > 4); /* several EVENTS chunks */
 	assert_int_equal(res.nwarnings, 0);
 	/* No summary given: the writer wrote its own counts. */
 	assert_true(res.has_summary);
@@ -409,7 +409,7 @@ static void test_windows_in_order(void **state)
 /* Large tables split into several chunks and still come back whole. */
 static void test_big_tables(void **state)
 {
-	enum { NSYM = 10000, NTHREADS = 20000 };
+	enum { NSYM = 5000, NTHREADS = 5000 };
 	struct kdf_symbol *syms = calloc(NSYM, sizeof(*syms));
 	struct kdf_test_sink *sink;
 	struct kdf_writer *w = kdf_test_writer_open(NULL, &sink);

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * test_format_corruption.c - damaged captures: a flipped bit costs the
+ * chunk it is in (warned, skipped) and nothing else; chunks of unknown
+ * types and newer minor versions are read around; inputs the fuzzer once
+ * crashed on stay fixed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chunk.h"
+#include "helpers/kdf_test_capture.h"
+#include "kdelay_format.h"
+
+static const size_t items_per_chunk[] = { 0, 0, 0, 3, 1, 1, 1, 1 };
+
+/* Flip every bit of every chunk after META, one at a time. */
+static void check_bit_flips(int uncompressed)
+{
+	size_t len;
+	uint8_t *full = kdf_test_capture_build(uncompressed, &len);
+	uint8_t *buf = malloc(len);
+	uint64_t offs[9];
+	size_t nchunks = kdf_test_chunk_offsets(full, len, offs, 8);
+
+	assert_int_equal(nchunks, 8);
+	offs[8] = len;
+	for (size_t c = 1; c < nchunks; c++) {
+		for (uint64_t at = offs[c]; at < offs[c + 1]; at++) {
+			for (int bit = 0; bit < 8; bit++) {
+				struct kdf_test_result res;
+				size_t want = 0;
+
+				memcpy(buf, full, len);
+				buf[at] ^= (uint8_t)(1u << bit);
+				assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+				assert_int_equal(res.next_err, 0);
+				for (size_t k = 0; k < nchunks; k++)
+					if (k != c)
+						want += items_per_chunk[k];
+				assert_int_equal(res.items, want);
+				assert_int_equal(res.stats.chunks_bad, 1);
+				assert_int_equal(res.nevents, c == 4 ? 0 : 15);
+				assert_true(res.nwarnings >= 1);
+				if (at - offs[c] < KDF_CHUNK_HEADER_LEN)
+					assert_true(kdf_test_find_warning(&res, "damaged chunk header") >= 0);
+				else
+					assert_true(kdf_test_find_warning(&res, "bad checksum") >= 0);
+				kdf_test_result_free(&res);
+			}
+		}
+	}
+	free(buf);
+	free(full);
+}
+
+static void test_bit_flips_compressed(void **state)
+{
+	(void)state;
+	check_bit_flips(0);
+}
+
+static void test_bit_flips_uncompressed(void **state)
+{
+	(void)state;
+	check_bit_flips(1);
+}
+
+/* A flipped bit in the file header or META chunk: a clean open error. */
+static void test_bit_flips_header_and_meta(void **state)
+{
+	size_t len;
+	uint8_t *full = kdf_test_capture_build(0, &len);
+	uint8_t *buf = malloc(len);
+	uint64_t offs[9];
+
+	(void)state;
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	for (uint64_t at = 0; at < offs[1]; at++) {
+		for (int bit = 0; bit < 8; bit++) {
+			struct kdf_test_result res;
+			int err;
+
+			memcpy(buf, full, len);
+			buf[at] ^= (uint8_t)(1u << bit);
+			err = kdf_test_read_all(buf, len, &res);
+			if (at < 8)
+				assert_int_equal(err, KDF_E_NOT_CAPTURE);
+			else if (at < 10)
+				assert_int_equal(err, KDF_E_VERSION);
+			else if (at < 16) /* minor and reserved: still readable */
+				assert_int_equal(err, KDF_OK);
+			else
+				assert_int_equal(err, KDF_E_CORRUPT);
+			assert_true(strlen(res.open_msg) > 0 || err == KDF_OK);
+			assert_null(strchr(res.open_msg, '\n'));
+			kdf_test_result_free(&res);
+		}
+	}
+	free(buf);
+	free(full);
+}
+
+/* buf with extra inserted at offset at. */
+static uint8_t *splice(const uint8_t *buf, size_t len, size_t at, const uint8_t *extra,
+		       size_t extra_len, size_t *out_len)
+{
+	uint8_t *out = malloc(len + extra_len);
+
+	memcpy(out, buf, at);
+	memcpy(out + at, extra, extra_len);
+	memcpy(out + at + extra_len, buf + at, len - at);
+	*out_len = len + extra_len;
+	return out;
+}
+
+/* A whole, checked chunk of any type and payload. */
+static void make_chunk(struct kdf_buf *out, uint16_t type, uint32_t count, const void *raw,
+		       size_t len)
+{
+	out->len = 0;
+	assert_int_equal(kdf_chunk_pack(out, NULL, 0, type, count, raw, len), 0);
+}
+
+static void test_unknown_chunks_skipped(void **state)
+{
+	size_t len, len1, len2;
+	uint8_t *full = kdf_test_capture_build(0, &len), *b1, *b2;
+	struct kdf_buf chunk = { 0 };
+	struct kdf_test_result res;
+	uint64_t offs[9];
+
+	(void)state;
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	make_chunk(&chunk, 99, 1, "future", 6);
+	b1 = splice(full, len, offs[4], chunk.p, chunk.len, &len1);
+	make_chunk(&chunk, 0x7fff, 0, NULL, 0);
+	b2 = splice(b1, len1, offs[1], chunk.p, chunk.len, &len2);
+	assert_int_equal(kdf_test_read_all(b2, len2, &res), KDF_OK);
+	assert_int_equal(res.nevents, 15);
+	assert_true(res.has_summary);
+	assert_int_equal(res.stats.chunks_unknown, 2);
+	assert_int_equal(res.stats.chunks_bad, 0);
+	assert_int_equal(res.nwarnings, 1); /* once, not per chunk */
+	assert_true(kdf_test_find_warning(&res, "unknown type 0x7fff") >= 0 ||
+		    kdf_test_find_warning(&res, "unknown type 32767") >= 0);
+	kdf_test_result_free(&res);
+	kdf_buf_free(&chunk);
+	free(b1);
+	free(b2);
+	free(full);
+}
+
+static void test_newer_minor_is_read(void **state)
+{
+	size_t len;
+	uint8_t *buf = kdf_test_capture_build(0, &len);
+	struct kdf_reader *r;
+	uint32_t major, minor;
+	int err;
+
+	(void)state;
+	buf[10] = 7; /* minor 7 */
+	r = kdf_reader_open_mem(buf, len, NULL, NULL, &err, NULL, 0);
+	assert_non_null(r);
+	kdf_reader_version(r, &major, &minor);
+	assert_int_equal(major, 1);
+	assert_int_equal(minor, 7);
+	kdf_reader_close(r);
+	free(buf);
+}
+
+/* Append a varint to a raw payload being built by hand. */
+static void put_varint(struct kdf_buf *b, uint64_t v)
+{
+	assert_int_equal(kdf_buf_varint(b, v), 0);
+}
+
+/*
+ * An EVENTS chunk as a newer minor version could write it: a 13th event
+ * type with one argument, and SYS_EXIT with a third argument.  The known
+ * events come back, the unknown one is skipped and warned about once.
+ */
+static void test_newer_event_layout(void **state)
+{
+	static const uint8_t nargs[13] = { 0, 1, 3, 2, 1, 2, 2, 1, 1, 0, 4, 0, 1 };
+	struct kdf_buf cols[4] = { 0 }, raw = { 0 }, chunk = { 0 };
+	uint8_t types[3] = { KDF_EV_SYS_ENTER, 12, KDF_EV_SYS_EXIT }, flags[3] = { 0, 0, 0 };
+	uint8_t hdr[37];
+	struct kdf_test_result res;
+	size_t len, out_len;
+	uint8_t *full = kdf_test_capture_build(0, &len), *buf;
+	uint64_t offs[9];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		put_varint(&cols[0], 0);	/* tid index */
+		put_varint(&cols[1], 1);	/* cpu */
+		put_varint(&cols[2], i ? 200 : 0); /* zigzag(+100) */
+	}
+	put_varint(&cols[3], 110);			/* SYS_ENTER nr */
+	put_varint(&cols[3], 5);			/* type 12's argument */
+	put_varint(&cols[3], 110);			/* SYS_EXIT nr */
+	put_varint(&cols[3], 8);			/* zigzag(4) */
+	put_varint(&cols[3], 12345);			/* the extra argument */
+	kdf_put_le64(hdr, 5000);
+	kdf_put_le32(hdr + 8, 3);
+	kdf_put_le32(hdr + 12, 1);
+	kdf_put_le32(hdr + 16, 1);
+	for (int k = 0; k < 4; k++)
+		kdf_put_le32(hdr + 20 + 4 * k, (uint32_t)cols[k].len);
+	hdr[36] = sizeof(nargs);
+	kdf_buf_append(&raw, hdr, sizeof(hdr));
+	kdf_buf_append(&raw, nargs, sizeof(nargs));
+	put_varint(&raw, 77);				/* the tid table */
+	kdf_buf_append(&raw, types, 3);
+	kdf_buf_append(&raw, flags, 3);
+	for (int k = 0; k < 4; k++)
+		kdf_buf_append(&raw, cols[k].p, cols[k].len);
+	make_chunk(&chunk, 2, 3, raw.p, raw.len);
+
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	buf = splice(full, len, offs[5], chunk.p, chunk.len, &out_len);
+	assert_int_equal(kdf_test_read_all(buf, out_len, &res), KDF_OK);
+	assert_int_equal(res.nevents, 15 + 2);
+	assert_int_equal(res.stats.chunks_bad, 0);
+	const struct kdf_event *e = &res.events[15];
+
+	assert_int_equal(e[0].type, KDF_EV_SYS_ENTER);
+	assert_int_equal(e[0].ts, 5000);
+	assert_int_equal(e[0].tid, 77);
+	assert_int_equal(e[0].cpu, 1);
+	assert_int_equal(e[0].u.sys.nr, 110);
+	assert_int_equal(e[1].type, KDF_EV_SYS_EXIT);
+	assert_int_equal(e[1].ts, 5200);
+	assert_int_equal(e[1].u.sys.nr, 110);
+	assert_int_equal(e[1].u.sys.ret, 4);
+	assert_int_equal(res.nwarnings, 1);
+	assert_true(kdf_test_find_warning(&res, "1 events of types") >= 0);
+	kdf_test_result_free(&res);
+	for (int k = 0; k < 4; k++)
+		kdf_buf_free(&cols[k]);
+	kdf_buf_free(&raw);
+	kdf_buf_free(&chunk);
+	free(buf);
+	free(full);
+}
+
+/* Chunks whose checksums are right but whose contents are not. */
+static void test_malformed_payloads(void **state)
+{
+	static const struct {
+		uint16_t type;
+		uint32_t count;
+		const char *raw;
+		size_t len;
+	} bad[] = {
+		{ 2, 1, "\0\0\0\0\0\0\0\0\1", 9 },			/* EVENTS, short */
+		{ 3, 2, "\x01\x03" "abc", 5 },				/* STRINGS, count too big */
+		{ 3, 1, "\x00\x01x", 3 },				/* STRINGS, id 0 */
+		{ 3, 1, "\xff\xff\x0f\x01x", 5 },			/* STRINGS, id gap */
+		{ 4, 1, "\x01\x80\x10", 3 },				/* STACKS, depth 2048 */
+		{ 5, 1, "\x01\x02\x05" "ab", 5 },				/* THREAD, name cut */
+		{ 6, 1, "\xa0", 1 },					/* SYMBOLS, not array */
+		{ 6, 1, "\x81\x81\x00", 3 },				/* SYMBOLS, not map */
+		{ 7, 1, "\xa1\x65index\x3a\x00\x00\x00\x01", 11 },	/* WINDOW, negative */
+		{ 7, 1, "\xa1\x65index\xfb\0\0\0\0\0\0\0\0", 15 },	/* WINDOW, float */
+		{ 7, 1, "\xa1\x65index\x9f\xff", 9 },			/* WINDOW, indefinite */
+		{ 8, 1, "\xa1\x66" "events\x9b\xff\xff\xff\xff\xff\xff\xff\xff", 17 },
+		{ 8, 1, "\x81\x81\x81\x81\x81\x81\x81\x81\x81\x81\x00", 11 }, /* too deep */
+		{ 8, 1, "\xa0\xa0", 2 },				/* two items */
+	};
+	size_t len;
+	uint8_t *full = kdf_test_capture_build(0, &len);
+	uint64_t offs[9];
+	struct kdf_buf chunk = { 0 };
+
+	(void)state;
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kdf_test_result res;
+		size_t out_len;
+		uint8_t *buf;
+
+		make_chunk(&chunk, bad[i].type, bad[i].count, bad[i].raw, bad[i].len);
+		buf = splice(full, len, offs[5], chunk.p, chunk.len, &out_len);
+		assert_int_equal(kdf_test_read_all(buf, out_len, &res), KDF_OK);
+		assert_int_equal(res.next_err, 0);
+		assert_int_equal(res.nevents, 15);
+		assert_int_equal(res.nsymbols, 2);
+		assert_int_equal(res.stats.chunks_bad, 1);
+		assert_true(kdf_test_find_warning(&res, "is malformed; skipped") >= 0);
+		kdf_test_result_free(&res);
+		free(buf);
+	}
+	kdf_buf_free(&chunk);
+	free(full);
+}
+
+/* Damaged header and nothing after it: the rest is reported lost. */
+static void test_damaged_last_header(void **state)
+{
+	size_t len;
+	uint8_t *buf = kdf_test_capture_build(0, &len);
+	struct kdf_test_result res;
+	uint64_t offs[9];
+
+	(void)state;
+	kdf_test_chunk_offsets(buf, len, offs, 8);
+	buf[offs[7] + 9] ^= 0x40; /* SUMMARY's length */
+	assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+	assert_false(res.has_summary);
+	assert_int_equal(res.nwindows, 1);
+	assert_true(kdf_test_find_warning(&res, "and no chunk after it") >= 0);
+	kdf_test_result_free(&res);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bit_flips_compressed),
+		cmocka_unit_test(test_bit_flips_uncompressed),
+		cmocka_unit_test(test_bit_flips_header_and_meta),
+		cmocka_unit_test(test_unknown_chunks_skipped),
+		cmocka_unit_test(test_newer_minor_is_read),
+		cmocka_unit_test(test_newer_event_layout),
+		cmocka_unit_test(test_malformed_payloads),
+		cmocka_unit_test(test_damaged_last_header),
+	};
+
+	return cmocka_run_group_tests_name("format_corruption", tests, NULL, NULL);
+}
