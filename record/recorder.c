@@ -190,7 +190,8 @@ static void open_triggered(void *ctx)
 		ts = meta__mono_ns();
 	window__open(&s->win, ts, ts, true, s->bpf.has_stop);
 	snprintf(msg, sizeof(msg), "# Start sampling (trigger@%llu)", (unsigned long long)ts);
-	status__line(&s->st, msg);
+	/* The trigger's own wall-clock time, as the report computes it. */
+	status__line_at(&s->st, msg, s->meta.m.realtime_ns + (ts - s->meta.m.mono_ns));
 }
 
 /* Open (time mode) or arm (start trigger) the next window. */
@@ -287,7 +288,7 @@ static int finish_window(struct session *s)
 				 (unsigned long long)s->win.stop_trigger_ts);
 		else
 			snprintf(msg, sizeof(msg), "# Stop sampling");
-		status__line(&s->st, msg);
+		status__line_at(&s->st, msg, s->meta.m.realtime_ns + (s->win.end_ts - s->meta.m.mono_ns));
 	}
 	err = window__close(&s->win, &out);
 	s->overflow += out.dropped;

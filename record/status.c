@@ -59,19 +59,24 @@ void status__clear(struct kd_status *s)
 	s->shown = false;
 }
 
-void status__line(struct kd_status *s, const char *msg)
+void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns)
 {
-	struct timespec ts;
 	char stamp[96];
 
 	if (s->quiet)
 		return;
 	status__clear(s);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	status__timestamp(stamp, sizeof(stamp),
-			  (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	status__timestamp(stamp, sizeof(stamp), realtime_ns);
 	printf("%s%s\n", msg, stamp);
 	fflush(stdout);
+}
+
+void status__line(struct kd_status *s, const char *msg)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	status__line_at(s, msg, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
 
 void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t events,
@@ -83,7 +88,7 @@ void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t
 		return;
 	s->last_ns = now;
 	fprintf(stderr, "\r\033[K[%6.1fs] %s, window %u: %s events, %.1f MB written, %s dropped",
-		(double)(now - s->start_ns) / 1e9, state, window, status__thousands(ev, sizeof(ev), events),
+		(double)(now - s->start_ns) / 1e9, state, window + 1, status__thousands(ev, sizeof(ev), events),
 		(double)bytes / 1e6, status__thousands(dr, sizeof(dr), dropped));
 	fflush(stderr);
 	s->shown = true;

@@ -32,8 +32,10 @@ struct kd_status {
 
 void status__init(struct kd_status *s, bool quiet, uint64_t now);
 
-/* Print "MSG @ISO (HH:MM:SS UTC)" on stdout (clears the status line). */
+/* Print "MSG @ISO (HH:MM:SS UTC)" on stdout (clears the status line),
+ * for now, or for the wall-clock time realtime_ns. */
 void status__line(struct kd_status *s, const char *msg);
+void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns);
 
 /* Refresh the status line (at most 4 times a second). */
 void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t events,
