@@ -21,6 +21,7 @@
 
 struct dropin {
 	int report_rc; /* first non-zero status of the report */
+	int windows;   /* windows printed */
 };
 
 static int print_window(void *ctx, const char *path, const struct kdf_window *win)
@@ -35,6 +36,7 @@ static int print_window(void *ctx, const char *path, const struct kdf_window *wi
 	ro.prog = "kdelay";
 	rc = kdr_report_file(path, &ro, stdout, stderr);
 	fflush(stdout);
+	d->windows++;
 	if (rc && !d->report_rc)
 		d->report_rc = rc;
 	/* A window the report cannot render is said on stderr; go on recording. */
@@ -83,9 +85,15 @@ int main(int argc, char **argv)
 	hooks.ctx = &d;
 	hooks.hook_prints_stop = 1;
 	rc = kd_record_run(&o, &hooks);
-	if (!access(o.output, R_OK))
+	/* The end-of-capture warnings, once something was recorded (a setup
+	 * error leaves an empty file and its own message). */
+	if (d.windows)
 		print_footer(o.output);
 	if (temporary)
 		unlink(tmp);
+	/* A window the report could not render (status > 1: not the
+	 * "incomplete capture" warning of a file still being written). */
+	if (!rc && d.report_rc > 1)
+		rc = d.report_rc;
 	return rc;
 }
