@@ -16,18 +16,19 @@
  *               iterations; in each, between the markers it makes exactly
  *               --calls calls of --syscall.  The markers, in order:
  *                 USDT kdelay_sample:run_start
- *                 getpgid(0) through libc      (t:syscalls:sys_enter_getpgid,
- *                                               up:getpgid)
- *                 entry of sample_window()     (up:sample_window)
+ *                 getpgid(0) through libc        (up:getpgid)
+ *                 sched_get_priority_max(FIFO)   (t:syscalls:sys_enter_sched_get_priority_max)
+ *                 entry of sample_window()       (up:sample_window)
  *                   ... exactly N calls ...
- *                 return of sample_window()    (ur:sample_window)
- *                 getsid(0) through libc       (t:syscalls:sys_enter_getsid,
- *                                               up:getsid)
+ *                 return of sample_window()      (ur:sample_window)
+ *                 sched_get_priority_min(FIFO)   (t:syscalls:sys_enter_sched_get_priority_min)
+ *                 getsid(0) through libc         (up:getsid)
  *                 USDT kdelay_sample:run_block
  *               then it pauses --pause-ms before the next iteration.  Any
  *               start/stop pair of these markers encloses exactly N calls
- *               of the counted syscall and none of another marker's
- *               syscall (getpgid/getsid start before / end after).
+ *               of the counted syscall.  Tracepoint triggers fire for any
+ *               process on the node (as in kernel_delay.py), so the
+ *               tracepoint markers are syscalls nothing else calls.
  *   contend     two threads (spin1, spin2) pinned to one CPU (--cpu)
  *               each burn --spin-ms of CPU time: each waits about as long
  *               on the run queue.
@@ -334,7 +335,9 @@ static void *exact_thread(void *p)
 
 		DTRACE_PROBE2(kdelay_sample, run_start, it, opt.calls);
 		getpgid(0);
+		sched_get_priority_max(SCHED_FIFO);
 		done = sample_window(opt.calls, opt.sys);
+		sched_get_priority_min(SCHED_FIFO);
 		getsid(0);
 		DTRACE_PROBE2(kdelay_sample, run_block, it, done);
 		total += done;
@@ -803,7 +806,8 @@ static void usage(FILE *f)
 		"then per mode e.g. 'thread=handler1 tid=1234 syscall=getppid calls=1000',\n"
 		"and done.  Markers: USDT kdelay_sample:run_start / run_block, functions\n"
 		"sample_window (entry/return enclose the counted calls) and bridge_run,\n"
-		"libc getpgid(0) before and getsid(0) after each exact window.\n");
+		"libc getpgid(0) and sched_get_priority_max() before, sched_get_priority_min()\n"
+		"and getsid(0) after each exact window.\n");
 }
 
 static long parse_long(const char *s, const char *what, long min)

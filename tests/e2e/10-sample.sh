@@ -76,17 +76,21 @@ check_grep "ovs-like: main loop iterated" '^iterations=[1-9][0-9]*$' "$T_TMP/ovs
 need_root
 N=777
 start_sample bt -m exact -c $N -i 3 --pause-ms 50
+libc=$(ldd "$SAMPLE" | awk '/libc\.so/ { print $3 }')
 cat >"$T_TMP/check.bt" <<EOF
 usdt:$SAMPLE:kdelay_sample:run_start { @in_usdt[tid] = 1; }
 usdt:$SAMPLE:kdelay_sample:run_block { @in_usdt[tid] = 0; @usdt_windows = count(); }
 uprobe:$SAMPLE:sample_window { @in_up[tid] = 1; }
 uretprobe:$SAMPLE:sample_window { @in_up[tid] = 0; @up_windows = count(); }
-tracepoint:syscalls:sys_enter_getpgid /pid == $SAMPLE_PID/ { @in_tp[tid] = 1; }
-tracepoint:syscalls:sys_enter_getsid /pid == $SAMPLE_PID/ { @in_tp[tid] = 0; @tp_windows = count(); }
+tracepoint:syscalls:sys_enter_sched_get_priority_max /pid == $SAMPLE_PID/ { @in_tp[tid] = 1; }
+tracepoint:syscalls:sys_enter_sched_get_priority_min /pid == $SAMPLE_PID/ { @in_tp[tid] = 0; @tp_windows = count(); }
+uprobe:$libc:getpgid /pid == $SAMPLE_PID/ { @in_libc[tid] = 1; }
+uprobe:$libc:getsid /pid == $SAMPLE_PID/ { @in_libc[tid] = 0; @libc_windows = count(); }
 tracepoint:syscalls:sys_enter_getppid /pid == $SAMPLE_PID/ {
 	if (@in_usdt[tid]) { @usdt_calls = count(); }
 	if (@in_up[tid]) { @up_calls = count(); }
 	if (@in_tp[tid]) { @tp_calls = count(); }
+	if (@in_libc[tid]) { @libc_calls = count(); }
 	@all_calls = count();
 }
 BEGIN { printf("attached\n"); }
@@ -105,10 +109,10 @@ wait_exit "$SAMPLE_PID" 20
 check_eq "bt: sample exits 0" 0 $?
 kill -INT "$btpid"
 wait_exit "$btpid" 20
-for k in usdt_windows up_windows tp_windows; do
+for k in usdt_windows up_windows tp_windows libc_windows; do
 	check_grep "bpftrace: 3 $k" "^@$k: 3$" "$T_TMP/bt.out"
 done
-for k in usdt_calls up_calls tp_calls all_calls; do
+for k in usdt_calls up_calls tp_calls libc_calls all_calls; do
 	check_grep "bpftrace: $k = 3 x $N" "^@$k: $((3 * N))$" "$T_TMP/bt.out"
 done
 done_testing

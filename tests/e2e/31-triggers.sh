@@ -5,12 +5,16 @@
 # between the two markers; kprobe/kretprobe triggers parse, then fail with
 # a message naming the missing kernel feature.
 #
-# The sample (exact mode) loops: run_start, getpgid(0), sample_window()
-# { N x getppid }, getsid(0), run_block, pause.  So between
+# The sample (exact mode) loops: run_start, getpgid(0),
+# sched_get_priority_max(), sample_window() { N x getppid },
+# sched_get_priority_min(), getsid(0), run_block, pause.  So between
 #   u:kdelay_sample:run_start .. u:kdelay_sample:run_block   N getppid, 1 getpgid, 1 getsid
 #   up:sample_window          .. ur:sample_window            N getppid, 0 getpgid, 0 getsid
-#   t:syscalls:sys_enter_getpgid .. t:syscalls:sys_enter_getsid  N getppid, 0 getsid
+#   t:syscalls:sys_enter_sched_get_priority_max
+#                             .. t:..._sched_get_priority_min  N getppid, 0 getpgid, 0 getsid
 #   up:getpgid (libc)         .. up:getsid (libc)            N getppid, 0 getsid
+# (Tracepoint triggers fire for any process, as in kernel_delay.py: the
+# sample's tracepoint markers are syscalls nothing else on a node calls.)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -78,8 +82,10 @@ check_eq "uprobe: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 
 run_triggers upr uprobe:sample_window upr:sample_window
 run_triggers uretprobe-long uprobe:sample_window uretprobe:sample_window
 
-run_triggers tracepoint t:syscalls:sys_enter_getpgid trace:syscalls:sys_enter_getsid
+run_triggers tracepoint t:syscalls:sys_enter_sched_get_priority_max trace:syscalls:sys_enter_sched_get_priority_min
+check_eq "tracepoint: getpgid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getpgid 6)"
 check_eq "tracepoint: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"
+check_eq "tracepoint: sched_get_priority_min outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys sched_get_priority_min 6)"
 
 # uprobe on a function of a library the target has mapped (libc).
 run_triggers libc up:getpgid up:getsid

@@ -48,4 +48,6 @@ done
 mainrun=$(stat_sum "$T_TMP/rep.tsv" '*' kdelay-sample run - 7)
 in_range "main thread ran far less than the spinners (ms)" "$(ms "$mainrun")" 0 $((T / 4))
 no_drops "zero drops" "$T_TMP/rep.txt" "$T_TMP/ct.rec.err"
+# Run-queue waits grow with whatever else runs on the node: say how busy.
+[ "$T_FAILED" -gt 0 ] && echo "load average: $(cat /proc/loadavg)" | diag
 done_testing
