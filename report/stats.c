@@ -22,6 +22,7 @@
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
+#define TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
 #define LIST_STACK_SEARCH 256
 
 struct kdr_stats {
@@ -37,7 +38,10 @@ struct kdr_stats {
 	struct kdr_thread_state *thr;
 	uint32_t nthr, thr_cap;
 	struct kdr_ix thr_ix;
-	uint32_t last_tid, last_thr; /* one-entry cache; last_thr = index + 1 */
+	struct {
+		uint32_t tid;
+		uint32_t slot; /* index + 1, 0 = empty */
+	} tcache[TCACHE];
 
 	struct kdr_keyed *keyed;
 	uint32_t nkeyed, keyed_cap;
@@ -105,8 +109,9 @@ void kdr_stats_reset(struct kdr_stats *st)
 	st->rb_head = 0;
 	st->rb_n = 0;
 	st->last_ts = 0;
+	for (uint32_t i = 0; i < st->nthr; i++)
+		st->tcache[st->thr[i].tid & (TCACHE - 1)].slot = 0;
 	st->nthr = 0;
-	st->last_thr = 0;
 	kdr_ix_clear(&st->thr_ix);
 	st->nkeyed = 0;
 	kdr_ix_clear(&st->key_ix);
@@ -120,13 +125,12 @@ int kdr_stats_failed(const struct kdr_stats *st)
 	return st->failed;
 }
 
-static struct kdr_thread_state *thread_get(struct kdr_stats *st, uint32_t tid)
+static __attribute__((noinline)) struct kdr_thread_state *thread_lookup(struct kdr_stats *st,
+									uint32_t tid)
 {
 	struct kdr_thread_state *t;
-	uint32_t i;
+	uint32_t i, h = tid & (TCACHE - 1);
 
-	if (st->last_thr && st->last_tid == tid)
-		return &st->thr[st->last_thr - 1];
 	i = kdr_ix_find(&st->thr_ix, tid);
 	if (!st->thr_ix.slots[i]) {
 		if (kdr_ix_reserve(&st->thr_ix))
@@ -137,15 +141,24 @@ static struct kdr_thread_state *thread_get(struct kdr_stats *st, uint32_t tid)
 		t = &st->thr[st->nthr++];
 		memset(t, 0, sizeof(*t));
 		t->tid = tid;
-		t->cache_nr = KDR_NO_NR;
+		memset(t->cache_nr, 0xff, sizeof(t->cache_nr));
 		i = kdr_ix_put(&st->thr_ix, tid, st->nthr);
 	}
-	st->last_tid = tid;
-	st->last_thr = st->thr_ix.slots[i];
-	return &st->thr[st->last_thr - 1];
+	st->tcache[h].tid = tid;
+	st->tcache[h].slot = st->thr_ix.slots[i];
+	return &st->thr[st->thr_ix.slots[i] - 1];
 oom:
 	st->failed = 1;
 	return NULL;
+}
+
+static inline struct kdr_thread_state *thread_get(struct kdr_stats *st, uint32_t tid)
+{
+	uint32_t h = tid & (TCACHE - 1);
+
+	if (__builtin_expect(st->tcache[h].slot && st->tcache[h].tid == tid, 1))
+		return &st->thr[st->tcache[h].slot - 1];
+	return thread_lookup(st, tid);
 }
 
 static inline uint64_t key_of(uint32_t tid, enum kdr_key_kind kind, uint32_t key)
@@ -339,15 +352,15 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 		st->diag.reversed++;
 		return;
 	}
-	if (t->cache_nr != nr) {
+	if (t->cache_nr[nr & 3] != nr) {
 		int64_t i = keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
 
 		if (i < 0)
 			return;
-		t->cache_nr = nr;
-		t->cache_idx = (uint32_t)i;
+		t->cache_nr[nr & 3] = nr;
+		t->cache_idx[nr & 3] = (uint32_t)i;
 	}
-	stat_add(&st->keyed[t->cache_idx].st, e->ts - entry);
+	stat_add(&st->keyed[t->cache_idx[nr & 3]].st, e->ts - entry);
 	list_syscall(st, e, entry);
 }
 
