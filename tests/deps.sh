@@ -21,7 +21,7 @@ PKGS=(
 	# end-to-end tests: independent tracers, a real Open vSwitch, tools
 	linux-perf bpftrace openvswitch-switch
 	procps psmisc iproute2 util-linux coreutils findutils grep sed mawk
-	binutils xxd
+	binutils xxd python3
 )
 
 check_only=0

@@ -46,6 +46,7 @@ for prog in "$RECORD" "$KDELAY"; do
 	expect "$n --no-such-option" 2 'error: .*(unrecognized|no-such-option)' "$prog" --no-such-option
 	expect "$n --sample-count 0" 2 'error: .*--sample-count' "$prog" -p $P --sample-count 0 "${O[@]}"
 	expect "$n -p abc" 2 'error: .*(-p|--pid)' "$prog" -p abc "${O[@]}"
+	expect "$n -p without its pid" 2 'error: .*(-p|--pid)' "$prog" -p
 	expect "$n --sample-time x" 2 'error: .*--sample-time' "$prog" -p $P --sample-time x "${O[@]}"
 	expect "$n --start-trigger without value" 2 'error: .*--start-trigger' "$prog" -p $P --start-trigger
 	check_exit "$n --help" 0 "$prog" --help
