@@ -318,9 +318,10 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 			if (a[0] > UINT32_MAX || !to_s32(a[1], &ev->u.sys.ret))
 				return 0;
 			continue;
-		case 0:
-			return 0; /* type 0 is reserved in 1.0 */
 		default:
+			/* 0 is reserved; above the table is out of this layout */
+			if (ev->type == 0 || ev->type > KDF_EV_TYPE_MAX)
+				return 0;
 			for (unsigned int k = 0; k < nargs_v1[ev->type]; k++)
 				a[k] = kdf_cursor_varint(args);
 			if (!fill_args(in, ev, a))

@@ -14,6 +14,8 @@ ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, siz
 {
 	size_t done = 0;
 
+	if (!n)
+		return 0; /* buf may be NULL then (an empty payload) */
 	if (s->fd < 0) {
 		if (off >= s->mem_len)
 			return 0;

@@ -322,6 +322,69 @@ static void test_damaged_last_header(void **state)
 	free(buf);
 }
 
+/*
+ * Inputs the fuzzer crashed the reader with (tests/fuzz/crashers/).  The
+ * fuzz build ignores CRCs, so each is rebuilt here with valid ones: the
+ * reader must reach the same code and survive it.
+ */
+static void fix_crcs(uint8_t *buf, size_t len)
+{
+	for (uint64_t off = 16; off + KDF_CHUNK_HEADER_LEN <= len;) {
+		uint32_t stored = kdf_get_le32(buf + off + 8);
+
+		if (stored > len - off - KDF_CHUNK_HEADER_LEN)
+			stored = (uint32_t)(len - off - KDF_CHUNK_HEADER_LEN);
+		kdf_put_le32(buf + off + 20, kdf_crc32c(0, buf + off + KDF_CHUNK_HEADER_LEN, stored));
+		kdf_put_le32(buf + off + 24, kdf_crc32c(0, buf + off, 24));
+		off += KDF_CHUNK_HEADER_LEN + (uint64_t)stored;
+	}
+}
+
+/* crash 1: an event type above the 1.0 table in an otherwise 1.0 chunk
+ * indexed past nargs_v1[] (UBSan: index 129 out of bounds). */
+static void test_crasher_event_type_beyond_table(void **state)
+{
+	size_t len;
+	uint8_t *buf = kdf_test_capture_build(1, &len);
+	struct kdf_test_result res;
+	uint64_t offs[9];
+	uint8_t *payload;
+
+	(void)state;
+	kdf_test_chunk_offsets(buf, len, offs, 8);
+	payload = buf + offs[4] + KDF_CHUNK_HEADER_LEN;
+	payload[37 + 12 + kdf_get_le32(payload + 16)] = 129; /* first event's type */
+	fix_crcs(buf, len);
+	assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+	assert_int_equal(res.nevents, 0);
+	assert_int_equal(res.stats.chunks_bad, 1);
+	assert_true(kdf_test_find_warning(&res, "EVENTS chunk at offset") >= 0);
+	kdf_test_result_free(&res);
+	free(buf);
+}
+
+/* crash 2: a chunk with an empty payload read into a not yet allocated
+ * buffer: memcpy(NULL, ..., 0) (UBSan: null pointer passed as argument). */
+static void test_crasher_empty_payload(void **state)
+{
+	static const uint8_t input[] = {
+		0x89, 0x4b, 0x44, 0x4c, 0x59, 0x0d, 0x0a, 0x1a, 0x01, 0x00, 0x00, 0x00,
+		0xff, 0xff, 0xff, 0xff, 0x4b, 0x44, 0x43, 0x4b, 0x01, 0x00, 0x01, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0xf2, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+		0xb3, 0xeb, 0x61, 0x95, 0x00, 0x00, 0x00, 0x00, 0x01,
+	};
+	uint8_t buf[sizeof(input)];
+	struct kdf_test_result res;
+
+	(void)state;
+	memcpy(buf, input, sizeof(buf));
+	fix_crcs(buf, sizeof(buf));
+	assert_int_equal(kdf_test_read_all(buf, sizeof(buf), &res), KDF_E_CORRUPT);
+	assert_string_equal(res.open_msg,
+			    "capture damaged: its META chunk (offset 16) is unreadable");
+	kdf_test_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_newer_event_layout),
 		cmocka_unit_test(test_malformed_payloads),
 		cmocka_unit_test(test_damaged_last_header),
+		cmocka_unit_test(test_crasher_event_type_beyond_table),
+		cmocka_unit_test(test_crasher_empty_payload),
 	};
 
 	return cmocka_run_group_tests_name("format_corruption", tests, NULL, NULL);
