@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * session.c - bring a recording up (target, triggers, file, BPF, thread
+ * names) and down (summary, close, free).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "kdelay.skel.h"
+#include "kdelay_events.h"
+#include "session.h"
+#include "symbols.h"
+#include "threads.h"
+
+static bool privileged(void)
+{
+	unsigned long long cap = 0;
+	char line[256];
+	FILE *f;
+
+	if (geteuid() == 0)
+		return true;
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &cap) == 1)
+			break;
+	fclose(f);
+	/* CAP_SYS_ADMIN (21), or CAP_BPF (39) with CAP_PERFMON (38) */
+	return (cap & (1ull << 21)) || ((cap & (1ull << 39)) && (cap & (1ull << 38)));
+}
+
+/* -o FILE: an existing file becomes FILE.old, as perf does. */
+static int open_output(struct session *s)
+{
+	const char *path = s->o->output;
+	struct stat st;
+	int err = 0;
+
+	if (s->hooks == NULL && !lstat(path, &st) && S_ISREG(st.st_mode)) {
+		char old[4096];
+
+		snprintf(old, sizeof(old), "%s.old", path);
+		if (rename(path, old)) {
+			fprintf(stderr, "ERROR: Cannot rename %s to %s: %s\n", path, old,
+				strerror(errno));
+			return EX_CANTCREAT;
+		}
+	}
+	s->w = kdf_writer_open(path, &s->meta.m, 0, &err);
+	if (!s->w) {
+		fprintf(stderr, "ERROR: Cannot create %s: %s\n", path,
+			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+static int setup_signals(struct session *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return s->sigfd < 0 ? -errno : 0;
+}
+
+void session__drain(struct session *s)
+{
+	int n;
+
+	do
+		n = ring_buffer__consume(s->rb);
+	while (n > 0);
+}
+
+int session__setup(struct session *s)
+{
+	const struct kd_opts *o = s->o;
+	int rc, n;
+
+	if (o->command) {
+		if (!privileged())
+			goto noperm;
+		rc = target__spawn(&s->target, o->command, stderr);
+	} else {
+		rc = target__find(&s->target, o->pid, o->comm, stderr);
+		if (!rc && !privileged())
+			goto noperm;
+	}
+	if (rc)
+		return rc;
+	s->until_exit = o->command && !o->sample_time_given;
+	if ((rc = attach__check_triggers(&s->bpf, o, &s->target, stderr)))
+		return rc;
+	if (meta__init(&s->meta, o, &s->target)) {
+		fprintf(stderr, "ERROR: out of memory\n");
+		return EX_OSERR;
+	}
+	if ((rc = open_output(s)))
+		return rc;
+	if (o->syscall_events_ns >= 0 && o->stack_trace_size > 0) {
+		s->syms = symbols__new(s->target.pid, s->target.spawned ? s->target.exe : NULL);
+		if (!s->syms) {
+			fprintf(stderr, "ERROR: out of memory\n");
+			return EX_OSERR;
+		}
+	}
+	window__init(&s->win, o->trigger_delta_ns, 0, consumer__emit, &s->cons);
+	consumer__init(&s->cons, s->w, &s->win, s->syms);
+	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
+		return rc;
+	/* The kallsyms snapshot, now that our programs are in it, and before
+	 * the first stack arrives while the ring is filling. */
+	if (s->syms)
+		symbols__probe_frames(s->syms, NULL, 0);
+	s->rb = ring_buffer__new(bpf_map__fd(s->bpf.skel->maps.events), consumer__handle, &s->cons,
+				 NULL);
+	if (!s->rb) {
+		fprintf(stderr, "ERROR: Failed to set up the BPF ring buffer: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	/* Names of the threads alive now; later ones come from BPF. */
+	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
+	if (n < 0 && n != -ENOENT) {
+		fprintf(stderr, "ERROR: Cannot read the threads of %d: %s\n", s->target.pid,
+			strerror(-n));
+		return EX_UNAVAILABLE;
+	}
+	/* -ENOENT: the target already exited; the loop notices and closes. */
+	if (setup_signals(s)) {
+		fprintf(stderr, "ERROR: Cannot set up signal handling: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	return 0;
+noperm:
+	fprintf(stderr, "ERROR: We need to run as root to attached probes!\n");
+	return EX_NOPERM;
+}
+
+int session__finish(struct session *s, int rc)
+{
+	struct kdf_summary sum;
+	int err;
+
+	if (!s->w)
+		return rc;
+	if (s->bpf.skel && s->rb) {
+		BSS_STORE(s, capture_state, KD_CAPTURE_STOPPED);
+		session__drain(s);
+	}
+	status__clear(&s->st);
+	if (s->cons.err) {
+		fprintf(stderr, "ERROR: Writing %s failed: %s; it is readable up to the last "
+				"complete chunk\n",
+			s->o->output, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
+		kdf_writer_abort(s->w);
+		s->w = NULL;
+		return rc ? rc : EX_IOERR;
+	}
+	memset(&sum, 0, sizeof(sum));
+	sum.end_ts = meta__mono_ns();
+	memcpy(sum.events, s->cons.written, sizeof(sum.events));
+	if (s->bpf.skel) {
+		sum.dropped = BSS_LOAD(s, dropped) + s->overflow;
+		sum.trigger_missed = BSS_LOAD(s, trigger_missed);
+		sum.stacks_lost = BSS_LOAD(s, stacks_lost);
+	}
+	sum.windows = s->win.index;
+	sum.exit_reason = rc ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
+	err = kdf_writer_close(s->w, &sum);
+	s->w = NULL;
+	if (err) {
+		fprintf(stderr, "ERROR: Closing %s failed: %s\n", s->o->output,
+			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
+		return rc ? rc : EX_IOERR;
+	}
+	if (sum.dropped)
+		fprintf(stderr, "WARNING: Not all events were captured, %llu were dropped! "
+				"Increase the BPF ring buffer size with --buffer-page-count.\n",
+			(unsigned long long)sum.dropped);
+	if (sum.trigger_missed && s->o->sample_count > 1)
+		fprintf(stderr, "WARNING: Not all start triggers were successful. %llu were missed "
+				"between sample windows.\n",
+			(unsigned long long)sum.trigger_missed);
+	return rc;
+}
+
+void session__free(struct session *s)
+{
+	if (s->rb)
+		ring_buffer__free(s->rb);
+	s->rb = NULL;
+	attach__destroy(&s->bpf);
+	symbols__free(s->syms);
+	s->syms = NULL;
+	window__free(&s->win);
+	meta__free(&s->meta);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	s->sigfd = -1;
+	target__cleanup(&s->target);
+}
