@@ -13,7 +13,7 @@
  * the very thing being hunted.
  *
  * Events of different CPUs can reach the file slightly out of time order,
- * so they pass through a reorder heap of REORDER events first; whatever
+ * so they pass through a reorder ring of REORDER events first; whatever
  * disorder is left is absorbed by clamping: a slice never starts before
  * the previous slice of its lane ended and never ends before it starts.
  */
@@ -42,18 +42,15 @@ struct tstate {
 	uint64_t lane_end[KDR_NLANES];
 };
 
-struct held {
-	uint64_t seq;
-	struct kdf_event ev;
-};
-
 struct scan {
 	struct kdr_export *x;
 	const struct kdr_xsink *sink;
 	struct tstate *st; /* parallel to x->threads */
-	struct held *heap;
-	size_t nheap;
-	uint64_t seq;
+	struct kdf_event *ring; /* REORDER events, a power of 2 */
+	size_t head, n;
+	struct tcache {
+		uint32_t tid, idx; /* idx + 1; 0 = empty */
+	} cache[256];	       /* tid -> thread, before the binary search */
 };
 
 /* ------------------------------------------------------------ emitting */
@@ -226,9 +223,19 @@ static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct 
 /* The state of a kept target thread, else NULL. */
 static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_xthread **tp)
 {
-	struct kdr_xthread *t = kdr_export_thread(sc->x, tid);
+	struct tcache *c = &sc->cache[(tid ^ (tid >> 8)) & 255];
+	struct kdr_xthread *t;
 
-	if (!t || !t->keep)
+	if (c->idx && c->tid == tid) {
+		t = &sc->x->threads[c->idx - 1];
+	} else {
+		t = kdr_export_thread(sc->x, tid);
+		if (!t)
+			return NULL;
+		c->tid = tid;
+		c->idx = (uint32_t)(t - sc->x->threads) + 1;
+	}
+	if (!t->keep)
 		return NULL;
 	*tp = t;
 	return &sc->st[t - sc->x->threads];
@@ -325,54 +332,33 @@ static int finish(struct scan *sc)
 	return rc;
 }
 
-/* ------------------------------------------------------------ reorder heap */
+/* ------------------------------------------------------------ reorder */
 
-static int held_less(const struct held *a, const struct held *b)
+/*
+ * The file is nearly sorted: a ring of the last REORDER events, each new
+ * one inserted from the back (insertion sort: O(1) per event when in
+ * order, O(displacement) otherwise, stable for equal times so a STACK
+ * stays after its SYS_EXIT); the oldest leaves when the ring is full.
+ */
+static void ring_push(struct scan *sc, const struct kdf_event *ev)
 {
-	return a->ev.ts < b->ev.ts || (a->ev.ts == b->ev.ts && a->seq < b->seq);
+	size_t i = sc->head + sc->n;
+
+	while (i > sc->head && sc->ring[(i - 1) & (REORDER - 1)].ts > ev->ts) {
+		sc->ring[i & (REORDER - 1)] = sc->ring[(i - 1) & (REORDER - 1)];
+		i--;
+	}
+	sc->ring[i & (REORDER - 1)] = *ev;
+	sc->n++;
 }
 
-static void heap_push(struct scan *sc, const struct kdf_event *ev)
+static const struct kdf_event *ring_pop(struct scan *sc)
 {
-	size_t i = sc->nheap++;
+	const struct kdf_event *ev = &sc->ring[sc->head & (REORDER - 1)];
 
-	sc->heap[i].seq = sc->seq++;
-	sc->heap[i].ev = *ev;
-	while (i > 0) {
-		size_t up = (i - 1) / 2;
-		struct held tmp;
-
-		if (!held_less(&sc->heap[i], &sc->heap[up]))
-			break;
-		tmp = sc->heap[i];
-		sc->heap[i] = sc->heap[up];
-		sc->heap[up] = tmp;
-		i = up;
-	}
-}
-
-static struct kdf_event heap_pop(struct scan *sc)
-{
-	struct kdf_event top = sc->heap[0].ev;
-	size_t i = 0;
-
-	sc->heap[0] = sc->heap[--sc->nheap];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct held tmp;
-
-		if (l < sc->nheap && held_less(&sc->heap[l], &sc->heap[m]))
-			m = l;
-		if (r < sc->nheap && held_less(&sc->heap[r], &sc->heap[m]))
-			m = r;
-		if (m == i)
-			break;
-		tmp = sc->heap[i];
-		sc->heap[i] = sc->heap[m];
-		sc->heap[m] = tmp;
-		i = m;
-	}
-	return top;
+	sc->head++;
+	sc->n--;
+	return ev;
 }
 
 static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
@@ -381,15 +367,13 @@ static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		struct kdf_event ev;
-
-		heap_push(sc, &v[i]);
-		if (sc->nheap < REORDER)
-			continue;
-		ev = heap_pop(sc);
-		rc = process(sc, &ev);
-		if (rc)
-			return rc;
+		if (sc->n == REORDER) {
+			/* Processed before the slot is reused by the push. */
+			rc = process(sc, ring_pop(sc));
+			if (rc)
+				return rc;
+		}
+		ring_push(sc, &v[i]);
 	}
 	return 0;
 }
@@ -401,10 +385,10 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 	int rc = 0, n;
 
 	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
-	sc.heap = malloc(REORDER * sizeof(*sc.heap));
-	if (!sc.st || !sc.heap) {
+	sc.ring = malloc(REORDER * sizeof(*sc.ring));
+	if (!sc.st || !sc.ring) {
 		free(sc.st);
-		free(sc.heap);
+		free(sc.ring);
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu threads", x->nthreads);
 	}
 	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
@@ -414,14 +398,11 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 			rc = sink->window(sink->ctx, &it.u.window);
 	}
 	/* A reader error was already said by the first pass. */
-	while (!rc && sc.nheap) {
-		struct kdf_event ev = heap_pop(&sc);
-
-		rc = process(&sc, &ev);
-	}
+	while (!rc && sc.n)
+		rc = process(&sc, ring_pop(&sc));
 	if (!rc)
 		rc = finish(&sc);
 	free(sc.st);
-	free(sc.heap);
+	free(sc.ring);
 	return rc;
 }
