@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 		o.output = tmp;
+		o.output_is_temp = true;
 	}
 	hooks.on_window = print_window;
 	hooks.ctx = &d;

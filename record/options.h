@@ -41,6 +41,7 @@ struct kd_opts {
 	const char *stop_trigger;
 	uint64_t trigger_delta_ns;
 	const char *output;	     /* -o; NULL for kdelay = temporary file */
+	bool output_is_temp;	     /* kdelay's own mkstemp() file: not renamed to .old */
 	bool quiet;		     /* -q */
 	int argc;		     /* the whole command line, for the meta chunk */
 	char **argv;

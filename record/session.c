@@ -46,7 +46,7 @@ static int open_output(struct session *s)
 	struct stat st;
 	int err = 0;
 
-	if (s->hooks == NULL && !lstat(path, &st) && S_ISREG(st.st_mode)) {
+	if (!s->o->output_is_temp && !lstat(path, &st) && S_ISREG(st.st_mode)) {
 		char old[4096];
 
 		snprintf(old, sizeof(old), "%s.old", path);

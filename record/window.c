@@ -7,7 +7,7 @@
 
 #include "window.h"
 
-#define DEFAULT_MAX_HELD (1u << 20) /* 32 MiB of kdf_event */
+#define DEFAULT_MAX_HELD (1u << 19) /* 16 MiB of kdf_event: RSS goal 32 MiB */
 
 void window__init(struct kd_window *w, uint64_t trigger_delta_ns, size_t max_held,
 		  kd_emit_fn emit, void *ctx)

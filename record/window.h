@@ -45,7 +45,7 @@ struct kd_window {
 	void *ctx;
 };
 
-/* max_held: bound of the memory buffer in events (0 = default, 1M). */
+/* max_held: bound of the memory buffer in events (0 = default, 512Ki). */
 void window__init(struct kd_window *w, uint64_t trigger_delta_ns, size_t max_held,
 		  kd_emit_fn emit, void *ctx);
 void window__free(struct kd_window *w);
