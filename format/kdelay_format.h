@@ -196,7 +196,8 @@ struct kdf_writer;
  */
 struct kdf_writer *kdf_writer_open(const char *path, const struct kdf_meta *meta,
 				   int zstd_level, int *err);
-/* The same on an already open fd (taken over: closed by close/abort). */
+/* The same on an already open fd (taken over: closed by close/abort, and
+ * by kdf_writer_fdopen itself when it fails).  A pipe works too. */
 struct kdf_writer *kdf_writer_fdopen(int fd, const struct kdf_meta *meta,
 				     int zstd_level, int *err);
 
@@ -213,7 +214,9 @@ int kdf_writer_symbols(struct kdf_writer *w, const struct kdf_symbol *syms, size
 int kdf_writer_window(struct kdf_writer *w, const struct kdf_window *win);
 /* Write out everything buffered as complete chunks (call at least 1/s). */
 int kdf_writer_flush(struct kdf_writer *w);
-/* Flush, write the summary, close the fd, free w.  Always frees w. */
+/* Flush, write the summary, close the fd, free w.  Always frees w.
+ * sum NULL: a summary from the writer's own counts.  After a KDF_E_IO
+ * (from any call), every later call returns KDF_E_IO again, errno kept. */
 int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum);
 /* Free w without writing a summary (the file stays readable). */
 void kdf_writer_abort(struct kdf_writer *w);
@@ -264,6 +267,7 @@ struct kdf_reader *kdf_reader_open(const char *path, kdf_warn_fn warn, void *ctx
 struct kdf_reader *kdf_reader_open_mem(const void *buf, size_t len, kdf_warn_fn warn,
 				       void *ctx, int *err, char *msg, size_t msg_len);
 
+/* Missing text fields read as "", except triggers and syscall names (NULL). */
 const struct kdf_meta *kdf_reader_meta(const struct kdf_reader *r);
 /* File format version found in the header. */
 void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *minor);
