@@ -192,7 +192,8 @@ static int finish_window(struct session *s)
 	err = window__close(&s->win, &out);
 	s->overflow += out.dropped;
 	out.dropped += BSS_LOAD(s, dropped) - s->drop0;
-	out.trigger_missed = BSS_LOAD(s, trigger_missed) - s->miss0;
+	s->missed_total = BSS_LOAD(s, trigger_missed);
+	out.trigger_missed = s->missed_total - s->miss0;
 	out.stacks_lost = BSS_LOAD(s, stacks_lost) - s->lost0;
 	if (!err && s->syms && !(out.flags & KDF_WIN_SKIPPED))
 		err = symbols__flush(s->syms, s->w);

@@ -177,7 +177,8 @@ int session__finish(struct session *s, int rc)
 	memcpy(sum.events, s->cons.written, sizeof(sum.events));
 	if (s->bpf.skel) {
 		sum.dropped = BSS_LOAD(s, dropped) + s->overflow;
-		sum.trigger_missed = BSS_LOAD(s, trigger_missed);
+		/* Triggers after the last window are not misses: we stopped. */
+		sum.trigger_missed = s->win.index ? s->missed_total : BSS_LOAD(s, trigger_missed);
 		sum.stacks_lost = BSS_LOAD(s, stacks_lost);
 	}
 	sum.windows = s->win.index;

@@ -44,6 +44,7 @@ struct session {
 	uint64_t drop0, miss0, lost0;
 	uint64_t overflow;    /* events lost to the trigger-delta buffer bound */
 	uint64_t last_flush;
+	uint64_t missed_total; /* trigger misses up to the last window's end */
 	int hook_rc;	      /* non-zero status returned by hooks->on_window */
 };
 
