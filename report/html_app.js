@@ -225,14 +225,25 @@
       cv.width = Math.round(width() * dpr); cv.height = Math.round(h * dpr);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     }
-    function x(ns) { return NAMEW + (ns - v0) * (width() - NAMEW) / (v1 - v0); }
+    var W = 800; /* canvas CSS width, read once per draw: layout reads are slow */
+    function x(ns) { return NAMEW + (ns - v0) * (W - NAMEW) / (v1 - v0); }
+    /* Zoomed out, thousands of slices share a pixel column: one fillRect
+     * per column and colour, or the page takes seconds per redraw. */
+    var lastPx = {};
     function fill(c, a, b, y, h) {
-      var xa = Math.max(NAMEW, x(a)), xb = Math.min(width(), x(b));
-      if (xb < NAMEW || xa > width()) return;
-      ctx.fillStyle = c; ctx.fillRect(xa, y, Math.max(1, xb - xa), h);
+      var xa = Math.max(NAMEW, x(a)), xb = Math.min(W, x(b));
+      if (xb < NAMEW || xa > W) return;
+      if (xb - xa < 1) {
+        var key = c + y, px = Math.floor(xa);
+        if (lastPx[key] === px) return;
+        lastPx[key] = px;
+      }
+      if (ctx.fillStyle !== c) ctx.fillStyle = c;
+      ctx.fillRect(xa, y, Math.max(1, xb - xa), h);
     }
     function draw() {
-      var w = width(), i, j;
+      var w = W = width(), i, j;
+      lastPx = {};
       ctx.clearRect(0, 0, w, cv.height);
       D.windows.forEach(function (win) { fill('rgba(70,120,220,0.10)', win.start, win.end, 0, cv.height); });
       ctx.fillStyle = '#555'; ctx.font = '11px sans-serif';
