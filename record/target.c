@@ -88,6 +88,16 @@ static void fill_info(struct kd_target *t)
 	open_pidfd(t);
 }
 
+static bool comm_matches(const char *comm, const char *name, bool substring)
+{
+	if (substring)
+		return strstr(comm, name) != NULL;
+	/* comm is cut at 15 characters: a longer NAME matches by its start. */
+	if (strlen(name) >= 15)
+		return !strncmp(comm, name, 15);
+	return !strcmp(comm, name);
+}
+
 /* Scan /proc for processes whose comm matches; exact or substring. */
 static int scan_comm(const char *name, bool substring, pid_t *found, int max)
 {
@@ -107,7 +117,7 @@ static int scan_comm(const char *name, bool substring, pid_t *found, int max)
 			continue;
 		if (target__read_comm((pid_t)pid, 0, comm, sizeof(comm)))
 			continue;
-		if (substring ? !strstr(comm, name) : strcmp(comm, name) != 0)
+		if (!comm_matches(comm, name, substring))
 			continue;
 		if (n < max)
 			found[n] = (pid_t)pid;
