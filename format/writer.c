@@ -28,6 +28,7 @@ struct kdf_writer {
 	int saved_errno;     /* errno of a KDF_E_IO */
 	int compress;
 	ZSTD_CCtx *cctx;
+	int64_t start;	     /* file offset of our header; -1 on a pipe */
 	uint64_t bytes;	     /* on disk, whole chunks only */
 	uint64_t events;
 	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
@@ -80,9 +81,11 @@ static int write_bytes(struct kdf_writer *w, const uint8_t *p, size_t len)
 		int e = errno;
 
 		/* Cut a partial chunk off, so the file ends on a whole one.  On
-		 * a pipe this fails; the reader then sees a truncated chunk. */
-		if (ftruncate(w->fd, (off_t)w->bytes) == 0)
-			lseek(w->fd, (off_t)w->bytes, SEEK_SET);
+		 * a pipe this cannot be done; the reader then sees a truncated
+		 * chunk.  The writer writes nothing more after this. */
+		if (w->start >= 0 && ftruncate(w->fd, (off_t)(w->start + (int64_t)w->bytes))) {
+			/* best effort: e is what the caller needs to know */
+		}
 		errno = e;
 		return fail(w, KDF_E_IO);
 	}
@@ -186,6 +189,9 @@ struct kdf_writer *kdf_writer_fdopen(int fd, const struct kdf_meta *meta, int zs
 		return NULL;
 	}
 	w->fd = fd;
+	/* Where our data starts: an fd may come with content before it
+	 * (with O_APPEND, writes go to the end whatever the offset says). */
+	w->start = lseek(fd, 0, (fcntl(fd, F_GETFL) & O_APPEND) ? SEEK_END : SEEK_CUR);
 	w->compress = 1;
 	*err = KDF_E_NOMEM;
 	if (kdf_events_enc_init(&w->enc))

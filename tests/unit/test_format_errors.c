@@ -258,6 +258,62 @@ static void test_disk_full_mid_stream(void **state)
 	unlink(path);
 }
 
+/*
+ * A capture appended to a file that already holds data (O_APPEND): a
+ * failed write cuts back only the capture's partial chunk, never the
+ * bytes that were there before.
+ */
+static void test_disk_full_keeps_earlier_content(void **state)
+{
+	char path[] = "/tmp/kdelay-format-append-XXXXXX";
+	int fd = mkstemp(path), status;
+	char before[1000];
+	pid_t pid;
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(before, 'B', sizeof(before));
+	assert_int_equal(write(fd, before, sizeof(before)), (ssize_t)sizeof(before));
+	close(fd);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 3000, 3000 };
+		struct kdf_writer *w;
+		int err, rc = 0;
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &lim);
+		fd = open(path, O_WRONLY | O_APPEND);
+		w = kdf_writer_fdopen(fd, kdf_test_meta(), 0, &err);
+		if (!w)
+			_exit(10);
+		kdf_writer_set_uncompressed(w, 1);
+		for (uint32_t i = 0; i < 100000 && !rc; i++)
+			rc = kdf_writer_event(w, &(struct kdf_event){ .ts = i, .tid = i,
+								     .type = KDF_EV_SYS_ENTER });
+		_exit(rc == KDF_E_IO && kdf_writer_close(w, NULL) == KDF_E_IO ? 0 : 11);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	uint8_t buf[4000];
+	FILE *f = fopen(path, "rb");
+	size_t len = fread(buf, 1, sizeof(buf), f);
+	struct kdf_test_result res;
+
+	fclose(f);
+	unlink(path);
+	/* Earlier bytes intact, then our header and META, nothing partial. */
+	assert_true(len > sizeof(before) + 16 && len <= 3000);
+	assert_memory_equal(buf, before, sizeof(before));
+	assert_int_equal(kdf_test_read_all(buf + sizeof(before), len - sizeof(before), &res),
+			 KDF_OK);
+	assert_false(res.stats.truncated);
+	kdf_test_result_free(&res);
+}
+
 /* A writer given a pipe: works, nothing needs seeking. */
 static void test_writer_to_pipe(void **state)
 {
@@ -295,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_disk_full_at_open),
 		cmocka_unit_test(test_disk_full_mid_stream),
+		cmocka_unit_test(test_disk_full_keeps_earlier_content),
 		cmocka_unit_test(test_writer_to_pipe),
 	};
 
