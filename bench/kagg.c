@@ -25,9 +25,9 @@
 #include "kagg.h"
 #include "bench/kagg.skel.h"
 
-enum kagg_hook { HOOK_TP_BTF, HOOK_RAW_TP, HOOK_TRACEPOINT };
+enum kagg_hook { HOOK_TP_BTF, HOOK_RAW_TP, HOOK_TRACEPOINT, HOOK_COUNT, HOOK_NR };
 
-static const char *const hook_names[] = { "tp_btf", "raw_tp", "tracepoint" };
+static const char *const hook_names[HOOK_NR] = { "tp_btf", "raw_tp", "tracepoint", "count" };
 
 struct kagg_opts {
 	int pid;
@@ -52,9 +52,10 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kagg -p PID [--hook tp_btf|raw_tp|tracepoint] [-d SECONDS] [-q]\n"
+		"usage: kagg -p PID [--hook tp_btf|raw_tp|tracepoint|count] [-d SECONDS] [-q]\n"
 		"  -p, --pid PID        process to aggregate syscalls of\n"
-		"      --hook TYPE      BPF hook type (default tp_btf)\n"
+		"      --hook TYPE      BPF hook type (default tp_btf); count: tp_btf programs\n"
+		"                       that only count the target's syscalls (the floor)\n"
 		"  -d, --duration SECS  stop after SECS (default: when the target exits)\n"
 		"  -q, --quiet          print only the summary line\n"
 		"\n"
@@ -87,9 +88,9 @@ static int parse_opts(int argc, char **argv, struct kagg_opts *o)
 			}
 			break;
 		case 'H':
-			for (c = 0; c < 3 && strcmp(optarg, hook_names[c]); c++)
+			for (c = 0; c < HOOK_NR && strcmp(optarg, hook_names[c]); c++)
 				;
-			if (c == 3) {
+			if (c == HOOK_NR) {
 				fprintf(stderr, "kagg: unknown hook '%s'\n", optarg);
 				return -1;
 			}
@@ -134,13 +135,14 @@ static int ensure_tracefs(void)
 
 static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook)
 {
-	struct bpf_program *progs[3][2] = {
+	struct bpf_program *progs[HOOK_NR][2] = {
 		{ skel->progs.kagg_btf_enter, skel->progs.kagg_btf_exit },
 		{ skel->progs.kagg_raw_enter, skel->progs.kagg_raw_exit },
 		{ skel->progs.kagg_tp_enter, skel->progs.kagg_tp_exit },
+		{ skel->progs.kagg_cnt_enter, skel->progs.kagg_cnt_exit },
 	};
 
-	for (int h = 0; h < 3; h++)
+	for (int h = 0; h < HOOK_NR; h++)
 		for (int i = 0; i < 2; i++)
 			bpf_program__set_autoload(progs[h][i], h == (int)hook);
 }
@@ -291,7 +293,10 @@ int main(int argc, char **argv)
 	if (wait_done(o.pid, o.duration))
 		goto cleanup;
 	print_prog_stats(skel);
-	if (print_results(skel, o.quiet))
+	if (o.hook == HOOK_COUNT)
+		printf("kagg calls=%llu enters=%llu\n", (unsigned long long)skel->bss->count_exit,
+		       (unsigned long long)skel->bss->count_enter);
+	else if (print_results(skel, o.quiet))
 		goto cleanup;
 	err = 0;
 cleanup:
