@@ -292,14 +292,16 @@ static int finish_threads(struct kdr_export *x)
 	size_t i, j;
 	int rc;
 
-	qsort(x->threads, x->nthreads, sizeof(*x->threads), cmp_tid);
+	if (x->nthreads) /* qsort(NULL, 0) is undefined */
+		qsort(x->threads, x->nthreads, sizeof(*x->threads), cmp_tid);
 	byname = calloc(x->nthreads ? x->nthreads : 1, sizeof(*byname));
 	if (!byname)
 		return kdr_export_fail(x, EX_OSERR, "out of memory sorting %zu threads",
 				       x->nthreads);
 	for (i = 0; i < x->nthreads; i++)
 		byname[i] = &x->threads[i];
-	qsort(byname, x->nthreads, sizeof(*byname), cmp_name);
+	if (x->nthreads) /* qsort(NULL, 0) is undefined */
+		qsort(byname, x->nthreads, sizeof(*byname), cmp_name);
 	for (i = 0; i < x->nthreads; i++)
 		byname[i]->order = (uint32_t)i;
 	free(byname);
@@ -375,7 +377,8 @@ static int run_pass1(struct kdr_export *x, struct kdf_reader *r)
 			x->what, x->path, kdf_strerror(rc));
 	}
 	kdf_reader_stats(r, &x->stats);
-	qsort(x->syms, x->nsyms, sizeof(*x->syms), cmp_sym);
+	if (x->nsyms) /* qsort(NULL, 0) is undefined */
+		qsort(x->syms, x->nsyms, sizeof(*x->syms), cmp_sym);
 	return finish_threads(x);
 }
 
@@ -400,8 +403,10 @@ static int set_range(struct kdr_export *x)
 	if (o->time_to_ns && o->time_to_ns <= o->time_from_ns)
 		return kdr_export_fail(x, EX_USAGE, "empty time range %" PRIu64 "..%" PRIu64 " ns",
 				       o->time_from_ns, o->time_to_ns);
-	x->from = x->origin + o->time_from_ns;
-	x->to = o->time_to_ns ? x->origin + o->time_to_ns : UINT64_MAX;
+	/* Saturating: a huge range end on a capture means "to the end". */
+	x->from = o->time_from_ns > UINT64_MAX - x->origin ? UINT64_MAX : x->origin + o->time_from_ns;
+	x->to = !o->time_to_ns || o->time_to_ns > UINT64_MAX - x->origin ? UINT64_MAX
+									 : x->origin + o->time_to_ns;
 	return EX_OK;
 }
 

@@ -425,6 +425,8 @@ static int cmp_tl(const void *a, const void *b)
 
 void kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
-	qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
-	qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);
+	if (st->nslow) /* qsort(NULL, 0) is undefined */
+		qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
+	if (st->ntl) /* qsort(NULL, 0) is undefined */
+		qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);
 }
