@@ -108,10 +108,12 @@ $(O)/kdelay: $(call objs,$(KDELAY_MAIN)) $(RECORD_LIB) $(REPORT_LIB) $(FORMAT_LI
 
 # ------------------------------------------------------------ laptop build
 # format/ and report/ only, compiled with <linux/*> and <bpf/*> shadowed by
-# headers that #error, and linked without libbpf: proves the report builds
-# on a machine that is not Linux-with-BPF.
+# headers that #error, without glibc's GNU extensions (_DEFAULT_SOURCE, not
+# _GNU_SOURCE, which also drags <linux/stat.h> in through <sys/stat.h>),
+# and linked without libbpf: proves the report builds on a machine that is
+# not Linux-with-BPF.
 LAPTOP_O := $(O)/laptop
-LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE -Itests/no-linux -Iformat -Ireport
+LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_DEFAULT_SOURCE -Itests/no-linux -Iformat -Ireport
 LAPTOP_SRCS := $(FORMAT_SRCS) $(REPORT_SRCS) $(REPORT_MAIN)
 
 report-only: $(LAPTOP_O)/kdelay-report
