@@ -18,7 +18,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
-need_bins kdelay-sample kdelay-record kdelay-report
+need_bins kdelay-sample kdelay-record kdelay-report kdelay
 
 N=1500
 WINDOWS=3
@@ -126,14 +126,18 @@ check_eq "start trigger only: the window holds the $N calls after the trigger" $
 stop_pid "$SAMPLE_PID"
 
 # kprobes do not exist on this kernel: the trigger parses, then fails with
-# a message naming the missing feature (not a parse error).
+# a message naming the missing feature (not a parse error: EX_OSERR, the
+# reference's status for a probe it could not attach).
 start_sample kp -m exact -c 10 -i 100000 --pause-ms 100
 for trig in k:do_sys_openat2 kprobe:do_sys_openat2 kr:do_sys_openat2 kretprobe:do_sys_openat2; do
 	timeout 30 "$RECORD" -p "$SAMPLE_PID" --start-trigger "$trig" -o "$T_TMP/kp.data" >"$T_TMP/kp.out" 2>&1
 	rc=$?
-	check "$trig: fails (exit $rc), not a usage error" test "$rc" -ne 0 -a "$rc" -ne 2 -a "$rc" -ne 124
+	check_eq "$trig: fails like the reference's 'Failed attaching' (EX_OSERR)" 71 "$rc"
 	check_grep "$trig: message names kprobes" '[Kk](ret)?probe' "$T_TMP/kp.out"
 	check_grep "$trig: message names the missing kernel feature" 'CONFIG_KPROBES|not (supported|available|enabled)|unsupported|does not support' "$T_TMP/kp.out"
 done
+timeout 30 "$BIN/kdelay" -p "$SAMPLE_PID" --stop-trigger kr:do_sys_openat2 >"$T_TMP/kp.out" 2>&1
+check_eq "kdelay --stop-trigger kr:...: EX_OSERR" 71 $?
+check_grep "kdelay kretprobe: message names the missing kernel feature" 'CONFIG_KPROBES' "$T_TMP/kp.out"
 stop_pid "$SAMPLE_PID"
 done_testing
