@@ -118,4 +118,30 @@ print(found, file=sys.stderr)
 sys.exit(0 if sum(found) == want else 1)
 EOF
 stop_pid "$SAMPLE_PID"
+
+# --sample-count, --sample-time, --sample-interval in time mode: 3 windows
+# of 0.4 s, 0.6 s apart; the report's '# Start/Stop sampling @ISO' lines
+# (times from the capture) show it.
+start_sample iv --rate 100
+release_sample iv
+timeout 30 "$RECORD" -p "$SAMPLE_PID" --sample-count 3 --sample-time 0.4 --sample-interval 0.6 \
+	-o "$T_TMP/iv.data" >"$T_TMP/iv.rec.out" 2>"$T_TMP/iv.rec.err"
+check_eq "time mode, 3 windows: exit 0" 0 $?
+stop_pid "$SAMPLE_PID"
+"$REPORT" -i "$T_TMP/iv.data" >"$T_TMP/iv.txt" 2>&1
+check_eq "time mode: 3 windows" 3 "$(windows "$T_TMP/iv.txt")"
+# seconds of the day, microseconds, from '# Start sampling @YYYY-MM-DDTHH:MM:SS.uuuuuu'
+times() {
+	sed -n "s/^# $1 sampling @[0-9-]*T\([0-9]*\):\([0-9]*\):\([0-9]*\)\.\([0-9]*\) .*/\1 \2 \3 \4/p" "$T_TMP/iv.txt" |
+		awk '{ printf "%d\n", (($1 * 60 + $2) * 60 + $3) * 1000 + $4 / 1000 }'
+}
+times Start >"$T_TMP/iv.start"
+times Stop >"$T_TMP/iv.stop"
+check_eq "time mode: 3 start and 3 stop lines" "3 3" "$(wc -l <"$T_TMP/iv.start") $(wc -l <"$T_TMP/iv.stop")"
+paste "$T_TMP/iv.start" "$T_TMP/iv.stop" | awk '{ print $2 - $1 }' >"$T_TMP/iv.len"
+check "time mode: each window lasts --sample-time 0.4 s (380..700 ms: $(tr '\n' ' ' <"$T_TMP/iv.len"))" \
+	awk '$1 < 380 || $1 > 700 { bad = 1 } END { exit bad || NR != 3 }' "$T_TMP/iv.len"
+paste "$T_TMP/iv.stop" <(tail -n +2 "$T_TMP/iv.start") | head -2 | awk '{ print $2 - $1 }' >"$T_TMP/iv.gap"
+check "time mode: --sample-interval 0.6 s between windows (580..1500 ms: $(tr '\n' ' ' <"$T_TMP/iv.gap"))" \
+	awk '$1 < 580 || $1 > 1500 { bad = 1 } END { exit bad || NR != 2 }' "$T_TMP/iv.gap"
 done_testing
