@@ -41,17 +41,33 @@ struct kdr_export_opts {
 	const uint32_t *tids;
 	size_t tid_count;
 	const char *thread_regex;
-	/* Time range in ns relative to the start of the first sample window:
-	 * slices are clipped to [time_from_ns, time_to_ns).  time_to_ns == 0
-	 * means "to the end", so a zeroed struct exports everything. */
+	/* Time range in ns: slices are clipped to [time_from_ns, time_to_ns)
+	 * counted from time_base.  time_to_ns == 0 means "to the end", so a
+	 * zeroed struct exports everything.  Nothing before the first
+	 * window's start is exported (it is t = 0 of every export). */
 	uint64_t time_from_ns;
 	uint64_t time_to_ns;
+	enum kdr_export_time_base {
+		KDR_EXPORT_TIME_WINDOW = 0, /* from the first sample window's start */
+		KDR_EXPORT_TIME_CAPTURE,    /* from the capture's start (meta mono_ns),
+					       as kdelay-report --time-range */
+	} time_base;
 	/* HTML only: at most this many timeline slices are embedded (0 =
 	 * KDR_EXPORT_HTML_MAX_SLICES); the page says when it cut. */
 	size_t html_max_slices;
 };
 
 #define KDR_EXPORT_HTML_MAX_SLICES 500000
+
+struct kdr_options;
+/*
+ * Fill *eo from kdelay-report's parsed options: --tid, --thread and
+ * --time-range (seconds from the capture's start, as the text report
+ * reads them); out and err as given.  Other fields zeroed.  The pointers
+ * are borrowed from o (keep it alive during the export).
+ */
+void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_options *o,
+				 FILE *out, FILE *err);
 
 /*
  * Chrome Trace Event Format (JSON object form) for ui.perfetto.dev and

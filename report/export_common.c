@@ -386,6 +386,7 @@ static int run_pass1(struct kdr_export *x, struct kdf_reader *r)
 static int set_range(struct kdr_export *x)
 {
 	const struct kdr_export_opts *o = x->opts;
+	uint64_t base;
 	size_t i;
 
 	x->origin = x->first_ts;
@@ -403,10 +404,16 @@ static int set_range(struct kdr_export *x)
 	if (o->time_to_ns && o->time_to_ns <= o->time_from_ns)
 		return kdr_export_fail(x, EX_USAGE, "empty time range %" PRIu64 "..%" PRIu64 " ns",
 				       o->time_from_ns, o->time_to_ns);
+	base = o->time_base == KDR_EXPORT_TIME_CAPTURE ? x->meta->mono_ns : x->origin;
 	/* Saturating: a huge range end on a capture means "to the end". */
-	x->from = o->time_from_ns > UINT64_MAX - x->origin ? UINT64_MAX : x->origin + o->time_from_ns;
-	x->to = !o->time_to_ns || o->time_to_ns > UINT64_MAX - x->origin ? UINT64_MAX
-									 : x->origin + o->time_to_ns;
+	x->from = o->time_from_ns > UINT64_MAX - base ? UINT64_MAX : base + o->time_from_ns;
+	x->to = !o->time_to_ns || o->time_to_ns > UINT64_MAX - base ? UINT64_MAX
+								   : base + o->time_to_ns;
+	/* Times are written relative to the origin, never negative. */
+	if (x->from < x->origin)
+		x->from = x->origin;
+	if (x->to <= x->from)
+		return kdr_export_fail(x, EX_USAGE, "time range ends before the first window starts");
 	return EX_OK;
 }
 
@@ -494,6 +501,37 @@ const char *kdr_export_syscall_name(const struct kdr_export *x, uint32_t nr, cha
 		return x->meta->syscall_names[nr];
 	snprintf(buf, len, "syscall_%u", nr);
 	return buf;
+}
+
+/* Seconds (>= 0, may be huge) to ns, rounded, saturating. */
+static uint64_t secs_to_ns(double s)
+{
+	if (!(s > 0))
+		return 0;
+	if (s >= 18446744073.0)
+		return UINT64_MAX;
+	return (uint64_t)(s * 1e9 + 0.5);
+}
+
+void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_options *o,
+				 FILE *out, FILE *err)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->out = out;
+	eo->err = err;
+	eo->tids = o->tids;
+	eo->tid_count = o->ntids;
+	eo->thread_regex = o->thread_regex;
+	if (o->has_time_range) {
+		eo->time_base = KDR_EXPORT_TIME_CAPTURE;
+		eo->time_from_ns = secs_to_ns(o->time_start_s);
+		/* 0 would mean "to the end": an end at 0 s is 1 ns. */
+		if (o->time_end_s >= 0) {
+			eo->time_to_ns = secs_to_ns(o->time_end_s);
+			if (!eo->time_to_ns)
+				eo->time_to_ns = 1;
+		}
+	}
 }
 
 const char *kdr_export_softirq_name(uint32_t vec, char *buf, size_t len)

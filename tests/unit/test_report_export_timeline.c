@@ -14,6 +14,7 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "report.h"
 #include "test_report_export_synth.h"
 
 struct got {
@@ -130,24 +131,58 @@ static void test_out_of_order(void **state)
 	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
 }
 
+static const char *const range_slices[] = {
+	"101 ready 1500..1600 nr=0 ret=0 f=0 k=0 u=0",
+	"101 running 1600..2050 nr=0 ret=0 f=4 k=0 u=0",
+	"101 softirq 1700..1750 nr=1 ret=0 f=0 k=0 u=0",
+	"101 syscall 1000..1800 nr=0 ret=42 f=14 k=1 u=2",
+	"101 syscall 1900..2000 nr=1 ret=5 f=0 k=0 u=0",
+	"102 ready 1000..2050 nr=0 ret=0 f=5 k=0 u=0",
+	"102 syscall 1000..2050 nr=7 ret=0 f=14 k=1 u=0",
+};
+
 static void test_time_range(void **state)
 {
-	static const char *const want[] = {
-		"101 ready 1500..1600 nr=0 ret=0 f=0 k=0 u=0",
-		"101 running 1600..2050 nr=0 ret=0 f=4 k=0 u=0",
-		"101 softirq 1700..1750 nr=1 ret=0 f=0 k=0 u=0",
-		"101 syscall 1000..1800 nr=0 ret=42 f=14 k=1 u=2",
-		"101 syscall 1900..2000 nr=1 ret=5 f=0 k=0 u=0",
-		"102 ready 1000..2050 nr=0 ret=0 f=5 k=0 u=0",
-		"102 syscall 1000..2050 nr=7 ret=0 f=14 k=1 u=0",
-	};
 	struct kdr_export_opts o = { .time_from_ns = 1000, .time_to_ns = 2050 };
 	struct got g;
 
 	(void)state;
 	run(&g, 0, &o);
-	expect(&g, want, sizeof(want) / sizeof(want[0]));
+	expect(&g, range_slices, sizeof(range_slices) / sizeof(range_slices[0]));
 	assert_int_equal(g.triggers, 0);
+}
+
+/* The same range given as kdelay-report --time-range gives it: seconds
+ * from the capture's start (meta mono_ns = T0 - 1000). */
+static void test_time_range_from_report(void **state)
+{
+	static const uint32_t tids[] = { 101, 102 };
+	struct kdr_options ro;
+	struct kdr_export_opts o;
+	struct got g;
+
+	(void)state;
+	kdr_options_init(&ro);
+	ro.has_time_range = 1;
+	ro.time_start_s = 2000e-9;
+	ro.time_end_s = 3050e-9;
+	ro.tids = tids;
+	ro.ntids = 2;
+	kdr_export_opts_from_report(&o, &ro, stdout, stderr);
+	assert_int_equal(o.time_base, KDR_EXPORT_TIME_CAPTURE);
+	assert_int_equal(o.time_from_ns, 2000);
+	assert_int_equal(o.time_to_ns, 3050);
+	assert_int_equal(o.tid_count, 2);
+	run(&g, 0, &o);
+	expect(&g, range_slices, sizeof(range_slices) / sizeof(range_slices[0]));
+	/* An end at 0 s is not "to the end"; a huge one is. */
+	ro.time_start_s = 0;
+	ro.time_end_s = 0;
+	kdr_export_opts_from_report(&o, &ro, stdout, stderr);
+	assert_int_equal(o.time_to_ns, 1);
+	ro.time_end_s = 1e30;
+	kdr_export_opts_from_report(&o, &ro, stdout, stderr);
+	assert_int_equal(o.time_to_ns, UINT64_MAX);
 }
 
 static void test_tid_filter(void **state)
@@ -206,7 +241,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_out_of_order),
-		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_tid_filter),
+		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_time_range_from_report),
+		cmocka_unit_test(test_tid_filter),
 		cmocka_unit_test(test_regex_filter), cmocka_unit_test(test_bad_options),
 	};
 
