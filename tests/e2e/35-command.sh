@@ -41,7 +41,7 @@ check "record -- false: ends with the command (got $rc)" test $rc -ne 124
 check_eq "record -- false: complete capture" 0 $?
 timeout 30 "$RECORD" --sample-time 5 -o "$T_TMP/nocmd.data" -- /nonexistent/command >"$T_TMP/nocmd.out" 2>&1
 rc=$?
-check "record -- /nonexistent/command: fails (got $rc)" test $rc -ne 0 -a $rc -ne 124
+check_eq "record -- /nonexistent/command: EX_NOINPUT (kdelay-record(1))" 66 $rc
 check_grep "record -- /nonexistent/command: says why" 'nonexistent/command' "$T_TMP/nocmd.out"
 
 # --comm NAME.

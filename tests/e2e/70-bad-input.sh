@@ -56,6 +56,8 @@ expect "kdelay-record -p and --comm together" 2 'exclude' "$RECORD" -p $P --comm
 # --- targets
 expect "-p of a process that does not exist" 69 '999999' "$RECORD" -p 999999 --sample-time 0.1 "${O[@]}"
 
+expect "output file that cannot be created: EX_CANTCREAT" 73 'no-such-dir' "$RECORD" -p $P --sample-time 0.1 -o "$T_TMP/no-such-dir/x.data"
+
 # --- triggers that do not parse: the reference's EX_CONFIG and message
 for t in x:foo foo u:onlyprovider usdt: t:nosystem up: 'k:' ur:a:b:c:d; do
 	expect "--start-trigger '$t'" 78 'Invalid start trigger' "$RECORD" -p $P --start-trigger "$t" "${O[@]}"
