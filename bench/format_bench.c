@@ -14,6 +14,8 @@
  *   mixed: 8 threads on 2 cpus, 6 syscalls with varying returns and
  *          durations, context switches, wakeups, irqs and softirqs.
  *
+ * Usage: format_bench [EVENTS [loop|mixed]]  (default 10M events, both)
+ *
  * Goals (issue 2): loop <= 3.6 bytes/event (half of perf record -z's 7.2),
  * encode >= 5M events/s, decode >= 50M events/s.
  */
@@ -198,18 +200,25 @@ static void run(const char *name, const struct kdf_event *v, size_t n, int level
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000000;
+	const char *only = argc > 2 ? argv[2] : ""; /* "loop" or "mixed" */
 	struct kdf_event *v = malloc(n * sizeof(*v));
 
 	if (!v)
 		return 1;
 	printf("kdelay capture format %d.%d, %zu-byte events in memory, best of %d runs\n",
 	       KDF_VERSION_MAJOR, KDF_VERSION_MINOR, sizeof(*v), RUNS);
-	gen_loop(v, n);
-	run("loop", v, n, 0);
-	run("loop", v, n, 3);
-	gen_mixed(v, n);
-	run("mixed", v, n, 0);
-	run("mixed", v, n, 3);
+	if (strcmp(only, "mixed")) {
+		gen_loop(v, n);
+		run("loop", v, n, 0);
+		if (!*only)
+			run("loop", v, n, 3);
+	}
+	if (strcmp(only, "loop")) {
+		gen_mixed(v, n);
+		run("mixed", v, n, 0);
+		if (!*only)
+			run("mixed", v, n, 3);
+	}
 	printf("goals: loop <= 3.6 bytes/event, encode >= 5 M/s, decode >= 50 M/s\n");
 	free(v);
 	return 0;
