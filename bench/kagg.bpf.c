@@ -14,6 +14,12 @@
  *
  * A fourth pair, "count", is the floor of any per-syscall work: on tp_btf,
  * for the target only, it adds one to a counter in .bss and nothing else.
+ *
+ * Two streaming pairs measure what kdelay's design choices cost, without
+ * kdelay's recorder: "stream2" submits a 24-byte record on sys_enter and
+ * another on sys_exit (what kdelay does), "stream1" keeps the entry time
+ * in task storage and submits one 32-byte record per syscall on sys_exit.
+ * Both use BPF_RB_NO_WAKEUP; kagg drains the ring on a 2 ms tick.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -26,6 +32,24 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 target_tgid = 0;
 __u64 count_enter = 0;
 __u64 count_exit = 0;
+__u64 stream_dropped = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, KAGG_RING_BYTES);
+} stream_rb SEC(".maps");
+
+struct kagg_entry {
+	__u64 ts;
+	__u64 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct kagg_entry);
+} stream_entry SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -165,5 +189,94 @@ int BPF_PROG(kagg_cnt_exit, struct pt_regs *regs, long ret)
 {
 	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == target_tgid)
 		count_exit++;
+	return 0;
+}
+
+/* stream2: one record per event, as kdelay streams them. */
+static __always_inline int stream_one(__u64 pid_tgid, __u8 type, __u32 nr, __s32 ret)
+{
+	struct kagg_rec2 *r;
+
+	if (!capture_enabled(pid_tgid))
+		return 0;
+	r = bpf_ringbuf_reserve(&stream_rb, sizeof(*r), 0);
+	if (!r) {
+		__sync_fetch_and_add(&stream_dropped, 1);
+		return 0;
+	}
+	r->ts = bpf_ktime_get_ns();
+	r->tid = (__u32)pid_tgid;
+	r->type = type;
+	r->flags = 0;
+	r->cpu = bpf_get_smp_processor_id();
+	r->nr = nr;
+	r->ret = ret;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(kagg_s2_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid)
+		return 0;
+	return stream_one(pid_tgid, 1, (__u32)id, 0);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(kagg_s2_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid)
+		return 0;
+	return stream_one(pid_tgid, 2, (__u32)regs->orig_ax, (__s32)ret);
+}
+
+/* stream1: the entry stays in task storage; one record per syscall. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(kagg_s1_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct kagg_entry *e;
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid || !capture_enabled(pid_tgid))
+		return 0;
+	e = bpf_task_storage_get(&stream_entry, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (e) {
+		e->ts = bpf_ktime_get_ns();
+		e->nr = id;
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(kagg_s1_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct kagg_entry *e;
+	struct kagg_rec1 *r;
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid || !capture_enabled(pid_tgid))
+		return 0;
+	e = bpf_task_storage_get(&stream_entry, bpf_get_current_task_btf(), 0, 0);
+	if (!e || !e->ts)
+		return 0;
+	r = bpf_ringbuf_reserve(&stream_rb, sizeof(*r), 0);
+	if (!r) {
+		__sync_fetch_and_add(&stream_dropped, 1);
+		return 0;
+	}
+	r->entry_ts = e->ts;
+	r->exit_ts = bpf_ktime_get_ns();
+	r->tid = (__u32)pid_tgid;
+	r->nr = (__u32)e->nr;
+	r->ret = (__s32)ret;
+	r->cpu = bpf_get_smp_processor_id();
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	e->ts = 0;
 	return 0;
 }

@@ -25,9 +25,21 @@
 #include "kagg.h"
 #include "bench/kagg.skel.h"
 
-enum kagg_hook { HOOK_TP_BTF, HOOK_RAW_TP, HOOK_TRACEPOINT, HOOK_COUNT, HOOK_NR };
+enum kagg_hook {
+	HOOK_TP_BTF,
+	HOOK_RAW_TP,
+	HOOK_TRACEPOINT,
+	HOOK_COUNT,
+	HOOK_STREAM2,
+	HOOK_STREAM1,
+	HOOK_NR
+};
 
-static const char *const hook_names[HOOK_NR] = { "tp_btf", "raw_tp", "tracepoint", "count" };
+static const char *const hook_names[HOOK_NR] = {
+	"tp_btf", "raw_tp", "tracepoint", "count", "stream2", "stream1",
+};
+
+#define TICK_MS 2 /* the streaming modes drain the ring this often */
 
 struct kagg_opts {
 	int pid;
@@ -52,10 +64,13 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kagg -p PID [--hook tp_btf|raw_tp|tracepoint|count] [-d SECONDS] [-q]\n"
+		"usage: kagg -p PID [--hook TYPE] [-d SECONDS] [-q]\n"
 		"  -p, --pid PID        process to aggregate syscalls of\n"
-		"      --hook TYPE      BPF hook type (default tp_btf); count: tp_btf programs\n"
-		"                       that only count the target's syscalls (the floor)\n"
+		"      --hook TYPE      tp_btf (default), raw_tp, tracepoint: where the\n"
+		"                       aggregation hooks; count: only count the target's\n"
+		"                       syscalls (the floor); stream2, stream1: stream 2\n"
+		"                       records per syscall, or 1, to a ring drained every\n"
+		"                       2 ms, instead of aggregating (see kagg.bpf.c)\n"
 		"  -d, --duration SECS  stop after SECS (default: when the target exits)\n"
 		"  -q, --quiet          print only the summary line\n"
 		"\n"
@@ -140,6 +155,8 @@ static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook)
 		{ skel->progs.kagg_raw_enter, skel->progs.kagg_raw_exit },
 		{ skel->progs.kagg_tp_enter, skel->progs.kagg_tp_exit },
 		{ skel->progs.kagg_cnt_enter, skel->progs.kagg_cnt_exit },
+		{ skel->progs.kagg_s2_enter, skel->progs.kagg_s2_exit },
+		{ skel->progs.kagg_s1_enter, skel->progs.kagg_s1_exit },
 	};
 
 	for (int h = 0; h < HOOK_NR; h++)
@@ -147,8 +164,19 @@ static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook)
 			bpf_program__set_autoload(progs[h][i], h == (int)hook);
 }
 
-/* Wait until the target exits, the duration elapses or a signal arrives. */
-static int wait_done(int pid, double duration)
+static int count_record(void *ctx, void *data, size_t size)
+{
+	(void)data;
+	(void)size;
+	++*(unsigned long long *)ctx;
+	return 0;
+}
+
+/*
+ * Wait until the target exits, the duration elapses or a signal arrives;
+ * with a ring buffer, drain it every TICK_MS meanwhile.
+ */
+static int wait_done(int pid, double duration, struct ring_buffer *rb)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int timeout = duration > 0 ? (int)(duration * 1000) : -1;
@@ -159,8 +187,11 @@ static int wait_done(int pid, double duration)
 		return -1;
 	}
 	while (!stop) {
-		int n = poll(&pfd, 1, timeout);
+		int wait = rb && (timeout < 0 || timeout > TICK_MS) ? TICK_MS : timeout;
+		int n = poll(&pfd, 1, wait);
 
+		if (rb)
+			ring_buffer__consume(rb);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -168,8 +199,16 @@ static int wait_done(int pid, double duration)
 			close(pidfd);
 			return -1;
 		}
-		break; /* target exited (n == 1) or duration over (n == 0) */
+		if (n > 0)
+			break; /* target exited */
+		if (timeout >= 0) {
+			timeout -= wait;
+			if (timeout <= 0)
+				break; /* duration over */
+		}
 	}
+	if (rb)
+		ring_buffer__consume(rb);
 	close(pidfd);
 	return 0;
 }
@@ -251,6 +290,8 @@ static void print_prog_stats(struct kagg_bpf *skel)
 int main(int argc, char **argv)
 {
 	struct kagg_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	unsigned long long records = 0;
 	struct kagg_opts o;
 	__u32 zero = 0;
 	__u64 one = 1;
@@ -287,19 +328,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kagg: cannot enable capture: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	if (o.hook == HOOK_STREAM1 || o.hook == HOOK_STREAM2) {
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.stream_rb), count_record, &records,
+				      NULL);
+		if (!rb) {
+			fprintf(stderr, "kagg: cannot map the ring buffer: %s\n", strerror(errno));
+			goto cleanup;
+		}
+	}
 	printf("kagg ready pid=%d hook=%s\n", o.pid, hook_names[o.hook]);
 	fflush(stdout);
 
-	if (wait_done(o.pid, o.duration))
+	if (wait_done(o.pid, o.duration, rb))
 		goto cleanup;
 	print_prog_stats(skel);
-	if (o.hook == HOOK_COUNT)
+	if (rb)
+		printf("kagg records=%llu dropped=%llu\n", records,
+		       (unsigned long long)skel->bss->stream_dropped);
+	else if (o.hook == HOOK_COUNT)
 		printf("kagg calls=%llu enters=%llu\n", (unsigned long long)skel->bss->count_exit,
 		       (unsigned long long)skel->bss->count_enter);
 	else if (print_results(skel, o.quiet))
 		goto cleanup;
 	err = 0;
 cleanup:
+	ring_buffer__free(rb);
 	kagg_bpf__destroy(skel);
 	return err;
 }

@@ -29,4 +29,28 @@ struct kagg_val {
 	__u64 max_ns;
 };
 
+/* The streaming modes' ring: kdelay-record's default (1024 pages). */
+#define KAGG_RING_BYTES (1024 * 4096)
+
+/* stream2: one record per sys_enter and per sys_exit, like kdelay's. */
+struct kagg_rec2 {
+	__u64 ts;
+	__u32 tid;
+	__u8 type; /* 1 enter, 2 exit */
+	__u8 flags;
+	__u16 cpu;
+	__u32 nr;
+	__s32 ret;
+};
+
+/* stream1: one record per syscall, written at sys_exit. */
+struct kagg_rec1 {
+	__u64 entry_ts;
+	__u64 exit_ts;
+	__u32 tid;
+	__u32 nr;
+	__s32 ret;
+	__u32 cpu;
+};
+
 #endif /* KAGG_H */
