@@ -385,6 +385,40 @@ static void test_crasher_empty_payload(void **state)
 	kdf_test_result_free(&res);
 }
 
+/* A checksum-valid chunk whose zstd frame is broken or announces another
+ * size: skipped as "does not decompress". */
+static void test_bad_zstd_frames(void **state)
+{
+	size_t len;
+	uint8_t *full = kdf_test_capture_build(0, &len), *buf = malloc(len);
+	uint64_t offs[9];
+
+	(void)state;
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	for (int variant = 0; variant < 3; variant++) {
+		struct kdf_test_result res;
+		uint8_t *h = buf + offs[4];
+
+		memcpy(buf, full, len);
+		assert_int_equal(kdf_get_le16(h + 6), KDF_CHUNK_FLAG_ZSTD);
+		if (variant == 0)
+			h[KDF_CHUNK_HEADER_LEN] ^= 0xff;		/* frame magic */
+		else if (variant == 1)
+			kdf_put_le32(h + 12, kdf_get_le32(h + 12) + 1); /* raw_len */
+		else
+			kdf_put_le32(h + 12, 0);
+		fix_crcs(buf, len);
+		assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+		assert_int_equal(res.nevents, 0);
+		assert_int_equal(res.items, 6); /* all but the EVENTS item */
+		assert_int_equal(res.stats.chunks_bad, 1);
+		assert_true(kdf_test_find_warning(&res, "EVENTS chunk at offset") >= 0);
+		kdf_test_result_free(&res);
+	}
+	free(buf);
+	free(full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_last_header),
 		cmocka_unit_test(test_crasher_event_type_beyond_table),
 		cmocka_unit_test(test_crasher_empty_payload),
+		cmocka_unit_test(test_bad_zstd_frames),
 	};
 
 	return cmocka_run_group_tests_name("format_corruption", tests, NULL, NULL);
