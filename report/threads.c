@@ -64,7 +64,8 @@ int kdr_threads_add(struct kdr_threads *th, uint32_t tid, uint64_t ts, const cha
 
 	if (!copy)
 		return -1;
-	memcpy(copy, name, len);
+	if (len)
+		memcpy(copy, name, len);
 	copy[len] = '\0';
 	if (!e) {
 		if (th->n == th->cap) {

@@ -76,6 +76,13 @@ void kdr_view_buf_free(struct kdr_view_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* qsort() wants a non-NULL base even for nothing to sort */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int cmp_row(const void *a, const void *b)
 {
 	const struct kdr_row *x = a, *y = b;
@@ -195,7 +202,7 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 		r->key = e->key;
 		r->st = &e->st;
 	}
-	qsort(b->rows, nrows, sizeof(*b->rows), cmp_row);
+	sort(b->rows, nrows, sizeof(*b->rows), cmp_row);
 	name_rows(c, b->rows, nrows);
 
 	/* every row's tid has a thread state: walk the rows once per thread */
@@ -255,7 +262,7 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 			continue;
 		nt++;
 	}
-	qsort(b->threads, nt, sizeof(*b->threads), cmp_thread);
+	sort(b->threads, nt, sizeof(*b->threads), cmp_thread);
 	for (i = 0; i < nt; i++)
 		if (!b->threads[i].name)
 			b->threads[i].name = b->threads[i].own;
@@ -308,7 +315,7 @@ static int build_inprog(struct kdr_ctx *c, struct kdr_view_buf *b, const struct 
 			p->thread = name;
 		}
 	}
-	qsort(b->inprog, n, sizeof(*b->inprog), cmp_inprog);
+	sort(b->inprog, n, sizeof(*b->inprog), cmp_inprog);
 	for (i = 0; i < n; i++)
 		if (!b->inprog[i].thread)
 			b->inprog[i].thread = b->inprog[i].own;
