@@ -41,6 +41,9 @@ struct kdr_export_opts {
 	const uint32_t *tids;
 	size_t tid_count;
 	const char *thread_regex;
+	/* Only this syscall's slices (a name of the capture's table, or a
+	 * number); running, ready and irq slices are kept.  NULL = all. */
+	const char *syscall;
 	/* Time range in ns: slices are clipped to [time_from_ns, time_to_ns)
 	 * counted from time_base.  time_to_ns == 0 means "to the end", so a
 	 * zeroed struct exports everything.  Nothing before the first
@@ -61,9 +64,9 @@ struct kdr_export_opts {
 
 struct kdr_options;
 /*
- * Fill *eo from kdelay-report's parsed options: --tid, --thread and
- * --time-range (seconds from the capture's start, as the text report
- * reads them); out and err as given.  Other fields zeroed.  The pointers
+ * Fill *eo from kdelay-report's parsed options: --tid, --thread,
+ * --syscall and --time-range (seconds from the capture's start, as the
+ * text report reads them); out and err as given.  Other fields zeroed.  The pointers
  * are borrowed from o (keep it alive during the export).
  */
 void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_options *o,

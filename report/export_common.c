@@ -382,6 +382,24 @@ static int run_pass1(struct kdr_export *x, struct kdf_reader *r)
 	return finish_threads(x);
 }
 
+/* A name of the capture's syscall table, or a decimal number, as the text
+ * report reads --syscall; UINT32_MAX when neither. */
+static uint32_t syscall_lookup(const struct kdf_meta *m, const char *name)
+{
+	unsigned long v;
+	char *end;
+	uint32_t i;
+
+	for (i = 0; m->syscall_names && i < m->syscall_count; i++)
+		if (m->syscall_names[i] && !strcmp(m->syscall_names[i], name))
+			return i;
+	errno = 0;
+	v = strtoul(name, &end, 10);
+	if (*name >= '0' && *name <= '9' && !*end && !errno && v < UINT32_MAX)
+		return (uint32_t)v;
+	return UINT32_MAX;
+}
+
 /* t = 0 and the clipping range, once pass 1 knows the windows. */
 static int set_range(struct kdr_export *x)
 {
@@ -409,6 +427,12 @@ static int set_range(struct kdr_export *x)
 	x->from = o->time_from_ns > UINT64_MAX - base ? UINT64_MAX : base + o->time_from_ns;
 	x->to = !o->time_to_ns || o->time_to_ns > UINT64_MAX - base ? UINT64_MAX
 								   : base + o->time_to_ns;
+	x->syscall_nr = UINT32_MAX;
+	if (o->syscall) {
+		x->syscall_nr = syscall_lookup(x->meta, o->syscall);
+		if (x->syscall_nr == UINT32_MAX)
+			return kdr_export_fail(x, EX_USAGE, "unknown syscall '%s'", o->syscall);
+	}
 	/* Times are written relative to the origin, never negative. */
 	if (x->from < x->origin)
 		x->from = x->origin;
@@ -522,6 +546,7 @@ void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_op
 	eo->tids = o->tids;
 	eo->tid_count = o->ntids;
 	eo->thread_regex = o->thread_regex;
+	eo->syscall = o->syscall;
 	if (o->has_time_range) {
 		eo->time_base = KDR_EXPORT_TIME_CAPTURE;
 		eo->time_from_ns = secs_to_ns(o->time_start_s);

@@ -62,6 +62,7 @@ struct kdr_export {
 	uint64_t origin;	    /* t = 0: start of the first window */
 	uint64_t end_ts;	    /* end of the capture (last event or window) */
 	uint64_t from, to;	    /* absolute clipping range [from, to) */
+	uint32_t syscall_nr;	    /* opts->syscall resolved; UINT32_MAX = all */
 };
 
 /* Open the capture, run the first pass, open the second pass's reader.

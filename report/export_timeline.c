@@ -60,6 +60,8 @@ static int emit(struct scan *sc, struct tstate *ts, struct kdr_xslice s)
 	const struct kdr_export *x = sc->x;
 	uint64_t *lane_end = &ts->lane_end[kdr_xlane_of(s.kind)];
 
+	if (s.kind == KDR_X_SYSCALL && x->syscall_nr != UINT32_MAX && s.nr != x->syscall_nr)
+		return 0;
 	if (s.end < s.start)
 		s.end = s.start; /* cross-CPU clock skew: never negative */
 	if (s.end < x->from || s.start >= x->to || (s.end == x->from && s.start < s.end))

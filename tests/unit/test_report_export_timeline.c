@@ -206,6 +206,28 @@ static void test_regex_filter(void **state)
 	expect(&g, all_slices, 11);
 }
 
+static void test_syscall_filter(void **state)
+{
+	struct kdr_export_opts o = { .syscall = "read" };
+	struct got g;
+	size_t i, sys = 0;
+
+	(void)state;
+	run(&g, 0, &o);
+	/* The two reads of main; every other kind kept. */
+	for (i = 0; i < g.n; i++)
+		if (strstr(g.lines[i], " syscall ")) {
+			sys++;
+			assert_non_null(strstr(g.lines[i], "101 syscall"));
+			assert_non_null(strstr(g.lines[i], "nr=0 "));
+		}
+	assert_int_equal(sys, 2);
+	assert_int_equal(g.n, sizeof(all_slices) / sizeof(all_slices[0]) - 3);
+	o.syscall = "7"; /* poll, by number */
+	run(&g, 0, &o);
+	assert_int_equal(g.n, sizeof(all_slices) / sizeof(all_slices[0]) - 4);
+}
+
 static void test_bad_options(void **state)
 {
 	struct kdr_export_opts o = { .thread_regex = "(" };
@@ -221,6 +243,10 @@ static void test_bad_options(void **state)
 	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
 	kdr_export_close(&x);
 	o.thread_regex = NULL;
+	o.syscall = "no_such_call";
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
+	kdr_export_close(&x);
+	o.syscall = NULL;
 	o.time_from_ns = 10;
 	o.time_to_ns = 5;
 	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
@@ -242,7 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_time_range_from_report),
-		cmocka_unit_test(test_tid_filter),
+		cmocka_unit_test(test_tid_filter),	     cmocka_unit_test(test_syscall_filter),
 		cmocka_unit_test(test_regex_filter), cmocka_unit_test(test_bad_options),
 	};
 
