@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "export.h"
 #include "filter.h"
 #include "report.h"
 
@@ -32,6 +33,10 @@ static const char usage_text[] =
 	"  -s, --syscall-events [NS]     list syscalls longer than NS ns (0 = all)\n"
 	"      --no-syscall-events       list no syscall events\n"
 	"      --skip-syscall-poll-events  do not list poll()\n"
+	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
+	"                                (flame graphs) instead; see docs/export.md\n"
+	"      --html, --folded          --export html, --export folded\n"
+	"  -o, --output FILE             write to FILE instead of stdout\n"
 	"  -h, --help                    this help\n"
 	"\n"
 	"Exit status: 0 complete, 1 report printed but the capture is incomplete\n"
@@ -54,7 +59,12 @@ enum {
 	OPT_TRIGGER_DELTA,
 	OPT_NO_SYSCALL_EVENTS,
 	OPT_SKIP_POLL,
+	OPT_EXPORT,
+	OPT_HTML,
+	OPT_FOLDED,
 };
+
+enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -69,6 +79,10 @@ static const struct option long_opts[] = {
 	{ "syscall-events", optional_argument, NULL, 's' },
 	{ "no-syscall-events", no_argument, NULL, OPT_NO_SYSCALL_EVENTS },
 	{ "skip-syscall-poll-events", no_argument, NULL, OPT_SKIP_POLL },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "html", no_argument, NULL, OPT_HTML },
+	{ "folded", no_argument, NULL, OPT_FOLDED },
+	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -95,16 +109,34 @@ static int bad(const char *opt, const char *arg)
 	return EX_USAGE;
 }
 
+static int run_export(enum export_kind kind, const char *input, const struct kdr_options *o,
+		      FILE *out)
+{
+	struct kdr_export_opts eo;
+
+	kdr_export_opts_from_report(&eo, o, out, stderr);
+	switch (kind) {
+	case EXPORT_CHROME:
+		return kdr_export_chrome_json(input, &eo);
+	case EXPORT_HTML:
+		return kdr_export_html(input, &eo);
+	default:
+		return kdr_export_folded(input, &eo);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static uint32_t tids[MAX_TIDS];
+	enum export_kind export = EXPORT_NONE;
 	struct kdr_options o;
-	const char *input = NULL;
+	const char *input = NULL, *output = NULL;
+	FILE *out = stdout;
 	uint64_t v;
-	int c;
+	int c, rc;
 
 	kdr_options_init(&o);
-	while ((c = getopt_long(argc, argv, "i:s::h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s::o:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -161,6 +193,25 @@ int main(int argc, char **argv)
 		case OPT_SKIP_POLL:
 			o.skip_syscall_poll_events = 1;
 			break;
+		case OPT_EXPORT:
+			if (!strcmp(optarg, "chrome-json"))
+				export = EXPORT_CHROME;
+			else if (!strcmp(optarg, "html"))
+				export = EXPORT_HTML;
+			else if (!strcmp(optarg, "folded"))
+				export = EXPORT_FOLDED;
+			else
+				return bad("--export (chrome-json, html or folded)", optarg);
+			break;
+		case OPT_HTML:
+			export = EXPORT_HTML;
+			break;
+		case OPT_FOLDED:
+			export = EXPORT_FOLDED;
+			break;
+		case 'o':
+			output = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -173,5 +224,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kdelay-report: unexpected argument '%s'\n", argv[optind]);
 		return EX_USAGE;
 	}
-	return kdr_report_file(input, &o, stdout, stderr);
+	if (export && (o.info || o.format == KDR_FMT_JSON)) {
+		fprintf(stderr, "kdelay-report: --export goes with neither --info nor --json\n");
+		return EX_USAGE;
+	}
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "kdelay-report: cannot create %s: %s\n", output, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (export)
+		rc = run_export(export, input ? input : "kdelay.data", &o, out);
+	else
+		rc = kdr_report_file(input, &o, out, stderr);
+	if (out != stdout && fclose(out) && !rc) {
+		fprintf(stderr, "kdelay-report: writing %s: %s\n", output, strerror(errno));
+		rc = EX_IOERR;
+	}
+	return rc;
 }
