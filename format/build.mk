@@ -13,7 +13,9 @@ FORMAT_SRCS := \
 	format/records_cbor.c \
 	format/source.c \
 	format/writer.c \
-	format/reader.c
+	format/reader_chunks.c \
+	format/reader.c \
+	format/errors.c
 
 # The Makefile defines these after including the fragments, but
 # tests/build.mk (included before that) names them in prerequisites, which

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * reader.c - the capture reader.  The input is untrusted: every chunk is
- * checked (header CRC, limits, payload CRC) before anything in it is used,
- * and decoded whole before any of it is handed out.  Damage costs the
- * damaged chunk, never the run: it is reported through the warn callback
- * and reading goes on.  Memory is one chunk plus the string, stack and
- * symbol tables, whatever the file's length.
+ * checked (header CRC, limits, payload CRC; reader_chunks.c) before
+ * anything in it is used, and decoded whole before any of it is handed
+ * out.  Damage costs the damaged chunk, never the run: it is reported
+ * through the warn callback and reading goes on.  Memory is one chunk plus
+ * the string, stack and symbol tables, whatever the file's length.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,66 +14,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "chunk.h"
 #include "events_codec.h"
 #include "meta_cbor.h"
-#include "source.h"
-#include "tables_codec.h"
-
-struct kdf_reader {
-	struct kdf_source src;
-	kdf_warn_fn warn;
-	void *warn_ctx;
-	uint32_t major, minor;
-	struct kdf_meta meta;
-	ZSTD_DCtx *dctx;
-	uint64_t off;		  /* next chunk */
-	int done;		  /* 1 = end reached, < 0 = fatal error */
-	uint8_t *stored;	  /* current payload as read */
-	size_t stored_cap;
-	uint8_t *raw;		  /* ... and decompressed */
-	size_t raw_cap;
-	struct kdf_event *events; /* the EVENTS item handed out */
-	size_t events_cap;
-	struct kdf_symbol *syms;  /* the SYMBOLS item handed out */
-	size_t nsyms;
-	struct kdf_cursor threads; /* THREAD records still to hand out */
-	uint32_t threads_left;
-	struct kdf_id_table strings;
-	struct kdf_id_table stacks;
-	struct kdf_read_stats st;
-	int warned_unknown_chunk;
-	int warned_unknown_event;
-};
-
-const char *kdf_strerror(int err)
-{
-	switch (err) {
-	case KDF_OK: return "success";
-	case KDF_E_IO: return "input/output error";
-	case KDF_E_NOT_CAPTURE: return "not a kdelay capture";
-	case KDF_E_VERSION: return "capture format version not supported";
-	case KDF_E_CORRUPT: return "capture is damaged";
-	case KDF_E_NOMEM: return "out of memory";
-	case KDF_E_INVAL: return "invalid argument";
-	default: return "unknown error";
-	}
-}
-
-static void warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (!r->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->warn(r->warn_ctx, off, msg);
-}
+#include "reader_internal.h"
 
 static void set_msg(char *msg, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -86,138 +29,6 @@ static void set_msg(char *msg, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, len, fmt, ap);
 	va_end(ap);
-}
-
-/* ------------------------------------------------------ reading chunks */
-
-enum chunk_result {
-	CHUNK_OK,	 /* h and r->raw hold a checked, unpacked chunk */
-	CHUNK_SKIPPED,	 /* damaged or unusable, warned, r->off moved past it */
-	CHUNK_END,	 /* clean end of file */
-	CHUNK_TRUNCATED, /* file ends inside it, warned */
-	CHUNK_FATAL,	 /* *err says why */
-};
-
-static int grow(uint8_t **p, size_t *cap, size_t need)
-{
-	uint8_t *q;
-
-	if (need <= *cap)
-		return 0;
-	q = kdf_reallocarray(*p, need, 1);
-	if (!q)
-		return KDF_E_NOMEM;
-	*p = q;
-	*cap = need;
-	return 0;
-}
-
-static void note_truncated(struct kdf_reader *r, uint64_t chunk_off, uint64_t end,
-			   const char *what, uint64_t size)
-{
-	r->st.truncated = 1;
-	if (size)
-		warnf(r, chunk_off,
-		      "file truncated at offset %llu inside a %s chunk of %llu bytes; "
-		      "the rest of the capture is lost",
-		      (unsigned long long)end, what, (unsigned long long)size);
-	else
-		warnf(r, chunk_off,
-		      "file truncated at offset %llu inside a chunk header; "
-		      "the rest of the capture is lost", (unsigned long long)end);
-}
-
-/* Move past a damaged header to the next chunk that checks, if any. */
-static enum chunk_result resync(struct kdf_reader *r, int *err)
-{
-	uint64_t bad = r->off, at;
-	int found = kdf_source_find_chunk(&r->src, bad + 1, &at);
-
-	r->st.chunks_bad++;
-	if (found < 0) {
-		*err = KDF_E_IO;
-		return CHUNK_FATAL;
-	}
-	if (!found) {
-		uint64_t size = kdf_source_size(&r->src);
-
-		warnf(r, bad, "damaged chunk header at offset %llu and no chunk after it; "
-			      "the last %llu bytes of the capture are lost",
-		      (unsigned long long)bad, (unsigned long long)(size - bad));
-		r->off = size;
-		return CHUNK_END;
-	}
-	warnf(r, bad, "damaged chunk header at offset %llu; skipped %llu bytes to the next chunk",
-	      (unsigned long long)bad, (unsigned long long)(at - bad));
-	r->off = at;
-	return CHUNK_SKIPPED;
-}
-
-/* Read, check and unpack the chunk at r->off. */
-static enum chunk_result read_chunk(struct kdf_reader *r, struct kdf_chunk_header *h, int *err)
-{
-	uint8_t hb[KDF_CHUNK_HEADER_LEN];
-	uint64_t off = r->off, size;
-	ssize_t got = kdf_source_read(&r->src, off, hb, sizeof(hb));
-	int rc;
-
-	if (got < 0)
-		goto io;
-	if (got == 0)
-		return CHUNK_END;
-	if (got < KDF_CHUNK_HEADER_LEN) {
-		note_truncated(r, off, off + (uint64_t)got, NULL, 0);
-		return CHUNK_TRUNCATED;
-	}
-	rc = kdf_chunk_header_decode(hb, h);
-	if (rc == -1)
-		return resync(r, err);
-	size = KDF_CHUNK_HEADER_LEN + (uint64_t)h->stored_len;
-	if (rc == -2) {
-		/* The header checks, so its length can be trusted to skip. */
-		r->st.chunks_bad++;
-		r->off += size;
-		warnf(r, off, "%s chunk at offset %llu is larger or newer than this reader "
-			      "handles; skipped", kdf_chunk_name(h->type), (unsigned long long)off);
-		return CHUNK_SKIPPED;
-	}
-	*err = grow(&r->stored, &r->stored_cap, h->stored_len);
-	if (*err)
-		return CHUNK_FATAL;
-	got = kdf_source_read(&r->src, off + KDF_CHUNK_HEADER_LEN, r->stored, h->stored_len);
-	if (got < 0)
-		goto io;
-	if ((uint64_t)got < h->stored_len) {
-		note_truncated(r, off, off + KDF_CHUNK_HEADER_LEN + (uint64_t)got,
-			       kdf_chunk_name(h->type), size);
-		return CHUNK_TRUNCATED;
-	}
-	r->off += size;
-	r->st.chunks++;
-	if (kdf_crc32c(0, r->stored, h->stored_len) != h->payload_crc) {
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-		r->st.chunks_bad++;
-		warnf(r, off, "%s chunk at offset %llu has a bad checksum; skipped (%llu bytes)",
-		      kdf_chunk_name(h->type), (unsigned long long)off, (unsigned long long)size);
-		return CHUNK_SKIPPED;
-#endif
-	}
-	rc = kdf_chunk_unpack(r->dctx, h, r->stored, &r->raw, &r->raw_cap);
-	if (rc == KDF_E_NOMEM) {
-		*err = rc;
-		return CHUNK_FATAL;
-	}
-	if (rc) {
-		r->st.chunks_bad++;
-		warnf(r, off, "%s chunk at offset %llu does not decompress; skipped",
-		      kdf_chunk_name(h->type), (unsigned long long)off);
-		return CHUNK_SKIPPED;
-	}
-	r->st.uncompressed_bytes += h->raw_len;
-	return CHUNK_OK;
-io:
-	*err = KDF_E_IO;
-	return CHUNK_FATAL;
 }
 
 /* ----------------------------------------------------------- open/close */
@@ -264,7 +75,7 @@ static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 
 	/* The META chunk must come first and be whole. */
 	r->off = KDF_FILE_HEADER_LEN;
-	cr = read_chunk(r, &h, &err);
+	cr = kdf_reader_read_chunk(r, &h, &err);
 	if (cr == CHUNK_FATAL) {
 		set_msg(msg, msg_len, "cannot read the meta chunk: %s", kdf_strerror(err));
 		return err;
@@ -407,7 +218,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		if (err)
 			break;
 		if (unknown && !r->warned_unknown_event++)
-			warnf(r, off, "%u events of types this kdelay-report does not know were "
+			kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
 				      "skipped (capture from a newer kdelay?)", unknown);
 		r->st.events += n;
 		item->type = KDF_ITEM_EVENTS;
@@ -455,7 +266,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 	default:
 		r->st.chunks_unknown++;
 		if (!r->warned_unknown_chunk++)
-			warnf(r, off, "chunk of unknown type %u at offset %llu skipped (capture from "
+			kdf_reader_warnf(r, off, "chunk of unknown type %u at offset %llu skipped (capture from "
 				      "a newer kdelay?); further ones are skipped silently",
 			      h->type, (unsigned long long)off);
 		return 0;
@@ -464,7 +275,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		return err;
 	if (err) {
 		r->st.chunks_bad++;
-		warnf(r, off, "%s chunk at offset %llu is malformed; skipped",
+		kdf_reader_warnf(r, off, "%s chunk at offset %llu is malformed; skipped",
 		      kdf_chunk_name(h->type), (unsigned long long)off);
 	}
 	return 0;
@@ -490,14 +301,14 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return 1;
 		}
 		off = r->off;
-		switch (read_chunk(r, &h, &err)) {
+		switch (kdf_reader_read_chunk(r, &h, &err)) {
 		case CHUNK_OK:
 			break;
 		case CHUNK_SKIPPED:
 			continue;
 		case CHUNK_END:
 			if (!r->st.has_summary)
-				warnf(r, r->off, "no summary chunk: the recording was interrupted; "
+				kdf_reader_warnf(r, r->off, "no summary chunk: the recording was interrupted; "
 						 "everything up to offset %llu was read",
 				      (unsigned long long)r->off);
 			/* fall through */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * reader_internal.h - the reader's state, shared by reader.c (open, items,
+ * tables) and reader_chunks.c (reading and checking one chunk).
+ */
+#ifndef KDF_READER_INTERNAL_H
+#define KDF_READER_INTERNAL_H
+
+#include "chunk.h"
+#include "kdelay_format.h"
+#include "source.h"
+#include "tables_codec.h"
+
+struct kdf_reader {
+	struct kdf_source src;
+	kdf_warn_fn warn;
+	void *warn_ctx;
+	uint32_t major, minor;
+	struct kdf_meta meta;
+	ZSTD_DCtx *dctx;
+	uint64_t off;		  /* next chunk */
+	int done;		  /* 1 = end reached, < 0 = fatal error */
+	uint8_t *stored;	  /* current payload as read */
+	size_t stored_cap;
+	uint8_t *raw;		  /* ... and decompressed */
+	size_t raw_cap;
+	struct kdf_event *events; /* the EVENTS item handed out */
+	size_t events_cap;
+	struct kdf_symbol *syms;  /* the SYMBOLS item handed out */
+	size_t nsyms;
+	struct kdf_cursor threads; /* THREAD records still to hand out */
+	uint32_t threads_left;
+	struct kdf_id_table strings;
+	struct kdf_id_table stacks;
+	struct kdf_read_stats st;
+	int warned_unknown_chunk;
+	int warned_unknown_event;
+};
+
+enum chunk_result {
+	CHUNK_OK,	 /* h and r->raw hold a checked, unpacked chunk */
+	CHUNK_SKIPPED,	 /* damaged or unusable, warned, r->off moved past it */
+	CHUNK_END,	 /* clean end of file */
+	CHUNK_TRUNCATED, /* file ends inside it, warned */
+	CHUNK_FATAL,	 /* *err says why */
+};
+
+/* Report a recoverable problem through the caller's warn callback. */
+void kdf_reader_warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Read, check and unpack the chunk at r->off into h and r->raw. */
+enum chunk_result kdf_reader_read_chunk(struct kdf_reader *r, struct kdf_chunk_header *h,
+					int *err);
+
+#endif /* KDF_READER_INTERNAL_H */
