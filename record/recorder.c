@@ -3,9 +3,12 @@
  * recorder.c - kd_record_run(): set up, run the sample windows, close.
  *
  * One thread.  The BPF programs submit without wakeups, so the loop
- * drains the ring with ring_buffer__consume() every TICK_MS (libbpf 1.1's
- * ring_buffer__poll() spins on a ring nobody wakes up), and sleeps in
- * ppoll() on a signalfd and the target's pidfd in between.
+ * drains the ring with ring_buffer__consume() on a short timer (libbpf
+ * 1.1's ring_buffer__poll() spins on a ring nobody wakes up), and sleeps
+ * in ppoll() on a signalfd and the target's pidfd in between.  The timer
+ * is 1 ms while records flow and backs off to a few ms when the ring is
+ * idle, never longer than a quarter of the time a full-speed burst
+ * (FILL_BYTES_PER_MS) takes to fill the ring.
  */
 #include <poll.h>
 #include <signal.h>
@@ -22,8 +25,30 @@
 #include "session.h"
 #include "symbols.h"
 
-#define TICK_MS 2
+#define TICK_MIN_MS 1
+#define TICK_MAX_MS 10
+#define FILL_BYTES_PER_MS 200000 /* ~6M records/s of 32 bytes */
 #define FLUSH_NS 500000000ull /* a killed recorder loses at most this */
+
+/* The longest idle tick that a burst cannot overrun. */
+static int tick_max_ms(const struct session *s)
+{
+	uint64_t ring = (uint64_t)s->o->buffer_page_count * (uint64_t)getpagesize();
+	uint64_t ms = ring / FILL_BYTES_PER_MS / 4;
+
+	return ms < TICK_MIN_MS ? TICK_MIN_MS : ms > TICK_MAX_MS ? TICK_MAX_MS : (int)ms;
+}
+
+/* Drain the ring; the next tick is short if records came, longer if not. */
+static void consume(struct session *s)
+{
+	int n = ring_buffer__consume(s->rb);
+
+	if (n > 0)
+		s->tick_ms = TICK_MIN_MS;
+	else if (s->tick_ms < tick_max_ms(s))
+		s->tick_ms++;
+}
 
 /* Wait up to ms; false when a signal came or the target exited. */
 static bool wait_tick(struct session *s, int ms)
@@ -119,10 +144,10 @@ static bool run_window(struct session *s)
 	if (s->win.state == KD_WIN_OPEN && !s->bpf.has_stop && !s->until_exit)
 		deadline = s->win.start_ts + sample_ns;
 	for (;;) {
-		bool go_on = wait_tick(s, TICK_MS);
+		bool go_on = wait_tick(s, s->tick_ms);
 		uint64_t now;
 
-		ring_buffer__consume(s->rb);
+		consume(s);
 		if (s->win.state == KD_WIN_ARMED && BSS_LOAD(s, capture_state) == KD_CAPTURE_ON)
 			open_triggered(s);
 		if (s->win.state == KD_WIN_OPEN && deadline == UINT64_MAX && !s->bpf.has_stop &&
@@ -224,11 +249,11 @@ static void interval(struct session *s)
 	uint64_t until = meta__mono_ns() + (uint64_t)(s->o->sample_interval * 1e9);
 
 	while (meta__mono_ns() < until) {
-		if (!wait_tick(s, TICK_MS)) {
+		if (!wait_tick(s, s->tick_ms)) {
 			s->stop_all = true;
 			return;
 		}
-		ring_buffer__consume(s->rb);
+		consume(s);
 		housekeeping(s, "interval");
 	}
 }
@@ -248,6 +273,7 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	rc = session__setup(&s);
 	if (rc)
 		goto out;
+	s.tick_ms = TICK_MIN_MS;
 	s.cons.on_armed_event = open_triggered;
 	s.cons.ctx = &s;
 	if (target__release(&s.target, stderr)) {

@@ -45,6 +45,7 @@ struct session {
 	uint64_t overflow;    /* events lost to the trigger-delta buffer bound */
 	uint64_t last_flush;
 	uint64_t missed_total; /* trigger misses up to the last window's end */
+	int tick_ms;	      /* current drain period */
 	int hook_rc;	      /* non-zero status returned by hooks->on_window */
 };
 
