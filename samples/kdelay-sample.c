@@ -31,7 +31,8 @@
  *               tracepoint markers are syscalls nothing else calls.
  *   contend     two threads (spin1, spin2) pinned to one CPU (--cpu)
  *               each burn --spin-ms of CPU time: each waits about as long
- *               on the run queue.
+ *               on the run queue.  --policy rr makes them SCHED_RR at one
+ *               priority: they take strict turns whatever else runs.
  *   exit-early  a thread (--thread, default early1) makes --calls calls
  *               and exits; the process goes on for --duration seconds.
  *   blocked     a thread (--thread, default blocker1) enters a read() on
@@ -108,6 +109,7 @@ static struct {
 	long delay_ms;
 	long linger_ms;
 	int spawn_late;
+	int policy; /* contend: SCHED_OTHER or SCHED_RR */
 } opt = {
 	.mode = M_OVS,
 	.name = "kdelay-sample",
@@ -122,6 +124,7 @@ static struct {
 	.handlers = 2,
 	.revalidators = 2,
 	.rate = 100,
+	.policy = SCHED_OTHER,
 };
 
 static atomic_int stop_flag;
@@ -376,6 +379,7 @@ struct spin_arg {
 	int cpu;
 	uint64_t cpu_ns, wall_ns;
 	int ok_affinity;
+	int ok_policy;
 };
 
 /* Burn CPU without entering the kernel more than once a millisecond or so. */
@@ -401,6 +405,15 @@ static void *spin_thread(void *p)
 	CPU_ZERO(&set);
 	CPU_SET(a->cpu, &set);
 	a->ok_affinity = sched_setaffinity(0, sizeof(set), &set) == 0;
+	if (opt.policy == SCHED_RR) {
+		/* Same real-time priority, round robin: they take turns of
+		 * sched_rr_timeslice_ms, whatever else the node runs. */
+		struct sched_param sp = { .sched_priority = 10 };
+
+		a->ok_policy = pthread_setschedparam(pthread_self(), SCHED_RR, &sp) == 0;
+	} else {
+		a->ok_policy = 1;
+	}
 	a->tid = gettid_();
 	thread_ready(a->name);
 	gate_wait();
@@ -438,10 +451,12 @@ static int run_contend(void)
 	}
 	wait_threads_ready(2);
 	for (int i = 0; i < 2; i++)
-		if (!a[i].ok_affinity)
-			die(EX_OSERR, "cannot pin %s to CPU %d", a[i].name, cpu);
+		if (!a[i].ok_affinity || !a[i].ok_policy)
+			die(EX_OSERR, "cannot pin %s to CPU %d%s", a[i].name, cpu,
+			    a[i].ok_policy ? "" : " or make it SCHED_RR (root?)");
 	for (int i = 0; i < 2; i++)
-		out("thread=%s tid=%d cpu=%d", a[i].name, a[i].tid, cpu);
+		out("thread=%s tid=%d cpu=%d policy=%s", a[i].name, a[i].tid, cpu,
+		    opt.policy == SCHED_RR ? "rr" : "other");
 	out("ready");
 	wait_start_signal();
 	out("start");
@@ -788,6 +803,9 @@ static void usage(FILE *f)
 		"      --spin-ms MS       CPU time each spinning thread burns (contend), default 200\n"
 		"      --cpu N            the CPU both spinning threads share (contend), default\n"
 		"                         the first allowed one\n"
+		"      --policy POLICY    contend: other (default, the normal scheduler) or rr\n"
+		"                         (SCHED_RR, same priority: strict turns, unaffected\n"
+		"                         by the node's other load; needs root)\n"
 		"      --block-ms MS      how long the blocked syscall lasts (blocked), default 3000\n"
 		"      --spawn-late       exit-early: create the thread only after the start\n"
 		"                         signal (it is born, named and gone while traced)\n"
@@ -844,6 +862,7 @@ int main(int argc, char **argv)
 		{ "delay-ms", required_argument, NULL, 9 },
 		{ "linger-ms", required_argument, NULL, 10 },
 		{ "spawn-late", no_argument, NULL, 11 },
+		{ "policy", required_argument, NULL, 12 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -930,6 +949,14 @@ int main(int argc, char **argv)
 			break;
 		case 11:
 			opt.spawn_late = 1;
+			break;
+		case 12:
+			if (!strcmp(optarg, "rr"))
+				opt.policy = SCHED_RR;
+			else if (!strcmp(optarg, "other"))
+				opt.policy = SCHED_OTHER;
+			else
+				die(EX_USAGE, "unknown --policy '%s' (other, rr)", optarg);
 			break;
 		case 'h':
 			usage(stdout);

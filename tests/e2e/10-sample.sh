@@ -47,6 +47,15 @@ for t in spin1 spin2; do
 	in_range "contend: $t waited for the shared CPU (ms)" "$((${wt:-0} / 1000000))" 45 1500
 done
 check_eq "contend: both on one CPU" 1 "$(sed -n 's/.* cpu=\([0-9]*\) .*/\1/p' "$T_TMP/contend.out" | sort -u | wc -l)"
+# SCHED_RR: strict 100 ms turns, whatever else runs: each waits 100..300 ms.
+"$SAMPLE" -m contend --policy rr --spin-ms 150 >"$T_TMP/rr.out" 2>&1
+check_eq "contend --policy rr exits 0" 0 $?
+check_grep "contend --policy rr: threads are SCHED_RR" '^thread=spin1 tid=[0-9]+ cpu=[0-9]+ policy=rr$' "$T_TMP/rr.out"
+for t in spin1 spin2; do
+	wt=$(sed -n "s/^thread=$t .*wait_ns=\([0-9-]*\).*/\1/p" "$T_TMP/rr.out")
+	in_range "contend rr: $t waited its turns (ms)" "$((${wt:-0} / 1000000))" 45 450
+done
+check_exit "contend: unknown --policy" 64 "$SAMPLE" -m contend --policy fifo
 
 # --- exit-early, blocked
 "$SAMPLE" -m exit-early -c 7 -d 0.1 >"$T_TMP/early.out" 2>&1
