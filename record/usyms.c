@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "elfsyms.h"
 #include "usyms.h"
+
+#define MAPS_RELOAD_NS 50000000ull /* at most 20 re-reads of maps a second */
 
 struct umap {
 	uint64_t start, end, off;
@@ -34,7 +37,7 @@ struct usyms {
 	size_t nmaps;
 	struct ufile *files;
 	size_t nfiles;
-	int reloaded;		/* maps re-read in this batch */
+	uint64_t reload_ns;	/* last re-read of maps after a miss */
 	int loaded;
 };
 
@@ -154,7 +157,15 @@ void usyms__free(struct usyms *u)
 
 void usyms__new_batch(struct usyms *u)
 {
-	u->reloaded = 0;
+	u->reload_ns = 0;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static struct umap *find_map(struct usyms *u, uint64_t addr)
@@ -176,8 +187,10 @@ static struct umap *prepare(struct usyms *u, uint64_t addr)
 	if (!u->loaded)
 		maps_load(u);
 	m = find_map(u, addr);
-	if (!m && !u->reloaded) {
-		u->reloaded = 1;
+	/* A miss may be a library loaded since: re-read, but not for every
+	 * unknown address of a burst (garbage frames are common). */
+	if (!m && mono_ns() - u->reload_ns >= MAPS_RELOAD_NS) {
+		u->reload_ns = mono_ns();
 		maps_load(u);
 		m = find_map(u, addr);
 	}

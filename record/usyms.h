@@ -21,8 +21,8 @@ struct usyms;
 struct usyms *usyms__new(pid_t pid, const char *exe);
 void usyms__free(struct usyms *u);
 
-/* Allow one more re-read of /proc/PID/maps on the next unknown address
- * (call once per batch: libraries may have been loaded since). */
+/* Allow a re-read of /proc/PID/maps on the next unknown address at once
+ * (else at most every 50 ms: libraries may have been loaded since). */
 void usyms__new_batch(struct usyms *u);
 
 /* Read what addr needs (its mapping, its file's symbols) now, while the
