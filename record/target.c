@@ -140,6 +140,11 @@ int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err)
 			fprintf(err, "ERROR: No process with PID %d is running!\n", pid);
 			return EX_UNAVAILABLE;
 		}
+		if (tgid == getpid()) {
+			/* Each drain would make syscalls that fill the ring again. */
+			fprintf(err, "ERROR: The recorder cannot trace itself (PID %d)!\n", pid);
+			return EX_UNAVAILABLE;
+		}
 		if (tgid != pid)
 			fprintf(err, "NOTE: %d is a thread of process %d; tracing process %d.\n", pid,
 				tgid, tgid);
