@@ -372,6 +372,7 @@ static int run_exact(void)
 /* ------------------------------------------------------------- contend */
 
 static pthread_barrier_t contend_barrier;
+static uint64_t contend_t0; /* when main opened the gate: both are runnable from then */
 
 struct spin_arg {
 	pid_t tid;
@@ -418,7 +419,7 @@ static void *spin_thread(void *p)
 	thread_ready(a->name);
 	gate_wait();
 	pthread_barrier_wait(&contend_barrier);
-	w0 = now_ns(CLOCK_MONOTONIC);
+	w0 = contend_t0;
 	c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	DTRACE_PROBE1(kdelay_sample, spin_start, a->cpu);
 	sample_spin((uint64_t)opt.spin_ms * 1000000ull);
@@ -461,6 +462,7 @@ static int run_contend(void)
 	wait_start_signal();
 	out("start");
 	DTRACE_PROBE(kdelay_sample, run_start);
+	contend_t0 = now_ns(CLOCK_MONOTONIC);
 	gate_release();
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
