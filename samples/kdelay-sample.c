@@ -192,7 +192,7 @@ static void set_name(const char *name)
 
 static pthread_t spawn(void *(*fn)(void *), void *arg)
 {
-	pthread_t t;
+	pthread_t t = 0;
 	int err = pthread_create(&t, NULL, fn, arg);
 
 	if (err)
@@ -498,7 +498,7 @@ static void *early_thread(void *p)
 static int run_exit_early(void)
 {
 	const char *name = opt.thread ? opt.thread : "early1";
-	pthread_t t;
+	pthread_t t = 0;
 	uint64_t end;
 
 	if (!opt.spawn_late) {
@@ -578,7 +578,7 @@ static int thread_sleeping(pid_t tid)
 static int run_blocked(void)
 {
 	const char *name = opt.thread ? opt.thread : "blocker1";
-	pthread_t t;
+	pthread_t t = 0;
 	uint64_t t0;
 
 	if (pipe(block_pipe))
