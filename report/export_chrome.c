@@ -76,34 +76,22 @@ static void declare_lane(struct chrome *c, const struct kdr_xthread *t, enum kdr
 {
 	uint8_t *d = &c->declared[t - c->x->threads];
 	uint32_t tid = lane_tid(t->tid, lane);
-	char name[64];
-	size_t n;
+	char buf[64];
+	int n;
 
 	if (*d & (1u << lane))
 		return;
 	*d |= 1u << lane;
 	meta_event(c, "thread_name", tid);
-	/* The name is raw bytes; the suffix is ours: escape them together. */
-	n = snprintf(name, sizeof(name), " (%s)", lane_names[lane]);
-	{
-		size_t len = t->name ? t->name_len : 0;
-		char *buf = malloc(len + n + 24);
-
-		if (buf) {
-			if (t->name)
-				memcpy(buf, t->name, len);
-			else
-				len = (size_t)sprintf(buf, "tid %u", t->tid);
-			memcpy(buf + len, name, n);
-			fputs("{\"name\":", c->f);
-			kdr_export_json_str(c->f, buf, len + n, 0);
-			fputs("}}", c->f);
-			free(buf);
-		} else {
-			/* Out of memory for a label only: say the lane and go on. */
-			fprintf(c->f, "{\"name\":\"tid %u (%s)\"}}", t->tid, lane_names[lane]);
-		}
+	/* "NAME (lane)": the name's raw bytes and our suffix, one string. */
+	fputs("{\"name\":\"", c->f);
+	if (t->name) {
+		kdr_export_json_chars(c->f, t->name, t->name_len, 0);
+	} else {
+		n = snprintf(buf, sizeof(buf), "tid %u", t->tid);
+		kdr_export_json_chars(c->f, buf, (size_t)n, 0);
 	}
+	fprintf(c->f, " (%s)\"}}", lane_names[lane]);
 	meta_event(c, "thread_sort_index", tid);
 	fprintf(c->f, "{\"sort_index\":%u}}", t->order * KDR_NLANES + lane + 1);
 }
@@ -288,7 +276,6 @@ static void header(struct chrome *c)
 	time_t sec = (time_t)(rt / 1000000000u);
 	struct tm tm;
 	char iso[64] = "";
-	char label[64];
 
 	if (gmtime_r(&sec, &tm))
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -311,22 +298,9 @@ static void header(struct chrome *c)
 	/* The first element has no leading comma; every later one has. */
 	fprintf(c->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"tid\":%u,\"args\":",
 		m->pid, m->pid);
-	snprintf(label, sizeof(label), " (pid %u)", m->pid);
-	{
-		size_t n = m->comm ? strlen(m->comm) : 0, l = strlen(label);
-		char *buf = malloc(n + l + 1);
-
-		if (buf) {
-			memcpy(buf, m->comm ? m->comm : "", n);
-			memcpy(buf + n, label, l + 1);
-			fputs("{\"name\":", c->f);
-			kdr_export_json_cstr(c->f, buf, 0);
-			fputs("}}", c->f);
-			free(buf);
-		} else {
-			fprintf(c->f, "{\"name\":\"pid %u\"}}", m->pid);
-		}
-	}
+	fputs("{\"name\":\"", c->f);
+	kdr_export_json_chars(c->f, m->comm ? m->comm : "", m->comm ? strlen(m->comm) : 0, 0);
+	fprintf(c->f, " (pid %u)\"}}", m->pid);
 	meta_event(c, "thread_name", WINDOWS_TID);
 	fputs("{\"name\":\"sample windows\"}}", c->f);
 	meta_event(c, "thread_sort_index", WINDOWS_TID);

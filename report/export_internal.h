@@ -71,6 +71,9 @@ struct kdr_export {
 int kdr_export_open(struct kdr_export *x, const char *path, const struct kdr_export_opts *opts,
 		    const char *what);
 void kdr_export_close(struct kdr_export *x);
+/* The first pass over r (export_pass1.c): fills threads (sorted, ranked,
+ * filtered), windows, symbols (sorted), counts.  EX_OK or a code (said). */
+int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r);
 /* Report "kdelay-report: <what>: <msg>" on x->err; returns code. */
 int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -167,6 +170,8 @@ void kdr_export_frame_short(const struct kdr_export *x, uint64_t addr, int is_ke
  * valid UTF-8 passes through, every other byte b becomes \u00XX (its
  * Latin-1 reading), so no input can produce invalid JSON. */
 void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags);
+/* The same without the quotes: to build one string from several parts. */
+void kdr_export_json_chars(FILE *f, const char *s, size_t len, unsigned flags);
 static inline void kdr_export_json_cstr(FILE *f, const char *s, unsigned flags)
 {
 	kdr_export_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);

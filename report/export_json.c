@@ -46,10 +46,16 @@ size_t kdr_export_utf8_len(const unsigned char *s, size_t len)
 
 void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags)
 {
+	putc('"', f);
+	kdr_export_json_chars(f, s, len, flags);
+	putc('"', f);
+}
+
+void kdr_export_json_chars(FILE *f, const char *s, size_t len, unsigned flags)
+{
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
 
-	putc('"', f);
 	while (i < len) {
 		unsigned char c = p[i];
 
@@ -101,5 +107,4 @@ void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags)
 		}
 		i++;
 	}
-	putc('"', f);
 }

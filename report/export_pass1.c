@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * export_pass1.c - the first pass every export starts with: thread names
+ * and the target's tids, windows, symbols, event counts, time bounds.
+ *
+ * The capture writes a window's boundaries after its events, and thread
+ * names and symbols wherever the recorder learnt them, so a single
+ * streaming pass cannot know t = 0, which threads pass a name filter, or
+ * how to print a stack when it meets them.  This pass reads only those;
+ * memory stays proportional to threads, windows and symbols.
+ */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "export_internal.h"
+
+struct pass1 {
+	struct kdr_export *x;
+	size_t threads_cap, syms_cap, windows_cap;
+	uint32_t *index; /* thread_get()'s hash: slot + 1, 0 = free */
+	size_t index_cap;
+};
+
+static int cmp_tid(const void *a, const void *b)
+{
+	const struct kdr_xthread *ta = a, *tb = b;
+
+	return (ta->tid > tb->tid) - (ta->tid < tb->tid);
+}
+
+struct kdr_xthread *kdr_export_thread(const struct kdr_export *x, uint32_t tid)
+{
+	struct kdr_xthread key = { .tid = tid };
+
+	return bsearch(&key, x->threads, x->nthreads, sizeof(key), cmp_tid);
+}
+
+/* Threads arrive unsorted during pass 1: an open-addressing index (tid ->
+ * slot + 1) finds them; it is rebuilt when half full. */
+static int index_grow(struct pass1 *p)
+{
+	size_t cap = p->index_cap ? p->index_cap * 2 : 256, i;
+	uint32_t *idx = calloc(cap, sizeof(*idx));
+
+	if (!idx)
+		return -1;
+	for (i = 0; i < p->x->nthreads; i++) {
+		size_t h = (p->x->threads[i].tid * 2654435761u) & (cap - 1);
+
+		while (idx[h])
+			h = (h + 1) & (cap - 1);
+		idx[h] = (uint32_t)i + 1;
+	}
+	free(p->index);
+	p->index = idx;
+	p->index_cap = cap;
+	return 0;
+}
+
+static struct kdr_xthread *thread_get(struct pass1 *p, uint32_t tid)
+{
+	struct kdr_export *x = p->x;
+	struct kdr_xthread *t;
+	size_t h;
+
+	if ((x->nthreads + 1) * 2 > p->index_cap && index_grow(p))
+		return NULL;
+	for (h = (tid * 2654435761u) & (p->index_cap - 1); p->index[h];
+	     h = (h + 1) & (p->index_cap - 1))
+		if (x->threads[p->index[h] - 1].tid == tid)
+			return &x->threads[p->index[h] - 1];
+	if (x->nthreads == p->threads_cap) {
+		size_t cap = p->threads_cap ? p->threads_cap * 2 : 64;
+		void *v = realloc(x->threads, cap * sizeof(*x->threads));
+
+		if (!v)
+			return NULL;
+		x->threads = v;
+		p->threads_cap = cap;
+	}
+	p->index[h] = (uint32_t)x->nthreads + 1;
+	t = &x->threads[x->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	return t;
+}
+
+static int note_tid(struct pass1 *p, uint32_t tid, uint32_t *last)
+{
+	/* Consecutive events mostly share a tid: skip the search then. */
+	if (*last == tid && tid != 0)
+		return 0;
+	*last = tid;
+	return thread_get(p, tid) ? 0 : -1;
+}
+
+static int pass1_events(struct pass1 *p, const struct kdf_event *v, size_t n)
+{
+	struct kdr_export *x = p->x;
+	uint32_t last = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct kdf_event *ev = &v[i];
+		int rc = 0;
+
+		if (ev->type <= KDF_EV_TYPE_MAX)
+			x->events_by_type[ev->type]++;
+		if (!x->first_ts || ev->ts < x->first_ts)
+			x->first_ts = ev->ts;
+		if (ev->ts > x->last_ts)
+			x->last_ts = ev->ts;
+		switch (ev->type) {
+		case KDF_EV_SWITCH:
+			if (ev->flags & KDF_SW_PREV_TARGET)
+				rc = note_tid(p, ev->tid, &last);
+			if (!rc && (ev->flags & KDF_SW_NEXT_TARGET))
+				rc = note_tid(p, ev->u.sw.next_tid, &last);
+			break;
+		case KDF_EV_TRIGGER:
+			break; /* a trigger may fire in any thread */
+		default:
+			rc = note_tid(p, ev->tid, &last);
+			break;
+		}
+		if (rc)
+			return -1;
+		if (ev->type == KDF_EV_THREAD_EXIT) {
+			struct kdr_xthread *t = thread_get(p, ev->tid);
+
+			if (!t)
+				return -1;
+			t->exit_ts = ev->ts;
+		}
+	}
+	return 0;
+}
+
+static int pass1_thread(struct pass1 *p, const struct kdf_thread *th)
+{
+	struct kdr_xthread *t = thread_get(p, th->tid);
+	char *name;
+
+	if (!t)
+		return -1;
+	name = malloc(th->name_len + 1);
+	if (!name)
+		return -1;
+	memcpy(name, th->name, th->name_len);
+	name[th->name_len] = '\0';
+	free(t->name);
+	t->name = name;
+	t->name_len = th->name_len;
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int pass1_symbols(struct pass1 *p, const struct kdf_symbol *v, size_t n)
+{
+	struct kdr_export *x = p->x;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct kdr_xsym *s;
+
+		if (x->nsyms == p->syms_cap) {
+			size_t cap = p->syms_cap ? p->syms_cap * 2 : 256;
+			void *nv = realloc(x->syms, cap * sizeof(*x->syms));
+
+			if (!nv)
+				return -1;
+			x->syms = nv;
+			p->syms_cap = cap;
+		}
+		s = &x->syms[x->nsyms];
+		s->addr = v[i].addr;
+		s->is_kernel = !!v[i].is_kernel;
+		s->offset = v[i].offset;
+		s->name = dup_or_null(v[i].name);
+		s->module = dup_or_null(v[i].module);
+		x->nsyms++; /* counted now so that close() frees a half copy */
+		if ((v[i].name && !s->name) || (v[i].module && !s->module))
+			return -1;
+	}
+	return 0;
+}
+
+static int pass1_window(struct pass1 *p, const struct kdf_window *w)
+{
+	struct kdr_export *x = p->x;
+
+	if (x->nwindows == p->windows_cap) {
+		size_t cap = p->windows_cap ? p->windows_cap * 2 : 16;
+		void *v = realloc(x->windows, cap * sizeof(*x->windows));
+
+		if (!v)
+			return -1;
+		x->windows = v;
+		p->windows_cap = cap;
+	}
+	x->windows[x->nwindows++] = *w;
+	return 0;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct kdr_xsym *sa = a, *sb = b;
+
+	if (sa->is_kernel != sb->is_kernel)
+		return sa->is_kernel < sb->is_kernel ? -1 : 1;
+	return (sa->addr > sb->addr) - (sa->addr < sb->addr);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct kdr_xthread *ta = *(struct kdr_xthread *const *)a;
+	const struct kdr_xthread *tb = *(struct kdr_xthread *const *)b;
+	size_t n = ta->name_len < tb->name_len ? ta->name_len : tb->name_len;
+	int c;
+
+	/* Unnamed threads last; then bytewise, like the text report. */
+	if (!ta->name != !tb->name)
+		return ta->name ? -1 : 1;
+	c = n ? memcmp(ta->name, tb->name, n) : 0;
+	if (c)
+		return c;
+	if (ta->name_len != tb->name_len)
+		return ta->name_len < tb->name_len ? -1 : 1;
+	return (ta->tid > tb->tid) - (ta->tid < tb->tid);
+}
+
+/* Sort, rank by name, apply the tid and regex filters. */
+static int finish_threads(struct kdr_export *x)
+{
+	const struct kdr_export_opts *o = x->opts;
+	struct kdr_xthread **byname;
+	regex_t re;
+	size_t i, j;
+	int rc;
+
+	if (x->nthreads) /* qsort(NULL, 0) is undefined */
+		qsort(x->threads, x->nthreads, sizeof(*x->threads), cmp_tid);
+	byname = calloc(x->nthreads ? x->nthreads : 1, sizeof(*byname));
+	if (!byname)
+		return kdr_export_fail(x, EX_OSERR, "out of memory sorting %zu threads",
+				       x->nthreads);
+	for (i = 0; i < x->nthreads; i++)
+		byname[i] = &x->threads[i];
+	if (x->nthreads) /* qsort(NULL, 0) is undefined */
+		qsort(byname, x->nthreads, sizeof(*byname), cmp_name);
+	for (i = 0; i < x->nthreads; i++)
+		byname[i]->order = (uint32_t)i;
+	free(byname);
+
+	if (o->thread_regex) {
+		rc = regcomp(&re, o->thread_regex, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char msg[128];
+
+			regerror(rc, &re, msg, sizeof(msg));
+			return kdr_export_fail(x, EX_USAGE, "bad thread regex '%s': %s",
+					       o->thread_regex, msg);
+		}
+	}
+	for (i = 0; i < x->nthreads; i++) {
+		struct kdr_xthread *t = &x->threads[i];
+
+		t->keep = 1;
+		if (o->tids && o->tid_count) {
+			t->keep = 0;
+			for (j = 0; j < o->tid_count; j++)
+				if (o->tids[j] == t->tid)
+					t->keep = 1;
+		}
+		/* A name with a NUL byte is matched up to it: regexec() takes
+		 * C strings, and such names are rare enough not to matter. */
+		if (t->keep && o->thread_regex)
+			t->keep = regexec(&re, t->name ? t->name : "", 0, NULL, 0) == 0;
+	}
+	if (o->thread_regex)
+		regfree(&re);
+	return EX_OK;
+}
+
+int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
+{
+	struct pass1 p = { .x = x };
+	struct kdf_item it;
+	int rc;
+
+	while ((rc = kdf_reader_next(r, &it)) > 0) {
+		int bad = 0;
+
+		switch (it.type) {
+		case KDF_ITEM_EVENTS:
+			bad = pass1_events(&p, it.u.events.v, it.u.events.n);
+			break;
+		case KDF_ITEM_THREAD:
+			bad = pass1_thread(&p, &it.u.thread);
+			break;
+		case KDF_ITEM_SYMBOLS:
+			bad = pass1_symbols(&p, it.u.symbols.v, it.u.symbols.n);
+			break;
+		case KDF_ITEM_WINDOW:
+			bad = pass1_window(&p, &it.u.window);
+			break;
+		case KDF_ITEM_SUMMARY:
+			x->summary = it.u.summary;
+			x->has_summary = 1;
+			break;
+		}
+		if (bad) {
+			free(p.index);
+			return kdr_export_fail(x, EX_OSERR, "out of memory reading %s", x->path);
+		}
+	}
+	free(p.index);
+	if (rc < 0) {
+		/* Fatal for the reader, not for us: export what was read. */
+		x->read_error = rc;
+		x->warnings++;
+		fprintf(x->err, "kdelay-report: %s: warning: %s: %s; exporting what precedes it\n",
+			x->what, x->path, kdf_strerror(rc));
+	}
+	kdf_reader_stats(r, &x->stats);
+	if (x->nsyms) /* qsort(NULL, 0) is undefined */
+		qsort(x->syms, x->nsyms, sizeof(*x->syms), cmp_sym);
+	return finish_threads(x);
+}
