@@ -143,7 +143,7 @@
       });
       var names = Object.keys(shown).sort();
       if (names.length) body.appendChild(el('div', { 'class': 'legend', id: 'syscall-legend' },
-        [document.createTextNode('syscalls: ')].concat(names.map(function (n) {
+        [el('span', { text: 'syscalls:' })].concat(names.map(function (n) {
           return el('span', {}, [el('i', { style: 'background:' + colorOf(n) }), document.createTextNode(n)]);
         }))));
     }

@@ -225,7 +225,7 @@ static const char kdr_html_js[] =
 "      });\n"
 "      var names = Object.keys(shown).sort();\n"
 "      if (names.length) body.appendChild(el('div', { 'class': 'legend', id: 'syscall-legend' },\n"
-"        [document.createTextNode('syscalls: ')].concat(names.map(function (n) {\n"
+"        [el('span', { text: 'syscalls:' })].concat(names.map(function (n) {\n"
 "          return el('span', {}, [el('i', { style: 'background:' + colorOf(n) }), document.createTextNode(n)]);\n"
 "        }))));\n"
 "    }\n"
