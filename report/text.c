@@ -290,7 +290,7 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		irq_blocks(c, &v->threads[i]);
 	}
 	inprog_block(c, v);
-	if (v->listing)
+	if (v->listing && v->nevents) /* the reference: "if syscall_events:" */
 		events_block(c, v);
 	if (v->incomplete)
 		fprintf(c->err, "%s: warning: window %" PRIu32 ": out of memory, statistics incomplete\n",
