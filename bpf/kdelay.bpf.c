@@ -26,7 +26,6 @@ const volatile __u32 targ_tgid = 0;
 const volatile bool want_stacks = false;  /* --syscall-events and stack size > 0 */
 const volatile __u64 stack_min_ns = 0;	  /* stacks of syscalls longer than this */
 const volatile __u32 skip_stack_nr = ~0u; /* poll's nr with --skip-syscall-poll-events */
-const volatile __u32 stack_budget = 4096; /* stacks per window (--stack-trace-size) */
 
 /*
  * Shared with the recorder through the mmap()ed .bss.  capture_state is
@@ -40,7 +39,6 @@ __u64 stop_trigger_ts = 0;
 __u64 dropped = 0;
 __u64 trigger_missed = 0;
 __u64 stacks_lost = 0;
-__u64 stacks_taken = 0; /* reset by the recorder at each window start */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -184,14 +182,8 @@ static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now
 	s->entry_ts = *entry;
 	s->kernel_depth = 0;
 	s->user_depth = 0;
-	if (__sync_fetch_and_add(&stacks_taken, 1) >= stack_budget) {
-		s->hdr.flags = KD_STACK_KERNEL_LOST | KD_STACK_USER_LOST | KD_STACK_BUDGET;
-		__sync_fetch_and_add(&stacks_lost, 1);
-		if (bpf_ringbuf_output(&events, s, KD_EV_STACK_SIZE(0), BPF_RB_NO_WAKEUP))
-			__sync_fetch_and_add(&dropped, 1);
-		return;
-	}
-
+	/* --stack-trace-size bounds distinct stacks per window: the recorder
+	 * applies it, here every stack is taken (nothing collides). */
 	kret = bpf_get_stack(ctx, s->ips, KD_MAX_STACK_DEPTH * 8, 0);
 	if (kret < 0) {
 		s->hdr.flags |= KD_STACK_KERNEL_LOST;

@@ -49,7 +49,6 @@ enum kd_ev_type {
 /* hdr.flags for KD_EV_STACK */
 #define KD_STACK_KERNEL_LOST (1u << 0) /* bpf_get_stack() failed */
 #define KD_STACK_USER_LOST (1u << 1)
-#define KD_STACK_BUDGET (1u << 2) /* --stack-trace-size stacks already taken this window */
 
 /* Values of the BPF global capture_state (the reference's capture_on). */
 #define KD_CAPTURE_IDLE 0 /* armed: a start trigger may open a window */

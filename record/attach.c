@@ -298,7 +298,6 @@ static void set_knobs(struct kdelay_bpf *skel, const struct kd_opts *o, pid_t pi
 	skel->rodata->stack_min_ns = o->syscall_events_ns > 0 ? (__u64)o->syscall_events_ns : 0;
 	skel->rodata->skip_stack_nr =
 		(o->skip_syscall_poll_events && poll_nr >= 0) ? (__u32)poll_nr : ~0u;
-	skel->rodata->stack_budget = o->stack_trace_size;
 }
 
 /* ----------------------------------------------------------- attaching */

@@ -2,6 +2,8 @@
 /*
  * consumer.c - ring-buffer records to capture items.
  */
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "consumer.h"
@@ -16,6 +18,66 @@ void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_windo
 	c->w = w;
 	c->win = win;
 	c->syms = syms;
+}
+
+void consumer__new_window(struct kd_consumer *c)
+{
+	if (c->stack_seen)
+		memset(c->stack_seen, 0, c->stack_seen_bits / 8);
+	c->stacks_in_window = 0;
+	c->stacks_over_limit = 0;
+}
+
+void consumer__free(struct kd_consumer *c)
+{
+	if (!c)
+		return;
+	free(c->stack_seen);
+	c->stack_seen = NULL;
+	c->stack_seen_bits = 0;
+}
+
+/*
+ * May this window reference stack id?  Yes if it already does, or while
+ * fewer than stack_limit distinct stacks are referenced.  The bitmap
+ * grows with the stack table, not per event.
+ */
+static bool stack_allowed(struct kd_consumer *c, uint32_t id)
+{
+	if (!c->stack_limit)
+		return true;
+	if (id >= c->stack_seen_bits) {
+		size_t bits = c->stack_seen_bits ? c->stack_seen_bits : 4096;
+		uint8_t *b;
+
+		while (bits <= id)
+			bits *= 2;
+		b = realloc(c->stack_seen, bits / 8);
+		if (!b)
+			return false;
+		memset(b + c->stack_seen_bits / 8, 0, (bits - c->stack_seen_bits) / 8);
+		c->stack_seen = b;
+		c->stack_seen_bits = bits;
+	}
+	if (c->stack_seen[id / 8] & (1u << (id % 8)))
+		return true;
+	if (c->stacks_in_window >= c->stack_limit)
+		return false;
+	c->stack_seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	c->stacks_in_window++;
+	return true;
+}
+
+/* Intern one half of a stack; 0 and the lost flag when it cannot be kept. */
+static uint32_t stack_half(struct kd_consumer *c, const uint64_t *ips, uint32_t n,
+			   struct kdf_event *ev, uint8_t lost_flag)
+{
+	uint32_t id = kdf_writer_stack(c->w, ips, n);
+
+	if (id && stack_allowed(c, id))
+		return id;
+	ev->flags |= lost_flag;
+	return 0;
 }
 
 int consumer__emit(void *ctx, const struct kdf_event *ev)
@@ -40,6 +102,8 @@ static void stack_event(struct kd_consumer *c, const struct kd_ev_stack *s, size
 	/* __u64 is unsigned long long, uint64_t unsigned long: same bits. */
 	const uint64_t *ips = (const uint64_t *)s->ips;
 	const uint64_t *uips = ips + nk;
+	/* already counted as lost by BPF (bpf_get_stack() failed) */
+	bool was_lost = ev->flags & (KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST);
 
 	ev->u.stack.nr = s->nr;
 	ev->u.stack.entry_ts = s->entry_ts;
@@ -56,17 +120,17 @@ static void stack_event(struct kd_consumer *c, const struct kd_ev_stack *s, size
 		ips += skip;
 		nk -= skip;
 	}
-	if (nk) {
-		ev->u.stack.kstack_id = kdf_writer_stack(c->w, ips, nk);
-		if (!ev->u.stack.kstack_id)
-			ev->flags |= KDF_STACK_KERNEL_LOST;
+	if (nk)
+		ev->u.stack.kstack_id = stack_half(c, ips, nk, ev, KDF_STACK_KERNEL_LOST);
+	if (nu)
+		ev->u.stack.ustack_id = stack_half(c, uips, nu, ev, KDF_STACK_USER_LOST);
+	if (!was_lost && (ev->flags & (KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST))) {
+		c->stacks_over_limit++;
+		c->stacks_over_limit_total++;
 	}
-	if (nu) {
-		ev->u.stack.ustack_id = kdf_writer_stack(c->w, uips, nu);
-		if (!ev->u.stack.ustack_id)
-			ev->flags |= KDF_STACK_USER_LOST;
-	}
-	if (c->syms && (symbols__add(c->syms, ips, nk, 0) || symbols__add(c->syms, uips, 0, nu)) &&
+	if (c->syms &&
+	    ((ev->u.stack.kstack_id && symbols__add(c->syms, ips, nk, 0)) ||
+	     (ev->u.stack.ustack_id && symbols__add(c->syms, uips, 0, nu))) &&
 	    !c->err)
 		c->err = KDF_E_NOMEM;
 }

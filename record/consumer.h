@@ -25,6 +25,14 @@ struct kd_consumer {
 	void (*on_armed_event)(void *ctx);
 	void *ctx;
 	uint64_t written[KDF_EV_TYPE_MAX + 1]; /* events written, by type */
+	/* --stack-trace-size: distinct stacks (kernel and user counted apart,
+	 * as in the reference's stack map) a window may reference; 0 = any. */
+	uint32_t stack_limit;
+	uint32_t stacks_in_window;
+	uint8_t *stack_seen;		      /* bitmap by stack id, this window */
+	size_t stack_seen_bits;
+	uint64_t stacks_over_limit;	      /* this window */
+	uint64_t stacks_over_limit_total;
 	uint64_t records;		      /* records consumed */
 	uint64_t bad_records;		      /* unknown type or short */
 	int err;			      /* first writer error (kdf_err) */
@@ -32,6 +40,12 @@ struct kd_consumer {
 
 void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_window *win,
 		    struct symbols *syms);
+
+/* A window begins: forget which stacks the last one referenced. */
+void consumer__new_window(struct kd_consumer *c);
+
+/* Free what the consumer allocated (not the writer, window, symbols). */
+void consumer__free(struct kd_consumer *c);
 
 /* ring_buffer_sample_fn: ctx is the struct kd_consumer. */
 int consumer__handle(void *ctx, void *data, size_t size);

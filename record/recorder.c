@@ -120,7 +120,7 @@ static void open_triggered(void *ctx)
 /* Open (time mode) or arm (start trigger) the next window. */
 static void begin_window(struct session *s)
 {
-	BSS_STORE(s, stacks_taken, 0);
+	consumer__new_window(&s->cons);
 	BSS_STORE(s, start_trigger_ts, 0);
 	BSS_STORE(s, stop_trigger_ts, 0);
 	snapshot_counters(s);
@@ -219,7 +219,7 @@ static int finish_window(struct session *s)
 	out.dropped += BSS_LOAD(s, dropped) - s->drop0;
 	s->missed_total = BSS_LOAD(s, trigger_missed);
 	out.trigger_missed = s->missed_total - s->miss0;
-	out.stacks_lost = BSS_LOAD(s, stacks_lost) - s->lost0;
+	out.stacks_lost = BSS_LOAD(s, stacks_lost) - s->lost0 + s->cons.stacks_over_limit;
 	if (!err && s->syms && !(out.flags & KDF_WIN_SKIPPED))
 		err = symbols__flush(s->syms, s->w);
 	if (!err)

@@ -122,6 +122,7 @@ int session__setup(struct session *s)
 	}
 	window__init(&s->win, o->trigger_delta_ns, 0, consumer__emit, &s->cons);
 	consumer__init(&s->cons, s->w, &s->win, s->syms);
+	s->cons.stack_limit = o->stack_trace_size;
 	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
 		return rc;
 	/* The kallsyms snapshot, now that our programs are in it, and before
@@ -179,7 +180,7 @@ int session__finish(struct session *s, int rc)
 		sum.dropped = BSS_LOAD(s, dropped) + s->overflow;
 		/* Triggers after the last window are not misses: we stopped. */
 		sum.trigger_missed = s->win.index ? s->missed_total : BSS_LOAD(s, trigger_missed);
-		sum.stacks_lost = BSS_LOAD(s, stacks_lost);
+		sum.stacks_lost = BSS_LOAD(s, stacks_lost) + s->cons.stacks_over_limit_total;
 	}
 	sum.windows = s->win.index;
 	sum.exit_reason = rc ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
@@ -210,6 +211,7 @@ void session__free(struct session *s)
 	symbols__free(s->syms);
 	s->syms = NULL;
 	window__free(&s->win);
+	consumer__free(&s->cons);
 	meta__free(&s->meta);
 	if (s->sigfd >= 0)
 		close(s->sigfd);

@@ -210,11 +210,57 @@ static void test_stack_record(void **state)
 	kdf_reader_close(r);
 }
 
+/* --stack-trace-size: distinct stacks per window, duplicates are free. */
+static void test_stack_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct kdf_event evs[16];
+	struct kdf_window win;
+	char names[64];
+	size_t n;
+	struct kd_ev_stack *s = calloc(1, sizeof(*s));
+	int i;
+
+	assert_non_null(s);
+	f->c.stack_limit = 3;
+	consumer__new_window(&f->c);
+	window__open(&f->win, 100, 0, false, false);
+	hdr(&s->hdr, KD_EV_STACK, 150, 101);
+	s->kernel_depth = 1;
+	s->user_depth = 1;
+	s->ips[0] = 0xffffffff81000010ull;
+	/* user stacks A, A, B, C: A+B+kernel = 3 ids; C is one too many */
+	for (i = 0; i < 4; i++) {
+		s->hdr.ts = 150 + i;
+		s->entry_ts = 120 + i;
+		s->ips[1] = 0x401000 + (i < 2 ? 0 : i) * 0x10;
+		consumer__handle(&f->c, s, KD_EV_STACK_SIZE(2));
+	}
+	window__end(&f->win, 200, 0, 0);
+	kdf_reader_close(read_back(f, evs, &n, names, sizeof(names), &win));
+	free(s);
+	assert_int_equal(n, 4);
+	assert_int_equal(evs[0].flags, 0);
+	assert_int_equal(evs[1].flags, 0);
+	assert_int_equal(evs[1].u.stack.ustack_id, evs[0].u.stack.ustack_id);
+	assert_int_equal(evs[2].flags, 0);
+	assert_int_equal(evs[3].flags, KDF_STACK_USER_LOST);
+	assert_int_equal(evs[3].u.stack.ustack_id, 0);
+	assert_int_not_equal(evs[3].u.stack.kstack_id, 0); /* the kernel half is known */
+	assert_int_equal(f->c.stacks_over_limit, 1);
+	/* the next window starts afresh */
+	consumer__new_window(&f->c);
+	assert_int_equal(f->c.stacks_in_window, 0);
+	assert_int_equal(f->c.stacks_over_limit_total, 1);
+	consumer__free(&f->c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_translation_and_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stack_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stack_limit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

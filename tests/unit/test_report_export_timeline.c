@@ -91,7 +91,8 @@ static void expect(const struct got *g, const char *const *want, size_t n)
 		assert_string_equal(g->lines[i], want[i]);
 }
 
-/* f= flags: 1 open start, 2 unfinished, 4 clipped, 8 preempted, 0x10 stack */
+/* f= flags: 1 open start, 2 unfinished, 4 clipped, 8 preempted, 0x10 stack,
+ * 0x20 start cut by the range, 0x40 end cut */
 static const char *const all_slices[] = {
 	"101 hardirq 400..450 nr=11 ret=1 f=0 k=0 u=0",
 	"101 ready 100..200 nr=0 ret=0 f=0 k=0 u=0",
@@ -106,7 +107,7 @@ static const char *const all_slices[] = {
 	"101 syscall 3000..3100 nr=0 ret=1 f=10 k=1 u=2",
 	"102 ready 100..2100 nr=0 ret=0 f=1 k=0 u=0",
 	"102 running 2100..2400 nr=0 ret=0 f=0 k=0 u=0",
-	"102 syscall 0..2200 nr=7 ret=0 f=14 k=1 u=0",
+	"102 syscall 0..2200 nr=7 ret=0 f=34 k=1 u=0",
 	"102 syscall 2300..10000 nr=1 ret=0 f=2 k=0 u=0",
 };
 
@@ -133,12 +134,12 @@ static void test_out_of_order(void **state)
 
 static const char *const range_slices[] = {
 	"101 ready 1500..1600 nr=0 ret=0 f=0 k=0 u=0",
-	"101 running 1600..2050 nr=0 ret=0 f=4 k=0 u=0",
+	"101 running 1600..2050 nr=0 ret=0 f=44 k=0 u=0",
 	"101 softirq 1700..1750 nr=1 ret=0 f=0 k=0 u=0",
-	"101 syscall 1000..1800 nr=0 ret=42 f=14 k=1 u=2",
+	"101 syscall 1000..1800 nr=0 ret=42 f=34 k=1 u=2",
 	"101 syscall 1900..2000 nr=1 ret=5 f=0 k=0 u=0",
-	"102 ready 1000..2050 nr=0 ret=0 f=5 k=0 u=0",
-	"102 syscall 1000..2050 nr=7 ret=0 f=14 k=1 u=0",
+	"102 ready 1000..2050 nr=0 ret=0 f=65 k=0 u=0",
+	"102 syscall 1000..2050 nr=7 ret=0 f=74 k=1 u=0",
 };
 
 static void test_time_range(void **state)

@@ -143,6 +143,19 @@ static void test_structure_compact(void **state)
 	free(buf);
 }
 
+static void test_hex(void **state)
+{
+	struct kdr_json *j = open_json(0);
+
+	(void)state;
+	kdr_json_arr_begin(j);
+	kdr_json_hex(j, "\x00\xff" "ab", 4);
+	kdr_json_hex(j, "", 0);
+	kdr_json_arr_end(j);
+	assert_string_equal(finish(j), "[\"00ff6162\",\"\"]");
+	free(buf);
+}
+
 static void test_structure_pretty(void **state)
 {
 	struct kdr_json *j = open_json(1);
@@ -201,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_structure_compact),
+		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_structure_pretty),
 		cmocka_unit_test(test_every_byte_value_is_valid_json_text),
 	};
