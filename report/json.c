@@ -204,6 +204,20 @@ void kdr_json_cstr(struct kdr_json *j, const char *s)
 		kdr_json_null(j);
 }
 
+void kdr_json_hex(struct kdr_json *j, const void *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = s;
+
+	prefix(j);
+	fputc('"', j->f);
+	for (size_t i = 0; i < len; i++) {
+		fputc(hex[p[i] >> 4], j->f);
+		fputc(hex[p[i] & 15], j->f);
+	}
+	fputc('"', j->f);
+}
+
 void kdr_json_u64(struct kdr_json *j, uint64_t v)
 {
 	prefix(j);

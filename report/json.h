@@ -33,6 +33,8 @@ void kdr_json_key(struct kdr_json *j, const char *key);
 
 void kdr_json_str(struct kdr_json *j, const char *s, size_t len);
 void kdr_json_cstr(struct kdr_json *j, const char *s); /* NULL -> null */
+/* The bytes of s as a string of lowercase hex digits. */
+void kdr_json_hex(struct kdr_json *j, const void *s, size_t len);
 void kdr_json_u64(struct kdr_json *j, uint64_t v);
 void kdr_json_i64(struct kdr_json *j, int64_t v);
 void kdr_json_double(struct kdr_json *j, double v, int decimals); /* non-finite -> null */

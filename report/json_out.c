@@ -43,9 +43,7 @@ static void key_bool(struct kdr_json *j, const char *k, int v)
  * U+FFFD), and k_hex gives the exact bytes when they were not UTF-8. */
 static void key_name(struct kdr_json *j, const char *k, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	char buf[2 * 256 + 1], kh[64];
-	size_t i, o = 0;
+	char kh[64];
 
 	kdr_json_key(j, k);
 	kdr_json_str(j, s, len);
@@ -53,11 +51,7 @@ static void key_name(struct kdr_json *j, const char *k, const char *s, size_t le
 		return;
 	snprintf(kh, sizeof(kh), "%s_hex", k);
 	kdr_json_key(j, kh);
-	for (i = 0; i < len && o + 2 < sizeof(buf); i++) {
-		buf[o++] = hex[(unsigned char)s[i] >> 4];
-		buf[o++] = hex[(unsigned char)s[i] & 15];
-	}
-	kdr_json_str(j, buf, o);
+	kdr_json_hex(j, s, len);
 }
 
 static void key_time(struct kdr_ctx *c, struct kdr_json *j, const char *k, uint64_t ts)

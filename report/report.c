@@ -115,6 +115,15 @@ static int selected(const struct run *run)
 	return run->c.o->window < 0 || run->windows_seen == (uint64_t)run->c.o->window;
 }
 
+/* Are the window's events needed?  Not for a text footer alone (what
+ * kdelay asks for at the end of its run). */
+static int wants_events(const struct run *run)
+{
+	const struct kdr_options *o = run->c.o;
+
+	return selected(run) && (o->format != KDR_FMT_TEXT || (o->sections & KDR_SEC_DUMP));
+}
+
 static int on_window(struct run *run, const struct kdf_window *w)
 {
 	struct kdr_ctx *c = &run->c;
@@ -205,7 +214,8 @@ static int report(struct run *run)
 		switch (it.type) {
 		case KDF_ITEM_EVENTS:
 			run->tot.unclosed_events += it.u.events.n;
-			if (selected(run) && kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
+			if (wants_events(run) &&
+			    kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
 				oom = 1;
 			break;
 		case KDF_ITEM_THREAD:
