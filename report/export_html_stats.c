@@ -127,20 +127,27 @@ static int budget_add_sys(struct kdr_html_budget *b, uint32_t nr, uint64_t ns)
 	return 0;
 }
 
-static int add_budget(struct kdr_html_stats *st, const struct kdr_xslice *s)
+/* First window ending after ts; windows are in time order and do not
+ * overlap. */
+static size_t window_after(const struct kdr_html_stats *st, uint64_t ts)
 {
-	size_t lo = 0, hi = st->nwin, tidx = s->thread - st->x->threads;
+	size_t lo = 0, hi = st->nwin;
 
-	/* First window ending after the slice starts; windows are in time
-	 * order and do not overlap. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (st->win[mid].end_ts <= s->start)
+		if (st->win[mid].end_ts <= ts)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static int add_budget(struct kdr_html_stats *st, const struct kdr_xslice *s)
+{
+	size_t lo = window_after(st, s->start), tidx = s->thread - st->x->threads;
+
 	for (; lo < st->nwin && st->win[lo].start_ts < s->end; lo++) {
 		const struct kdf_window *w = &st->win[lo];
 		struct kdr_html_budget *b = &st->budget[lo * st->x->nthreads + tidx];
@@ -230,14 +237,23 @@ static int hist_grow(struct kdr_html_stats *st)
 
 static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
 {
+	const uint32_t partial =
+		KDR_XS_OPEN_START | KDR_XS_UNFINISHED | KDR_XS_CUT_START | KDR_XS_CUT_END;
 	uint64_t ns = s->end - s->start;
 	struct kdr_html_hist *h;
 	unsigned b = 0;
+	size_t w;
 
 	if (s->kind != KDR_X_RUNNING && s->kind != KDR_X_READY && s->kind != KDR_X_SYSCALL)
 		return 0;
-	if (s->flags & (KDR_XS_OPEN_START | KDR_XS_UNFINISHED))
-		return 0; /* one end unseen: the duration is a lower bound */
+
+	/* As the statistics count them: both ends seen, inside one window
+	 * (else the duration is only a lower bound, or spans a gap). */
+	if (s->flags & partial)
+		return 0;
+	w = window_after(st, s->start);
+	if (w == st->nwin || st->win[w].start_ts > s->start || st->win[w].end_ts < s->end)
+		return 0;
 	h = hist_get(st, (uint32_t)(s->thread - st->x->threads), s->kind,
 		     s->kind == KDR_X_SYSCALL ? s->nr : 0);
 	if (!h)

@@ -113,6 +113,8 @@ enum kdr_xlane {
 #define KDR_XS_CLIPPED (1u << 2)    /* cut by the time range or the lane */
 #define KDR_XS_PREEMPTED (1u << 3)  /* ready: switched out while runnable */
 #define KDR_XS_HAS_STACK (1u << 4)  /* syscall: a KDF_EV_STACK matched */
+#define KDR_XS_CUT_START (1u << 5)  /* began before the time range (start cut) */
+#define KDR_XS_CUT_END (1u << 6)    /* ended after the time range (end cut) */
 
 struct kdr_xslice {
 	enum kdr_xkind kind;

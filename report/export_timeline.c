@@ -68,11 +68,11 @@ static int emit(struct scan *sc, struct tstate *ts, struct kdr_xslice s)
 		return 0;
 	if (s.start < x->from) {
 		s.start = x->from;
-		s.flags |= KDR_XS_CLIPPED;
+		s.flags |= KDR_XS_CLIPPED | KDR_XS_CUT_START;
 	}
 	if (s.end > x->to) {
 		s.end = x->to;
-		s.flags |= KDR_XS_CLIPPED;
+		s.flags |= KDR_XS_CLIPPED | KDR_XS_CUT_END;
 	}
 	if (s.start < *lane_end) {
 		s.start = *lane_end;
