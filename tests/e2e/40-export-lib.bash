@@ -96,13 +96,13 @@ browser_check() {
 	fi
 	local prof
 	prof=$(mktemp -d "$T_TMP/chromium.XXXXXX")
-	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-quic \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--enable-logging=stderr --v=0 --virtual-time-budget=3000 --dump-dom "file://$page" \
 		>"$T_TMP/dom.html" 2>"$T_TMP/chromium.err"
 	check_grep "$name: the page script finished" 'data-ready="1"' "$T_TMP/dom.html"
 	check "$name: no console message or uncaught exception" sh -c "! grep -E 'CONSOLE|Uncaught' '$T_TMP/chromium.err'"
-	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-quic \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--window-size=1400,1800 --hide-scrollbars --virtual-time-budget=3000 \
 		--screenshot="$shot" "file://$page" >/dev/null 2>&1

@@ -21,7 +21,7 @@ if (!page || !shot) {
 }
 const profile = mkdtempSync(join(tmpdir(), 'kdelay-chromium-'));
 const chrome = spawn(browser, ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
   '--no-first-run', '--hide-scrollbars', '--window-size=1400,1800', `--user-data-dir=${profile}`,
   '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
 let failed = 0;
