@@ -82,6 +82,8 @@ check_eq "uprobe: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 
 run_triggers upr uprobe:sample_window upr:sample_window
 run_triggers uretprobe-long uprobe:sample_window uretprobe:sample_window
 
+# (Another test run on this node would fire the same tracepoints.)
+machine_lock tracepoint-triggers
 run_triggers tracepoint t:syscalls:sys_enter_sched_get_priority_max trace:syscalls:sys_enter_sched_get_priority_min
 check_eq "tracepoint: getpgid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getpgid 6)"
 check_eq "tracepoint: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"

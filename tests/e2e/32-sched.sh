@@ -15,6 +15,8 @@ need_root
 need_bins kdelay-sample kdelay-record kdelay-report
 
 T=300
+# Another run's spinners on the same CPU would double the waits.
+machine_lock contend
 ms() { echo $(($1 / 1000000)); }
 for policy in rr other; do
 	tag=ct-$policy

@@ -12,6 +12,8 @@
 need_root
 need_bins kdelay-record kdelay-report kdelay
 
+# One test run at a time may start ovs-vswitchd on this node.
+machine_lock ovs
 if pgrep -x ovs-vswitchd >/dev/null; then
 	not_ok "no ovs-vswitchd runs before the test (found: $(pgrep -x ovs-vswitchd | tr '\n' ' '))"
 	echo "an ovs-vswitchd this test did not start runs: auto-detection cannot be tested" | diag
