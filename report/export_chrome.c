@@ -325,8 +325,12 @@ int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opt
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for %zu threads", x.nthreads);
 		goto out;
 	}
+	/* One lock for the whole export, not one per fwrite (glibc then takes
+	 * the recursive fast path). */
+	flockfile(c.f);
 	header(&c);
 	rc = kdr_export_scan(&x, &sink);
+	funlockfile(c.f);
 	if (rc == EX_IOERR) {
 		rc = kdr_export_finish_output(&x);
 		rc = rc == EX_OK ? EX_IOERR : rc;
