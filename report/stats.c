@@ -24,6 +24,11 @@
 #define REORDER_DEFAULT 4096
 #define TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
 #define LIST_STACK_SEARCH 256
+/* An event older than the REORDER_REACH newest held back is too far out of
+ * order to be a CPU race (the ring buffer is shared and the timestamp is
+ * taken right after the reservation): it is processed at once, as late,
+ * which keeps the insertion O(REORDER_REACH) on any input. */
+#define REORDER_REACH 256
 
 struct kdr_stats {
 	struct kdr_stats_cfg cfg;
@@ -474,6 +479,14 @@ int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
 		/* insertion into the sorted ring; nearly always at the tail */
 		j = st->rb_head + st->rb_n;
 		j = mask_ok ? j & (cap - 1) : j % cap;
+		if (st->rb_n > REORDER_REACH) {
+			size_t far = (j + cap - REORDER_REACH) % cap;
+
+			if (e->ts < st->rb[far].ts) {
+				process(st, e);
+				continue;
+			}
+		}
 		while (st->rb_n && j != st->rb_head) {
 			prev = j ? j - 1 : cap - 1;
 			if (st->rb[prev].ts <= e->ts)

@@ -416,6 +416,30 @@ static void test_many_threads_and_reset(void **state)
 	kdr_stats_free(st);
 }
 
+/* Reverse-ordered input must not make each insertion walk the buffer. */
+static void test_reverse_order_is_bounded(void **state)
+{
+	struct kdr_stats_cfg cfg = { .list_ns = -1, .poll_nr = 7, .only_nr = KDR_NO_NR,
+				     .reorder_cap = 1 << 16 };
+	struct kdr_stats *st = kdr_stats_new(&cfg);
+	struct kdf_event e;
+	size_t n;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.type = KDF_EV_WAKEUP;
+	for (uint64_t i = 0; i < 2000000; i++) {
+		e.ts = 10000000 - i;
+		e.tid = (uint32_t)(i % 64);
+		assert_int_equal(kdr_stats_feed(st, &e, 1), 0);
+	}
+	kdr_stats_close(st, 0, UINT64_MAX);
+	kdr_stats_threads(st, &n);
+	assert_int_equal(n, 64);
+	assert_true(kdr_stats_diag(st)->late > 1000000);
+	kdr_stats_free(st);
+}
+
 static void test_window_bounds_inclusive(void **state)
 {
 	(void)state;
@@ -447,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_events_listed_with_stacks),
 		cmocka_unit_test(test_skip_poll_listing),
 		cmocka_unit_test(test_many_threads_and_reset),
+		cmocka_unit_test(test_reverse_order_is_bounded),
 		cmocka_unit_test(test_window_bounds_inclusive),
 	};
 
