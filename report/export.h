@@ -55,6 +55,10 @@ struct kdr_export_opts {
 		KDR_EXPORT_TIME_CAPTURE,    /* from the capture's start (meta mono_ns),
 					       as kdelay-report --time-range */
 	} time_base;
+	/* Only the sample window of this index (kdelay-report --window N):
+	 * the range is narrowed to its start and end. */
+	int has_window;
+	uint32_t window;
 	/* HTML only: at most this many timeline slices are embedded (0 =
 	 * KDR_EXPORT_HTML_MAX_SLICES); the page says when it cut. */
 	size_t html_max_slices;
@@ -65,8 +69,8 @@ struct kdr_export_opts {
 struct kdr_options;
 /*
  * Fill *eo from kdelay-report's parsed options: --tid, --thread,
- * --syscall and --time-range (seconds from the capture's start, as the
- * text report reads them); out and err as given.  Other fields zeroed.  The pointers
+ * --syscall, --window and --time-range (seconds from the capture's start,
+ * as the text report reads them); out and err as given.  Other fields zeroed.  The pointers
  * are borrowed from o (keep it alive during the export).
  */
 void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_options *o,

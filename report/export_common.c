@@ -110,11 +110,23 @@ static int set_range(struct kdr_export *x)
 		if (x->syscall_nr == UINT32_MAX)
 			return kdr_export_fail(x, EX_USAGE, "unknown syscall '%s'", o->syscall);
 	}
+	if (o->has_window) {
+		for (i = 0; i < x->nwindows && x->windows[i].index != o->window; i++)
+			;
+		if (i == x->nwindows)
+			return kdr_export_fail(x, EX_USAGE, "no window %u in %s (it has %zu)", o->window,
+					       x->path, x->nwindows);
+		if (x->windows[i].start_ts > x->from)
+			x->from = x->windows[i].start_ts;
+		if (x->windows[i].end_ts < x->to)
+			x->to = x->windows[i].end_ts;
+	}
 	/* Times are written relative to the origin, never negative. */
 	if (x->from < x->origin)
 		x->from = x->origin;
 	if (x->to <= x->from)
-		return kdr_export_fail(x, EX_USAGE, "time range ends before the first window starts");
+		return kdr_export_fail(x, EX_USAGE,
+				       "the time range and window select nothing after the first window's start");
 	return EX_OK;
 }
 
@@ -224,6 +236,10 @@ void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_op
 	eo->tid_count = o->ntids;
 	eo->thread_regex = o->thread_regex;
 	eo->syscall = o->syscall;
+	if (o->window >= 0 && o->window <= UINT32_MAX) {
+		eo->has_window = 1;
+		eo->window = (uint32_t)o->window;
+	}
 	if (o->has_time_range) {
 		eo->time_base = KDR_EXPORT_TIME_CAPTURE;
 		eo->time_from_ns = secs_to_ns(o->time_start_s);

@@ -229,6 +229,22 @@ static void test_syscall_filter(void **state)
 	assert_int_equal(g.n, sizeof(all_slices) / sizeof(all_slices[0]) - 4);
 }
 
+/* --window 0 is the whole synthetic capture; --window 1 does not exist. */
+static void test_window(void **state)
+{
+	struct kdr_options ro;
+	struct kdr_export_opts o;
+	struct got g;
+
+	(void)state;
+	kdr_options_init(&ro);
+	ro.window = 0;
+	kdr_export_opts_from_report(&o, &ro, stdout, stderr);
+	assert_true(o.has_window);
+	run(&g, 0, &o);
+	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
+}
+
 static void test_bad_options(void **state)
 {
 	struct kdr_export_opts o = { .thread_regex = "(" };
@@ -248,6 +264,11 @@ static void test_bad_options(void **state)
 	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
 	kdr_export_close(&x);
 	o.syscall = NULL;
+	o.has_window = 1;
+	o.window = 1;
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
+	kdr_export_close(&x);
+	o.has_window = 0;
 	o.time_from_ns = 10;
 	o.time_to_ns = 5;
 	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_USAGE);
@@ -270,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_time_range_from_report),
 		cmocka_unit_test(test_tid_filter),	     cmocka_unit_test(test_syscall_filter),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_regex_filter), cmocka_unit_test(test_bad_options),
 	};
 
