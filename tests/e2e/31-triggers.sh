@@ -89,6 +89,28 @@ check_eq "tracepoint: getpgid outside the windows" 0 "$(stat_sum "$TSV" '*' hand
 check_eq "tracepoint: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"
 check_eq "tracepoint: sched_get_priority_min outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys sched_get_priority_min 6)"
 
+# tracefs not mounted (as at boot on these machines): the recorder mounts
+# it.  Shown in a private mount namespace, so nothing else on the node
+# loses its tracefs.
+start_sample nomnt -m exact -c $N -i 100000 --pause-ms 150
+release_sample nomnt
+unshare -m --propagation private sh -c '
+	umount /sys/kernel/debug 2>/dev/null; umount /sys/kernel/tracing 2>/dev/null
+	grep -c " tracefs " /proc/mounts >"$1/nomnt.before"
+	timeout 30 "$2" -p "$3" --start-trigger t:syscalls:sys_enter_sched_get_priority_max \
+		--stop-trigger t:syscalls:sys_enter_sched_get_priority_min --sample-count 2 \
+		-o "$1/nomnt.data" >"$1/nomnt.rec.out" 2>"$1/nomnt.rec.err"
+	echo $? >"$1/nomnt.rc"
+	grep -c " tracefs " /proc/mounts >"$1/nomnt.after"' sh "$T_TMP" "$RECORD" "$SAMPLE_PID"
+stop_pid "$SAMPLE_PID"
+check_eq "no tracefs: the namespace starts without it" 0 "$(cat "$T_TMP/nomnt.before")"
+check_eq "no tracefs: kdelay-record with a tracepoint trigger exits 0" 0 "$(cat "$T_TMP/nomnt.rc")"
+check "no tracefs: the recorder mounted it" test "$(cat "$T_TMP/nomnt.after")" -ge 1
+"$REPORT" -i "$T_TMP/nomnt.data" >"$T_TMP/nomnt.txt" 2>&1
+parse_report <"$T_TMP/nomnt.txt" >"$T_TMP/nomnt.tsv"
+check_eq "no tracefs: 2 windows of exactly $N getppid" "$N $N" \
+	"$(stat_sum "$T_TMP/nomnt.tsv" 1 handler1 sys getppid 6) $(stat_sum "$T_TMP/nomnt.tsv" 2 handler1 sys getppid 6)"
+
 # uprobe on a function of a library the target has mapped (libc).
 run_triggers libc up:getpgid up:getsid
 check_eq "libc uprobe: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"
