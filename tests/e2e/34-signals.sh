@@ -5,7 +5,9 @@
 #    warning) and holds the interrupted window too;
 #  - SIGKILL: the file is readable up to the last flushed chunk (flushed at
 #    least once a second): the report prints every complete window and
-#    warns that the capture is incomplete (exit 0 or 1, never a crash).
+#    warns that the capture is incomplete (exit 0 or 1, never a crash);
+#  - disk full (a 256 KiB tmpfs in a private mount namespace): EX_IOERR,
+#    one clear error, the file readable up to its last complete chunk.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -64,4 +66,23 @@ rc=$?
 check "SIGKILL: --info reads it (exit 0 or 1, got $rc)" test $rc -eq 0 -o $rc -eq 1
 "$REPORT" -i "$f" --json >"$T_TMP/kill.json" 2>/dev/null
 check "SIGKILL: --json is still valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TMP/kill.json"
+# --- disk full
+stop_pid "$SAMPLE_PID"
+start_sample full -m exact -c 20000 -i 100000 --pause-ms 10
+release_sample full
+mkdir "$T_TMP/full"
+unshare -m --propagation private sh -c '
+	mount -t tmpfs -o size=256k tmpfs "$1/full" || exit 99
+	timeout 60 "$2" -p "$3" --sample-time 0.5 --sample-count 40 -o "$1/full/f.data" \
+		>"$1/full.out" 2>"$1/full.err"
+	rc=$?
+	cp "$1/full/f.data" "$1/full.data"
+	exit $rc' sh "$T_TMP" "$RECORD" "$SAMPLE_PID"
+rc=$?
+stop_pid "$SAMPLE_PID"
+check_eq "disk full: EX_IOERR (kdelay-record(1))" 74 $rc
+check_grep "disk full: a clear error" 'No space left on device' "$T_TMP/full.err"
+"$REPORT" -i "$T_TMP/full.data" >"$T_TMP/full.txt" 2>"$T_TMP/full.rep.err"
+check_eq "disk full: the file reads as incomplete (exit 1)" 1 $?
+in_range "disk full: the complete windows are reported" "$(windows "$T_TMP/full.txt")" 1 40
 done_testing
