@@ -144,4 +144,15 @@ check "time mode: each window lasts --sample-time 0.4 s (380..700 ms: $(tr '\n' 
 paste "$T_TMP/iv.stop" <(tail -n +2 "$T_TMP/iv.start") | head -2 | awk '{ print $2 - $1 }' >"$T_TMP/iv.gap"
 check "time mode: --sample-interval 0.6 s between windows (580..1500 ms: $(tr '\n' ' ' <"$T_TMP/iv.gap"))" \
 	awk '$1 < 580 || $1 > 1500 { bad = 1 } END { exit bad || NR != 2 }' "$T_TMP/iv.gap"
+# On a terminal (script(1) gives it a pty), a live status line on stderr:
+# elapsed, events, bytes written, drops; -q and a pipe have none.
+start_sample tty --rate 200
+release_sample tty
+script -qec "'$RECORD' -p $SAMPLE_PID --sample-time 1.5 -o '$T_TMP/tty.data'" "$T_TMP/tty.script" >/dev/null 2>&1
+check_grep "terminal: live status line (elapsed, events, written, dropped)" \
+	'\[ *[0-9.]+s\].*[0-9,]+ events.*(MB|KB|kB|bytes|B) written.*[0-9,]+ dropped' "$T_TMP/tty.script"
+script -qec "'$RECORD' -q -p $SAMPLE_PID --sample-time 0.5 -o '$T_TMP/ttyq.data'" "$T_TMP/ttyq.script" >/dev/null 2>&1
+check "terminal, -q: no status line" sh -c "! grep -Eq '[0-9,]+ events.*dropped' '$T_TMP/ttyq.script'"
+check "not a terminal: no status line on stderr" sh -c "! grep -Eq '[0-9,]+ events.*dropped' '$T_TMP/ex.rec.err' '$T_TMP/iv.rec.err'"
+stop_pid "$SAMPLE_PID"
 done_testing
