@@ -298,7 +298,10 @@ static void add_slow(struct kdr_html_stats *st, const struct kdr_xslice *s)
 {
 	size_t i;
 
-	if (s->kind != KDR_X_SYSCALL)
+	/* Entered before the first event with no stack to say when: its
+	 * length is unknown, and ranking it would crowd out real ones.  One
+	 * still blocked at the end stays: it may be the very culprit. */
+	if (s->kind != KDR_X_SYSCALL || (s->flags & KDR_XS_OPEN_START))
 		return;
 	if (st->nslow < KDR_HTML_SLOWEST) {
 		i = st->nslow++;
