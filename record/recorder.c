@@ -96,21 +96,30 @@ static void snapshot_counters(struct session *s)
 	s->lost0 = BSS_LOAD(s, stacks_lost);
 }
 
+/*
+ * A trigger program writes its timestamp right after flipping the state
+ * (a few instructions later, on another CPU): wait for it, bounded.
+ */
+static uint64_t trigger_ts(struct session *s, bool stop)
+{
+	uint64_t ts = 0;
+	int spin;
+
+	for (spin = 0; spin < 1000000 && !ts; spin++)
+		ts = stop ? BSS_LOAD(s, stop_trigger_ts) : BSS_LOAD(s, start_trigger_ts);
+	return ts ? ts : meta__mono_ns();
+}
+
 /* The start trigger fired: open the window at its timestamp. */
 static void open_triggered(void *ctx)
 {
 	struct session *s = ctx;
-	uint64_t ts = 0;
+	uint64_t ts;
 	char msg[64];
-	int spin;
 
 	if (s->win.state != KD_WIN_ARMED)
 		return;
-	/* Written right after the state flip by the trigger program. */
-	for (spin = 0; spin < 1000000 && !(ts = BSS_LOAD(s, start_trigger_ts)); spin++)
-		;
-	if (!ts)
-		ts = meta__mono_ns();
+	ts = trigger_ts(s, false);
 	window__open(&s->win, ts, ts, true, s->bpf.has_stop);
 	snprintf(msg, sizeof(msg), "# Start sampling (trigger@%llu)", (unsigned long long)ts);
 	/* The trigger's own wall-clock time, as the report computes it. */
@@ -156,7 +165,7 @@ static bool run_window(struct session *s)
 		now = meta__mono_ns();
 		if (s->win.state == KD_WIN_OPEN && s->bpf.has_stop &&
 		    BSS_LOAD(s, capture_state) == KD_CAPTURE_STOPPED) {
-			end_ts = stop_ts = BSS_LOAD(s, stop_trigger_ts);
+			end_ts = stop_ts = trigger_ts(s, true);
 			break;
 		}
 		if (s->win.state == KD_WIN_OPEN && now >= deadline)
@@ -183,13 +192,12 @@ static bool run_window(struct session *s)
 		open_triggered(s);
 	}
 	if (!end_ts) {
-		/* Gate closed by us; a stop trigger may still win the race. */
+		/* Gate closed by us, unless a stop trigger won the race. */
 		if (__sync_val_compare_and_swap(&s->bpf.skel->bss->capture_state, KD_CAPTURE_ON,
-						KD_CAPTURE_STOPPED) != KD_CAPTURE_ON &&
-		    (stop_ts = BSS_LOAD(s, stop_trigger_ts)))
-			end_ts = stop_ts;
-		else
+						KD_CAPTURE_STOPPED) == KD_CAPTURE_ON)
 			end_ts = meta__mono_ns();
+		else
+			end_ts = stop_ts = trigger_ts(s, true);
 	}
 	window__end(&s->win, end_ts, stop_ts, flags);
 	return true;
