@@ -70,8 +70,8 @@ struct kdr_options;
 /*
  * Fill *eo from kdelay-report's parsed options: --tid, --thread,
  * --syscall, --window and --time-range (seconds from the capture's start,
- * as the text report reads them); out and err as given.  Other fields zeroed.  The pointers
- * are borrowed from o (keep it alive during the export).
+ * as the text report reads them); out and err as given; other fields
+ * zeroed.  The pointers are borrowed from o (keep it alive meanwhile).
  */
 void kdr_export_opts_from_report(struct kdr_export_opts *eo, const struct kdr_options *o,
 				 FILE *out, FILE *err);
