@@ -18,7 +18,8 @@
  *   KDR_EXIT_INCOMPLETE (1)  written, with everything that could be read,
  *                but the capture is truncated, has corrupt chunks or no
  *                summary; a warning on opts->err says which
- *   EX_USAGE     bad options (no output stream, bad regex, empty range)
+ *   EX_USAGE     bad options (no output stream, bad regex, unknown
+ *                syscall, no such window, empty range)
  *   EX_NOINPUT   the capture cannot be opened
  *   EX_DATAERR   not a capture, a newer format, or an unreadable header
  *   EX_IOERR     writing the output failed

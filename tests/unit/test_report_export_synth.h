@@ -80,7 +80,8 @@ static inline struct kdf_event synth_ev(uint64_t t, uint32_t tid, uint16_t cpu, 
 	return e;
 }
 
-static inline struct kdf_event sw(uint64_t t, uint32_t prev, uint32_t next, uint8_t flags, uint32_t state)
+static inline struct kdf_event sw(uint64_t t, uint32_t prev, uint32_t next, uint8_t flags,
+				  uint32_t state)
 {
 	struct kdf_event e = synth_ev(t, prev, 0, KDF_EV_SWITCH, flags);
 
