@@ -119,6 +119,18 @@ sys.exit(0 if sum(found) == want else 1)
 EOF
 stop_pid "$SAMPLE_PID"
 
+# Offline filters on the same capture.
+"$REPORT" -i "$f" --thread '^handler' >"$T_TMP/f-thread.txt" 2>&1
+check_eq "--thread '^handler': only handler1" "handler1" "$(parse_report <"$T_TMP/f-thread.txt" | cut -f3 | sort -u | tr '\n' ' ' | sed 's/ $//')"
+"$REPORT" -i "$f" --tid "$tid" >"$T_TMP/f-tid.txt" 2>&1
+check_eq "--tid $tid: only that thread" "$tid" "$(parse_report <"$T_TMP/f-tid.txt" | cut -f2 | sort -u | tr '\n' ' ' | sed 's/ $//')"
+"$REPORT" -i "$f" --syscall getppid >"$T_TMP/f-sys.txt" 2>&1
+parse_report <"$T_TMP/f-sys.txt" >"$T_TMP/f-sys.tsv"
+check_eq "--syscall getppid: only getppid rows" "getppid" "$(awk -F '\t' '$4 == "sys" { print $5 }' "$T_TMP/f-sys.tsv" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check_eq "--syscall getppid: handler1 COUNT still $((IT * N))" $((IT * N)) "$(stat_sum "$T_TMP/f-sys.tsv" '*' handler1 sys getppid 6)"
+"$REPORT" -i "$f" --syscall 110 >"$T_TMP/f-sys110.txt" 2>&1
+check "--syscall 110 (by number) = --syscall getppid" cmp -s "$T_TMP/f-sys.txt" "$T_TMP/f-sys110.txt"
+
 # --sample-count, --sample-time, --sample-interval in time mode: 3 windows
 # of 0.4 s, 0.6 s apart; the report's '# Start/Stop sampling @ISO' lines
 # (times from the capture) show it.

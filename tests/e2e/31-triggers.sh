@@ -74,6 +74,13 @@ check_eq "usdt: getpgid inside each window" $WINDOWS "$(stat_sum "$TSV" '*' hand
 check_eq "usdt: getsid inside each window" $WINDOWS "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"
 check_eq "usdt: no clock_nanosleep (the pause) inside" 0 "$(stat_sum "$TSV" '*' handler1 sys clock_nanosleep 6)"
 
+# --trigger-delta re-applied offline: the windows last ~1 ms.
+"$REPORT" -i "$T_TMP/usdt.data" --trigger-delta 10000000000 >"$T_TMP/usdt-td.txt" 2>&1
+check_eq "report --trigger-delta 10 s: no window kept" 0 "$(windows "$T_TMP/usdt-td.txt")"
+check_eq "report --trigger-delta 10 s: each said skipped" $WINDOWS "$(grep -c '^# Sample dump skipped, delta [0-9,]* ns' "$T_TMP/usdt-td.txt")"
+"$REPORT" -i "$T_TMP/usdt.data" --trigger-delta 1 >"$T_TMP/usdt-td1.txt" 2>&1
+check_eq "report --trigger-delta 1 ns: every window kept" $WINDOWS "$(windows "$T_TMP/usdt-td1.txt")"
+
 run_triggers uprobe up:sample_window ur:sample_window
 check_eq "uprobe: getpgid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getpgid 6)"
 check_eq "uprobe: getsid outside the windows" 0 "$(stat_sum "$TSV" '*' handler1 sys getsid 6)"
