@@ -62,6 +62,16 @@ rc=$?
 check_eq "--comm with no such process: EX_UNAVAILABLE like the reference" 69 $rc
 check_grep "--comm with no such process: says so" "no-such-comm-$$" "$T_TMP/nocomm.out"
 
+# --comm matching two processes: refused, like two ovs-vswitchd (EX_NOINPUT).
+start_sample twin1 --rate 20 -n kd-twin-$$
+p1=$SAMPLE_PID
+start_sample twin2 --rate 20 -n kd-twin-$$
+timeout 20 "$RECORD" --comm kd-twin-$$ --sample-time 0.2 -o "$T_TMP/twin.data" >"$T_TMP/twin.out" 2>&1
+check_eq "--comm matching two processes: EX_NOINPUT" 66 $?
+check_grep "--comm matching two processes: says to use -p" '\-p' "$T_TMP/twin.out"
+stop_pid "$p1"
+stop_pid "$SAMPLE_PID"
+
 # Default output name, 0600, .old.
 mkdir "$T_TMP/cwd"
 start_sample def --rate 100
