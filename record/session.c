@@ -111,6 +111,9 @@ int session__setup(struct session *s)
 		fprintf(stderr, "ERROR: out of memory\n");
 		return EX_OSERR;
 	}
+	/* BPF first: when it cannot load, an existing capture stays as it is. */
+	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
+		return rc;
 	if ((rc = open_output(s)))
 		return rc;
 	if (o->syscall_events_ns >= 0 && o->stack_trace_size > 0) {
@@ -123,8 +126,6 @@ int session__setup(struct session *s)
 	window__init(&s->win, o->trigger_delta_ns, 0, consumer__emit, &s->cons);
 	consumer__init(&s->cons, s->w, &s->win, s->syms);
 	s->cons.stack_limit = o->stack_trace_size;
-	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
-		return rc;
 	/* The kallsyms snapshot, now that our programs are in it, and before
 	 * the first stack arrives while the ring is filling. */
 	if (s->syms)
