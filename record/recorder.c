@@ -157,7 +157,9 @@ static bool run_window(struct session *s)
 		uint64_t now;
 
 		consume(s);
-		if (s->win.state == KD_WIN_ARMED && BSS_LOAD(s, capture_state) == KD_CAPTURE_ON)
+		/* ON, or already STOPPED when both triggers fired within a tick
+		 * and no record came to tell (ring full). */
+		if (s->win.state == KD_WIN_ARMED && BSS_LOAD(s, capture_state) != KD_CAPTURE_IDLE)
 			open_triggered(s);
 		if (s->win.state == KD_WIN_OPEN && deadline == UINT64_MAX && !s->bpf.has_stop &&
 		    !s->until_exit)
