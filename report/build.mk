@@ -19,3 +19,23 @@ $(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
+
+# make fuzz-report: libFuzzer over the whole report path, seeded with the
+# golden captures.  Crashes land in $(O)/fuzz-report/artifacts/.
+FUZZ_REPORT_BIN := $(O)/fuzz-report/fuzz_report
+$(FUZZ_REPORT_BIN): report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcard report/*.h format/*.h)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat -Ireport \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+		report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(REPORT_LIBS) -o $@
+
+fuzz-report: $(FUZZ_REPORT_BIN)
+	$(Q)mkdir -p $(O)/fuzz-report/corpus $(O)/fuzz-report/artifacts
+	$(Q)cp -n tests/golden/*.kdd $(O)/fuzz-report/corpus/ 2>/dev/null || true
+	$(Q)$(FUZZ_REPORT_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=1024 \
+		-print_final_stats=1 -artifact_prefix=$(O)/fuzz-report/artifacts/ \
+		$(O)/fuzz-report/corpus
+
+.PHONY: fuzz-report

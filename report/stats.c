@@ -146,7 +146,6 @@ static __attribute__((noinline)) struct kdr_thread_state *thread_lookup(struct k
 		t = &st->thr[st->nthr++];
 		memset(t, 0, sizeof(*t));
 		t->tid = tid;
-		memset(t->cache_nr, 0xff, sizeof(t->cache_nr));
 		i = kdr_ix_put(&st->thr_ix, tid, st->nthr);
 	}
 	st->tcache[h].tid = tid;
@@ -357,15 +356,16 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 		st->diag.reversed++;
 		return;
 	}
-	if (t->cache_nr[nr & 3] != nr) {
+	/* (any nr may come, UINT32_MAX included: the slot says if it is set) */
+	if (!t->cache_ix1[nr & 3] || t->cache_nr[nr & 3] != nr) {
 		int64_t i = keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
 
 		if (i < 0)
 			return;
 		t->cache_nr[nr & 3] = nr;
-		t->cache_idx[nr & 3] = (uint32_t)i;
+		t->cache_ix1[nr & 3] = (uint32_t)i + 1;
 	}
-	stat_add(&st->keyed[t->cache_idx[nr & 3]].st, e->ts - entry);
+	stat_add(&st->keyed[t->cache_ix1[nr & 3] - 1].st, e->ts - entry);
 	list_syscall(st, e, entry);
 }
 

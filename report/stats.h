@@ -62,7 +62,7 @@ struct kdr_thread_state {
 	uint32_t irq_name;
 	uint32_t soft_vec;
 	uint32_t cache_nr[4];  /* syscall nrs counted lately (by nr & 3) ... */
-	uint32_t cache_idx[4]; /* ... and their kdr_keyed index */
+	uint32_t cache_ix1[4]; /* ... and their kdr_keyed index + 1, 0 = empty */
 	struct kdr_stat run;
 	struct kdr_stat ready;
 };

@@ -146,6 +146,24 @@ static void test_syscall_ended_after_window(void **state)
 	kdr_stats_free(st);
 }
 
+/* nr -1 (a syscall skipped by ptrace/seccomp) is a key like any other;
+ * found by fuzzing: it once hit an unset cache slot */
+static void test_syscall_nr_all_ones(void **state)
+{
+	(void)state;
+	sys(100, T, 1, UINT32_MAX);
+	sys(130, T, 0, UINT32_MAX);
+	sys(200, T, 1, 3);
+	sys(210, T, 0, 3);
+	sys(300, T, 1, UINT32_MAX);
+	sys(302, T, 0, UINT32_MAX);
+	struct kdr_stats *st = run(0, 1000);
+
+	assert_stat(sysstat(st, UINT32_MAX), 2, 32, 30);
+	assert_stat(sysstat(st, 3), 1, 10, 10);
+	kdr_stats_free(st);
+}
+
 static void test_syscall_nr_mismatch(void **state)
 {
 	(void)state;
@@ -457,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_syscall_inside),
 		cmocka_unit_test(test_syscall_started_before_window),
 		cmocka_unit_test(test_syscall_ended_after_window),
+		cmocka_unit_test(test_syscall_nr_all_ones),
 		cmocka_unit_test(test_syscall_nr_mismatch),
 		cmocka_unit_test(test_preempted_while_running),
 		cmocka_unit_test(test_run_started_before_window),
