@@ -45,6 +45,16 @@ endif
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
 
+# Defined before the fragments: make expands prerequisites as it reads them.
+objs = $(patsubst %.c,$(O)/%.o,$(1))
+san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
+
+FORMAT_LIB := $(O)/libkdformat.a
+REPORT_LIB := $(O)/libkdreport.a
+RECORD_LIB := $(O)/libkdrecord.a
+SAN_FORMAT_LIB := $(O)/san/libkdformat.a
+SAN_REPORT_LIB := $(O)/san/libkdreport.a
+
 # Fragments fill in: FORMAT_SRCS REPORT_SRCS REPORT_MAIN RECORD_SRCS
 # RECORD_MAIN KDELAY_MAIN BPF_SRCS SAMPLE_BINS UNIT_TESTS E2E_TESTS ...
 include format/build.mk
@@ -57,14 +67,6 @@ include tests/build.mk
 -include report/export.mk
 REPORT_SRCS += $(EXPORT_SRCS)
 
-objs = $(patsubst %.c,$(O)/%.o,$(1))
-san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
-
-FORMAT_LIB := $(O)/libkdformat.a
-REPORT_LIB := $(O)/libkdreport.a
-RECORD_LIB := $(O)/libkdrecord.a
-SAN_FORMAT_LIB := $(O)/san/libkdformat.a
-SAN_REPORT_LIB := $(O)/san/libkdreport.a
 
 BINS := $(O)/kdelay-record $(O)/kdelay-report $(O)/kdelay
 

@@ -17,15 +17,6 @@ FORMAT_SRCS := \
 	format/reader.c \
 	format/errors.c
 
-# The Makefile defines these after including the fragments, but
-# tests/build.mk (included before that) names them in prerequisites, which
-# make expands at once; defined here first so that the format tests link
-# with the library and the helpers.  Same values as in the Makefile.
-objs = $(patsubst %.c,$(O)/%.o,$(1))
-san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
-FORMAT_LIB := $(O)/libkdformat.a
-SAN_FORMAT_LIB := $(O)/san/libkdformat.a
-
 # ------------------------------------------------------------ benchmark
 # make bench-format: bytes/event and events/s of the event encoding
 # (bench/format_bench.c).  A measurement, never a test.
