@@ -43,6 +43,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+# Keep intermediate objects: deleting them makes every make rebuild.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 # Defined before the fragments: make expands prerequisites as it reads them.
@@ -65,7 +67,8 @@ include samples/build.mk
 include tests/build.mk
 -include bench/build.mk
 -include report/export.mk
-REPORT_SRCS += $(EXPORT_SRCS)
+-include report/diff.mk
+REPORT_SRCS += $(EXPORT_SRCS) $(DIFF_SRCS)
 
 
 BINS := $(O)/kdelay-record $(O)/kdelay-report $(O)/kdelay
