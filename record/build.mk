@@ -1,8 +1,5 @@
 # record/: kdelay-record and kdelay.  RECORD_SRCS go into libkdrecord.a;
 # RECORD_MAIN and KDELAY_MAIN hold the two main()s.
-# Defined here too: tests/build.mk (included before the Makefile sets it)
-# names it in its link rules.
-RECORD_LIB := $(O)/libkdrecord.a
 RECORD_SRCS := record/options.c record/trigger.c record/syscalls.c \
 	record/target.c record/threads.c record/meta.c record/ksyms.c \
 	record/elfsyms.c record/usyms.c record/symbols.c record/attach.c \
