@@ -272,6 +272,7 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 {
 	struct session s;
 	uint32_t kept = 0;
+	bool released = false;
 	int rc, r;
 
 	memset(&s, 0, sizeof(s));
@@ -286,13 +287,19 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	s.tick_ms = TICK_MIN_MS;
 	s.cons.on_armed_event = open_triggered;
 	s.cons.ctx = &s;
-	if (target__release(&s.target, stderr)) {
-		rc = EX_NOINPUT;
-		goto out;
-	}
 	s.last_flush = meta__mono_ns();
 	while (kept < o->sample_count && !s.stop_all) {
 		begin_window(&s);
+		/* A COMMAND is let go only once the first window is open (or
+		 * armed): released earlier, it could exec and run its loader
+		 * before capture starts, and its first instructions be lost. */
+		if (!released) {
+			released = true;
+			if (target__release(&s.target, stderr)) {
+				rc = EX_NOINPUT;
+				goto out;
+			}
+		}
 		if (!run_window(&s))
 			break;
 		r = finish_window(&s);
