@@ -138,8 +138,10 @@ static void begin_window(struct session *s)
 		BSS_STORE(s, capture_state, KD_CAPTURE_IDLE);
 		return;
 	}
-	status__line(&s->st, "# Start sampling");
 	window__open(&s->win, meta__mono_ns(), 0, s->bpf.has_stop, false);
+	/* The window's own start, so this line equals the report's. */
+	status__line_at(&s->st, "# Start sampling",
+			s->meta.m.realtime_ns + (s->win.start_ts - s->meta.m.mono_ns));
 	BSS_STORE(s, capture_state, KD_CAPTURE_ON);
 }
 
