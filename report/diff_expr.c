@@ -139,7 +139,7 @@ static int parse_scope(struct kdr_diff_expr *e, const char *s, size_t n, char *m
 	for (i = 0; i < sizeof(tails) / sizeof(tails[0]) && !w; i++) {
 		size_t t = strlen(tails[i]);
 
-		if (n > t && !memcmp(s + n - t, tails[i], t))
+		if (n >= t && !memcmp(s + n - t, tails[i], t))
 			w = s + n - t;
 	}
 	if (!w) {
