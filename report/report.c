@@ -132,9 +132,6 @@ static int on_window(struct run *run, const struct kdf_window *w)
 	int rc = 0;
 
 	run->tot.windows++;
-	run->tot.dropped += w->dropped;
-	run->tot.trigger_missed += w->trigger_missed;
-	run->tot.stacks_lost += w->stacks_lost;
 	if (!selected(run))
 		goto next;
 	if (lo < c->filter.lo)
@@ -143,6 +140,10 @@ static int on_window(struct run *run, const struct kdf_window *w)
 		hi = c->filter.hi;
 	if (lo > hi) /* outside --time-range */
 		goto next;
+	/* the footer speaks of the windows shown */
+	run->tot.dropped += w->dropped;
+	run->tot.trigger_missed += w->trigger_missed;
+	run->tot.stacks_lost += w->stacks_lost;
 	kdr_stats_close(run->st, lo, hi);
 	if (kdr_view_build(c, &run->vb, run->st, w, lo, hi, &v)) {
 		rc = -1;
