@@ -210,6 +210,23 @@ static void inprog(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview
 	kdr_json_arr_end(j);
 }
 
+static void waiting(struct kdr_json *j, const struct kdr_wview *v)
+{
+	kdr_json_key(j, "waiting_for_cpu");
+	kdr_json_arr_begin(j);
+	for (size_t i = 0; i < v->nwaiting; i++) {
+		const struct kdr_inprog *p = &v->waiting[i];
+
+		kdr_json_obj_begin(j);
+		key_u64(j, "tid", p->tid);
+		key_name(j, "thread", p->thread, p->thread_len);
+		key_u64(j, "ready_since_ns", p->entry_ts);
+		key_u64(j, "elapsed_ns", p->elapsed);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+}
+
 static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v)
 {
 	struct kdr_json *j = ((struct kdr_json_state *)state)->j;
@@ -240,6 +257,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		thread_obj(j, &v->threads[i]);
 	kdr_json_arr_end(j);
 	inprog(c, j, v);
+	waiting(j, v);
 	events(c, j, v);
 	key_u64(j, "missing_stacks", v->missing_stacks);
 	key_bool(j, "statistics_incomplete", v->incomplete);

@@ -445,7 +445,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 	case KDF_EV_THREAD_EXIT:
 		t = thread_get(st, e->tid);
 		if (t) /* the final switch-out still ends its run */
-			t->flags = (t->flags & ~KDR_TS_IN_SYS) | KDR_TS_EXITED;
+			t->flags = (t->flags & ~(KDR_TS_IN_SYS | KDR_TS_READY)) | KDR_TS_EXITED;
 		break;
 	default: /* triggers, and types newer than this reader */
 		break;

@@ -189,6 +189,31 @@ static void inprog_block(struct kdr_ctx *c, const struct kdr_wview *v)
 	}
 }
 
+/* Beyond the reference: who was runnable but still not on a CPU at the
+ * stop (a wait the READY statistics cannot show, having no end yet). */
+static void waiting_block(struct kdr_ctx *c, const struct kdr_wview *v)
+{
+	FILE *f = c->out;
+	char a[32];
+
+	if (!v->nwaiting)
+		return;
+	fprintf(f, "\n\n# THREADS WAITING FOR A CPU AT STOP:\n  %19s %10s %-16s %16s\n",
+		"READY SINCE (ns)", "TID", "THREAD", "ELAPSED ns");
+	dashes(f, "  ", 19);
+	dashes(f, " ", 10);
+	dashes(f, " ", 16);
+	dashes(f, " ", 16);
+	fputc('\n', f);
+	for (size_t i = 0; i < v->nwaiting; i++) {
+		const struct kdr_inprog *p = &v->waiting[i];
+
+		fprintf(f, "  %19" PRIu64 " %10" PRIu32 " ", p->entry_ts, p->tid);
+		kdr_text_name(f, p->thread, p->thread_len, 16, 0);
+		fprintf(f, " %16s\n", kdr_commas(p->elapsed, a, sizeof(a)));
+	}
+}
+
 static void stack_lines(struct kdr_ctx *c, uint32_t id, int kernel)
 {
 	uint32_t n = 0;
@@ -290,6 +315,7 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		irq_blocks(c, &v->threads[i]);
 	}
 	inprog_block(c, v);
+	waiting_block(c, v);
 	if (v->listing && v->nevents) /* the reference: "if syscall_events:" */
 		events_block(c, v);
 	if (v->incomplete)

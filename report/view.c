@@ -72,6 +72,7 @@ void kdr_view_buf_free(struct kdr_view_buf *b)
 	free(b->threads);
 	free(b->rows);
 	free(b->inprog);
+	free(b->waiting);
 	free(b->events);
 	memset(b, 0, sizeof(*b));
 }
@@ -282,31 +283,36 @@ static int shown(struct kdr_ctx *c, uint32_t tid, uint32_t nr, uint64_t ts, char
 	return kdr_filter_thread(&c->filter, tid, *name);
 }
 
-static int build_inprog(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,
-			struct kdr_wview *v)
+/* Syscalls still in progress (ready = 0) or threads still waiting for a
+ * CPU (ready = 1) when the window closed. */
+static int build_pending(struct kdr_ctx *c, struct kdr_inprog **arr, size_t *cap,
+			 const struct kdr_stats *st, const struct kdr_wview *v, int ready, size_t *np)
 {
 	size_t nthr, i, n = 0;
 	const struct kdr_thread_state *thr = kdr_stats_threads(st, &nthr);
 
 	for (i = 0; i < nthr; i++) {
 		const struct kdr_thread_state *t = &thr[i];
+		uint64_t since = ready ? t->ready_ts : t->sys_ts;
+		uint32_t nr = ready ? c->filter.nr : t->sys_nr; /* --syscall: syscalls only */
 		struct kdr_inprog *p;
 		char own[32];
 		const char *name;
 		size_t len;
 
-		if (!(t->flags & KDR_TS_IN_SYS) || t->sys_ts < v->lo || t->sys_ts > v->hi)
+		if (!(t->flags & (ready ? KDR_TS_READY : KDR_TS_IN_SYS)) || since < v->lo ||
+		    since > v->hi)
 			continue;
-		if (!shown(c, t->tid, t->sys_nr, v->hi, own, &name, &len))
+		if (!shown(c, t->tid, nr, v->hi, own, &name, &len))
 			continue;
-		if (reserve((void **)&b->inprog, &b->inprog_cap, n + 1, sizeof(*b->inprog)))
+		if (reserve((void **)arr, cap, n + 1, sizeof(**arr)))
 			return -1;
-		p = &b->inprog[n++];
+		p = &(*arr)[n++];
 		memset(p, 0, sizeof(*p));
 		p->tid = t->tid;
-		p->nr = t->sys_nr;
-		p->entry_ts = t->sys_ts;
-		p->elapsed = v->hi - t->sys_ts;
+		p->nr = ready ? KDR_NO_NR : t->sys_nr;
+		p->entry_ts = since;
+		p->elapsed = v->hi - since;
 		p->thread_len = len;
 		if (name == own) {
 			memcpy(p->own, own, sizeof(own));
@@ -315,12 +321,22 @@ static int build_inprog(struct kdr_ctx *c, struct kdr_view_buf *b, const struct 
 			p->thread = name;
 		}
 	}
-	sort(b->inprog, n, sizeof(*b->inprog), cmp_inprog);
+	sort(*arr, n, sizeof(**arr), cmp_inprog);
 	for (i = 0; i < n; i++)
-		if (!b->inprog[i].thread)
-			b->inprog[i].thread = b->inprog[i].own;
+		if (!(*arr)[i].thread)
+			(*arr)[i].thread = (*arr)[i].own;
+	*np = n;
+	return 0;
+}
+
+static int build_inprog(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,
+			struct kdr_wview *v)
+{
+	if (build_pending(c, &b->inprog, &b->inprog_cap, st, v, 0, &v->ninprog) ||
+	    build_pending(c, &b->waiting, &b->waiting_cap, st, v, 1, &v->nwaiting))
+		return -1;
 	v->inprog = b->inprog;
-	v->ninprog = n;
+	v->waiting = b->waiting;
 	return 0;
 }
 

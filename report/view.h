@@ -61,7 +61,8 @@ struct kdr_tview {
 	char own[32];		      /* name, when made up */
 };
 
-/* A syscall entered in the window and not returned when it closed. */
+/* A syscall entered in the window and not returned when it closed; or a
+ * thread woken (or preempted) in the window and still not on a CPU. */
 struct kdr_inprog {
 	uint32_t tid;
 	uint32_t nr;
@@ -96,6 +97,8 @@ struct kdr_wview {
 	size_t nthreads;
 	struct kdr_inprog *inprog;
 	size_t ninprog;
+	struct kdr_inprog *waiting; /* runnable, not yet on a CPU at the stop (nr unused) */
+	size_t nwaiting;
 	struct kdr_evview *events;
 	size_t nevents;
 	uint64_t missing_stacks;
@@ -112,6 +115,8 @@ struct kdr_view_buf {
 	size_t rows_cap;
 	struct kdr_inprog *inprog;
 	size_t inprog_cap;
+	struct kdr_inprog *waiting;
+	size_t waiting_cap;
 	struct kdr_evview *events;
 	size_t events_cap;
 };

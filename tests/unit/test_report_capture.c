@@ -79,6 +79,14 @@ static struct cap build(int with_summary)
 			assert_int_equal(kdf_writer_event(w, &e), 0);
 		}
 		put_sys(w, s + 400000000, T1, 1, 0); /* in progress at the stop */
+		{
+			struct kdf_event e = { .ts = s + 450000000, .tid = T2, .type = KDF_EV_WAKEUP };
+
+			/* woken, never on a CPU before the stop (in window 1 only:
+			 * in window 0 it exited) */
+			if (win == 1)
+				assert_int_equal(kdf_writer_event(w, &e), 0);
+		}
 		assert_int_equal(kdf_writer_thread(w, &t1), 0);
 		if (win == 0)
 			assert_int_equal(kdf_writer_thread(w, &t2), 0);
@@ -150,6 +158,8 @@ static void test_full_report(void **state)
 		"                            TOTAL( - poll):                       1             1,000\n"));
 	assert_int_equal(count(out_buf, "# SYSCALLS IN PROGRESS AT STOP:"), 2);
 	assert_non_null(strstr(out_buf, "   4242 main-thread           100,000,000  read\n"));
+	assert_int_equal(count(out_buf, "# THREADS WAITING FOR A CPU AT STOP:\n"), 1);
+	assert_non_null(strstr(out_buf, "        1001450001000       4243 worker                 50,000,000\n"));
 	/* footer: drops summed over windows (0 + 1) */
 	assert_non_null(strstr(out_buf, "# WARNING: Not all events were captured, 1 were dropped!"));
 	done();
@@ -171,7 +181,10 @@ static void test_window_and_sections(void **state)
 	assert_int_equal(count(out_buf, "# Start sampling"), 0);
 	assert_int_equal(count(out_buf, "# Stop sampling @2023-11-14T22:13:21.500001"), 1);
 	assert_int_equal(count(out_buf, "# Sample dump"), 1);
-	assert_null(strstr(out_buf, "worker")); /* only in window 0 */
+	/* worker has statistics in window 0 only; in window 1 it waits */
+	assert_null(strstr(out_buf, "worker           [SYSCALL STATISTICS]"));
+	assert_int_equal(count(out_buf, "worker"), 1);
+	assert_non_null(strstr(out_buf, "# THREADS WAITING FOR A CPU AT STOP:"));
 	assert_null(strstr(out_buf, "WARNING"));
 	done();
 
@@ -205,7 +218,7 @@ static void test_filters(void **state)
 	o.ntids = 1;
 	assert_int_equal(report(&c, &o), KDR_EXIT_OK);
 	assert_null(strstr(out_buf, "main-thread"));
-	assert_int_equal(count(out_buf, "worker"), 1);
+	assert_int_equal(count(out_buf, "worker"), 2); /* statistics, then waiting */
 	done();
 
 	kdr_options_init(&o);
@@ -224,7 +237,7 @@ static void test_filters(void **state)
 	o.time_end_s = -1;
 	assert_int_equal(report(&c, &o), KDR_EXIT_OK);
 	assert_int_equal(count(out_buf, "# Sample dump"), 1);
-	assert_null(strstr(out_buf, "worker"));
+	assert_null(strstr(out_buf, "worker           [SYSCALL STATISTICS]"));
 	done();
 
 	kdr_options_init(&o);
