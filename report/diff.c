@@ -103,6 +103,10 @@ int kdr_diff_main(int argc, char **argv, FILE *out, FILE *err)
 	char msg[512];
 	int rc;
 
+	if (!out)
+		out = stdout;
+	if (!err)
+		err = stderr;
 	memset(side, 0, sizeof(side));
 	rc = parse_args(argc, argv, &a, out, err);
 	if (rc < 0) {

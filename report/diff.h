@@ -32,7 +32,10 @@
 /*
  * argv[0] is "diff" (the subcommand); argv[1..] its arguments.  Writes the
  * comparison to out, warnings and errors (one line each, prefixed
- * "kdelay-report: diff: ") to err.  Returns a status above.
+ * "kdelay-report: diff: ") to err (NULL: stdout, stderr).  Returns a
+ * status above.  Wiring, in kdelay-report's main() before its options:
+ *	if (argc > 1 && !strcmp(argv[1], "diff"))
+ *		return kdr_diff_main(argc - 1, argv + 1, stdout, stderr);
  */
 int kdr_diff_main(int argc, char **argv, FILE *out, FILE *err);
 
