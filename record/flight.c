@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * flight.c - the flight recorder's event ring (see flight.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flight.h"
+
+#define DEFAULT_INITIAL (1u << 16) /* 2.5 MiB of kdf_event */
+
+int flight__init(struct kd_flight *f, uint64_t keep_ns, size_t max_bytes, size_t initial)
+{
+	memset(f, 0, sizeof(*f));
+	f->cap = max_bytes / sizeof(*f->ev);
+	if (!f->cap)
+		f->cap = 1;
+	f->lim = initial ? initial : DEFAULT_INITIAL;
+	if (f->lim > f->cap)
+		f->lim = f->cap;
+	/* malloc, not calloc: untouched pages of a large block stay out of
+	 * RSS until the ring grows into them. */
+	f->ev = malloc(f->cap * sizeof(*f->ev));
+	if (!f->ev)
+		return -ENOMEM;
+	f->keep_ns = keep_ns;
+	f->pin_ts = KD_FLIGHT_NO_PIN;
+	return 0;
+}
+
+void flight__free(struct kd_flight *f)
+{
+	if (!f)
+		return;
+	free(f->ev);
+	f->ev = NULL;
+	f->n = f->lim = f->cap = 0;
+}
+
+static size_t tail_slot(const struct kd_flight *f)
+{
+	return (f->head + f->lim - f->n) % f->lim;
+}
+
+void flight__expire(struct kd_flight *f, uint64_t now)
+{
+	if (now < f->keep_ns)
+		return;
+	while (f->n) {
+		const struct kdf_event *e = &f->ev[tail_slot(f)];
+
+		if (e->ts >= f->pin_ts || e->ts >= now - f->keep_ns)
+			break;
+		f->n--;
+		f->evicted_time++;
+	}
+}
+
+void flight__pin(struct kd_flight *f, uint64_t ts)
+{
+	f->pin_ts = ts;
+}
+
+/*
+ * The ring is full (tail == head): double its logical size in place.  The
+ * events are [head, lim) then [0, head); one of the two runs moves so
+ * that they are contiguous again in the larger ring.
+ */
+static void grow(struct kd_flight *f)
+{
+	size_t lim2 = f->lim > f->cap / 2 ? f->cap : 2 * f->lim;
+
+	if (f->head <= lim2 - f->lim) {
+		/* the newest run goes after the oldest one */
+		memcpy(&f->ev[f->lim], &f->ev[0], f->head * sizeof(*f->ev));
+		f->head += f->lim;
+	} else {
+		/* the oldest run goes to the end */
+		memmove(&f->ev[lim2 - (f->lim - f->head)], &f->ev[f->head],
+			(f->lim - f->head) * sizeof(*f->ev));
+	}
+	f->lim = lim2;
+	f->head %= f->lim;
+}
+
+void flight__push(struct kd_flight *f, const struct kdf_event *ev)
+{
+	if (f->n == f->lim) {
+		flight__expire(f, ev->ts);
+		if (f->n == f->lim && f->lim < f->cap) {
+			grow(f);
+		} else if (f->n == f->lim) {
+			const struct kdf_event *old = &f->ev[tail_slot(f)];
+
+			if (old->ts > f->lost_ts)
+				f->lost_ts = old->ts;
+			f->n--;
+			f->evicted_cap++;
+		}
+	}
+	f->ev[f->head] = *ev;
+	f->head = (f->head + 1) % f->lim;
+	f->n++;
+	f->head_seq++;
+}
+
+uint64_t flight__seq_from(const struct kd_flight *f, uint64_t ts)
+{
+	size_t k;
+
+	for (k = 0; k < f->n; k++)
+		if (f->ev[(f->head + f->lim - 1 - k) % f->lim].ts < ts)
+			break;
+	return f->head_seq - k;
+}
+
+uint64_t flight__oldest_ts(const struct kd_flight *f)
+{
+	return f->n ? f->ev[tail_slot(f)].ts : 0;
+}
+
+int flight__extract(const struct kd_flight *f, uint64_t lo, uint64_t hi, kd_flight_emit_fn emit,
+		    void *ctx, uint64_t *n)
+{
+	size_t k, t = f->n ? tail_slot(f) : 0;
+	uint64_t got = 0;
+	int err = 0;
+
+	for (k = 0; k < f->n && !err; k++) {
+		const struct kdf_event *e = &f->ev[(t + k) % f->lim];
+
+		if (e->ts < lo || e->ts > hi)
+			continue;
+		err = emit(ctx, e);
+		got += !err;
+	}
+	if (n)
+		*n = got;
+	return err;
+}
