@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "diff.h"
 #include "export.h"
 #include "filter.h"
 #include "report.h"
@@ -18,7 +19,9 @@
 
 static const char usage_text[] =
 	"Usage: kdelay-report [-i FILE] [OPTIONS]\n"
-	"Report a kdelay capture as kernel_delay.py did on the live host.\n"
+	"       kdelay-report diff BASE NEW [--json] [--fail-if EXPR]...\n"
+	"Report a kdelay capture as kernel_delay.py did on the live host, or\n"
+	"compare two captures thread role by role (docs/diff.md).\n"
 	"\n"
 	"  -i, --input FILE              capture to read (default kdelay.data)\n"
 	"      --json                    JSON output (docs/json-schema.md)\n"
@@ -135,6 +138,10 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	uint64_t v;
 	int c, rc;
+
+	/* Subcommand: compare two captures (report/diff.h). */
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return kdr_diff_main(argc - 1, argv + 1, stdout, stderr);
 
 	kdr_options_init(&o);
 	while ((c = getopt_long(argc, argv, "i:s::o:h", long_opts, NULL)) != -1) {
