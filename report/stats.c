@@ -18,193 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashidx.h"
-#include "stats.h"
+#include "stats_internal.h"
 
-#define REORDER_DEFAULT 4096
-#define TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
 #define LIST_STACK_SEARCH 256
 /* An event older than the REORDER_REACH newest held back is too far out of
  * order to be a CPU race (the ring buffer is shared and the timestamp is
  * taken right after the reservation): it is processed at once, as late,
  * which keeps the insertion O(REORDER_REACH) on any input. */
 #define REORDER_REACH 256
-
-struct kdr_stats {
-	struct kdr_stats_cfg cfg;
-	uint64_t lo, hi;	/* kdr_stats_set_bounds() */
-	int failed;
-
-	/* reorder ring, kept sorted by ts */
-	struct kdf_event *rb;
-	size_t rb_cap, rb_head, rb_n;
-	uint64_t last_ts; /* ts of the last event processed */
-
-	struct kdr_thread_state *thr;
-	uint32_t nthr, thr_cap;
-	struct kdr_ix thr_ix;
-	struct {
-		uint32_t tid;
-		uint32_t slot; /* index + 1, 0 = empty */
-	} tcache[TCACHE];
-
-	struct kdr_keyed *keyed;
-	uint32_t nkeyed, keyed_cap;
-	struct kdr_ix key_ix;
-
-	struct kdr_sysev *ev;
-	size_t nev, ev_cap;
-
-	struct kdr_stats_diag diag;
-};
-
-static int grow_array(void **p, uint32_t *cap, size_t elem)
-{
-	uint32_t ncap = *cap ? *cap * 2 : 64;
-	void *n = realloc(*p, (size_t)ncap * elem);
-
-	if (!n)
-		return -1;
-	*p = n;
-	*cap = ncap;
-	return 0;
-}
-
-struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
-{
-	struct kdr_stats *st = calloc(1, sizeof(*st));
-	size_t cap = REORDER_DEFAULT;
-
-	if (!st)
-		return NULL;
-	st->cfg = *cfg;
-	if (cfg->reorder_cap)
-		cap = cfg->reorder_cap;
-	st->rb_cap = cap;
-	st->rb = calloc(cap, sizeof(*st->rb));
-	st->hi = UINT64_MAX;
-	if (!st->rb || kdr_ix_init(&st->thr_ix, 256) || kdr_ix_init(&st->key_ix, 1024)) {
-		kdr_stats_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-void kdr_stats_free(struct kdr_stats *st)
-{
-	if (!st)
-		return;
-	free(st->rb);
-	free(st->thr);
-	free(st->keyed);
-	free(st->ev);
-	kdr_ix_free(&st->thr_ix);
-	kdr_ix_free(&st->key_ix);
-	free(st);
-}
-
-void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi)
-{
-	st->lo = lo;
-	st->hi = hi;
-}
-
-void kdr_stats_reset(struct kdr_stats *st)
-{
-	st->rb_head = 0;
-	st->rb_n = 0;
-	st->last_ts = 0;
-	for (uint32_t i = 0; i < st->nthr; i++)
-		st->tcache[st->thr[i].tid & (TCACHE - 1)].slot = 0;
-	st->nthr = 0;
-	kdr_ix_clear(&st->thr_ix);
-	st->nkeyed = 0;
-	kdr_ix_clear(&st->key_ix);
-	st->nev = 0;
-	st->failed = 0;
-	memset(&st->diag, 0, sizeof(st->diag));
-}
-
-int kdr_stats_failed(const struct kdr_stats *st)
-{
-	return st->failed;
-}
-
-static __attribute__((noinline)) struct kdr_thread_state *thread_lookup(struct kdr_stats *st,
-									uint32_t tid)
-{
-	struct kdr_thread_state *t;
-	uint32_t i, h = tid & (TCACHE - 1);
-
-	i = kdr_ix_find(&st->thr_ix, tid);
-	if (!st->thr_ix.slots[i]) {
-		if (kdr_ix_reserve(&st->thr_ix))
-			goto oom;
-		if (st->nthr == st->thr_cap &&
-		    grow_array((void **)&st->thr, &st->thr_cap, sizeof(*st->thr)))
-			goto oom;
-		t = &st->thr[st->nthr++];
-		memset(t, 0, sizeof(*t));
-		t->tid = tid;
-		i = kdr_ix_put(&st->thr_ix, tid, st->nthr);
-	}
-	st->tcache[h].tid = tid;
-	st->tcache[h].slot = st->thr_ix.slots[i];
-	return &st->thr[st->thr_ix.slots[i] - 1];
-oom:
-	st->failed = 1;
-	return NULL;
-}
-
-static inline struct kdr_thread_state *thread_get(struct kdr_stats *st, uint32_t tid)
-{
-	uint32_t h = tid & (TCACHE - 1);
-
-	if (__builtin_expect(st->tcache[h].slot && st->tcache[h].tid == tid, 1))
-		return &st->thr[st->tcache[h].slot - 1];
-	return thread_lookup(st, tid);
-}
-
-static inline uint64_t key_of(uint32_t tid, enum kdr_key_kind kind, uint32_t key)
-{
-	/* key spans 32 bits, kind 2: fold kind into the top of tid's half
-	 * would alias tids >= 2^30, so mix it in with a multiplier instead
-	 * and compare the full triple on hit. */
-	return ((uint64_t)tid << 32 | key) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
-}
-
-/* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
-static int64_t keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key)
-{
-	uint64_t k = key_of(tid, kind, key);
-	uint32_t i = kdr_hash64(k) & st->key_ix.mask;
-	struct kdr_keyed *e;
-
-	/* key_of() is a bijection for a fixed kind but two kinds may
-	 * collide on one 64-bit key: walk on until the triple matches. */
-	for (; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
-		if (st->key_ix.keys[i] != k)
-			continue;
-		e = &st->keyed[st->key_ix.slots[i] - 1];
-		if (e->tid == tid && e->key == key && e->kind == (uint32_t)kind)
-			return st->key_ix.slots[i] - 1;
-	}
-	if (kdr_ix_reserve(&st->key_ix))
-		goto oom;
-	if (st->nkeyed == st->keyed_cap &&
-	    grow_array((void **)&st->keyed, &st->keyed_cap, sizeof(*st->keyed)))
-		goto oom;
-	e = &st->keyed[st->nkeyed++];
-	memset(e, 0, sizeof(*e));
-	e->tid = tid;
-	e->key = key;
-	e->kind = kind;
-	kdr_ix_put(&st->key_ix, k, st->nkeyed);
-	return st->nkeyed - 1;
-oom:
-	st->failed = 1;
-	return -1;
-}
 
 static inline void stat_add(struct kdr_stat *s, uint64_t d)
 {
@@ -219,7 +40,7 @@ static inline void stat_add(struct kdr_stat *s, uint64_t d)
 static void keyed_add(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key,
 		      uint64_t d)
 {
-	int64_t i = keyed_get(st, tid, kind, key);
+	int64_t i = kdr_stats_keyed_get(st, tid, kind, key);
 
 	if (i >= 0)
 		stat_add(&st->keyed[i].st, d);
@@ -293,7 +114,7 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 	struct kdr_thread_state *t;
 
 	if (e->flags & KDF_SW_PREV_TARGET) {
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (!t)
 			return;
 		if (t->flags & KDR_TS_ON_CPU) {
@@ -312,7 +133,7 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 		}
 	}
 	if (e->flags & KDF_SW_NEXT_TARGET) {
-		t = thread_get(st, e->u.sw.next_tid);
+		t = kdr_stats_thread_get(st, e->u.sw.next_tid);
 		if (!t)
 			return;
 		if (t->flags & KDR_TS_READY) {
@@ -328,7 +149,7 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 
 static void on_wakeup(struct kdr_stats *st, const struct kdf_event *e)
 {
-	struct kdr_thread_state *t = thread_get(st, e->tid);
+	struct kdr_thread_state *t = kdr_stats_thread_get(st, e->tid);
 
 	if (!t)
 		return;
@@ -358,7 +179,7 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 	}
 	/* (any nr may come, UINT32_MAX included: the slot says if it is set) */
 	if (!t->cache_ix1[nr & 3] || t->cache_nr[nr & 3] != nr) {
-		int64_t i = keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
+		int64_t i = kdr_stats_keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
 
 		if (i < 0)
 			return;
@@ -380,7 +201,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 
 	switch (e->type) {
 	case KDF_EV_SYS_ENTER:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (t) {
 			t->flags |= KDR_TS_IN_SYS;
 			t->sys_ts = e->ts;
@@ -388,7 +209,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		}
 		break;
 	case KDF_EV_SYS_EXIT:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (t)
 			on_sys_exit(st, t, e);
 		break;
@@ -399,7 +220,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		on_wakeup(st, e);
 		break;
 	case KDF_EV_IRQ_ENTRY:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (t) {
 			t->flags |= KDR_TS_IN_IRQ;
 			t->irq_ts = e->ts;
@@ -408,7 +229,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		}
 		break;
 	case KDF_EV_IRQ_EXIT:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (!t || !(t->flags & KDR_TS_IN_IRQ))
 			break;
 		t->flags &= ~KDR_TS_IN_IRQ;
@@ -420,7 +241,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 			keyed_add(st, t->tid, KDR_K_HARDIRQ, t->irq_name, e->ts - t->irq_ts);
 		break;
 	case KDF_EV_SOFTIRQ_ENTRY:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (t) {
 			t->flags |= KDR_TS_IN_SOFTIRQ;
 			t->soft_ts = e->ts;
@@ -428,7 +249,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		}
 		break;
 	case KDF_EV_SOFTIRQ_EXIT:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (!t || !(t->flags & KDR_TS_IN_SOFTIRQ))
 			break;
 		t->flags &= ~KDR_TS_IN_SOFTIRQ;
@@ -443,7 +264,7 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		attach_stack(st, e);
 		break;
 	case KDF_EV_THREAD_EXIT:
-		t = thread_get(st, e->tid);
+		t = kdr_stats_thread_get(st, e->tid);
 		if (t) /* the final switch-out still ends its run */
 			t->flags = (t->flags & ~(KDR_TS_IN_SYS | KDR_TS_READY)) | KDR_TS_EXITED;
 		break;
@@ -513,50 +334,4 @@ int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 		st->rb_n--;
 	}
 	return st->failed ? -1 : 0;
-}
-
-const struct kdr_thread_state *kdr_stats_threads(const struct kdr_stats *st, size_t *n)
-{
-	*n = st->nthr;
-	return st->thr;
-}
-
-const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n)
-{
-	*n = st->nkeyed;
-	return st->keyed;
-}
-
-const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
-{
-	*n = st->nev;
-	return st->ev;
-}
-
-const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st)
-{
-	return &st->diag;
-}
-
-const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid)
-{
-	uint32_t i = kdr_ix_find(&st->thr_ix, tid);
-
-	return st->thr_ix.slots[i] ? &st->thr[st->thr_ix.slots[i] - 1] : NULL;
-}
-
-const struct kdr_stat *kdr_stats_key(const struct kdr_stats *st, uint32_t tid,
-				     enum kdr_key_kind kind, uint32_t key)
-{
-	uint64_t k = key_of(tid, kind, key);
-	uint32_t i;
-
-	for (i = kdr_hash64(k) & st->key_ix.mask; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
-		const struct kdr_keyed *e = &st->keyed[st->key_ix.slots[i] - 1];
-
-		if (st->key_ix.keys[i] == k && e->tid == tid && e->key == key &&
-		    e->kind == (uint32_t)kind)
-			return &e->st;
-	}
-	return NULL;
 }
