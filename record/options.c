@@ -26,6 +26,8 @@ enum {
 	OPT_STOP_TRIGGER,
 	OPT_TRIGGER_DELTA,
 	OPT_COMM,
+	OPT_FLIGHT,
+	OPT_FLIGHT_MB,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +44,8 @@ static const struct option long_opts[] = {
 	{ "stop-trigger", required_argument, NULL, OPT_STOP_TRIGGER },
 	{ "trigger-delta", optional_argument, NULL, OPT_TRIGGER_DELTA },
 	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
+	{ "flight-buffer-mb", required_argument, NULL, OPT_FLIGHT_MB },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,7 +67,8 @@ void options__usage(enum kd_prog prog, FILE *f)
 		"       [--start-trigger TRIGGER] [--stop-trigger TRIGGER]\n"
 		"       [--trigger-delta [DURATION_NS]] [-o FILE] [-q]%s\n\n",
 		prog_name(prog),
-		prog == KD_PROG_RECORD ? "\n       [--comm NAME] [[--] COMMAND [ARGS...]]" : "");
+		prog == KD_PROG_RECORD ? "\n       [--comm NAME] [--flight-recorder SECONDS [--flight-buffer-mb MB]]"
+					 "\n       [[--] COMMAND [ARGS...]]" : "");
 	fprintf(f,
 		"options:\n"
 		"  -h, --help            show this help message and exit\n"
@@ -100,7 +105,13 @@ void options__usage(enum kd_prog prog, FILE *f)
 		prog == KD_PROG_KDELAY ? " (kept when given)" : " (an old one becomes FILE.old)");
 	if (prog == KD_PROG_RECORD)
 		fprintf(f, "  --comm NAME           Trace the single process whose name is NAME\n"
-			   "  COMMAND [ARGS...]     Start COMMAND and trace it from its first instruction\n");
+			   "  --flight-recorder SECONDS\n"
+			   "                        Keep the last SECONDS of events in memory; write a\n"
+			   "                        trigger window only when it lasts >= --trigger-delta,\n"
+			   "                        and the last SECONDS on SIGUSR2; run until stopped\n"
+			   "  --flight-buffer-mb MB Memory cap of the flight recorder, default %u\n"
+			   "  COMMAND [ARGS...]     Start COMMAND and trace it from its first instruction\n",
+			KD_FLIGHT_DEFAULT_MB);
 	fprintf(f, "\nTriggers: u|usdt:PROVIDER:PROBE  t|trace:SYSTEM:EVENT  k|kprobe:FUNC\n"
 		   "          kr|kretprobe:FUNC  up|uprobe:[LIB:]FUNC  ur|upr|uretprobe:[LIB:]FUNC\n");
 }
@@ -190,9 +201,28 @@ static void defaults(struct kd_opts *o, enum kd_prog prog, int argc, char **argv
 	o->sample_count = 1;
 	o->sample_time = 0.5;
 	o->stack_trace_size = 4096;
+	o->flight_buffer_mb = KD_FLIGHT_DEFAULT_MB;
 	o->output = prog == KD_PROG_RECORD ? KD_DEFAULT_OUTPUT : NULL;
 	o->argc = argc;
 	o->argv = argv;
+}
+
+/* What the flight recorder cannot be combined with, or NULL. */
+static const char *flight_conflict(const struct kd_opts *o)
+{
+	if (!o->flight_seconds)
+		return NULL;
+	/* Stacks are variable-sized records with symbols to resolve while
+	 * the process lives: not kept in the fixed-size event ring (yet). */
+	if (o->syscall_events_ns >= 0)
+		return "--flight-recorder does not take -s/--syscall-events";
+	if (!o->start_trigger != !o->stop_trigger)
+		return "--flight-recorder takes both --start-trigger and --stop-trigger, or neither "
+		       "(then only SIGUSR2 writes)";
+	if (o->sample_time_given || o->sample_interval > 0)
+		return "--flight-recorder has no fixed windows: --sample-time and "
+		       "--sample-interval do not apply";
+	return NULL;
 }
 
 #define ARG_ERR(name, why) usage_error(prog, err, "argument %s: %s", name, why)
@@ -243,6 +273,7 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 			if (u == 0)
 				return ARG_ERR("--sample-count", "must be nonzero");
 			o->sample_count = (uint32_t)u;
+			o->sample_count_given = true;
 			break;
 		case OPT_SAMPLE_INTERVAL:
 			if ((why = parse_seconds(optarg, &d)))
@@ -283,6 +314,26 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 				return ARG_ERR("--comm", "must not be empty");
 			o->comm = optarg;
 			break;
+		case OPT_FLIGHT:
+			if (prog != KD_PROG_RECORD)
+				return usage_error(prog, err, "unrecognized arguments: %s%s",
+						   "--flight-recorder", "");
+			if ((why = parse_seconds(optarg, &d)))
+				return ARG_ERR("--flight-recorder", why);
+			if (d <= 0 || d > 86400)
+				return ARG_ERR("--flight-recorder", "must be > 0 and <= 86400 seconds");
+			o->flight_seconds = d;
+			break;
+		case OPT_FLIGHT_MB:
+			if (prog != KD_PROG_RECORD)
+				return usage_error(prog, err, "unrecognized arguments: %s%s",
+						   "--flight-buffer-mb", "");
+			if ((why = parse_uint(optarg, 1u << 20, &u)))
+				return ARG_ERR("--flight-buffer-mb", why);
+			if (u == 0)
+				return ARG_ERR("--flight-buffer-mb", "must be nonzero");
+			o->flight_buffer_mb = (uint32_t)u;
+			break;
 		case 'o':
 			if (!*optarg)
 				return ARG_ERR("-o/--output", "must not be empty");
@@ -310,6 +361,8 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 		return usage_error(prog, err, "%s%s", "a COMMAND excludes -p/--pid and --comm", "");
 	if (o->pid && o->comm)
 		return usage_error(prog, err, "%s%s", "-p/--pid and --comm exclude each other", "");
+	if ((why = flight_conflict(o)))
+		return usage_error(prog, err, "%s%s", why, "");
 	o->buffer_page_count = options__pow2(o->buffer_page_count);
 	return 0;
 }

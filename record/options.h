@@ -22,6 +22,7 @@ enum kd_prog {
 };
 
 #define KD_DEFAULT_OUTPUT "kdelay.data"
+#define KD_FLIGHT_DEFAULT_MB 64 /* --flight-buffer-mb */
 #define KD_EXIT_USAGE 2 /* what argparse exits with */
 
 struct kd_opts {
@@ -32,6 +33,7 @@ struct kd_opts {
 	int64_t syscall_events_ns;   /* -s [NS]; -1 = not given */
 	uint32_t buffer_page_count;  /* rounded up to a power of two */
 	uint32_t sample_count;	     /* >= 1 */
+	bool sample_count_given;     /* flight recorder: else unlimited */
 	double sample_interval;	     /* seconds */
 	double sample_time;	     /* seconds */
 	bool sample_time_given;	     /* else a COMMAND is traced until it exits */
@@ -43,6 +45,8 @@ struct kd_opts {
 	const char *output;	     /* -o; NULL for kdelay = temporary file */
 	bool output_is_temp;	     /* kdelay's own mkstemp() file: not renamed to .old */
 	bool quiet;		     /* -q */
+	double flight_seconds;	     /* --flight-recorder; 0 = not in flight mode */
+	uint32_t flight_buffer_mb;   /* --flight-buffer-mb: hard cap of its memory */
 	int argc;		     /* the whole command line, for the meta chunk */
 	char **argv;
 };
