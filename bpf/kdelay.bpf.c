@@ -39,6 +39,14 @@ __u64 stop_trigger_ts = 0;
 __u64 dropped = 0;
 __u64 trigger_missed = 0;
 __u64 stacks_lost = 0;
+/*
+ * Flight recorder (kdelay-record --flight-recorder): every event flows
+ * whatever capture_state says, since the recorder keeps the last seconds
+ * in memory and a window is chosen after the fact; the triggers still
+ * mark windows, and a stop trigger re-arms at once (ON -> IDLE) so that
+ * back-to-back windows need no round trip through the recorder.
+ */
+__u32 flight_mode = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -75,7 +83,7 @@ static __always_inline __u32 task_state(struct task_struct *t)
 
 static __always_inline bool capturing(void)
 {
-	return capture_state == KD_CAPTURE_ON;
+	return capture_state == KD_CAPTURE_ON || flight_mode;
 }
 
 /*
@@ -455,7 +463,8 @@ static __always_inline int trigger_stop(void)
 {
 	__u64 ts = bpf_ktime_get_ns();
 
-	if (__sync_val_compare_and_swap(&capture_state, KD_CAPTURE_ON, KD_CAPTURE_STOPPED) !=
+	if (__sync_val_compare_and_swap(&capture_state, KD_CAPTURE_ON,
+					flight_mode ? KD_CAPTURE_IDLE : KD_CAPTURE_STOPPED) !=
 	    KD_CAPTURE_ON)
 		return 0;
 	stop_trigger_ts = ts;
