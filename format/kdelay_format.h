@@ -146,6 +146,14 @@ struct kdf_symbol {
 #define KDF_WIN_TRIGGERED (1u << 0) /* opened/closed by triggers */
 #define KDF_WIN_SKIPPED (1u << 1)   /* shorter than --trigger-delta: no events kept */
 #define KDF_WIN_INTERRUPTED (1u << 2) /* closed early by SIGINT/SIGTERM or target exit */
+/* kdelay-record --flight-recorder: the last SECONDS, written on SIGUSR2
+ * (not a trigger window; start/stop_trigger_ts are 0). */
+#define KDF_WIN_FLIGHT_DUMP (1u << 3)
+/* The flight recorder's memory cap evicted events of this window before it
+ * was written: start_ts was moved past them (the events from start_ts to
+ * end_ts are all there), `dropped` counts them; start_trigger_ts keeps the
+ * trigger's own time. */
+#define KDF_WIN_TRUNCATED (1u << 4)
 
 /* Closes a sample window: every event of the window precedes this chunk. */
 struct kdf_window {
