@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "consumer.h"
+#include "flight.h"
 #include "kdelay_events.h"
 #include "symbols.h"
 #include "threads.h"
@@ -211,8 +212,9 @@ int consumer__handle(void *ctx, void *data, size_t size)
 
 		ev.type = KDF_EV_IRQ_ENTRY;
 		ev.u.irq_entry.irq = e->irq;
-		/* Interned only for events inside the window. */
-		if (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts)
+		/* Interned only for events inside the window (in flight mode
+		 * any may be: few distinct names, each stored once). */
+		if (c->flight || (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts))
 			ev.u.irq_entry.name_id =
 				kdf_writer_intern(c->w, e->name, strnlen(e->name, KD_IRQ_NAME_LEN));
 		break;
@@ -246,6 +248,12 @@ int consumer__handle(void *ctx, void *data, size_t size)
 		break;
 	default:
 		c->bad_records++;
+		return 0;
+	}
+	if (c->flight) {
+		flight__push(c->flight, &ev);
+		if (ev.type == KDF_EV_TRIGGER && c->on_trigger)
+			c->on_trigger(c->ctx, &ev);
 		return 0;
 	}
 	if (window__event(c->win, &ev) && !c->err)

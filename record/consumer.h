@@ -14,6 +14,7 @@
 #include "kdelay_format.h"
 #include "window.h"
 
+struct kd_flight;
 struct symbols;
 
 struct kd_consumer {
@@ -23,6 +24,10 @@ struct kd_consumer {
 	/* Opens the window when a record arrives while armed: the start
 	 * trigger fired (its own record may come later or be dropped). */
 	void (*on_armed_event)(void *ctx);
+	/* Flight recorder: every event goes to this ring instead of the
+	 * window, and each trigger record is told to on_trigger. */
+	struct kd_flight *flight;
+	void (*on_trigger)(void *ctx, const struct kdf_event *ev);
 	void *ctx;
 	uint64_t written[KDF_EV_TYPE_MAX + 1]; /* events written, by type */
 	/* --stack-trace-size: distinct stacks (kernel and user counted apart,
