@@ -26,6 +26,7 @@ int flight__init(struct kd_flight *f, uint64_t keep_ns, size_t max_bytes, size_t
 		return -ENOMEM;
 	f->keep_ns = keep_ns;
 	f->pin_ts = KD_FLIGHT_NO_PIN;
+	f->lost_slice_ns = keep_ns / KD_FLIGHT_LOST_BUCKETS ? keep_ns / KD_FLIGHT_LOST_BUCKETS : 1;
 	return 0;
 }
 
@@ -93,8 +94,16 @@ void flight__push(struct kd_flight *f, const struct kdf_event *ev)
 		} else if (f->n == f->lim) {
 			const struct kdf_event *old = &f->ev[tail_slot(f)];
 
+			uint64_t slice = old->ts / f->lost_slice_ns;
+			size_t b = slice % KD_FLIGHT_LOST_BUCKETS;
+
 			if (old->ts > f->lost_ts)
 				f->lost_ts = old->ts;
+			if (f->lost[b].slice != slice) {
+				f->lost[b].slice = slice;
+				f->lost[b].n = 0;
+			}
+			f->lost[b].n++;
 			f->n--;
 			f->evicted_cap++;
 		}
@@ -113,6 +122,17 @@ uint64_t flight__seq_from(const struct kd_flight *f, uint64_t ts)
 		if (f->ev[(f->head + f->lim - 1 - k) % f->lim].ts < ts)
 			break;
 	return f->head_seq - k;
+}
+
+uint64_t flight__lost_since(const struct kd_flight *f, uint64_t lo)
+{
+	uint64_t first = lo / f->lost_slice_ns, sum = 0;
+	size_t b;
+
+	for (b = 0; b < KD_FLIGHT_LOST_BUCKETS; b++)
+		if (f->lost[b].slice >= first)
+			sum += f->lost[b].n;
+	return sum;
 }
 
 uint64_t flight__oldest_ts(const struct kd_flight *f)

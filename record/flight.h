@@ -26,6 +26,7 @@
 #include "kdelay_format.h"
 
 #define KD_FLIGHT_NO_PIN UINT64_MAX
+#define KD_FLIGHT_LOST_BUCKETS 256
 
 struct kd_flight {
 	struct kdf_event *ev;
@@ -39,6 +40,12 @@ struct kd_flight {
 	uint64_t evicted_time;	/* older than keep_ns, gone */
 	uint64_t evicted_cap;	/* younger, gone because the ring was full */
 	uint64_t lost_ts;	/* newest ts the cap evicted; 0 = none */
+	/* Cap evictions by the evicted event's ts, in keep_ns / 256 slices,
+	 * for windows that have no first sequence number (dumps). */
+	uint64_t lost_slice_ns;
+	struct {
+		uint64_t slice, n;
+	} lost[KD_FLIGHT_LOST_BUCKETS];
 };
 
 /*
@@ -77,6 +84,10 @@ static inline size_t flight__bytes(const struct kd_flight *f)
  */
 uint64_t flight__seq_from(const struct kd_flight *f, uint64_t ts);
 
+/* Events with ts >= lo the cap evicted in the last keep_ns, counted by
+ * slice: exact but for the slice holding lo, counted whole. */
+uint64_t flight__lost_since(const struct kd_flight *f, uint64_t lo);
+
 /* Oldest ts held (0 when empty). */
 uint64_t flight__oldest_ts(const struct kd_flight *f);
 
@@ -88,5 +99,14 @@ typedef int (*kd_flight_emit_fn)(void *ctx, const struct kdf_event *ev);
  */
 int flight__extract(const struct kd_flight *f, uint64_t lo, uint64_t hi, kd_flight_emit_fn emit,
 		    void *ctx, uint64_t *n);
+
+/*
+ * kdelay-record --flight-recorder (flight_run.c): the recording loop
+ * after session__setup(), until a signal, --sample-count windows written,
+ * the target's exit or a write error.  Returns 0 or an exit status
+ * (printed); the session is finished by the caller as in the other modes.
+ */
+struct session;
+int flight__run(struct session *s);
 
 #endif /* KD_FLIGHT_H */

@@ -236,6 +236,35 @@ static void test_seq_from_and_cap_loss(void **state)
 	flight__free(&f);
 }
 
+/* Cap losses by time slice (keep 256 ns: 1 ns slices): exact. */
+static void test_lost_since(void **state)
+{
+	struct kd_flight f;
+	uint64_t ts;
+
+	(void)state;
+	assert_int_equal(flight__init(&f, 256, 10 * EV, 10), 0);
+	assert_int_equal(flight__lost_since(&f, 0), 0);
+	for (ts = 1; ts <= 30; ts++)
+		push(&f, ts, 1);
+	/* ts 1..20 evicted by the cap */
+	assert_int_equal(f.evicted_cap, 20);
+	assert_int_equal(flight__lost_since(&f, 1), 20);
+	assert_int_equal(flight__lost_since(&f, 15), 6);
+	assert_int_equal(flight__lost_since(&f, 21), 0);
+	/* Pinned (no time eviction): 257.. evicts 21..30, then 257..266,
+	 * whose slices reuse the buckets of 1..10: those counts go. */
+	flight__pin(&f, 0);
+	for (ts = 257; ts <= 276; ts++)
+		push(&f, ts, 1);
+	assert_int_equal(f.evicted_cap, 40);
+	assert_int_equal(flight__lost_since(&f, 0), 30);
+	assert_int_equal(flight__lost_since(&f, 21), 20);
+	assert_int_equal(flight__lost_since(&f, 257), 10);
+	assert_int_equal(flight__lost_since(&f, 267), 0);
+	flight__free(&f);
+}
+
 /* A pinned window outlives keep_ns; unpinned, it goes. */
 static void test_pin(void **state)
 {
@@ -282,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_around_many),
 		cmocka_unit_test(test_extract_window),
 		cmocka_unit_test(test_seq_from_and_cap_loss),
+		cmocka_unit_test(test_lost_since),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_tiny_and_free),
 	};
