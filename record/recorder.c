@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "kdelay.skel.h"
+#include "flight.h"
 #include "kdelay_events.h"
 #include "session.h"
 #include "symbols.h"
@@ -290,6 +291,10 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	s.cons.on_armed_event = open_triggered;
 	s.cons.ctx = &s;
 	s.last_flush = meta__mono_ns();
+	if (o->flight_seconds > 0) {
+		rc = flight__run(&s);
+		goto out;
+	}
 	while (kept < o->sample_count && !s.stop_all) {
 		begin_window(&s);
 		/* A COMMAND is let go only once the first window is open (or
