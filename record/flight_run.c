@@ -311,7 +311,8 @@ int flight__run(struct session *s)
 	s->cons.on_armed_event = NULL;
 	s->cons.ctx = &r;
 	s->drop0 = BSS_LOAD(s, dropped);
-	BSS_STORE(s, capture_state, KD_CAPTURE_IDLE);
+	/* capture_state is left as loaded (IDLE): a start trigger that fired
+	 * already has set it ON, and its record is in the ring. */
 	BSS_STORE(s, flight_mode, 1);
 	/* Events flow from now on: the COMMAND may start. */
 	if (target__release(&s->target, stderr)) {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "flight.h"
+#include "options.h"
 
 #define EV (sizeof(struct kdf_event))
 
@@ -301,6 +302,57 @@ static void test_tiny_and_free(void **state)
 	assert_int_equal(flight__oldest_ts(&f), 0);
 }
 
+/* The options: defaults, and what flight mode refuses (exit 2). */
+static int parse(struct kd_opts *o, const char *line)
+{
+	static char buf[512];
+	char *argv[32], *tok;
+	int argc = 0;
+	FILE *devnull = fopen("/dev/null", "w");
+	int rc;
+
+	snprintf(buf, sizeof(buf), "kdelay-record %s", line);
+	for (tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	rc = options__parse(o, KD_PROG_RECORD, argc, argv, devnull);
+	fclose(devnull);
+	return rc;
+}
+
+static void test_options(void **state)
+{
+	char *argv[] = { "kdelay", "--flight-recorder", "1", NULL };
+	struct kd_opts o;
+	FILE *devnull;
+
+	(void)state;
+	assert_int_equal(parse(&o, "-p 1"), 0);
+	assert_true(o.flight_seconds == 0);
+	assert_int_equal(o.flight_buffer_mb, KD_FLIGHT_DEFAULT_MB);
+	assert_false(o.sample_count_given);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 2.5 --flight-buffer-mb 8 "
+				   "--start-trigger u:a:b --stop-trigger u:a:c --sample-count 3"),
+			 0);
+	assert_true(o.flight_seconds == 2.5);
+	assert_int_equal(o.flight_buffer_mb, 8);
+	assert_true(o.sample_count_given);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1"), 0);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 0"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 86401"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder x"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1 --flight-buffer-mb 0"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1 -s"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1 --stop-trigger u:a:b"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1 --sample-time 1"), KD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-p 1 --flight-recorder 1 --sample-interval 1"), KD_EXIT_USAGE);
+	devnull = fopen("/dev/null", "w");
+	assert_non_null(devnull);
+	/* the drop-in takes kernel_delay.py's options only */
+	assert_int_equal(options__parse(&o, KD_PROG_KDELAY, 3, argv, devnull), KD_EXIT_USAGE);
+	fclose(devnull);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_lost_since),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_tiny_and_free),
+		cmocka_unit_test(test_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
