@@ -55,6 +55,12 @@ printf 'this is not a capture, just text\n' >"$T_TMP/text"
 check_exit "not a capture" 65 "$REPORT" -i "$T_TMP/text"
 : >"$T_TMP/empty"
 check_exit "empty file" 65 "$REPORT" -i "$T_TMP/empty"
+# the same capture from a future major version (header bytes 8-9)
+{ head -c 8 "$G/basic.kdd"; printf '\002\000'; tail -c +11 "$G/basic.kdd"; } >"$T_TMP/v2.kdd"
+check_exit "newer major format version" 65 "$REPORT" -i "$T_TMP/v2.kdd"
+"$REPORT" -i "$T_TMP/v2.kdd" >/dev/null 2>"$T_TMP/v2.err"
+check_eq "newer major version: one line on stderr" 1 "$(wc -l <"$T_TMP/v2.err")"
+check_grep "newer major version: the message says so" "version" "$T_TMP/v2.err"
 check_exit "unknown option" 64 "$REPORT" --no-such-option
 check_exit "bad --tid" 64 "$REPORT" --tid 12x
 check_exit "bad --time-range" 64 "$REPORT" --time-range 5,2
