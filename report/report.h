@@ -56,7 +56,8 @@ struct kdr_options {
 	enum kdr_format format;
 	int info;		  /* bool: describe the capture instead (--info) */
 	unsigned int sections;	  /* KDR_SEC_*; JSON ignores it */
-	int64_t window;		  /* only window with this index; -1 = all */
+	int64_t window;		  /* only the N-th WINDOW item of the file (its
+				   * index, 0-based); -1 = all */
 
 	/* Re-applied recording options; KDR_FROM_CAPTURE = as recorded. */
 	int64_t trigger_delta_ns;	 /* --trigger-delta NS */
