@@ -39,9 +39,13 @@ void flight__free(struct kd_flight *f)
 	f->n = f->lim = f->cap = 0;
 }
 
-static size_t tail_slot(const struct kd_flight *f)
+/* Indices wrap by comparison: a division per event costs more than the
+ * copy itself. */
+static void drop_oldest(struct kd_flight *f)
 {
-	return (f->head + f->lim - f->n) % f->lim;
+	if (++f->tail == f->lim)
+		f->tail = 0;
+	f->n--;
 }
 
 void flight__expire(struct kd_flight *f, uint64_t now)
@@ -49,11 +53,11 @@ void flight__expire(struct kd_flight *f, uint64_t now)
 	if (now < f->keep_ns)
 		return;
 	while (f->n) {
-		const struct kdf_event *e = &f->ev[tail_slot(f)];
+		const struct kdf_event *e = &f->ev[f->tail];
 
 		if (e->ts >= f->pin_ts || e->ts >= now - f->keep_ns)
 			break;
-		f->n--;
+		drop_oldest(f);
 		f->evicted_time++;
 	}
 }
@@ -80,36 +84,49 @@ static void grow(struct kd_flight *f)
 		/* the oldest run goes to the end */
 		memmove(&f->ev[lim2 - (f->lim - f->head)], &f->ev[f->head],
 			(f->lim - f->head) * sizeof(*f->ev));
+		f->tail = lim2 - (f->lim - f->head);
 	}
 	f->lim = lim2;
-	f->head %= f->lim;
+	if (f->head == f->lim)
+		f->head = 0;
+}
+
+/* The cap takes the oldest event: remember when it was from.  The slice
+ * of the last one is cached: at the cap this runs for every event, and a
+ * 64-bit division each time would cost more than the copy. */
+static void evict_cap(struct kd_flight *f)
+{
+	uint64_t ts = f->ev[f->tail].ts;
+
+	if (ts < f->lost_lo || ts >= f->lost_lo + f->lost_slice_ns) {
+		uint64_t slice = ts / f->lost_slice_ns;
+
+		f->lost_b = slice % KD_FLIGHT_LOST_BUCKETS;
+		f->lost_lo = slice * f->lost_slice_ns;
+		if (f->lost[f->lost_b].slice != slice) {
+			f->lost[f->lost_b].slice = slice;
+			f->lost[f->lost_b].n = 0;
+		}
+	}
+	f->lost[f->lost_b].n++;
+	if (ts > f->lost_ts)
+		f->lost_ts = ts;
+	drop_oldest(f);
+	f->evicted_cap++;
 }
 
 void flight__push(struct kd_flight *f, const struct kdf_event *ev)
 {
 	if (f->n == f->lim) {
 		flight__expire(f, ev->ts);
-		if (f->n == f->lim && f->lim < f->cap) {
+		if (f->n == f->lim && f->lim < f->cap)
 			grow(f);
-		} else if (f->n == f->lim) {
-			const struct kdf_event *old = &f->ev[tail_slot(f)];
-
-			uint64_t slice = old->ts / f->lost_slice_ns;
-			size_t b = slice % KD_FLIGHT_LOST_BUCKETS;
-
-			if (old->ts > f->lost_ts)
-				f->lost_ts = old->ts;
-			if (f->lost[b].slice != slice) {
-				f->lost[b].slice = slice;
-				f->lost[b].n = 0;
-			}
-			f->lost[b].n++;
-			f->n--;
-			f->evicted_cap++;
-		}
+		else if (f->n == f->lim)
+			evict_cap(f);
 	}
 	f->ev[f->head] = *ev;
-	f->head = (f->head + 1) % f->lim;
+	if (++f->head == f->lim)
+		f->head = 0;
 	f->n++;
 	f->head_seq++;
 }
@@ -137,18 +154,18 @@ uint64_t flight__lost_since(const struct kd_flight *f, uint64_t lo)
 
 uint64_t flight__oldest_ts(const struct kd_flight *f)
 {
-	return f->n ? f->ev[tail_slot(f)].ts : 0;
+	return f->n ? f->ev[f->tail].ts : 0;
 }
 
 int flight__extract(const struct kd_flight *f, uint64_t lo, uint64_t hi, kd_flight_emit_fn emit,
 		    void *ctx, uint64_t *n)
 {
-	size_t k, t = f->n ? tail_slot(f) : 0;
+	size_t k, t = f->tail;
 	uint64_t got = 0;
 	int err = 0;
 
-	for (k = 0; k < f->n && !err; k++) {
-		const struct kdf_event *e = &f->ev[(t + k) % f->lim];
+	for (k = 0; k < f->n && !err; k++, t = t + 1 == f->lim ? 0 : t + 1) {
+		const struct kdf_event *e = &f->ev[t];
 
 		if (e->ts < lo || e->ts > hi)
 			continue;

@@ -33,6 +33,7 @@ struct kd_flight {
 	size_t cap;		/* events max_bytes holds */
 	size_t lim;		/* current logical size, <= cap */
 	size_t head;		/* slot of the next event */
+	size_t tail;		/* slot of the oldest (== head when full or empty) */
 	size_t n;		/* events held */
 	uint64_t head_seq;	/* events ever pushed */
 	uint64_t keep_ns;	/* --flight-recorder SECONDS */
@@ -43,6 +44,8 @@ struct kd_flight {
 	/* Cap evictions by the evicted event's ts, in keep_ns / 256 slices,
 	 * for windows that have no first sequence number (dumps). */
 	uint64_t lost_slice_ns;
+	uint64_t lost_lo;	/* start of the slice of the last cap eviction */
+	size_t lost_b;		/* its bucket */
 	struct {
 		uint64_t slice, n;
 	} lost[KD_FLIGHT_LOST_BUCKETS];
