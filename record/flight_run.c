@@ -36,6 +36,7 @@
 #define SETTLE_NS 2000000ull /* records up to a stop are in the ring after this */
 #define FLUSH_NS 500000000ull
 #define MAX_PENDING 32
+#define SKIPPED_LINE_NS 60000000000ull
 
 struct pending {
 	uint64_t start, stop, seq, drop0, miss0;
@@ -49,6 +50,7 @@ struct flight_run {
 	struct pending pend[MAX_PENDING]; /* closed, long enough, not written */
 	size_t npend;
 	uint64_t skipped, skipped_shown, orphan_starts;
+	uint64_t skipped_shown_ns; /* when the last "skipped" line was printed */
 	uint32_t written;
 	bool dump;
 	int tick_ms;
@@ -71,7 +73,8 @@ static void repin(struct flight_run *r)
 	flight__pin(&r->fr, pin);
 }
 
-/* "# Sample dumps skipped: N ..." once per batch, not a line each. */
+/* "# Sample dumps skipped: N ..." once per batch (before a written window,
+ * at the end, and at most once a minute), not a line each. */
 static void show_skipped(struct flight_run *r)
 {
 	char msg[96], num[32];
@@ -82,6 +85,7 @@ static void show_skipped(struct flight_run *r)
 		 status__thousands(num, sizeof(num), r->skipped - r->skipped_shown));
 	status__line(&r->s->st, msg);
 	r->skipped_shown = r->skipped;
+	r->skipped_shown_ns = meta__mono_ns();
 }
 
 /*
@@ -117,7 +121,8 @@ static int write_window(struct flight_run *r, uint64_t lo, uint64_t hi, const st
 	out.stop_trigger_ts = p && !(flags & KDF_WIN_INTERRUPTED) ? p->stop : 0;
 	out.dropped = lost + BSS_LOAD(s, dropped) - (p ? p->drop0 : s->drop0);
 	out.trigger_missed = p ? BSS_LOAD(s, trigger_missed) - p->miss0 : 0;
-	s->overflow += lost;
+	/* (Not added to the summary's drops: windows may overlap, and the
+	 * report adds up the windows' own counts.) */
 	if (!err)
 		err = kdf_writer_window(s->w, &out);
 	if (!err)
@@ -264,6 +269,8 @@ static void housekeeping(struct flight_run *r, uint64_t now)
 	struct session *s = r->s;
 	char state[96], num[32];
 
+	if (now - r->skipped_shown_ns >= SKIPPED_LINE_NS)
+		show_skipped(r);
 	if (now - s->last_flush >= FLUSH_NS && !s->cons.err) {
 		int err = kdf_writer_flush(s->w);
 
@@ -322,6 +329,7 @@ int flight__run(struct session *s)
 	snprintf(msg, sizeof(msg), "# Flight recorder on: the last %g s in memory (at most %u MiB)",
 		 o->flight_seconds, o->flight_buffer_mb);
 	status__line(&s->st, msg);
+	r.skipped_shown_ns = meta__mono_ns();
 	for (;;) {
 		bool go_on = wait_tick(&r);
 		uint64_t now;
