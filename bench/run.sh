@@ -18,6 +18,8 @@
 #   BENCH_NOTES=FILE hand-written analysis appended (default bench/notes.md)
 #   PERF=BIN         the perf binary (default: found below)
 #   BENCH_TOOLS="..." the setups of measurement 1 (development)
+#   BENCH_NOISE_WAIT=S wait up to S s for other sessions' tracers (default 60)
+#   BENCH_KEEP=1     keep the temporary directory (captures, logs)
 #
 # Layout: the target loop runs pinned to CPU $CPU_TARGET, every tracer and
 # report on CPU $CPU_TOOL.
@@ -762,13 +764,16 @@ bench_recorder() {
 # ------------------------------------------------------ 6. report speed
 
 # time_cmd TAG CMD...: run CMD on CPU_TOOL under /usr/bin/time, output to
-# /dev/null; prints "wall_s rss_kib"
+# /dev/null; prints "wall_s rss_kib".  Wall time from date +%s%N: time -v
+# rounds it to 10 ms, too coarse for a report that takes 0.1 s.
 time_cmd() {
-	local tag=$1
+	local tag=$1 t0 t1
 	shift
+	t0=$(date +%s%N)
 	taskset -c $CPU_TOOL /usr/bin/time -v -o "$TMP/$tag.time" "$@" > /dev/null 2> "$TMP/$tag.err" ||
 		{ cat "$TMP/$tag.err" >&2; die "$* failed"; }
-	echo "$(rusage_wall "$TMP/$tag.time") $(rusage_rss_kib "$TMP/$tag.time")"
+	t1=$(date +%s%N)
+	echo "$(calc "($t1 - $t0) / 1e9") $(rusage_rss_kib "$TMP/$tag.time")"
 }
 
 bench_report() {
