@@ -71,13 +71,52 @@ static void key_i64_or_null(struct kdr_json *j, const char *k, int64_t v)
 		kdr_json_null(j);
 }
 
-static void stat_obj(struct kdr_json *j, const struct kdr_stat *s)
+/*
+ * --histogram: the distribution of a row's intervals (the very intervals
+ * its count counts): percentiles as hist.h computes them (never below
+ * the true value, above it by less than relative_error) and the log2
+ * buckets as BCC's runqlat prints them, in ns, from the first non-empty
+ * bucket to the last.
+ */
+static void dist_obj(struct kdr_json *j, const struct kdr_hist *h)
+{
+	uint64_t slots[65];
+	size_t n = kdr_hist_log2(h, 1, slots, 65), first = 0;
+
+	kdr_json_key(j, "distribution");
+	kdr_json_obj_begin(j);
+	key_u64(j, "count", h->count);
+	key_u64(j, "p50_ns", kdr_hist_percentile(h, 50));
+	key_u64(j, "p90_ns", kdr_hist_percentile(h, 90));
+	key_u64(j, "p99_ns", kdr_hist_percentile(h, 99));
+	key_u64(j, "p99_9_ns", kdr_hist_percentile(h, 99.9));
+	key_u64(j, "max_ns", h->max);
+	kdr_json_key(j, "relative_error");
+	kdr_json_double(j, KDR_HIST_REL_ERROR, 6); /* 1/64 = 0.015625 exactly */
+	kdr_json_key(j, "log2_ns");
+	kdr_json_arr_begin(j);
+	while (first < n && !slots[first])
+		first++;
+	for (size_t i = first; i < n; i++) {
+		kdr_json_obj_begin(j);
+		key_u64(j, "low_ns", i ? (uint64_t)1 << i : 0);
+		key_u64(j, "high_ns", i == 64 ? UINT64_MAX : ((uint64_t)1 << (i + 1)) - 1);
+		key_u64(j, "count", slots[i]);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+	kdr_json_obj_end(j);
+}
+
+static void stat_obj(struct kdr_json *j, const struct kdr_stat *s, const struct kdr_hist *h)
 {
 	kdr_json_obj_begin(j);
 	key_u64(j, "count", s->count);
 	key_u64(j, "total_ns", s->total);
 	key_u64(j, "min_ns", s->min);
 	key_u64(j, "max_ns", s->max);
+	if (h)
+		dist_obj(j, h);
 	kdr_json_obj_end(j);
 }
 
@@ -96,12 +135,45 @@ static void rows(struct kdr_json *j, const char *k, const struct kdr_row *r, siz
 		key_u64(j, "total_ns", r[i].st->total);
 		key_u64(j, "min_ns", r[i].st->min);
 		key_u64(j, "max_ns", r[i].st->max);
+		if (r[i].hist)
+			dist_obj(j, r[i].hist);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
 }
 
-static void thread_obj(struct kdr_json *j, const struct kdr_tview *t)
+/*
+ * --budget: the thread's window [lo, hi] split into budget.h's classes
+ * (clipped to the window, unlike the statistics): the *_ns add up to
+ * window_ns exactly; blocked_in splits blocked_ns by syscall.
+ */
+static void budget_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_budget *b,
+		       uint64_t len)
+{
+	char name[32], nb[32];
+
+	kdr_json_key(j, "budget");
+	kdr_json_obj_begin(j);
+	key_u64(j, "window_ns", len);
+	for (int k = 0; k < KDR_B_N; k++) {
+		snprintf(name, sizeof(name), "%s_ns", kdr_budget_class_name(k));
+		key_u64(j, name, b->ns[k]);
+	}
+	kdr_json_key(j, "blocked_in");
+	kdr_json_arr_begin(j);
+	for (uint32_t i = 0; i < b->nsys; i++) {
+		kdr_json_obj_begin(j);
+		key_str(j, "syscall", kdr_syscall_name(c->meta, b->sys[i].nr, nb, sizeof(nb)));
+		key_u64(j, "nr", b->sys[i].nr);
+		key_u64(j, "blocked_ns", b->sys[i].ns);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+	kdr_json_obj_end(j);
+}
+
+static void thread_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_tview *t,
+		       uint64_t len)
 {
 	kdr_json_obj_begin(j);
 	key_u64(j, "tid", t->tid);
@@ -114,16 +186,18 @@ static void thread_obj(struct kdr_json *j, const struct kdr_tview *t)
 	kdr_json_obj_end(j);
 	kdr_json_key(j, "run");
 	if (t->run)
-		stat_obj(j, t->run);
+		stat_obj(j, t->run, t->run_hist);
 	else
 		kdr_json_null(j);
 	kdr_json_key(j, "ready");
 	if (t->ready)
-		stat_obj(j, t->ready);
+		stat_obj(j, t->ready, t->ready_hist);
 	else
 		kdr_json_null(j);
 	rows(j, "hardirqs", t->hard, t->nhard);
 	rows(j, "softirqs", t->soft, t->nsoft);
+	if (t->budget)
+		budget_obj(c, j, t->budget, len);
 	kdr_json_obj_end(j);
 }
 
@@ -254,7 +328,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	kdr_json_key(j, "threads");
 	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < v->nthreads; i++)
-		thread_obj(j, &v->threads[i]);
+		thread_obj(c, j, &v->threads[i], v->hi - v->lo);
 	kdr_json_arr_end(j);
 	inprog(c, j, v);
 	waiting(j, v);

@@ -36,6 +36,10 @@ static const char usage_text[] =
 	"  -s, --syscall-events [NS]     list syscalls longer than NS ns (0 = all)\n"
 	"      --no-syscall-events       list no syscall events\n"
 	"      --skip-syscall-poll-events  do not list poll()\n"
+	"      --histogram               percentiles and a log2 histogram of every\n"
+	"                                syscall, run, ready and irq row\n"
+	"      --budget                  each thread's window split into running,\n"
+	"                                ready, blocked in syscalls, irqs, other\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
@@ -50,7 +54,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  kdelay-report -i node1.data\n"
 	"  kdelay-report -i node1.data --thread '^revalidator' --syscall-events 50000\n"
-	"  kdelay-report -i node1.data --json --time-range 2,3.5 > slice.json\n";
+	"  kdelay-report -i node1.data --json --time-range 2,3.5 > slice.json\n"
+	"  kdelay-report -i node1.data --budget --histogram --thread '^handler'\n";
 
 enum {
 	OPT_JSON = 256,
@@ -66,6 +71,8 @@ enum {
 	OPT_EXPORT,
 	OPT_HTML,
 	OPT_FOLDED,
+	OPT_HISTOGRAM,
+	OPT_BUDGET,
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
@@ -86,6 +93,8 @@ static const struct option long_opts[] = {
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "html", no_argument, NULL, OPT_HTML },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
+	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
+	{ "budget", no_argument, NULL, OPT_BUDGET },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -200,6 +209,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SKIP_POLL:
 			o.skip_syscall_poll_events = 1;
+			break;
+		case OPT_HISTOGRAM:
+			o.histograms = 1;
+			break;
+		case OPT_BUDGET:
+			o.budget = 1;
 			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))

@@ -203,6 +203,8 @@ static int report(struct run *run)
 	cfg.only_nr = c->filter.nr;
 	cfg.tids = c->filter.tids;
 	cfg.ntids = c->filter.ntids;
+	cfg.histograms = o->histograms;
+	cfg.budget = o->budget;
 	run->st = kdr_stats_new(&cfg);
 	if (!run->st)
 		return EX_OSERR;

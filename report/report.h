@@ -74,6 +74,10 @@ struct kdr_options {
 	double time_end_s;	  /* < 0 = to the end */
 
 	const char *prog;	  /* message prefix, default "kdelay-report" */
+
+	/* issue 8 (default 0: the reference's report, byte for byte) */
+	int histograms;		  /* --histogram: percentiles and log2 histograms */
+	int budget;		  /* --budget: each thread's time budget per window */
 };
 
 /* Defaults: text, every section, every window, as recorded, no filters. */

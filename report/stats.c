@@ -42,8 +42,11 @@ static void keyed_add(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind
 {
 	int64_t i = kdr_stats_keyed_get(st, tid, kind, key);
 
-	if (i >= 0)
+	if (i >= 0) {
 		stat_add(&st->keyed[i].st, d);
+		if (st->cfg.histograms)
+			kdr_stats_dist_key(st, (size_t)i, d);
+	}
 }
 
 static int tid_listed(const struct kdr_stats_cfg *c, uint32_t tid)
@@ -118,9 +121,11 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 		if (!t)
 			return;
 		if (t->flags & KDR_TS_ON_CPU) {
-			if (e->ts >= t->run_ts)
+			if (e->ts >= t->run_ts) {
 				stat_add(&t->run, e->ts - t->run_ts);
-			else
+				if (st->cfg.histograms)
+					kdr_stats_dist_run(st, t, e->ts - t->run_ts);
+			} else
 				st->diag.reversed++;
 		}
 		t->flags &= ~KDR_TS_ON_CPU;
@@ -137,9 +142,11 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 		if (!t)
 			return;
 		if (t->flags & KDR_TS_READY) {
-			if (e->ts >= t->ready_ts)
+			if (e->ts >= t->ready_ts) {
 				stat_add(&t->ready, e->ts - t->ready_ts);
-			else
+				if (st->cfg.histograms)
+					kdr_stats_dist_ready(st, t, e->ts - t->ready_ts);
+			} else
 				st->diag.reversed++;
 		}
 		t->flags = (t->flags & ~KDR_TS_READY) | KDR_TS_ON_CPU;
@@ -187,6 +194,8 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 		t->cache_ix1[nr & 3] = (uint32_t)i + 1;
 	}
 	stat_add(&st->keyed[t->cache_ix1[nr & 3] - 1].st, e->ts - entry);
+	if (st->cfg.histograms)
+		kdr_stats_dist_key(st, t->cache_ix1[nr & 3] - 1, e->ts - entry);
 	list_syscall(st, e, entry);
 }
 
@@ -198,6 +207,8 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		st->diag.late++;
 	else
 		st->last_ts = e->ts;
+	if (st->cfg.budget) /* before e changes the state the span ends in */
+		kdr_stats_budget_event(st, e);
 
 	switch (e->type) {
 	case KDF_EV_SYS_ENTER:
@@ -323,6 +334,8 @@ int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
 
 int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 {
+	st->bud_lo = lo;
+	st->bud_hi = hi;
 	while (st->rb_n) {
 		const struct kdf_event *e = &st->rb[st->rb_head];
 
@@ -333,5 +346,7 @@ int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 		st->rb_head = (st->rb_head + 1) % st->rb_cap;
 		st->rb_n--;
 	}
+	if (st->cfg.budget)
+		kdr_stats_budget_close(st, lo, hi);
 	return st->failed ? -1 : 0;
 }

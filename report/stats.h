@@ -89,6 +89,8 @@ struct kdr_stats_cfg {
 	const uint32_t *tids;	/* list only these tids (NULL = any) */
 	size_t ntids;
 	size_t reorder_cap;	/* events held back for reordering; 0 = default */
+	int histograms;		/* keep the distribution of every interval (hist.h) */
+	int budget;		/* keep each thread's time budget (budget.h) */
 };
 
 /* Diagnostics of one window. */
@@ -131,5 +133,18 @@ int kdr_stats_failed(const struct kdr_stats *st);
 const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid);
 const struct kdr_stat *kdr_stats_key(const struct kdr_stats *st, uint32_t tid,
 				     enum kdr_key_kind kind, uint32_t key);
+
+/*
+ * Distributions (cfg.histograms; NULL otherwise): of the row
+ * kdr_stats_keyed()[i], and of the RUN / READY intervals of
+ * kdr_stats_threads()[i].  They hold exactly the intervals the kdr_stat
+ * beside them counts (same pairing, same window).
+ */
+const struct kdr_hist *kdr_stats_keyed_hist(const struct kdr_stats *st, size_t i);
+const struct kdr_hist *kdr_stats_run_hist(const struct kdr_stats *st, size_t i);
+const struct kdr_hist *kdr_stats_ready_hist(const struct kdr_stats *st, size_t i);
+/* Budget of kdr_stats_threads()[i] in the closed window (cfg.budget;
+ * NULL otherwise). */
+const struct kdr_budget *kdr_stats_budget(const struct kdr_stats *st, size_t i);
 
 #endif /* KDR_STATS_H */

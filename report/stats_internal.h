@@ -7,7 +7,9 @@
 #ifndef KDR_STATS_INTERNAL_H
 #define KDR_STATS_INTERNAL_H
 
+#include "budget.h"
 #include "hashidx.h"
+#include "hist.h"
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
@@ -39,6 +41,18 @@ struct kdr_stats {
 	size_t nev, ev_cap;
 
 	struct kdr_stats_diag diag;
+
+	/* cfg.histograms: distributions beside keyed[] and thr[] (same
+	 * index), grown as the tables grow; emptied, not freed, by reset */
+	struct kdr_hist *hkey;
+	uint32_t hkey_cap, hkey_used;
+	struct kdr_hist *hrun, *hready;
+	uint32_t hthr_cap, hthr_used;
+	/* cfg.budget: the budget of thr[i] in bud[i] (stats_dist.c) */
+	struct kdr_budget *bud;
+	uint32_t bud_cap, bud_used;
+	uint64_t bud_lo; /* budget spans start no earlier than this */
+	uint64_t bud_hi;
 };
 
 /* The thread state of tid, created when absent; NULL when out of memory. */
@@ -56,5 +70,14 @@ static inline struct kdr_thread_state *kdr_stats_thread_get(struct kdr_stats *st
 /* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
 int64_t kdr_stats_keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind,
 			    uint32_t key);
+
+/* stats_dist.c: histograms and budget (only called when configured). */
+void kdr_stats_dist_key(struct kdr_stats *st, size_t i, uint64_t d);
+void kdr_stats_dist_run(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
+void kdr_stats_dist_ready(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
+void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e);
+void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi);
+void kdr_stats_dist_reset(struct kdr_stats *st);
+void kdr_stats_dist_free(struct kdr_stats *st);
 
 #endif /* KDR_STATS_INTERNAL_H */

@@ -34,6 +34,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 	st->rb_cap = cap;
 	st->rb = calloc(cap, sizeof(*st->rb));
 	st->hi = UINT64_MAX;
+	st->bud_hi = UINT64_MAX;
 	if (!st->rb || kdr_ix_init(&st->thr_ix, 256) || kdr_ix_init(&st->key_ix, 1024)) {
 		kdr_stats_free(st);
 		return NULL;
@@ -51,6 +52,7 @@ void kdr_stats_free(struct kdr_stats *st)
 	free(st->ev);
 	kdr_ix_free(&st->thr_ix);
 	kdr_ix_free(&st->key_ix);
+	kdr_stats_dist_free(st);
 	free(st);
 }
 
@@ -58,6 +60,9 @@ void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 {
 	st->lo = lo;
 	st->hi = hi;
+	/* until the window's own bounds are known (kdr_stats_close) */
+	st->bud_lo = lo;
+	st->bud_hi = hi;
 }
 
 void kdr_stats_reset(struct kdr_stats *st)
@@ -74,6 +79,7 @@ void kdr_stats_reset(struct kdr_stats *st)
 	st->nev = 0;
 	st->failed = 0;
 	memset(&st->diag, 0, sizeof(st->diag));
+	kdr_stats_dist_reset(st);
 }
 
 int kdr_stats_failed(const struct kdr_stats *st)

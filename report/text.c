@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "sink.h"
+#include "text_dist.h"
 
 #define INDENT "                            " /* 28 spaces */
 
@@ -313,9 +314,12 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		syscall_block(c, &v->threads[i]);
 		sched_blocks(c, &v->threads[i]);
 		irq_blocks(c, &v->threads[i]);
+		if (v->histograms && kdr_text_distributions(c, &v->threads[i]))
+			return -1;
 	}
 	inprog_block(c, v);
 	waiting_block(c, v);
+	kdr_text_budget(c, v);
 	if (v->listing && v->nevents) /* the reference: "if syscall_events:" */
 		events_block(c, v);
 	if (v->incomplete)

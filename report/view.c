@@ -202,6 +202,7 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 		r->kind = e->kind;
 		r->key = e->key;
 		r->st = &e->st;
+		r->hist = kdr_stats_keyed_hist(st, i);
 	}
 	sort(b->rows, nrows, sizeof(*b->rows), cmp_row);
 	name_rows(c, b->rows, nrows);
@@ -252,6 +253,9 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 		}
 		tv->run = t->run.count ? &t->run : NULL;
 		tv->ready = t->ready.count ? &t->ready : NULL;
+		tv->run_hist = kdr_stats_run_hist(st, i);
+		tv->ready_hist = kdr_stats_ready_hist(st, i);
+		tv->budget = kdr_stats_budget(st, i);
 		if (!tv->nsys && !tv->nhard && !tv->nsoft && !tv->run && !tv->ready)
 			continue;
 		tv->name = kdr_thread_name(c, t->tid, v->hi, own, sizeof(own), &tv->name_len);
@@ -385,6 +389,8 @@ int kdr_view_build(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_s
 	v->listing = c->list_ns >= 0;
 	v->diag = kdr_stats_diag(st);
 	v->incomplete = kdr_stats_failed(st);
+	v->histograms = c->o->histograms;
+	v->budget = c->o->budget;
 	if (v->skip)
 		return 0;
 	if (build_threads(c, b, st, v) || build_inprog(c, b, st, v))

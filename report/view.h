@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "budget.h"
 #include "filter.h"
+#include "hist.h"
 #include "kdelay_format.h"
 #include "report.h"
 #include "stats.h"
@@ -45,6 +47,7 @@ struct kdr_row {
 	size_t name_len;
 	const struct kdr_stat *st;
 	char own[32];	  /* name, when made up ("[unknown: N]") */
+	const struct kdr_hist *hist; /* its distribution; NULL unless --histogram */
 };
 
 struct kdr_tview {
@@ -59,6 +62,9 @@ struct kdr_tview {
 	const struct kdr_stat *run;   /* NULL when the thread never ran */
 	const struct kdr_stat *ready; /* NULL when it never waited */
 	char own[32];		      /* name, when made up */
+	/* --histogram: distributions of run and ready (NULL otherwise) */
+	const struct kdr_hist *run_hist, *ready_hist;
+	const struct kdr_budget *budget; /* --budget; NULL otherwise */
 };
 
 /* A syscall entered in the window and not returned when it closed; or a
@@ -105,6 +111,8 @@ struct kdr_wview {
 	int listing;		/* syscall events are listed (list_ns >= 0) */
 	const struct kdr_stats_diag *diag;
 	int incomplete;		/* out of memory while accumulating */
+	int histograms;		/* o->histograms: rows carry distributions */
+	int budget;		/* o->budget: threads carry budgets */
 };
 
 /* Owns the arrays of one view; reused window after window. */

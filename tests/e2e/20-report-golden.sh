@@ -48,6 +48,38 @@ if command -v python3 >/dev/null; then
 	done
 fi
 
+# --- issue 8: every distribution counts what its row's count counts, and
+# every budget adds up to its window exactly (docs/json-schema.md)
+if command -v python3 >/dev/null; then
+	for cap in basic triggers weird real-exact real-contend real-blocked; do
+		"$REPORT" -i "$G/$cap.kdd" --json --histogram --budget >"$T_TMP/i8.json" 2>/dev/null
+		check "$cap --histogram --budget: distribution counts == counts, budgets sum to the window" \
+			python3 - "$T_TMP/i8.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+n = 0
+for w in d["windows"]:
+    for t in w["threads"]:
+        rows = t["syscalls"] + t["hardirqs"] + t["softirqs"]
+        rows += [r for r in (t["run"], t["ready"]) if r]
+        for r in rows:
+            dist = r["distribution"]
+            assert dist["count"] == r["count"], (t["tid"], r)
+            assert sum(b["count"] for b in dist["log2_ns"]) == r["count"], (t["tid"], r)
+            assert dist["max_ns"] == r["max_ns"]
+            n += 1
+        b = t["budget"]
+        parts = ("running", "ready", "blocked", "hardirq", "softirq", "other", "unknown")
+        assert sum(b[p + "_ns"] for p in parts) == b["window_ns"], (t["tid"], b)
+        assert sum(s["blocked_ns"] for s in b["blocked_in"]) == b["blocked_ns"], (t["tid"], b)
+sys.exit(0)
+PY
+	done
+	# and the default output is the reference's, whatever these do
+	check "--histogram/--budget off: no distribution, no budget in JSON" \
+		sh -c "! '$REPORT' -i '$G/basic.kdd' --json | grep -q -e '\"distribution\"' -e '\"budget\"'"
+fi
+
 # --- exit statuses (sysexits.h)
 check_exit "missing capture" 66 "$REPORT" -i "$T_TMP/no-such-file"
 check_exit "default input kdelay.data missing" 66 sh -c "cd '$T_TMP' && '$REPORT'"
