@@ -62,7 +62,9 @@ static bool wait_tick(struct session *s, int ms)
 	struct signalfd_siginfo si;
 
 	ppoll(pfd, s->target.pidfd >= 0 ? 2 : 1, &ts, NULL);
-	if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	/* Read only when a signal is pending: a failed read on every tick
+	 * is a wasted syscall hundreds of times a second. */
+	if ((pfd[0].revents & POLLIN) && read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		s->exit_reason = KD_EXIT_SIGNAL;
 		return false;
 	}
