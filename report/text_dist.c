@@ -130,15 +130,20 @@ int kdr_text_distributions(struct kdr_ctx *c, const struct kdr_tview *t)
  * golden files do not depend on the libc's float formatting). */
 static const char *pct(uint64_t ns, uint64_t len, char *buf, size_t size)
 {
-	unsigned __int128 x;
 	uint64_t t;
 
 	if (!len) {
 		snprintf(buf, size, "-");
 		return buf;
 	}
-	x = ((unsigned __int128)ns * 2000 + len) / (2 * (unsigned __int128)len);
-	t = (uint64_t)x;
+	while (ns > UINT64_MAX / 2000 || len > UINT64_MAX / 2) {
+		/* windows of hours: keep ns * 2000 in 64 bits (ns <= len) */
+		ns >>= 10;
+		len >>= 10;
+	}
+	if (!len)
+		len = 1;
+	t = (ns * 2000 + len) / (2 * len);
 	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", t / 10, t % 10);
 	return buf;
 }
