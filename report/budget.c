@@ -162,7 +162,8 @@ int kdr_budget_close(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t
 		sum = len;
 	}
 	b->ns[KDR_B_UNKNOWN] = len - sum;
-	qsort(b->sys, b->nsys, sizeof(*b->sys), cmp_sys);
+	if (b->nsys > 1)
+		qsort(b->sys, b->nsys, sizeof(*b->sys), cmp_sys);
 	return rc;
 }
 
