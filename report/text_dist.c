@@ -19,6 +19,8 @@
 
 #define INDENT "                            " /* 28 spaces, as text.c */
 #define TOP_BLOCKED 3			     /* syscalls named in the budget */
+/* "softirq " + the longest names (sched_get_priority_max, 22) */
+#define LABEL_W 32
 
 /* The log2 histogram, each line indented (kdr_hist_print_log2 writes it
  * flush left: print to memory, then indent). */
@@ -62,9 +64,9 @@ static void pct_row(FILE *f, const struct dist_row *r)
 	if (r->name) {
 		/* the name may hold any byte: kdr_text_name escapes it */
 		fputs(lbl, f);
-		kdr_text_name(f, r->name, r->name_len, 24 - n > 1 ? 24 - n : 1, 24 - n > 1 ? 24 - n : 1);
+		kdr_text_name(f, r->name, r->name_len, LABEL_W - n, LABEL_W - n);
 	} else {
-		fprintf(f, "%-24s", lbl);
+		fprintf(f, "%-*s", LABEL_W, lbl);
 	}
 	fprintf(f, " %10" PRIu64 "  %14s  %14s  %14s  %14s  %14s\n", r->h->count,
 		kdr_commas(kdr_hist_percentile(r->h, 50), a, sizeof(a)),
@@ -108,7 +110,7 @@ int kdr_text_distributions(struct kdr_ctx *c, const struct kdr_tview *t)
 		return 0;
 	}
 	fprintf(f, "\n" INDENT "[DISTRIBUTIONS]  (percentiles overstate by < 1.6%%)\n" INDENT
-		"%-24s %10s  %14s  %14s  %14s  %14s  %14s\n", "NAME", "COUNT", "p50 ns", "p90 ns",
+		"%-*s %10s  %14s  %14s  %14s  %14s  %14s\n", LABEL_W, "NAME", "COUNT", "p50 ns", "p90 ns",
 		"p99 ns", "p99.9 ns", "MAX ns");
 	for (i = 0; i < n; i++)
 		pct_row(f, &rows[i]);
