@@ -308,8 +308,10 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	dashes(f, " ", 16);
 	dashes(f, " ", 76);
 	fputc('\n', f);
-	for (size_t i = 0; i < v->nthreads; i++) {
-		if (i)
+	for (size_t i = 0, shown = 0; i < v->nthreads; i++) {
+		if (v->threads[i].budget_only)
+			continue; /* nothing counted: only in the --budget table */
+		if (shown++)
 			fputc('\n', f);
 		syscall_block(c, &v->threads[i]);
 		sched_blocks(c, &v->threads[i]);

@@ -256,8 +256,13 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 		tv->run_hist = kdr_stats_run_hist(st, i);
 		tv->ready_hist = kdr_stats_ready_hist(st, i);
 		tv->budget = kdr_stats_budget(st, i);
-		if (!tv->nsys && !tv->nhard && !tv->nsoft && !tv->run && !tv->ready)
-			continue;
+		if (!tv->nsys && !tv->nhard && !tv->nsoft && !tv->run && !tv->ready) {
+			/* the budget shows a thread blocked all window long:
+			 * the very one a --budget reader looks for */
+			if (!tv->budget || !tv->budget->seen)
+				continue;
+			tv->budget_only = 1;
+		}
 		tv->name = kdr_thread_name(c, t->tid, v->hi, own, sizeof(own), &tv->name_len);
 		if (tv->name == own) {
 			memcpy(tv->own, own, sizeof(own));

@@ -65,6 +65,10 @@ struct kdr_tview {
 	/* --histogram: distributions of run and ready (NULL otherwise) */
 	const struct kdr_hist *run_hist, *ready_hist;
 	const struct kdr_budget *budget; /* --budget; NULL otherwise */
+	/* --budget only: a thread with events in the window but no interval
+	 * counted (asleep in a syscall all along): in the budget, not in the
+	 * statistics blocks */
+	int budget_only;
 };
 
 /* A syscall entered in the window and not returned when it closed; or a

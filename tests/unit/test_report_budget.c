@@ -4,7 +4,8 @@
  * each thread's window split into running, ready, blocked per syscall,
  * hard/soft irq, other and unknown, adding up to the window's length
  * exactly, with spans clipped to the window edges.  Exact numbers on
- * synthetic events.
+ * synthetic events, and through kdr_report_mem() on a capture built in
+ * memory (text and JSON, --budget and --histogram).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 #include <cmocka.h>
 
 #include "budget.h"
+#include "helpers/kdf_test_capture.h"
+#include "report.h"
 #include "stats.h"
 
 #define T 100
@@ -309,6 +312,119 @@ static void test_reset_and_off(void **state)
 	kdr_stats_free(st);
 }
 
+/* Through the whole report: a capture whose "sleeper" enters futex at
+ * the window's start and never comes back (no interval counted, so no
+ * statistics block) and whose "main" reads once. */
+static char *report_mem(int json, int hist, int budget_on)
+{
+	static const char *names[] = { "read", "write", "futex" };
+	const uint64_t mono0 = 1000000000000ull, s = mono0 + 1000, len = 1000000;
+	struct kdf_meta m = *kdf_test_meta();
+	struct kdf_test_sink *sink;
+	struct kdf_writer *w;
+	struct kdf_thread t1 = { .ts = mono0, .tid = T, .name = "main", .name_len = 4 };
+	struct kdf_thread t2 = { .ts = mono0, .tid = T2, .name = "sleeper", .name_len = 7 };
+	struct kdf_window wi = { .index = 0, .start_ts = s, .end_ts = s + len };
+	struct kdr_options o;
+	uint8_t *cap;
+	size_t cap_len, out_len, err_len;
+	char *out = NULL, *err = NULL;
+	FILE *fo, *fe;
+
+	m.pid = T;
+	m.mono_ns = mono0;
+	m.realtime_ns = 1700000000000000000ull;
+	m.syscall_names = names;
+	m.syscall_count = 3;
+	m.options.syscall_events_ns = -1;
+	m.options.start_trigger = NULL;
+	w = kdf_test_writer_open(&m, &sink);
+	assert_non_null(w);
+	nev = 0;
+	sys(s, T2, 1, 2);
+	sw(s, T2, OTHER, PREV, 1);
+	sys(s + 100, T, 1, 0);
+	sys(s + 1100, T, 0, 0);
+	for (size_t i = 0; i < nev; i++)
+		assert_int_equal(kdf_writer_event(w, &evs[i]), 0);
+	nev = 0;
+	assert_int_equal(kdf_writer_thread(w, &t1), 0);
+	assert_int_equal(kdf_writer_thread(w, &t2), 0);
+	assert_int_equal(kdf_writer_window(w, &wi), 0);
+	cap = kdf_test_writer_finish(w, sink, NULL, &cap_len);
+	assert_non_null(cap);
+
+	kdr_options_init(&o);
+	o.format = json ? KDR_FMT_JSON : KDR_FMT_TEXT;
+	o.histograms = hist;
+	o.budget = budget_on;
+	fo = open_memstream(&out, &out_len);
+	fe = open_memstream(&err, &err_len);
+	assert_non_null(fo);
+	assert_non_null(fe);
+	assert_int_equal(kdr_report_mem(cap, cap_len, &o, fo, fe), 0);
+	fclose(fo);
+	fclose(fe);
+	assert_int_equal(err_len, 0);
+	free(err);
+	free(cap);
+	return out;
+}
+
+/* JSON without its pretty-printing whitespace (no name here has any). */
+static char *squeeze(char *s)
+{
+	char *d = s;
+
+	for (const char *p = s; *p; p++)
+		if (*p != ' ' && *p != '\n' && *p != '\t')
+			*d++ = *p;
+	*d = 0;
+	return s;
+}
+
+static void test_report_text_and_json(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* default: the reference's report, the sleeper only in progress */
+	out = report_mem(0, 0, 0);
+	assert_null(strstr(out, "TIME BUDGET"));
+	assert_null(strstr(out, "DISTRIBUTIONS"));
+	assert_null(strstr(out, "   sleeper          [SYSCALL"));
+	free(out);
+
+	out = report_mem(0, 1, 1);
+	/* main's read: one interval, its distribution counts one */
+	assert_non_null(strstr(out, "[DISTRIBUTIONS]"));
+	assert_non_null(strstr(out, "syscall read                              1"
+				    "           1,000           1,000"));
+	assert_non_null(strstr(out, "                                  512 -> 1023       : 1"));
+	/* the budget lists the sleeper, 100% blocked in futex; main ran
+	 * (its first event is a syscall: on a CPU since the start) */
+	assert_non_null(strstr(out, "# TIME BUDGET: window 1,000,000 ns"));
+	assert_non_null(strstr(out, "       101 sleeper                    0.0%           0.0%         100.0%"));
+	assert_non_null(strstr(out, "  futex 100.0%\n"));
+	assert_non_null(strstr(out, "       100 main                     100.0%"));
+	/* and not in the statistics blocks: it counted nothing */
+	assert_null(strstr(out, "       101 sleeper          [SYSCALL"));
+	free(out);
+
+	out = squeeze(report_mem(1, 1, 1));
+	assert_non_null(strstr(out, "\"budget\":{\"window_ns\":1000000,\"running_ns\":0,"
+				    "\"ready_ns\":0,\"blocked_ns\":1000000,"));
+	assert_non_null(strstr(out, "\"blocked_in\":[{\"syscall\":\"futex\",\"nr\":2,"
+				    "\"blocked_ns\":1000000}]"));
+	assert_non_null(strstr(out, "\"distribution\":{\"count\":1,\"p50_ns\":1000,"));
+	free(out);
+
+	out = report_mem(1, 0, 0);
+	assert_null(strstr(out, "\"budget\""));
+	assert_null(strstr(out, "\"distribution\""));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_split),
 		cmocka_unit_test(test_random_sums_exact),
 		cmocka_unit_test(test_reset_and_off),
+		cmocka_unit_test(test_report_text_and_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
