@@ -28,6 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.info = 1;
 	else if (size && (data[0] & 3) == 3)
 		o.window = data[0] >> 2;
+	/* and the second whether --histogram and --budget are on */
+	if (size > 1 && (data[1] & 1)) {
+		o.histograms = 1;
+		o.budget = 1;
+	}
 	kdr_report_mem(data, size, &o, null, null);
 	return 0;
 }
