@@ -96,6 +96,7 @@ int kdr_budget_advance(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64
 	if (!b->seen) {
 		b->seen = 1;
 		b->first_class = (effect & KDR_BE_WAS_ON) ? KDR_B_RUNNING : KDR_B_UNKNOWN;
+		b->pre = (effect & (KDR_BE_WAS_ON | KDR_BE_ON)) ? KDR_BP_NONE : KDR_BP_WOKEN;
 		b->first_ts = b->last_ts = ts;
 	} else if (ts > b->last_ts) {
 		a = b->last_ts > clip_lo ? b->last_ts : clip_lo;
@@ -115,6 +116,27 @@ int kdr_budget_advance(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64
 	return rc;
 }
 
+void kdr_budget_sys_event(struct kdr_budget *b, uint8_t type, int entered, uint32_t nr)
+{
+	switch (type) {
+	case KDF_EV_WAKEUP:
+		return; /* still woken, or a second wakeup */
+	case KDF_EV_SWITCH: /* (switched in: a switch-out ends the pre state) */
+		b->pre = b->pre == KDR_BP_WOKEN ? KDR_BP_WOKEN_IN : KDR_BP_NONE;
+		return;
+	case KDF_EV_SYS_EXIT:
+		if (b->pre == KDR_BP_WOKEN_IN && !entered) {
+			/* asleep (it was woken) inside nr since before lo */
+			b->first_class = KDR_B_BLOCKED;
+			b->first_nr = nr;
+		}
+		break;
+	default:
+		break;
+	}
+	b->pre = KDR_BP_NONE;
+}
+
 static int cmp_sys(const void *x, const void *y)
 {
 	const struct kdr_budget_sys *a = x, *b = y;
@@ -132,8 +154,10 @@ int kdr_budget_close(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t
 	if (b->seen) {
 		rc = kdr_budget_advance(b, f, sys_nr, hi, 0, lo, hi);
 		first = b->first_ts < lo ? lo : b->first_ts > hi ? hi : b->first_ts;
-		if (b->first_class == KDR_B_RUNNING)
-			b->ns[KDR_B_RUNNING] += first - lo;
+		if (b->first_class != KDR_B_UNKNOWN)
+			b->ns[b->first_class] += first - lo;
+		if (b->first_class == KDR_B_BLOCKED && first > lo && add_sys(b, b->first_nr, first - lo))
+			rc = -1;
 	}
 	b->ns[KDR_B_UNKNOWN] = 0;
 	for (int k = 0; k < KDR_B_N; k++)

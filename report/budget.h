@@ -21,13 +21,16 @@
  *             neither of the above: syscall time minus the running, ready
  *             and irq time that overlaps it; split per syscall nr
  *   other     known state, none of the above (asleep outside a syscall,
- *             e.g. a page fault; or exited)
+ *             e.g. a page fault; exited; or not created yet: a thread
+ *             whose first event is its sched_wakeup_new)
  *   unknown   before the thread's first event in the window, when that
  *             event does not tell: a thread whose first event is one it
  *             makes itself on a CPU (sys_enter/exit, irq, softirq, its
  *             switch-out, its exit) was running since lo, since a
- *             switch-in would have been seen; after a wakeup or a
- *             switch-in first, what it did before is unknown
+ *             switch-in would have been seen; one first woken, then
+ *             switched in, then returning from a syscall whose entry
+ *             was not seen was blocked in that syscall until the wakeup;
+ *             otherwise what it did before its first event is unknown
  */
 #ifndef KDR_BUDGET_H
 #define KDR_BUDGET_H
@@ -64,9 +67,18 @@ struct kdr_budget {
 	uint8_t seen;		    /* an event of the thread was accounted */
 	uint8_t first_class;	    /* class of [lo, first_ts) */
 	uint8_t oncpu;		    /* on a CPU since the last event */
-	uint8_t pad;
+	uint8_t pre;		    /* KDR_BP_*: what [lo, first_ts) may turn out to be */
 	uint64_t first_ts, last_ts; /* first event; accounted up to last_ts */
+	uint32_t first_nr;	    /* first_class == KDR_B_BLOCKED: in this syscall */
+	uint32_t pad2;
 };
+
+/* kdr_budget.pre: a thread first seen woken, then switched in, then
+ * returning from a syscall it entered before the window, was asleep in
+ * that syscall from lo to its wakeup (kdr_budget_sys_event()). */
+#define KDR_BP_NONE 0	  /* nothing to learn (or learnt) */
+#define KDR_BP_WOKEN 1	  /* first event a wakeup */
+#define KDR_BP_WOKEN_IN 2 /* ... then switched in */
 
 /* Short lower-case name of a class ("running", "ready", ...). */
 const char *kdr_budget_class_name(enum kdr_budget_class k);
@@ -89,6 +101,11 @@ unsigned kdr_budget_effect(const struct kdf_event *e, uint32_t tid);
  */
 int kdr_budget_advance(struct kdr_budget *b, uint32_t ts_flags, uint32_t sys_nr, uint64_t ts,
 		       unsigned effect, uint64_t clip_lo, uint64_t clip_hi);
+
+/* After a wakeup / switch-in / sys_enter / sys_exit of the thread:
+ * type, and for sys_exit whether its enter was seen (entered) and its nr.
+ * Resolves the unknown start of a thread blocked since before lo. */
+void kdr_budget_sys_event(struct kdr_budget *b, uint8_t type, int entered, uint32_t nr);
 
 /* The window [lo, hi] closed: account up to hi, the time before the first
  * event, and make the classes add up to hi - lo exactly (unknown takes

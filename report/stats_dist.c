@@ -113,8 +113,27 @@ static void budget_thread(struct kdr_stats *st, uint32_t tid, const struct kdf_e
 		return;
 	b = budget_of(st, t);
 	if (!b || kdr_budget_advance(b, t->flags, t->sys_nr, e->ts, kdr_budget_effect(e, tid),
-				     st->bud_lo, st->bud_hi))
+				     st->bud_lo, st->bud_hi)) {
 		st->failed = 1;
+		return;
+	}
+	if (b->pre != KDR_BP_NONE) {
+		/* (the state before e: was its sys_enter seen?) */
+		int entered = (t->flags & KDR_TS_IN_SYS) && t->sys_nr == e->u.sys.nr;
+
+		if (e->type == KDF_EV_SWITCH && e->tid == tid && (e->flags & KDF_SW_PREV_TARGET)) {
+			b->pre = KDR_BP_NONE; /* switched out: it ran, unseen */
+		} else if (e->type == KDF_EV_WAKEUP && (e->flags & KDF_WAKE_NEW)) {
+			/* created in the window (its first return is from
+			 * clone, entered by its parent): it did not exist */
+			if (b->pre == KDR_BP_WOKEN && b->first_ts == e->ts)
+				b->first_class = KDR_B_OTHER;
+			b->pre = KDR_BP_NONE;
+		} else if (b->pre != KDR_BP_NONE) {
+			kdr_budget_sys_event(b, e->type, e->type == KDF_EV_SYS_EXIT ? entered : 1,
+					     e->type == KDF_EV_SYS_EXIT ? e->u.sys.nr : 0);
+		}
+	}
 }
 
 void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e)

@@ -245,6 +245,50 @@ static void test_unknown_and_split(void **state)
 	kdr_stats_free(st);
 }
 
+/* Blocked in futex since before the window: first seen woken, switched
+ * in, returning from a futex whose entry is not in the window: the time
+ * from lo to the wakeup was blocked in futex, not unknown.  Without the
+ * wakeup (first a switch-in) it could have been ready: unknown. */
+static void test_blocked_since_before(void **state)
+{
+	const uint64_t lo = 1000, hi = 11000;
+	struct kdr_stats *st;
+	const struct kdr_budget *b;
+
+	(void)state;
+	wake(6000, T);			/* blocked in futex: 5000 */
+	sw(6500, OTHER, T, NEXT, 0);	/* ready 500 */
+	sys(6600, T, 0, FUTEX);		/* running 100 */
+	sys(7000, T, 1, READ);		/* running 400 */
+	sw(7000, T, OTHER, PREV, 1);	/* blocked in read to hi: 4000 */
+	sw(3000, OTHER, T2, NEXT, 0);	/* T2: unknown 2000 */
+	sys(3100, T2, 0, FUTEX);	/* running 100, then to hi: 8000 */
+	st = run(0, lo, hi, 0);
+	b = budget(st, T);
+	assert_sums(b, hi - lo);
+	assert_budget(b, 500, 500, 9000, 0, 0, 0, 0);
+	assert_int_equal(b->nsys, 2);
+	assert_int_equal(b->sys[0].nr, FUTEX);
+	assert_int_equal(b->sys[0].ns, 5000);
+	assert_int_equal(b->sys[1].nr, READ);
+	assert_int_equal(b->sys[1].ns, 4000);
+	b = budget(st, T2);
+	assert_sums(b, hi - lo);
+	assert_budget(b, 8000, 0, 0, 0, 0, 0, 2000);
+	kdr_stats_free(st);
+
+	/* created in the window: before its wakeup_new it did not exist
+	 * (other), and its first return, from clone, is not a block */
+	ev(5000, T, KDF_EV_WAKEUP)->flags = KDF_WAKE_NEW;
+	sw(5100, OTHER, T, NEXT, 0);	/* ready 100 */
+	sys(5200, T, 0, 56);		/* running to hi: 5900 */
+	st = run(0, lo, hi, 0);
+	b = budget(st, T);
+	assert_sums(b, hi - lo);
+	assert_budget(b, 5900, 100, 0, 0, 0, 4000, 0);
+	kdr_stats_free(st);
+}
+
 /* Random events of two threads, windows of any length, even events
  * before lo processed early by a tiny reorder buffer: the budget still
  * adds up to the window exactly, for every thread. */
@@ -432,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_preempted_spinner),
 		cmocka_unit_test(test_irqs_first_event_other),
 		cmocka_unit_test(test_unknown_and_split),
+		cmocka_unit_test(test_blocked_since_before),
 		cmocka_unit_test(test_random_sums_exact),
 		cmocka_unit_test(test_reset_and_off),
 		cmocka_unit_test(test_report_text_and_json),
