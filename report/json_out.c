@@ -321,6 +321,8 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	key_u64_or_null(j, "stop_trigger_ns", w->stop_trigger_ts);
 	key_u64_or_null(j, "trigger_delta_ns", v->trigger_delta);
 	key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
+	key_bool(j, "flight_dump", !!(w->flags & KDF_WIN_FLIGHT_DUMP));
+	key_bool(j, "truncated", !!(w->flags & KDF_WIN_TRUNCATED));
 	key_str(j, "skipped", skip[v->skip]);
 	key_u64(j, "dropped", w->dropped);
 	key_u64(j, "trigger_missed", w->trigger_missed);

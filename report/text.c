@@ -299,9 +299,15 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	if (v->trigger_delta)
 		fprintf(f, "# Triggered sample dump, stop-start delta %s ns",
 			kdr_commas(v->trigger_delta, a, sizeof(a)));
+	else if (w->flags & KDF_WIN_FLIGHT_DUMP)
+		fputs("# Flight recorder dump (SIGUSR2)", f);
 	else
 		fputs("# Sample dump", f);
 	stamp(c, v->hi);
+	if (w->flags & KDF_WIN_TRUNCATED)
+		fputs("# WARNING: the flight recorder's memory cap (--flight-buffer-mb) evicted the\n"
+		      "#          oldest events of this window: it is reported from the first\n"
+		      "#          complete event on.\n", f);
 
 	fprintf(f, "%-10s %-16s %s\n", "TID", "THREAD", "<RESOURCE SPECIFIC>");
 	dashes(f, "", 10);

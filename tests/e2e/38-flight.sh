@@ -90,6 +90,8 @@ check_eq "dump: each SIGUSR2 printed as a flight recorder dump" 2 \
 parse_report <"$T_TMP/dump.txt" >"$T_TMP/dump.tsv"
 check_eq "dump: two untriggered windows" "2 0" \
 	"$(windows "$T_TMP/dump.txt") $(grep -c '^# Triggered' "$T_TMP/dump.txt")"
+check_eq "dump: the report names both windows flight recorder dumps" 2 \
+	"$(grep -c '^# Flight recorder dump (SIGUSR2) @' "$T_TMP/dump.txt")"
 check_eq "dump: the first holds all $((5 * N)) getppid" $((5 * N)) \
 	"$(stat_sum "$T_TMP/dump.tsv" 1 handler1 sys getppid 6)"
 check_eq "dump: the second, SECONDS later, none" 0 \
@@ -123,6 +125,10 @@ check_grep "mem: the dump says it was truncated" 'wrote window 0: [0-9,]+ events
 "$REPORT" -i "$F" --json >"$T_TMP/mem.json" 2>&1
 DROP=$(grep -oE '"dropped": ?[0-9]+' "$T_TMP/mem.json" | head -1 | grep -oE '[0-9]+$')
 check "mem: events of the dump's SECONDS evicted by the cap are counted as dropped" test "${DROP:-0}" -gt 0
+check_grep "mem: --json marks the dump truncated" '"truncated": ?true' "$T_TMP/mem.json"
+"$REPORT" -i "$F" >"$T_TMP/mem.txt" 2>&1
+check_grep "mem: the text report warns the window lost its oldest events" \
+	"^# WARNING: the flight recorder's memory cap" "$T_TMP/mem.txt"
 stop_pid "$SAMPLE_PID"
 
 # ----------------------------------------------------------- usage

@@ -159,7 +159,7 @@ show_file() { head -"${2:-40}" "$1" | diag; }
 # WINDOW counts the "# Sample dump @" / "# Triggered sample dump" lines from 1.
 parse_report() {
 	awk 'BEGIN { OFS = "\t"; w = 0; sec = "" }
-	/^# (Triggered sample dump|Sample dump @)/ { w++; sec = ""; next }
+	/^# (Triggered sample dump|Sample dump @|Flight recorder dump)/ { w++; sec = ""; next }
 	/^# / { sec = ""; next }
 	/\[SYSCALL STATISTICS\]/ {
 		l = $0; sub(/^ +/, "", l)
@@ -196,7 +196,7 @@ stat_sum() {
 
 # windows TEXT: how many sample dumps the text report holds.
 # ("# Sample dump skipped, delta ..." is not a dump.)
-windows() { grep -cE '^# (Triggered sample dump|Sample dump @)' "$1"; }
+windows() { grep -cE '^# (Triggered sample dump|Sample dump @|Flight recorder dump)' "$1"; }
 
 # threads_in TSV: the thread names the report lists, sorted, unique.
 threads_in() { cut -f3 "$1" | sort -u; }
