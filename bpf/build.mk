@@ -20,6 +20,3 @@ $(O)/%.skel.h: $(O)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Keep the BPF objects: as intermediates make would delete them and then
-# rebuild the skeleton, and with it every recorder object, on each run.
-.SECONDARY: $(patsubst bpf/%.bpf.c,$(O)/%.bpf.o,$(BPF_SRCS))
