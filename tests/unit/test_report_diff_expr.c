@@ -19,26 +19,6 @@
 #include "diff_internal.h"
 #include "test_report_diff_synth.h"
 
-static char *base_path, *new_path;
-
-static int setup(void **state)
-{
-	(void)state;
-	base_path = synth_write(1);
-	new_path = synth_write(2);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(base_path);
-	unlink(new_path);
-	free(base_path);
-	free(new_path);
-	return 0;
-}
-
 static void parse_ok(const char *text, struct kdr_diff_expr *e)
 {
 	char msg[256];
@@ -305,5 +285,5 @@ int main(void)
 		cmocka_unit_test(test_pct),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, synth_setup, synth_teardown);
 }

@@ -172,6 +172,28 @@ struct run {
 	char *out, *err;
 };
 
+/* The two captures every diff test compares, written once per test
+ * group: base (k = 1) and new (k = 2). */
+static char *base_path, *new_path;
+
+static int synth_setup(void **state)
+{
+	(void)state;
+	base_path = synth_write(1);
+	new_path = synth_write(2);
+	return base_path && new_path ? 0 : -1;
+}
+
+static int synth_teardown(void **state)
+{
+	(void)state;
+	unlink(base_path);
+	unlink(new_path);
+	free(base_path);
+	free(new_path);
+	return 0;
+}
+
 static struct run run_diff(const char *const *args)
 {
 	char *argv[32];
