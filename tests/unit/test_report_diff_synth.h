@@ -166,12 +166,6 @@ static char *synth_write(int k)
 	return path;
 }
 
-/* kdr_diff_main("diff", args...) with out and err captured. */
-struct run {
-	int rc;
-	char *out, *err;
-};
-
 /* The two captures every diff test compares, written once per test
  * group: base (k = 1) and new (k = 2). */
 static char *base_path, *new_path;
@@ -193,6 +187,12 @@ static int synth_teardown(void **state)
 	free(new_path);
 	return 0;
 }
+
+/* kdr_diff_main("diff", args...) with out and err captured. */
+struct run {
+	int rc;
+	char *out, *err;
+};
 
 static struct run run_diff(const char *const *args)
 {
