@@ -177,6 +177,10 @@ struct kdf_summary {
 	uint64_t stacks_lost;
 	uint32_t windows;
 	uint32_t exit_reason; /* 0 done, 1 signal, 2 target exited, 3 error */
+	/* Why the recorder stopped writing: "stopped", "disk-full",
+	 * "write-error", "target-exited"; "" when the SUMMARY has none (older
+	 * captures).  Cut to fit, NUL terminated. */
+	char end_reason[16];
 };
 
 /* --------------------------------------------------------------- errors */
