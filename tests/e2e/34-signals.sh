@@ -160,6 +160,21 @@ d = json.load(open(sys.argv[1]))
 w = d["incomplete_window"]
 start = d["capture"]["start_mono_ns"]
 sys.exit(not (d["duration_ns"] > 0 and d["duration_ns"] == w["end_ns"] - start and w["end_ns"] > w["start_ns"]))' "$T_TMP/one.info.json"
+# The exports show the same window, marked the same way.
+"$REPORT" -i "$f" --export chrome-json -o "$T_TMP/one.chrome.json" 2>/dev/null
+check_eq "one window: chrome-json: its window on the windows track, incomplete, killed" "1 True killed" \
+	"$(python3 -c '
+import json, sys
+ws = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if e.get("cat") == "window"]
+print(len(ws), ws[0]["args"].get("incomplete") if ws else None, ws[0]["args"].get("end_reason") if ws else None)' "$T_TMP/one.chrome.json")"
+"$REPORT" -i "$f" --html -o "$T_TMP/one.html" 2>/dev/null
+check_eq "one window: HTML: its window, marked incomplete" "1 True" \
+	"$(python3 -c '
+import json, re, sys
+page = open(sys.argv[1]).read()
+d = json.loads(re.search(r"<script type=\"application/json\" id=\"kdelay-data\">(.*?)</script>", page, re.S).group(1))
+ws = d["windows"]
+print(len(ws), ws[0].get("incomplete") if ws else None)' "$T_TMP/one.html")"
 check_eq "one window: --info --json's reason" "no end record: the recorder was killed, crashed, or is still running killed" \
 	"$(python3 -c '
 import json, sys
