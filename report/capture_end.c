@@ -54,6 +54,8 @@ enum kdr_end kdr_capture_end(int has_summary, const struct kdf_summary *s, int t
 		return KDR_END_TARGET_EXITED;
 	if (!strcmp(s->end_reason, "stopped"))
 		return KDR_END_STOPPED;
+	if (!strcmp(s->end_reason, "error"))
+		return KDR_END_ERROR;
 	/* older captures, or a reason this reader does not know */
 	if (s->exit_reason == 2)
 		return KDR_END_TARGET_EXITED;
