@@ -11,7 +11,9 @@
 #    written.  A capture of a single window, killed: its window is
 #    reported, with the exact count of calls the sample made in it;
 #  - disk full (a 256 KiB tmpfs in a private mount namespace): EX_IOERR,
-#    one clear error, the file readable up to its last complete chunk.
+#    one clear error, the file readable up to its last complete chunk and
+#    ended by a summary that says the disk was full (the report and
+#    --info say so, not "killed").
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -201,4 +203,14 @@ check_grep "disk full: a clear error" 'No space left on device' "$T_TMP/full.err
 "$REPORT" -i "$T_TMP/full.data" >"$T_TMP/full.txt" 2>"$T_TMP/full.rep.err"
 check_eq "disk full: the file reads as incomplete (exit 1)" 1 $?
 in_range "disk full: the complete windows are reported" "$(windows "$T_TMP/full.txt")" 1 399
+# The recorder's end record says why the capture ends (format.md 4.4).
+check_grep "disk full: the report's warning says the disk was full" \
+	'the disk was full: the recorder stopped writing' "$T_TMP/full.rep.err"
+"$REPORT" -i "$T_TMP/full.data" --info >"$T_TMP/full.info" 2>&1
+check_eq "disk full: --info says incomplete (exit 1)" 1 $?
+check_grep "disk full: --info says the disk was full, not a killed recorder" \
+	'^recorder exit: +the disk was full: the recorder stopped writing$' "$T_TMP/full.info"
+check_grep "disk full: --info's complete line says why" '^complete: +no \(disk-full\)' "$T_TMP/full.info"
+check_eq "disk full: --info's duration covers the windows written (> 0.1 s)" 1 \
+	"$(awk '/^duration:/ { print ($2 > 0.1) ? 1 : 0 }' "$T_TMP/full.info")"
 done_testing
