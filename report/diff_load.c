@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "capture_end.h"
 #include "diff_internal.h"
 #include "export_internal.h"
 
@@ -264,7 +265,8 @@ static int build_roles(struct load *l)
 	if (!l->win)
 		return -1;
 	for (i = 0, j = 0; i < x->nwindows; i++) {
-		if (x->windows[i].flags & KDF_WIN_SKIPPED)
+		/* nor the window a capture leaves open: its length is unknown */
+		if (x->windows[i].flags & (KDF_WIN_SKIPPED | KDR_WIN_UNCLOSED))
 			continue;
 		l->win[j++] = x->windows[i];
 		s->window_ns += x->windows[i].end_ts > x->windows[i].start_ts
@@ -421,6 +423,8 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 		why = "corrupt chunks were skipped";
 	else if (!x.has_summary)
 		why = "it has no summary (the recorder did not close it)";
+	else if (kdr_end_lost(kdr_capture_end(1, &x.summary, 0)))
+		why = kdr_end_text(kdr_capture_end(1, &x.summary, 0));
 	if (why) {
 		s->incomplete = 1;
 		kdr_export_fail(&x, 0, "warning: %s capture %s is incomplete: %s; compared what it holds",

@@ -19,6 +19,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "capture_end.h"
 #include "export_internal.h"
 
 #define PID_MAX_LIMIT (1u << 22)
@@ -252,12 +253,15 @@ static int on_window(void *ctx, const struct kdf_window *w)
 	put_us(c->f, e - s);
 	fprintf(c->f,
 		",\"args\":{\"triggered\":%s,\"skipped\":%s,\"interrupted\":%s,"
-		"\"dropped\":%" PRIu64 ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64
-		"}}",
+		"\"dropped\":%" PRIu64 ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64,
 		w->flags & KDF_WIN_TRIGGERED ? "true" : "false",
 		w->flags & KDF_WIN_SKIPPED ? "true" : "false",
 		w->flags & KDF_WIN_INTERRUPTED ? "true" : "false", w->dropped, w->trigger_missed,
 		w->stacks_lost);
+	if (w->flags & KDR_WIN_UNCLOSED) /* the text report's mark, the same words */
+		fprintf(c->f, ",\"incomplete\":true,\"end_reason\":\"%s\"",
+			kdr_end_token(kdr_capture_end(x->has_summary, &x->summary, x->stats.truncated)));
+	fputs("}}", c->f);
 	return ferror(c->f) ? EX_IOERR : 0;
 }
 
@@ -330,6 +334,9 @@ int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opt
 	flockfile(c.f);
 	header(&c);
 	rc = kdr_export_scan(&x, &sink);
+	/* the window the capture leaves open has no WINDOW item to scan */
+	if (rc == EX_OK && x.nwindows && (x.windows[x.nwindows - 1].flags & KDR_WIN_UNCLOSED))
+		rc = on_window(&c, &x.windows[x.nwindows - 1]);
 	funlockfile(c.f);
 	if (rc == EX_IOERR) {
 		rc = kdr_export_finish_output(&x);

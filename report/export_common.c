@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "capture_end.h"
 #include "export_internal.h"
 #include "report.h"
 
@@ -111,7 +112,9 @@ static int set_range(struct kdr_export *x)
 			return kdr_export_fail(x, EX_USAGE, "unknown syscall '%s'", o->syscall);
 	}
 	if (o->has_window) {
-		for (i = 0; i < x->nwindows && x->windows[i].index != o->window; i++)
+		/* as the text report: never the window left open */
+		for (i = 0; i < x->nwindows && (x->windows[i].index != o->window ||
+						(x->windows[i].flags & KDR_WIN_UNCLOSED)); i++)
 			;
 		if (i == x->nwindows)
 			return kdr_export_fail(x, EX_USAGE, "no window %u in %s (it has %zu)", o->window,
@@ -185,6 +188,7 @@ int kdr_export_finish_output(struct kdr_export *x)
 {
 	FILE *f = x->opts->out;
 	const char *why = NULL;
+	enum kdr_end end = kdr_capture_end(x->has_summary, &x->summary, x->stats.truncated);
 
 	errno = 0;
 	if (fflush(f) != 0 || ferror(f))
@@ -200,6 +204,10 @@ int kdr_export_finish_output(struct kdr_export *x)
 		why = "corrupt chunks were skipped";
 	else if (!x->has_summary)
 		why = "it has no summary (the recorder did not close it)";
+	else if (kdr_end_lost(end))
+		why = kdr_end_text(end);
+	else if (x->nwindows && (x->windows[x->nwindows - 1].flags & KDR_WIN_UNCLOSED))
+		why = "its last window never closed";
 	if (why)
 		return kdr_export_fail(x, KDR_EXIT_INCOMPLETE,
 				       "warning: capture incomplete: %s; exported what precedes it",

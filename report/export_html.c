@@ -16,6 +16,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "capture_end.h"
 #include "export_html.h"
 #include "html_assets.h"
 
@@ -182,11 +183,13 @@ static void windows(struct page *p)
 		fprintf(p->f,
 			"%s\n{\"index\":%u,\"start\":%" PRIu64 ",\"end\":%" PRIu64
 			",\"triggered\":%s,\"interrupted\":%s,\"dropped\":%" PRIu64
-			",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64 ",\"budget\":[",
+			",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64 "%s,\"budget\":[",
 			w ? "," : "", win->index, win->start_ts - x->origin, win->end_ts - x->origin,
 			win->flags & KDF_WIN_TRIGGERED ? "true" : "false",
 			win->flags & KDF_WIN_INTERRUPTED ? "true" : "false", win->dropped,
-			win->trigger_missed, win->stacks_lost);
+			win->trigger_missed, win->stacks_lost,
+			/* the text report's mark: the capture ends before it closed */
+			win->flags & KDR_WIN_UNCLOSED ? ",\"incomplete\":true" : "");
 		for (i = 0; i < x->nthreads; i++) {
 			const struct kdr_html_budget *b = &st->budget[w * x->nthreads + i];
 

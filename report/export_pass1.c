@@ -14,10 +14,12 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "capture_end.h"
 #include "export_internal.h"
 
 struct pass1 {
 	struct kdr_export *x;
+	struct kdr_unclosed unclosed;
 	size_t threads_cap, syms_cap, windows_cap;
 	uint32_t *index; /* thread_get()'s hash: slot + 1, 0 = free */
 	size_t index_cap;
@@ -299,6 +301,7 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 
 		switch (it.type) {
 		case KDF_ITEM_EVENTS:
+			kdr_unclosed_events(&p.unclosed, it.u.events.v, it.u.events.n);
 			bad = pass1_events(&p, it.u.events.v, it.u.events.n);
 			break;
 		case KDF_ITEM_THREAD:
@@ -308,6 +311,8 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 			bad = pass1_symbols(&p, it.u.symbols.v, it.u.symbols.n);
 			break;
 		case KDF_ITEM_WINDOW:
+			it.u.window.flags &= ~KDR_WIN_UNCLOSED; /* the report's mark only */
+			kdr_unclosed_closed(&p.unclosed, &it.u.window);
 			bad = pass1_window(&p, &it.u.window);
 			break;
 		case KDF_ITEM_SUMMARY:
@@ -321,6 +326,13 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 		}
 	}
 	free(p.index);
+	{
+		/* the window the capture leaves open is the last one, marked */
+		struct kdf_window w;
+
+		if (kdr_unclosed_get(&p.unclosed, &w) && pass1_window(&p, &w))
+			return kdr_export_fail(x, EX_OSERR, "out of memory reading %s", x->path);
+	}
 	if (rc < 0) {
 		/* Fatal for the reader, not for us: export what was read. */
 		x->read_error = rc;

@@ -112,7 +112,7 @@
     var sel = document.getElementById('budget-window'), body = document.getElementById('budgets-body');
     sel.appendChild(el('option', { value: 'all', text: 'all windows' }));
     D.windows.forEach(function (w, i) {
-      sel.appendChild(el('option', { value: String(i), text: 'window ' + w.index + ' (' + dur(w.end - w.start) + ')' }));
+      sel.appendChild(el('option', { value: String(i), text: 'window ' + w.index + ' (' + dur(w.end - w.start) + (w.incomplete ? ', incomplete: never closed' : '') + ')' }));
     });
     var lg = document.getElementById('budget-legend');
     [['running', COLOR.running], ['hard irq', COLOR.hardirq], ['soft irq', COLOR.softirq], ['ready', COLOR.ready],

@@ -194,7 +194,7 @@ static const char kdr_html_js[] =
 "    var sel = document.getElementById('budget-window'), body = document.getElementById('budgets-body');\n"
 "    sel.appendChild(el('option', { value: 'all', text: 'all windows' }));\n"
 "    D.windows.forEach(function (w, i) {\n"
-"      sel.appendChild(el('option', { value: String(i), text: 'window ' + w.index + ' (' + dur(w.end - w.start) + ')' }));\n"
+"      sel.appendChild(el('option', { value: String(i), text: 'window ' + w.index + ' (' + dur(w.end - w.start) + (w.incomplete \? ', incomplete: never closed' : '') + ')' }));\n"
 "    });\n"
 "    var lg = document.getElementById('budget-legend');\n"
 "    [['running', COLOR.running], ['hard irq', COLOR.hardirq], ['soft irq', COLOR.softirq], ['ready', COLOR.ready],\n"

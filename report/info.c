@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "capture_end.h"
 #include "json.h"
 #include "sink.h"
 
@@ -27,9 +28,14 @@ struct info {
 	uint64_t dropped, trigger_missed, stacks_lost;
 	uint64_t thread_items, symbols;
 	uint64_t first_ts, last_ts, sampled_ns;
+	uint64_t last_event_ts;
+	struct kdr_unclosed tail;
+	struct kdf_window unclosed; /* valid when has_unclosed */
+	int has_unclosed;
 	int has_summary;
 	struct kdf_summary sum;
 	struct kdf_read_stats rs;
+	enum kdr_end end;
 	int rc;
 };
 
@@ -48,7 +54,10 @@ static void collect(struct kdr_ctx *c, struct info *in)
 					in->by_type[t]++;
 				else
 					in->other_types++;
+				if (it.u.events.v[i].ts > in->last_event_ts)
+					in->last_event_ts = it.u.events.v[i].ts;
 			}
+			kdr_unclosed_events(&in->tail, it.u.events.v, it.u.events.n);
 			in->events += it.u.events.n;
 			break;
 		case KDF_ITEM_THREAD:
@@ -60,6 +69,7 @@ static void collect(struct kdr_ctx *c, struct info *in)
 		case KDF_ITEM_WINDOW: {
 			const struct kdf_window *w = &it.u.window;
 
+			kdr_unclosed_closed(&in->tail, w);
 			if (!in->windows || w->start_ts < in->first_ts)
 				in->first_ts = w->start_ts;
 			if (w->end_ts > in->last_ts)
@@ -83,6 +93,10 @@ static void collect(struct kdr_ctx *c, struct info *in)
 	}
 	in->rc = rc;
 	kdf_reader_stats(c->r, &in->rs);
+	in->end = kdr_capture_end(in->has_summary, &in->sum, in->rs.truncated);
+	in->has_unclosed = kdr_unclosed_get(&in->tail, &in->unclosed);
+	if (in->has_unclosed)
+		in->sampled_ns += in->unclosed.end_ts - in->unclosed.start_ts;
 	if (in->has_summary) {
 		if (in->sum.dropped > in->dropped)
 			in->dropped = in->sum.dropped;
@@ -93,10 +107,14 @@ static void collect(struct kdr_ctx *c, struct info *in)
 	}
 }
 
+/* The summary's end, or the last window's or event's when later (a
+ * recorder killed leaves no summary). */
 static uint64_t end_ts(const struct kdr_ctx *c, const struct info *in)
 {
 	uint64_t e = in->has_summary && in->sum.end_ts > in->last_ts ? in->sum.end_ts : in->last_ts;
 
+	if (in->last_event_ts > e)
+		e = in->last_event_ts;
 	return e > c->meta->mono_ns ? e : c->meta->mono_ns;
 }
 
@@ -104,9 +122,16 @@ static const char *exit_reason(const struct info *in)
 {
 	static const char *const r[] = { "done", "signal", "target exited", "error" };
 
-	if (!in->has_summary)
-		return in->rs.truncated ? "unknown (file truncated)" : "unknown (no summary)";
-	return in->sum.exit_reason < 4 ? r[in->sum.exit_reason] : "unknown";
+	/* a summary without end_reason: an older recorder, its own words */
+	if (in->has_summary && !in->sum.end_reason[0] && !in->rs.truncated)
+		return in->sum.exit_reason < 4 ? r[in->sum.exit_reason] : "unknown";
+	return kdr_end_text(in->end);
+}
+
+static int complete(const struct info *in)
+{
+	return !in->rs.truncated && in->has_summary && !in->rs.chunks_bad && in->rc >= 0 &&
+	       !in->has_unclosed && !kdr_end_lost(in->end);
 }
 
 static void line_str(FILE *f, const char *k, const char *v)
@@ -154,6 +179,12 @@ static void text_info(struct kdr_ctx *c, const struct info *in)
 	fprintf(f, "%-20s %" PRIu64 " (%" PRIu64 " triggered, %" PRIu64 " skipped, %" PRIu64
 		" interrupted)\n", "windows:", in->windows, in->triggered, in->skipped,
 		in->interrupted);
+	if (in->has_unclosed) {
+		fprintf(f, "%-20s window %" PRIu32 ", %.6f s from its first to its last event (%s events): never closed\n",
+			"incomplete window:", in->unclosed.index,
+			(in->unclosed.end_ts - in->unclosed.start_ts) / 1e9,
+			kdr_commas(in->tail.events, a, sizeof(a)));
+	}
 	fprintf(f, "%-20s %s\n", "events:", kdr_commas(in->events, a, sizeof(a)));
 	for (int i = 1; i <= KDF_EV_TYPE_MAX; i++)
 		if (type_names[i])
@@ -177,10 +208,18 @@ static void text_info(struct kdr_ctx *c, const struct info *in)
 			(double)in->rs.uncompressed_bytes / in->rs.file_bytes);
 	fprintf(f, "%-20s %" PRIu64 " (%" PRIu64 " bad, %" PRIu64 " unknown type)\n", "chunks:",
 		in->rs.chunks, in->rs.chunks_bad, in->rs.chunks_unknown);
-	fprintf(f, "%-20s %s%s%s\n", "complete:",
-		in->rs.truncated || !in->has_summary || in->rs.chunks_bad || in->rc < 0 ? "no" : "yes",
-		in->rs.truncated ? " (truncated)" : !in->has_summary ? " (no summary)" : "",
-		in->rs.chunks_bad ? " (corrupt chunks skipped)" : "");
+	fprintf(f, "%-20s %s", "complete:", complete(in) ? "yes" : "no");
+	if (in->rs.truncated)
+		fputs(" (truncated)", f);
+	else if (!in->has_summary)
+		fputs(" (no summary)", f);
+	else if (kdr_end_lost(in->end))
+		fprintf(f, " (%s)", kdr_end_token(in->end));
+	if (in->rs.chunks_bad)
+		fputs(" (corrupt chunks skipped)", f);
+	if (in->has_unclosed)
+		fputs(" (a window never closed)", f);
+	fputc('\n', f);
 }
 
 static void json_info(struct kdr_ctx *c, const struct info *in)
@@ -211,6 +250,21 @@ static void json_info(struct kdr_ctx *c, const struct info *in)
 	kdr_json_key(j, "interrupted");
 	kdr_json_u64(j, in->interrupted);
 	kdr_json_obj_end(j);
+	if (in->has_unclosed) { /* only then: older documents stay as they were */
+		kdr_json_key(j, "incomplete_window");
+		kdr_json_obj_begin(j);
+		kdr_json_key(j, "index");
+		kdr_json_u64(j, in->unclosed.index);
+		kdr_json_key(j, "start_ns");
+		kdr_json_u64(j, in->unclosed.start_ts);
+		kdr_json_key(j, "end_ns");
+		kdr_json_u64(j, in->unclosed.end_ts);
+		kdr_json_key(j, "events");
+		kdr_json_u64(j, in->tail.events);
+		kdr_json_key(j, "end_reason");
+		kdr_json_cstr(j, kdr_end_token(in->end));
+		kdr_json_obj_end(j);
+	}
 	kdr_json_key(j, "events");
 	kdr_json_u64(j, in->events);
 	kdr_json_key(j, "events_by_type");
@@ -274,6 +328,5 @@ int kdr_info(struct kdr_ctx *c)
 			kdf_strerror(in.rc));
 		return in.rc == KDF_E_NOMEM ? EX_OSERR : EX_DATAERR;
 	}
-	return in.rs.truncated || !in.has_summary || in.rs.chunks_bad ? KDR_EXIT_INCOMPLETE
-								      : KDR_EXIT_OK;
+	return complete(&in) ? KDR_EXIT_OK : KDR_EXIT_INCOMPLETE;
 }

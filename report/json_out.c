@@ -323,6 +323,10 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
 	key_bool(j, "flight_dump", !!(w->flags & KDF_WIN_FLIGHT_DUMP));
 	key_bool(j, "truncated", !!(w->flags & KDF_WIN_TRUNCATED));
+	if (w->flags & KDR_WIN_UNCLOSED) { /* only then: older documents stay as they were */
+		key_bool(j, "incomplete", 1);
+		key_str(j, "end_reason", kdr_end_token(v->end));
+	}
 	key_str(j, "skipped", skip[v->skip]);
 	key_u64(j, "dropped", w->dropped);
 	key_u64(j, "trigger_missed", w->trigger_missed);

@@ -5,7 +5,10 @@
  * Events of a window come first in the file, then the thread names and
  * symbols they need, then the WINDOW item that closes the window: events
  * are accumulated as they come (stats.c), and the window is rendered when
- * its WINDOW item arrives, then forgotten.
+ * its WINDOW item arrives, then forgotten.  Events after the last WINDOW
+ * item belong to a window that never closed (the recorder was killed or
+ * stopped writing): it is rendered at the end of the file, from its first
+ * to its last event, marked incomplete (capture_end.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "capture_end.h"
 #include "report.h"
 #include "sink.h"
 
@@ -24,6 +28,8 @@ struct run {
 	struct kdr_json_state js;
 	struct kdr_totals tot;
 	struct kdf_summary sum;
+	int has_summary;
+	struct kdr_unclosed unclosed;
 	uint64_t windows_seen;
 	int found; /* the window asked for with o->window was reported */
 };
@@ -124,14 +130,16 @@ static int wants_events(const struct run *run)
 	return selected(run) && (o->format != KDR_FMT_TEXT || (o->sections & KDR_SEC_DUMP));
 }
 
-static int on_window(struct run *run, const struct kdf_window *w)
+/* w closed (a WINDOW item), or never did (KDR_WIN_UNCLOSED, at the end). */
+static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end end)
 {
 	struct kdr_ctx *c = &run->c;
 	uint64_t lo = w->start_ts, hi = w->end_ts < w->start_ts ? w->start_ts : w->end_ts;
 	struct kdr_wview v;
 	int rc = 0;
 
-	run->tot.windows++;
+	if (!(w->flags & KDR_WIN_UNCLOSED))
+		run->tot.windows++;
 	if (!selected(run))
 		goto next;
 	if (lo < c->filter.lo)
@@ -149,7 +157,9 @@ static int on_window(struct run *run, const struct kdf_window *w)
 		rc = -1;
 		goto next;
 	}
+	v.end = end;
 	run->tot.reported++;
+	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
 	rc = run->sink->window(c, &run->js, &v);
 next:
@@ -161,7 +171,8 @@ next:
 	return rc;
 }
 
-static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs, int fatal)
+static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs, int fatal,
+				enum kdr_end end)
 {
 	struct kdr_ctx *c = &run->c;
 	const char *what = c->path ? c->path : "capture";
@@ -171,13 +182,16 @@ static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs
 		fprintf(c->err, "%s: warning: %s is truncated (it ends inside a chunk): "
 			"%" PRIu64 " complete window(s) read, what followed is missing\n", c->prog,
 			what, t->windows);
-	else if (!rs->has_summary && !fatal)
-		fprintf(c->err, "%s: warning: %s has no summary: the recorder did not close it "
-			"(killed, or still running)\n", c->prog, what);
-	if (t->unclosed_events)
+	else if ((!rs->has_summary && !fatal) || kdr_end_lost(end))
+		fprintf(c->err, "%s: warning: %s: %s\n", c->prog, what, kdr_end_text(end));
+	if (t->unclosed_reported)
+		fprintf(c->err, "%s: warning: %s: window %" PRIu32 " never closed: reported up to "
+			"its last event (%" PRIu64 " events), marked incomplete\n", c->prog, what,
+			run->unclosed.index, t->unclosed_events);
+	else if (t->unclosed_events)
 		fprintf(c->err, "%s: warning: %s: %" PRIu64 " events after the last complete window "
-			"belong to a window that never closed: not reported\n", c->prog, what,
-			t->unclosed_events);
+			"belong to a window that never closed, outside the time range\n", c->prog,
+			what, t->unclosed_events);
 	if (rs->chunks_bad)
 		fprintf(c->err, "%s: warning: %s: %" PRIu64 " corrupt chunk(s) skipped: "
 			"the windows they belonged to are incomplete\n", c->prog, what, rs->chunks_bad);
@@ -189,7 +203,9 @@ static int report(struct run *run)
 	const struct kdr_options *o = c->o;
 	struct kdr_stats_cfg cfg = { 0 };
 	struct kdf_read_stats rs;
+	struct kdf_window last;
 	struct kdf_item it;
+	enum kdr_end end;
 	int rc, status = 0, oom = 0;
 
 	rc = setup(run);
@@ -216,7 +232,7 @@ static int report(struct run *run)
 	while ((rc = kdf_reader_next(c->r, &it)) > 0) {
 		switch (it.type) {
 		case KDF_ITEM_EVENTS:
-			run->tot.unclosed_events += it.u.events.n;
+			kdr_unclosed_events(&run->unclosed, it.u.events.v, it.u.events.n);
 			if (wants_events(run) &&
 			    kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
 				oom = 1;
@@ -231,12 +247,14 @@ static int report(struct run *run)
 				oom = 1;
 			break;
 		case KDF_ITEM_WINDOW:
-			run->tot.unclosed_events = 0;
-			if (on_window(run, &it.u.window))
+			it.u.window.flags &= ~KDR_WIN_UNCLOSED; /* the report's mark only */
+			kdr_unclosed_closed(&run->unclosed, &it.u.window);
+			if (on_window(run, &it.u.window, KDR_END_STOPPED))
 				oom = 1;
 			break;
 		case KDF_ITEM_SUMMARY:
 			run->sum = it.u.summary;
+			run->has_summary = 1;
 			break;
 		}
 		if (o->window >= 0 && run->windows_seen > (uint64_t)o->window)
@@ -253,6 +271,12 @@ static int report(struct run *run)
 	}
 
 	kdf_reader_stats(c->r, &rs);
+	end = kdr_capture_end(run->has_summary, &run->sum, rs.truncated);
+	run->tot.unclosed_events = run->unclosed.events;
+	if (o->window < 0 && kdr_unclosed_get(&run->unclosed, &last) && on_window(run, &last, end)) {
+		fprintf(c->err, "%s: out of memory: the report is incomplete\n", c->prog);
+		status = EX_OSERR;
+	}
 	run->tot.has_summary = rs.has_summary;
 	run->tot.truncated = rs.truncated;
 	run->tot.chunks_bad = rs.chunks_bad;
@@ -270,9 +294,9 @@ static int report(struct run *run)
 		run->tot.unclosed_events = 0;
 	} else {
 		run->tot.complete = !rs.truncated && rs.has_summary && !rs.chunks_bad &&
-				    !run->tot.unclosed_events && rc == 0;
+				    !run->tot.unclosed_events && !kdr_end_lost(end) && rc == 0;
 		if (!run->tot.complete)
-			incomplete_warnings(run, &rs, rc < 0);
+			incomplete_warnings(run, &rs, rc < 0, end);
 	}
 	run->sink->end(c, &run->js, &run->tot);
 	fflush(c->out);

@@ -19,7 +19,8 @@ struct kdr_totals {
 	int has_summary;
 	int truncated;		 /* the file ends inside a chunk */
 	uint64_t chunks_bad;
-	uint64_t unclosed_events; /* events after the last window: not reported */
+	uint64_t unclosed_events; /* events after the last WINDOW item */
+	uint64_t unclosed_reported; /* the window they make up was shown (0 or 1) */
 	int complete;		 /* nothing above is missing */
 };
 

@@ -308,6 +308,13 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		fputs("# WARNING: the flight recorder's memory cap (--flight-buffer-mb) evicted the\n"
 		      "#          oldest events of this window: it is reported from the first\n"
 		      "#          complete event on.\n", f);
+	if (w->flags & KDR_WIN_UNCLOSED)
+		fprintf(f, "# WARNING: incomplete window: the capture ends before this window closed;\n"
+			"#          it is reported from its first to its last event.\n"
+			"#          Why: %s.\n", kdr_end_text(v->end));
+	else if (w->flags & KDF_WIN_INTERRUPTED)
+		fputs("# WARNING: interrupted window: SIGINT, SIGTERM or the target's exit closed\n"
+		      "#          it early, it is shorter than it was meant to be.\n", f);
 
 	fprintf(f, "%-10s %-16s %s\n", "TID", "THREAD", "<RESOURCE SPECIFIC>");
 	dashes(f, "", 10);

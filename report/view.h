@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "budget.h"
+#include "capture_end.h"
 #include "filter.h"
 #include "hist.h"
 #include "kdelay_format.h"
@@ -117,6 +118,9 @@ struct kdr_wview {
 	int incomplete;		/* out of memory while accumulating */
 	int histograms;		/* o->histograms: rows carry distributions */
 	int budget;		/* o->budget: threads carry budgets */
+	/* why the capture ends: said of a window that never closed
+	 * (win->flags & KDR_WIN_UNCLOSED) */
+	enum kdr_end end;
 };
 
 /* Owns the arrays of one view; reused window after window. */

@@ -8,6 +8,7 @@
  * committed, and the expected outputs are made from them.
  *
  *   mkgolden DIR     writes DIR/basic.kdd DIR/triggers.kdd DIR/weird.kdd
+ *                    DIR/unclosed.kdd DIR/diskfull.kdd
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,55 @@ static void weird(const char *dir)
 	close_capture();
 }
 
+/*
+ * unclosed: a recorder killed in its second window (no WINDOW item closes
+ * it, no SUMMARY).  Expected numbers:
+ *   window 0 [S, S + 500 ms]    ovs-vswitchd read 1 x 400
+ *   window 1, never closed: from its first event (S1 + 100) to its last
+ *   (S1 + 9,000), 8,900 ns, marked incomplete, "killed"
+ *     ovs-vswitchd  read 2 x (500 + 700) = 1,200, max 700; run 1 x 4,900;
+ *                   futex entered at S1 + 6,000, in progress 3,000 ns
+ *     handler1      epoll_wait 1 x 6,000
+ */
+static void unclosed_windows(const char *dir, const char *name, int disk_full)
+{
+	struct kdf_options o = { .sample_time_ns = 500 * MS, .sample_interval_ns = 100 * MS,
+				 .sample_count = 2, .syscall_events_ns = -1,
+				 .buffer_page_count = 1024 };
+	const uint64_t S = S0, S1 = S0 + 600 * MS;
+
+	open_capture(dir, name, &o,
+		     "kdelay-record -p 4242 --sample-time 0.5 --sample-interval 0.1 --sample-count 2");
+	thread(MONO0, MAIN, "ovs-vswitchd", 12);
+	thread(MONO0, HANDLER, "handler1", 8);
+	if (!disk_full) {
+		sys(S + 1000, S + 1400, MAIN, 0, 8);
+		window(0, 0, S, S + 500 * MS, 0, 0, 0, 0, 0);
+	}
+	sw(S1 + 100, OTHER, MAIN, 0, 0);
+	sys(S1 + 1000, S1 + 1500, MAIN, 0, 8);
+	sys(S1 + 2000, S1 + 2700, MAIN, 0, 8);
+	sys(S1 + 3000, S1 + 9000, HANDLER, 232, 1);
+	sw(S1 + 5000, MAIN, OTHER, 1, 0);
+	sys(S1 + 6000, 0, MAIN, 202, 0); /* blocked when the capture ends */
+	if (!disk_full) {
+		kdf_writer_abort(w); /* as a SIGKILL leaves it: no SUMMARY */
+		return;
+	}
+	{
+		/* what the recorder writes when the disk fills up: the window
+		 * stays open, a SUMMARY says why */
+		struct kdf_summary sum = { .end_ts = S1 + 20 * MS, .windows = 0, .exit_reason = 3 };
+
+		sum.events[KDF_EV_SWITCH] = 2;
+		sum.events[KDF_EV_SYS_ENTER] = 4;
+		sum.events[KDF_EV_SYS_EXIT] = 3;
+		snprintf(sum.end_reason, sizeof(sum.end_reason), "disk-full");
+		if (kdf_writer_close(w, &sum))
+			die("kdf_writer_close");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -382,5 +432,9 @@ int main(int argc, char **argv)
 	basic(argv[1]);
 	triggers(argv[1]);
 	weird(argv[1]);
+	/* diskfull: the same second window alone (window 0 of its capture),
+	 * from S1 + 100 to S1 + 9,000 too, its SUMMARY's end_reason "disk-full" */
+	unclosed_windows(argv[1], "unclosed.kdd", 0);
+	unclosed_windows(argv[1], "diskfull.kdd", 1);
 	return 0;
 }
