@@ -10,6 +10,7 @@
 #include "budget.h"
 #include "hashidx.h"
 #include "hist.h"
+#include "losses.h"
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
@@ -41,6 +42,7 @@ struct kdr_stats {
 	size_t nev, ev_cap;
 
 	struct kdr_stats_diag diag;
+	struct kdr_losses losses; /* LOSS events processed in this window */
 
 	/* cfg.histograms: distributions beside keyed[] and thr[] (same
 	 * index), grown as the tables grow; emptied, not freed, by reset */
@@ -77,6 +79,8 @@ void kdr_stats_dist_run(struct kdr_stats *st, const struct kdr_thread_state *t, 
 void kdr_stats_dist_ready(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
 void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e);
 void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi);
+/* A LOSS event: what the budget inferred of every thread is unknown now. */
+void kdr_stats_budget_loss(struct kdr_stats *st);
 void kdr_stats_dist_reset(struct kdr_stats *st);
 void kdr_stats_dist_free(struct kdr_stats *st);
 

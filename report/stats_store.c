@@ -79,6 +79,7 @@ void kdr_stats_reset(struct kdr_stats *st)
 	st->nev = 0;
 	st->failed = 0;
 	memset(&st->diag, 0, sizeof(st->diag));
+	kdr_losses_init(&st->losses);
 	kdr_stats_dist_reset(st);
 }
 
@@ -174,6 +175,20 @@ const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
 const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st)
 {
 	return &st->diag;
+}
+
+const struct kdr_losses *kdr_stats_losses(const struct kdr_stats *st)
+{
+	return &st->losses;
+}
+
+uint64_t kdr_stats_unknown_total(const struct kdr_thread_state *t)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < KDR_U_N; k++)
+		n += t->unknown[k];
+	return n;
 }
 
 const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid)
