@@ -3,13 +3,15 @@
 # recorders watch the same getppid loop of the sample at the same time:
 # one with the smallest ring (--buffer-page-count 1), which overflows, and
 # a loss-free peer with a ring big enough for every event.  The peer is
-# the oracle: every interval the lossy capture measures is a real call the
-# peer saw too, so none may be longer than the peer's longest; an entry
-# before a loss paired with an exit after it (a fake call spanning the
-# whole ring drain) would be.  Then the books: the LOSS records add up to
-# the recorder's dropped total, the thread's intervals that spanned them
-# are reported as unknown, and measured + unknown calls cover at least
-# every call whose two events were both kept.
+# the oracle: every getppid the lossy capture measures must be one call
+# the peer saw, i.e. overlap exactly one of the peer's calls.  By
+# causality (both read the same clock in the same tracepoints), call k's
+# interval in either capture lies between call k-1's exit and call k+1's
+# entry in the other; an entry before a loss paired with an exit after it
+# (a fake call) overlaps two calls or more.  Then the books: the LOSS
+# records add up to the recorder's dropped total, the thread's intervals
+# that spanned them are reported as unknown, and measured + unknown calls
+# cover at least every call whose two events were both kept.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -39,7 +41,14 @@ no_drops "peer: nothing dropped" "$T_TMP/big.txt" "$T_TMP/big.rec.err"
 parse_report <"$T_TMP/big.txt" >"$T_TMP/big.tsv"
 check_eq "peer: handler1 getppid COUNT = $N" $N "$(stat_sum "$T_TMP/big.tsv" '*' handler1 sys getppid 6)"
 if grep -q 'UNKNOWN' "$T_TMP/big.txt"; then not_ok "peer: no UNKNOWN line without losses"; else ok "peer: no UNKNOWN line without losses"; fi
-peer_max=$(stat_sum "$T_TMP/big.tsv" '*' handler1 sys getppid 8)
+
+# calls: CAPTURE > "ENTRY EXIT" of every getppid of handler1 it measured
+calls() {
+	"$REPORT" -i "$1" --thread '^handler1$' --syscall getppid --syscall-events 0 |
+		awk '$4 == "handler1" && $NF == "getppid" && $1 ~ /^[0-9]+$/ { print $1, $2 }'
+}
+calls "$T_TMP/big.data" >"$T_TMP/big.calls"
+check_eq "peer: every call listed" $N "$(wc -l <"$T_TMP/big.calls")"
 
 # --- the lossy capture: where, and how many
 "$REPORT" -i "$T_TMP/small.data" --info >"$T_TMP/small.info" 2>&1
@@ -56,14 +65,22 @@ check_grep "--info: losses listed per CPU with their time range" '^  cpu [0-9]+:
 check_eq "report exits 0" 0 $?
 parse_report <"$T_TMP/small.txt" >"$T_TMP/small.tsv"
 measured=$(stat_sum "$T_TMP/small.tsv" '*' handler1 sys getppid 6)
-lossy_max=$(stat_sum "$T_TMP/small.tsv" '*' handler1 sys getppid 8)
 unknown=$(awk '/^ +[0-9]+ handler1 +\[SYSCALL STATISTICS\]/ { h = 1; next }
 	/\[SYSCALL STATISTICS\]/ { h = 0 }
 	h && /\[UNKNOWN: SPANNED LOST EVENTS\]/ { print $5; exit }' "$T_TMP/small.txt")
 in_range "handler1: syscalls that spanned a loss are reported unknown" "${unknown:-0}" 1 $N
 in_range "handler1: getppid calls measured" "${measured:-0}" 1 $N
-in_range "no getppid longer than the longest the loss-free peer saw (x2: the two recorders' clock reads)" \
-	"${lossy_max:-0}" 0 $((2 * ${peer_max:-0}))
+calls "$T_TMP/small.data" >"$T_TMP/small.calls"
+check_eq "every measured getppid is listed" "$measured" "$(wc -l <"$T_TMP/small.calls")"
+# Both lists are in time order and the peer's calls are disjoint: walk them
+# together, counting the peer calls each measured interval overlaps.
+awk 'NR == FNR { e[NR] = $1; x[NR] = $2; n = NR; next }
+	{ while (i < n && x[i + 1] < $1) i++
+	  k = 0; for (j = i + 1; j <= n && e[j] <= $2; j++) k++
+	  if (k != 1) { bad++; if (bad <= 5) print "measured " $1 ".." $2 " overlaps " k " calls" > "/dev/stderr" } }
+	END { print bad + 0 }' "$T_TMP/big.calls" "$T_TMP/small.calls" >"$T_TMP/fake" 2>"$T_TMP/fake.why"
+check_eq "every measured getppid is one real call (overlaps exactly one of the peer's)" 0 "$(cat "$T_TMP/fake")"
+diag <"$T_TMP/fake.why"
 # Each lost event costs at most one call; in a run of lost events of one
 # thread (ended by the next LOSS record) entries and exits differ by one
 # at most; so at most (dropped + records) / 2 calls lost an entry, and
