@@ -49,6 +49,7 @@ struct tstate {
 	struct kdr_xslice pending; /* a syscall slice waiting for its STACK */
 	uint64_t pending_entry;	   /* its entry ts as the events gave it */
 	uint64_t lane_end[KDR_NLANES];
+	uint64_t loss_mark; /* losses.h's touched list */
 };
 
 struct scan {
@@ -58,6 +59,7 @@ struct scan {
 	struct kdf_event *ring; /* REORDER events, a power of 2 */
 	size_t head, n;
 	struct kdr_losses losses;
+	struct kdr_loss_touched touched; /* threads changed since the last loss */
 	struct tcache {
 		uint32_t tid, idx; /* idx + 1; 0 = empty */
 	} cache[256];	       /* tid -> thread, before the binary search */
@@ -235,14 +237,18 @@ static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct 
 }
 
 /* Events were lost from ev->ts on: every open slice ends there, its real
- * end unknown, and every lane starts afresh. */
+ * end unknown, and every lane starts afresh.  Only the threads touched
+ * since the last loss can have one open. */
 static int on_loss(struct scan *sc, const struct kdf_event *ev)
 {
 	struct kdr_export *x = sc->x;
+	struct kdr_loss_touched *tc = &sc->touched;
+	size_t n = tc->all ? x->nthreads : tc->n;
 	int rc = 0;
 
 	kdr_losses_add(&sc->losses, ev);
-	for (size_t i = 0; i < x->nthreads && !rc; i++) {
+	for (size_t k = 0; k < n && !rc; k++) {
+		size_t i = tc->all ? k : tc->v[k];
 		const struct kdr_xthread *t = &x->threads[i];
 		struct tstate *ts = &sc->st[i];
 		struct kdr_xslice s;
@@ -275,6 +281,7 @@ static int on_loss(struct scan *sc, const struct kdf_event *ev)
 		ts->sys = SYS_LOST;
 		ts->hard_in = ts->soft_in = 0;
 	}
+	kdr_loss_touched_next(tc);
 	return rc;
 }
 
@@ -296,6 +303,8 @@ static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_x
 	if (!t->keep)
 		return NULL;
 	*tp = t;
+	kdr_loss_touch(&sc->touched, &sc->st[t - sc->x->threads].loss_mark,
+		       (uint32_t)(t - sc->x->threads));
 	return &sc->st[t - sc->x->threads];
 }
 
@@ -444,6 +453,7 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 	struct kdf_item it;
 	int rc = 0, n;
 
+	kdr_loss_touched_init(&sc.touched);
 	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
 	sc.ring = malloc(REORDER * sizeof(*sc.ring));
 	if (!sc.st || !sc.ring) {
@@ -464,5 +474,6 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 		rc = finish(&sc);
 	free(sc.st);
 	free(sc.ring);
+	kdr_loss_touched_free(&sc.touched);
 	return rc;
 }

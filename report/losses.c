@@ -21,6 +21,31 @@ void kdr_losses_add(struct kdr_losses *l, const struct kdf_event *e)
 	l->count += e->u.loss.count;
 }
 
+void kdr_loss_touch_add(struct kdr_loss_touched *t, uint32_t i)
+{
+	if (t->all)
+		return;
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? 2 * t->cap : 256;
+		void *p = realloc(t->v, ncap * sizeof(*t->v));
+
+		if (!p) {
+			t->all = 1; /* slower, still right */
+			return;
+		}
+		t->v = p;
+		t->cap = ncap;
+	}
+	t->v[t->n++] = i;
+}
+
+void kdr_loss_touched_free(struct kdr_loss_touched *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+}
+
 int kdr_loss_table_add(struct kdr_loss_table *t, const struct kdf_event *e)
 {
 	size_t lo = 0, hi = t->n;

@@ -54,6 +54,49 @@ static inline int kdr_losses_span(const struct kdr_losses *l, uint64_t start)
 	return start < l->end;
 }
 
+/*
+ * The threads whose state changed since the last loss: a loss visits only
+ * them (the others were reset by an earlier loss and opened nothing
+ * since), so it costs O(1) per event amortized, not O(threads) per loss,
+ * whatever a crafted capture holds.  Each thread keeps a mark; gen starts
+ * at 1, so a zeroed mark means "not listed".
+ */
+struct kdr_loss_touched {
+	uint32_t *v; /* thread indices */
+	size_t n, cap;
+	uint64_t gen; /* threads marked gen are in v */
+	int all;      /* out of memory for v: visit every thread */
+};
+
+static inline void kdr_loss_touched_init(struct kdr_loss_touched *t)
+{
+	t->v = NULL;
+	t->n = t->cap = 0;
+	t->gen = 1;
+	t->all = 0;
+}
+
+void kdr_loss_touch_add(struct kdr_loss_touched *t, uint32_t i);
+
+/* Thread i (mark: its own) changed: list it once per loss. */
+static inline void kdr_loss_touch(struct kdr_loss_touched *t, uint64_t *mark, uint32_t i)
+{
+	if (*mark != t->gen) {
+		*mark = t->gen;
+		kdr_loss_touch_add(t, i);
+	}
+}
+
+/* After a loss has visited v (or every thread): an empty list. */
+static inline void kdr_loss_touched_next(struct kdr_loss_touched *t)
+{
+	t->n = 0;
+	t->all = 0;
+	t->gen++;
+}
+
+void kdr_loss_touched_free(struct kdr_loss_touched *t);
+
 /* Per CPU, for --info: the losses of the whole capture. */
 struct kdr_loss_cpu {
 	uint32_t cpu;

@@ -213,7 +213,8 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 	list_syscall(st, e, entry);
 }
 
-/* Events were lost from e->ts on: what is open now is unknown. */
+/* Events were lost from e->ts on: what is open now is unknown.  Only the
+ * threads touched since the last loss can have something open. */
 static void on_loss(struct kdr_stats *st, const struct kdf_event *e)
 {
 	static const struct {
@@ -224,18 +225,22 @@ static void on_loss(struct kdr_stats *st, const struct kdf_event *e)
 		{ KDR_TS_READY, KDR_U_READY },	    { KDR_TS_IN_IRQ, KDR_U_HARDIRQ },
 		{ KDR_TS_IN_SOFTIRQ, KDR_U_SOFTIRQ },
 	};
+	struct kdr_loss_touched *tc = &st->touched;
+	size_t n = tc->all ? st->nthr : tc->n;
 
 	kdr_losses_add(&st->losses, e);
-	for (uint32_t i = 0; i < st->nthr; i++) {
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i = tc->all ? (uint32_t)k : tc->v[k];
 		struct kdr_thread_state *t = &st->thr[i];
 
-		for (size_t k = 0; k < sizeof(open) / sizeof(open[0]); k++)
-			if (t->flags & open[k].flag)
-				t->unknown[open[k].kind]++;
+		for (size_t f = 0; f < sizeof(open) / sizeof(open[0]); f++)
+			if (t->flags & open[f].flag)
+				t->unknown[open[f].kind]++;
 		t->flags &= ~KDR_TS_OPEN;
+		if (st->cfg.budget)
+			kdr_stats_budget_loss(st, i);
 	}
-	if (st->cfg.budget)
-		kdr_stats_budget_loss(st);
+	kdr_loss_touched_next(tc);
 }
 
 static void process(struct kdr_stats *st, const struct kdf_event *e)

@@ -79,6 +79,7 @@ struct kdr_thread_state {
 	struct kdr_stat run;
 	struct kdr_stat ready;
 	uint64_t unknown[KDR_U_N]; /* enum kdr_unknown_kind */
+	uint64_t loss_mark;	   /* (stats.c's bookkeeping, losses.h) */
 };
 
 /* A syscall kept for the "# SYSCALL EVENTS" list. */

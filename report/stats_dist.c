@@ -172,9 +172,9 @@ void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 	}
 }
 
-void kdr_stats_budget_loss(struct kdr_stats *st)
+void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i)
 {
-	for (uint32_t i = 0; i < st->bud_used; i++)
+	if (i < st->bud_used)
 		kdr_budget_loss(&st->bud[i]);
 }
 
