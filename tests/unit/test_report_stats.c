@@ -651,6 +651,26 @@ static void test_loss_in_budget(void **state)
 	kdr_stats_free(st);
 }
 
+/* A loss counts each open interval once: a second loss finds T reset,
+ * and finds T+1, touched only in between, open. */
+static void test_second_loss(void **state)
+{
+	(void)state;
+	sys(100, T, 1, 1);
+	loss(150, 160, 1);
+	sys(165, T + 1, 1, 1);
+	loss(170, 180, 1);
+	sys(200, T, 0, 1);
+	sys(210, T + 1, 0, 1);
+	struct kdr_stats *st = run(0, 1000);
+
+	assert_unknown(st, 1, 0, 0, 0, 0);
+	assert_int_equal(kdr_stats_thread(st, T + 1)->unknown[KDR_U_SYSCALL], 1);
+	assert_null(sysstat(st, 1));
+	assert_int_equal(kdr_stats_losses(st)->records, 2);
+	kdr_stats_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_loss_record_late_and_range),
 		cmocka_unit_test(test_loss_overlapping_window_start),
 		cmocka_unit_test(test_loss_in_budget),
+		cmocka_unit_test(test_second_loss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
