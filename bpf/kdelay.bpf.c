@@ -91,11 +91,11 @@ static __always_inline bool capturing(void)
  * Where events were lost.  The ring is one buffer for all CPUs: when it is
  * full every reservation fails until the recorder drains it (its tick).
  * A failure is noted in its CPU's slot (loss_count[], and loss_first_ts[]
- * the time of the first one) and
- * raises loss_pending; the next reservation that succeeds, on any CPU,
- * first writes a KD_EV_LOSS record per slot with losses, so the record
- * lands in the ring before every event that follows the loss, and the
- * report can tell which intervals span it (docs/format.md section 5.2).
+ * for the time of the first one) and raises loss_pending; the next
+ * reservation that succeeds, on any CPU, first writes a KD_EV_LOSS
+ * record per slot with losses, so the record lands in the ring before
+ * every event that follows the loss, and the report can tell which
+ * intervals span it (docs/format.md section 5.2).
  * The fast path pays one load of loss_pending when nothing was lost.
  *
  * Concurrency: programs of several CPUs, and programs nested on one CPU
