@@ -31,7 +31,8 @@ const volatile __u32 skip_stack_nr = ~0u; /* poll's nr with --skip-syscall-poll-
  * Shared with the recorder through the mmap()ed .bss.  capture_state is
  * the gate (KD_CAPTURE_*); the trigger timestamps are written by the
  * trigger programs so the recorder knows the window bounds even when the
- * trigger's own record was dropped.  Counters are exact (atomic adds).
+ * trigger's own record was dropped.  Counters are exact (atomic adds);
+ * dropped is the total of the losses the KD_EV_LOSS records place.
  */
 __u32 capture_state = KD_CAPTURE_IDLE;
 __u64 start_trigger_ts = 0;
@@ -87,16 +88,114 @@ static __always_inline bool capturing(void)
 }
 
 /*
+ * Where events were lost.  The ring is one buffer for all CPUs: when it is
+ * full every reservation fails until the recorder drains it (its tick).
+ * A failure is noted in its CPU's slot (loss_count[], and loss_first_ts[]
+ * for the time of the first one) and raises loss_pending; the next
+ * reservation that succeeds, on any CPU, first writes a KD_EV_LOSS
+ * record per slot with losses, so the record lands in the ring before
+ * every event that follows the loss, and the report can tell which
+ * intervals span it (docs/format.md section 5.2).
+ * The fast path pays one load of loss_pending when nothing was lost.
+ *
+ * Concurrency: programs of several CPUs, and programs nested on one CPU
+ * (an irq inside a syscall hook), note and flush at the same time.  A
+ * writer lowers first_ts (0 = none) before it adds to count, and raises
+ * loss_pending after; a flusher clears loss_pending before it takes the
+ * slots, takes count before first_ts, both with xchg, and reads the clock
+ * after: so every loss it takes has a time at or before the end_ts it
+ * writes, and at or after the first_ts of this record or of an earlier
+ * one (whose end_ts is later than that loss, too).  Every loss is thus
+ * inside the time range of some LOSS record, and the counts add up to
+ * the losses: what the report relies on.  A record that cannot be
+ * reserved either puts its losses back.
+ */
+__u64 loss_count[KD_LOSS_CPUS];
+__u64 loss_first_ts[KD_LOSS_CPUS];
+__u32 loss_cpus = 0;	/* slots to scan: highest slot noted + 1 */
+__u64 loss_pending = 0; /* some slot holds losses not yet written */
+
+static __noinline int loss_note(__u32 cpu, __u64 n, __u64 ts)
+{
+	__u32 slot = cpu & (KD_LOSS_CPUS - 1), have;
+	__u64 *first = &loss_first_ts[slot], cur;
+	int i;
+
+	/* first_ts = min(first_ts, ts): only programs nested on this CPU and
+	 * flushers change it meanwhile, so a few tries always do */
+	for (i = 0; i < 8; i++) {
+		cur = *(volatile __u64 *)first;
+		if ((cur && cur <= ts) || __sync_val_compare_and_swap(first, cur, ts) == cur)
+			break;
+	}
+	__sync_fetch_and_add(&loss_count[slot], n);
+	for (i = 0; i < 8; i++) {
+		have = *(volatile __u32 *)&loss_cpus;
+		if (have > slot || __sync_val_compare_and_swap(&loss_cpus, have, slot + 1) == have)
+			break;
+	}
+	__sync_lock_test_and_set(&loss_pending, 1);
+	return 0;
+}
+
+/* bpf_loop() callback: write the losses of slot i as one record. */
+static long loss_flush_slot(__u32 i, void *ctx)
+{
+	__u32 slot = i & (KD_LOSS_CPUS - 1);
+	struct kd_ev_loss *e;
+	__u64 n, first, end;
+
+	n = __sync_lock_test_and_set(&loss_count[slot], 0);
+	if (!n)
+		return 0;
+	first = __sync_lock_test_and_set(&loss_first_ts[slot], 0);
+	end = bpf_ktime_get_ns();
+	if (!first || first > end)
+		first = end; /* its losses are in an earlier record's range */
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		loss_note(slot, n, first); /* full again: keep them for later */
+		return 1;
+	}
+	e->hdr.ts = first;
+	e->hdr.tid = 0;
+	e->hdr.type = KD_EV_LOSS;
+	e->hdr.flags = 0;
+	e->hdr.cpu = slot;
+	e->count = n;
+	e->end_ts = end;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/* Before a record: the losses not yet written, if any (one load if not). */
+static __always_inline void loss_flush(void)
+{
+	if (!loss_pending || !__sync_lock_test_and_set(&loss_pending, 0))
+		return;
+	bpf_loop(loss_cpus, loss_flush_slot, NULL, 0);
+}
+
+/* A record could not be written: count it, and note where and when. */
+static __always_inline void ev_lost(void)
+{
+	__sync_fetch_and_add(&dropped, 1);
+	loss_note(bpf_get_smp_processor_id(), 1, bpf_ktime_get_ns());
+}
+
+/*
  * Reserve a record and fill its header.  The timestamp is read after the
  * capture gate was checked, so no record of a window predates the trigger
  * that opened it.
  */
 static __always_inline void *ev_reserve(__u32 size, __u8 type, __u32 tid)
 {
-	struct kd_ev_hdr *h = bpf_ringbuf_reserve(&events, size, 0);
+	struct kd_ev_hdr *h;
 
+	loss_flush();
+	h = bpf_ringbuf_reserve(&events, size, 0);
 	if (!h) {
-		__sync_fetch_and_add(&dropped, 1);
+		ev_lost();
 		return NULL;
 	}
 	h->ts = bpf_ktime_get_ns();
@@ -216,8 +315,9 @@ static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now
 	size = KD_EV_STACK_SIZE(n);
 	if (size > sizeof(*s))
 		size = sizeof(*s);
+	loss_flush();
 	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP))
-		__sync_fetch_and_add(&dropped, 1);
+		ev_lost();
 }
 
 SEC("tp_btf/sys_exit")

@@ -33,6 +33,7 @@ enum kd_ev_type {
 	KD_EV_COMM = 10,	 /* struct kd_ev_comm: thread created or renamed */
 	KD_EV_THREAD_EXIT = 11,	 /* struct kd_ev_exit */
 	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
+	KD_EV_LOSS = 13,	 /* struct kd_ev_loss, hdr.tid = 0, hdr.cpu = where */
 };
 
 /* hdr.flags for KD_EV_SWITCH */
@@ -123,6 +124,22 @@ struct kd_ev_stack {
 	__u64 entry_ts;
 	__u64 ips[2 * KD_MAX_STACK_DEPTH];
 };
+
+/* Records that could not be reserved on hdr.cpu (the ring was full): from
+ * hdr.ts, the first of them, to end_ts, when the ring took a record again. */
+struct kd_ev_loss {
+	struct kd_ev_hdr hdr;
+	__u64 count;
+	__u64 end_ts;
+};
+
+/*
+ * Losses of each CPU not yet written as a KD_EV_LOSS record: the BPF
+ * globals loss_count[] and loss_first_ts[] (0 = none), also taken by the
+ * recorder when a window closes.  Indexed by CPU modulo KD_LOSS_CPUS (a
+ * power of 2).
+ */
+#define KD_LOSS_CPUS 4096
 
 /* Size of a KD_EV_STACK record carrying n addresses in ips[]. */
 #define KD_EV_STACK_SIZE(n) (sizeof(struct kd_ev_stack) - sizeof(((struct kd_ev_stack *)0)->ips) + (n) * 8)

@@ -11,13 +11,16 @@
 #define FIXED_HEADER_LEN (8 + 4 * 7 + 1)
 #define MAX_ARGS 8 /* arguments a 1.x reader keeps per event */
 
-/* Arguments per event type in format 1.0; index = type. */
+/* Arguments per event type in this version (1.1); index = type.  A 1.0
+ * writer's table is the same without its last entry (LOSS). */
 static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = 1,	    [KDF_EV_SYS_EXIT] = 2,     [KDF_EV_SWITCH] = 2,
 	[KDF_EV_WAKEUP] = 1,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
 	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
-	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,
+	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,  [KDF_EV_LOSS] = 2,
 };
+/* Entries of the 1.0 table: the shortest one the fast path decodes. */
+#define NTYPES_V1_0 (KDF_EV_THREAD_EXIT + 1)
 
 int kdf_events_enc_init(struct kdf_events_enc *e)
 {
@@ -117,6 +120,11 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		col_put(e, COL_ARGS, ev->u.stack.kstack_id);
 		col_put(e, COL_ARGS, ev->u.stack.ustack_id);
 		col_put(e, COL_ARGS, kdf_zigzag((int64_t)(ev->ts - ev->u.stack.entry_ts)));
+		break;
+	case KDF_EV_LOSS:
+		col_put(e, COL_ARGS, ev->u.loss.count);
+		/* the writer's callers keep end_ts >= ts; clamp what they do not */
+		col_put(e, COL_ARGS, ev->u.loss.end_ts > ev->ts ? ev->u.loss.end_ts - ev->ts : 0);
 		break;
 	default: /* TRIGGER, THREAD_EXIT: flags say it all */
 		break;
@@ -223,6 +231,11 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 		ev->u.stack.entry_ts = ev->ts - (uint64_t)kdf_unzigzag(a[3]);
 		return to_u32(a[0], &ev->u.stack.nr) && to_u32(a[1], &ev->u.stack.kstack_id) &&
 		       to_u32(a[2], &ev->u.stack.ustack_id);
+	case KDF_EV_LOSS:
+		/* end_ts = ts + duration, which must not wrap */
+		ev->u.loss.count = a[0];
+		ev->u.loss.end_ts = ev->ts + a[1];
+		return a[1] <= UINT64_MAX - ev->ts;
 	default:
 		return 1;
 	}
@@ -268,10 +281,13 @@ static int split_sections(const uint8_t *raw, size_t raw_len, uint32_t count,
 	return !c.bad && kdf_cursor_left(&c) == 0;
 }
 
-/* Does this chunk use exactly the 1.0 argument layout (the fast path)? */
+/* Is this chunk's argument table ours, or an older minor's prefix of it
+ * (1.0 at least)?  Then the fast path decodes it; decode_v1() still
+ * refuses the types beyond the chunk's table. */
 static int layout_is_v1(const struct events_in *in)
 {
-	return in->ntypes == sizeof(nargs_v1) && !memcmp(in->nargs, nargs_v1, sizeof(nargs_v1));
+	return in->ntypes >= NTYPES_V1_0 && in->ntypes <= sizeof(nargs_v1) &&
+	       !memcmp(in->nargs, nargs_v1, in->ntypes);
 }
 
 /*
@@ -320,7 +336,7 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 			continue;
 		default:
 			/* 0 is reserved; above the table is out of this layout */
-			if (ev->type == 0 || ev->type > KDF_EV_TYPE_MAX)
+			if (ev->type == 0 || ev->type >= in->ntypes)
 				return 0;
 			for (unsigned int k = 0; k < nargs_v1[ev->type]; k++)
 				a[k] = kdf_cursor_varint(args);

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 0
+#define KDF_VERSION_MINOR 1
 
 /* ---------------------------------------------------------------- events */
 
@@ -34,7 +34,10 @@ enum kdf_event_type {
 	KDF_EV_TRIGGER = 9,
 	KDF_EV_STACK = 10,	   /* stacks of the syscall that just exited on tid */
 	KDF_EV_THREAD_EXIT = 11,
-	KDF_EV_TYPE_MAX = 11,
+	/* (1.1) the recorder lost events (ring buffer full): ts = first loss,
+	 * cpu = where, tid = 0; see docs/format.md section 5.2 */
+	KDF_EV_LOSS = 12,
+	KDF_EV_TYPE_MAX = 12,
 };
 
 /* flags, per type (same bit values as bpf/kdelay_events.h on purpose) */
@@ -87,6 +90,10 @@ struct kdf_event {
 			uint32_t pad;
 			uint64_t entry_ts;
 		} stack;
+		struct {
+			uint64_t count;	 /* events lost on cpu */
+			uint64_t end_ts; /* >= ts: the ring took records again */
+		} loss;
 	} u;
 };
 

@@ -151,8 +151,55 @@ static size_t min_size(uint8_t type)
 	case KD_EV_COMM: return sizeof(struct kd_ev_comm);
 	case KD_EV_THREAD_EXIT: return sizeof(struct kd_ev_exit);
 	case KD_EV_STACK: return KD_EV_STACK_SIZE(0);
+	case KD_EV_LOSS: return sizeof(struct kd_ev_loss);
 	}
 	return (size_t)-1;
+}
+
+/* Counted here, as BPF counts them in its dropped total, so a test can
+ * hold the two against each other. */
+static void loss_event(struct kd_consumer *c, struct kdf_event *ev, uint64_t count,
+		       uint64_t end_ts)
+{
+	ev->type = KDF_EV_LOSS;
+	ev->tid = 0;
+	ev->flags = 0;
+	ev->u.loss.count = count;
+	ev->u.loss.end_ts = end_ts < ev->ts ? ev->ts : end_ts;
+	c->losses += count;
+}
+
+/* Where the event goes: the flight recorder's memory or the window. */
+static void deliver(struct kd_consumer *c, const struct kdf_event *ev)
+{
+	if (c->flight) {
+		flight__push(c->flight, ev);
+		if (ev->type == KDF_EV_TRIGGER && c->on_trigger)
+			c->on_trigger(c->ctx, ev);
+		return;
+	}
+	if (window__event(c->win, ev) && !c->err)
+		c->err = KDF_E_IO;
+}
+
+void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
+			   uint32_t nslots, uint64_t now)
+{
+	for (uint32_t i = 0; i < nslots && i < KD_LOSS_CPUS; i++) {
+		struct kdf_event ev;
+		uint64_t n = __atomic_exchange_n(&count[i], 0, __ATOMIC_SEQ_CST);
+
+		if (!n)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		/* same order and fallback as the BPF flusher (bpf/kdelay.bpf.c) */
+		ev.ts = __atomic_exchange_n(&first_ts[i], 0, __ATOMIC_SEQ_CST);
+		if (!ev.ts || ev.ts > now)
+			ev.ts = now;
+		ev.cpu = (uint16_t)i;
+		loss_event(c, &ev, n, now);
+		deliver(c, &ev);
+	}
 }
 
 int consumer__handle(void *ctx, void *data, size_t size)
@@ -246,17 +293,16 @@ int consumer__handle(void *ctx, void *data, size_t size)
 		ev.flags &= KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST;
 		stack_event(c, data, size, &ev);
 		break;
+	case KD_EV_LOSS: {
+		const struct kd_ev_loss *e = data;
+
+		loss_event(c, &ev, e->count, e->end_ts);
+		break;
+	}
 	default:
 		c->bad_records++;
 		return 0;
 	}
-	if (c->flight) {
-		flight__push(c->flight, &ev);
-		if (ev.type == KDF_EV_TRIGGER && c->on_trigger)
-			c->on_trigger(c->ctx, &ev);
-		return 0;
-	}
-	if (window__event(c->win, &ev) && !c->err)
-		c->err = KDF_E_IO;
+	deliver(c, &ev);
 	return 0;
 }

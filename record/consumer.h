@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
 
 #include "kdelay_format.h"
 #include "window.h"
@@ -40,6 +41,7 @@ struct kd_consumer {
 	uint64_t stacks_over_limit_total;
 	uint64_t records;		      /* records consumed */
 	uint64_t bad_records;		      /* unknown type or short */
+	uint64_t losses;		      /* events KD_EV_LOSS records said lost */
 	int err;			      /* first writer error (kdf_err) */
 };
 
@@ -54,6 +56,16 @@ void consumer__free(struct kd_consumer *c);
 
 /* ring_buffer_sample_fn: ctx is the struct kd_consumer. */
 int consumer__handle(void *ctx, void *data, size_t size);
+
+/*
+ * The window is closing: turn the losses BPF noted but did not write yet
+ * (no record was reserved after them) into KDF_EV_LOSS events ending at
+ * now.  count and first_ts are the BPF globals loss_count and
+ * loss_first_ts (mmapped), nslots its loss_cpus; taken atomically, as
+ * BPF may note more meanwhile.
+ */
+void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
+			   uint32_t nslots, uint64_t now);
 
 /* kd_emit_fn for the window: writes one event and counts it. */
 int consumer__emit(void *ctx, const struct kdf_event *ev);

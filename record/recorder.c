@@ -221,6 +221,9 @@ static int finish_window(struct session *s)
 	session__drain(s);
 	usleep(1000); /* programs that passed the gate before it closed */
 	session__drain(s);
+	/* losses after the last record reserved: no later record wrote them */
+	consumer__take_losses(&s->cons, s->bpf.skel->bss->loss_count,
+			      s->bpf.skel->bss->loss_first_ts, BSS_LOAD(s, loss_cpus), meta__mono_ns());
 	if (!s->hooks || !s->hooks->hook_prints_stop) {
 		if (s->win.stop_trigger_ts)
 			snprintf(msg, sizeof(msg), "# Stop sampling (trigger@%llu)",

@@ -87,22 +87,23 @@ static int add_sys(struct kdr_budget *b, uint32_t nr, uint64_t d)
 }
 
 int kdr_budget_advance(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t ts,
-		       unsigned effect, uint64_t clip_lo, uint64_t clip_hi)
+		       unsigned effect, uint64_t clip_lo, uint64_t clip_hi, int lost)
 {
 	uint64_t a, z;
 	enum kdr_budget_class k;
 	int rc = 0;
 
 	if (!b->seen) {
+		/* after a loss, the first event tells nothing of the time before */
 		b->seen = 1;
-		b->first_class = (effect & KDR_BE_WAS_ON) ? KDR_B_RUNNING : KDR_B_UNKNOWN;
-		b->pre = (effect & (KDR_BE_WAS_ON | KDR_BE_ON)) ? KDR_BP_NONE : KDR_BP_WOKEN;
+		b->first_class = (effect & KDR_BE_WAS_ON) && !lost ? KDR_B_RUNNING : KDR_B_UNKNOWN;
+		b->pre = (effect & (KDR_BE_WAS_ON | KDR_BE_ON)) || lost ? KDR_BP_NONE : KDR_BP_WOKEN;
 		b->first_ts = b->last_ts = ts;
 	} else if (ts > b->last_ts) {
 		a = b->last_ts > clip_lo ? b->last_ts : clip_lo;
 		z = ts < clip_hi ? ts : clip_hi;
 		b->last_ts = ts;
-		if (z > a) {
+		if (z > a && !lost) { /* (lost: left to unknown) */
 			k = kdr_budget_class_of(f, b->oncpu);
 			b->ns[k] += z - a;
 			if (k == KDR_B_BLOCKED)
@@ -114,6 +115,12 @@ int kdr_budget_advance(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64
 	if (effect & KDR_BE_OFF)
 		b->oncpu = 0;
 	return rc;
+}
+
+void kdr_budget_loss(struct kdr_budget *b)
+{
+	b->oncpu = 0;
+	b->pre = KDR_BP_NONE;
 }
 
 void kdr_budget_sys_event(struct kdr_budget *b, uint8_t type, int entered, uint32_t nr)
@@ -146,13 +153,14 @@ static int cmp_sys(const void *x, const void *y)
 	return a->nr < b->nr ? -1 : a->nr > b->nr;
 }
 
-int kdr_budget_close(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t lo, uint64_t hi)
+int kdr_budget_close(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t lo, uint64_t hi,
+		     int lost)
 {
 	uint64_t len = hi - lo, sum = 0, first;
 	int rc = 0;
 
 	if (b->seen) {
-		rc = kdr_budget_advance(b, f, sys_nr, hi, 0, lo, hi);
+		rc = kdr_budget_advance(b, f, sys_nr, hi, 0, lo, hi, lost);
 		first = b->first_ts < lo ? lo : b->first_ts > hi ? hi : b->first_ts;
 		if (b->first_class != KDR_B_UNKNOWN)
 			b->ns[b->first_class] += first - lo;

@@ -30,7 +30,10 @@
  *             switch-in would have been seen; one first woken, then
  *             switched in, then returning from a syscall whose entry
  *             was not seen was blocked in that syscall until the wakeup;
- *             otherwise what it did before its first event is unknown
+ *             otherwise what it did before its first event is unknown;
+ *             and the time from a thread's last event before a loss of
+ *             events (losses.h) to its first one after: what it did
+ *             then is unknown too
  */
 #ifndef KDR_BUDGET_H
 #define KDR_BUDGET_H
@@ -96,22 +99,28 @@ unsigned kdr_budget_effect(const struct kdf_event *e, uint32_t tid);
  * Account [last accounted, ts] to the class of ts_flags/sys_nr (the state
  * before e is applied), clipped to [clip_lo, clip_hi], then apply e's
  * effect (kdr_budget_effect()) on the CPU state.  The first call only
- * notes the first event.  0, or -1 when out of memory (the per-syscall
- * split is then incomplete).
+ * notes the first event.  lost: events were lost since the last accounted
+ * time (for the first call: since clip_lo), so that span is left to
+ * unknown.  0, or -1 when out of memory (the per-syscall split is then
+ * incomplete).
  */
 int kdr_budget_advance(struct kdr_budget *b, uint32_t ts_flags, uint32_t sys_nr, uint64_t ts,
-		       unsigned effect, uint64_t clip_lo, uint64_t clip_hi);
+		       unsigned effect, uint64_t clip_lo, uint64_t clip_hi, int lost);
+
+/* Events were lost: forget what was known of the thread's CPU and of its
+ * time before its first event (the next span is unknown: lost above). */
+void kdr_budget_loss(struct kdr_budget *b);
 
 /* After a wakeup / switch-in / sys_enter / sys_exit of the thread:
  * type, and for sys_exit whether its enter was seen (entered) and its nr.
  * Resolves the unknown start of a thread blocked since before lo. */
 void kdr_budget_sys_event(struct kdr_budget *b, uint8_t type, int entered, uint32_t nr);
 
-/* The window [lo, hi] closed: account up to hi, the time before the first
- * event, and make the classes add up to hi - lo exactly (unknown takes
- * the remainder).  0, or -1 when out of memory. */
+/* The window [lo, hi] closed: account up to hi (lost as above), the time
+ * before the first event, and make the classes add up to hi - lo exactly
+ * (unknown takes the remainder).  0, or -1 when out of memory. */
 int kdr_budget_close(struct kdr_budget *b, uint32_t ts_flags, uint32_t sys_nr, uint64_t lo,
-		     uint64_t hi);
+		     uint64_t hi, int lost);
 
 /* Empty b for the next window, keeping its allocation. */
 void kdr_budget_reset(struct kdr_budget *b);

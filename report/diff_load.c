@@ -134,7 +134,7 @@ static int in_window(const struct load *l, uint64_t a, uint64_t b)
 static int on_slice(void *ctx, const struct kdr_xslice *sl)
 {
 	const uint32_t cut = KDR_XS_OPEN_START | KDR_XS_UNFINISHED | KDR_XS_CUT_START |
-			     KDR_XS_CUT_END;
+			     KDR_XS_CUT_END | KDR_XS_LOST;
 	struct load *l = ctx;
 	struct kdr_diff_group *g;
 	struct kdr_hist *h = NULL;

@@ -124,6 +124,8 @@ static void put_flags(struct chrome *c, uint32_t flags)
 		fputs(",\"unfinished\":true", c->f);
 	if (flags & KDR_XS_CLIPPED)
 		fputs(",\"clipped\":true", c->f);
+	if (flags & KDR_XS_LOST)
+		fputs(",\"spans_lost_events\":true", c->f);
 }
 
 /* Lane tids are made up: args carry the real one first. */

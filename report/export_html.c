@@ -28,7 +28,7 @@ static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_IRQ_ENTRY] = "irq_entry",	  [KDF_EV_IRQ_EXIT] = "irq_exit",
 	[KDF_EV_SOFTIRQ_ENTRY] = "softirq_entry", [KDF_EV_SOFTIRQ_EXIT] = "softirq_exit",
 	[KDF_EV_TRIGGER] = "trigger",		  [KDF_EV_STACK] = "stack",
-	[KDF_EV_THREAD_EXIT] = "thread_exit",
+	[KDF_EV_THREAD_EXIT] = "thread_exit", [KDF_EV_LOSS] = "loss",
 };
 
 struct page {
@@ -97,9 +97,11 @@ static void facts(struct page *p)
 		fprintf(p->f, "%" PRIu64, x->to - x->origin);
 	fputs(",\"events\":{", p->f);
 	for (i = 1; i <= KDF_EV_TYPE_MAX; i++) {
+		total += x->events_by_type[i];
+		if (i == KDF_EV_LOSS && !x->events_by_type[i])
+			continue; /* (format 1.1) only when events were lost */
 		fprintf(p->f, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", event_names[i],
 			x->events_by_type[i]);
-		total += x->events_by_type[i];
 	}
 	fprintf(p->f, "},\"events_total\":%" PRIu64 ",\"dropped\":%" PRIu64
 		      ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64

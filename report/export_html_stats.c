@@ -237,8 +237,8 @@ static int hist_grow(struct kdr_html_stats *st)
 
 static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
 {
-	const uint32_t partial =
-		KDR_XS_OPEN_START | KDR_XS_UNFINISHED | KDR_XS_CUT_START | KDR_XS_CUT_END;
+	const uint32_t partial = KDR_XS_OPEN_START | KDR_XS_UNFINISHED | KDR_XS_CUT_START |
+				 KDR_XS_CUT_END | KDR_XS_LOST;
 	uint64_t ns = s->end - s->start;
 	struct kdr_html_hist *h;
 	unsigned b = 0;

@@ -115,6 +115,7 @@ enum kdr_xlane {
 #define KDR_XS_HAS_STACK (1u << 4)  /* syscall: a KDF_EV_STACK matched */
 #define KDR_XS_CUT_START (1u << 5)  /* began before the time range (start cut) */
 #define KDR_XS_CUT_END (1u << 6)    /* ended after the time range (end cut) */
+#define KDR_XS_LOST (1u << 7)	    /* spans a loss of events: its real length is unknown */
 
 struct kdr_xslice {
 	enum kdr_xkind kind;

@@ -12,6 +12,13 @@
  * (KDR_XS_UNFINISHED) - a syscall blocked when recording stopped is often
  * the very thing being hunted.
  *
+ * Where the recorder lost events (a LOSS event, losses.h) every lane's
+ * open slice ends at the loss, flagged KDR_XS_LOST (its real end is
+ * unknown), and the lanes start afresh: what ends after the loss without
+ * having begun after it makes no slice.  A slice that spans a loss any
+ * other way is flagged KDR_XS_LOST too, so that no consumer takes it for
+ * a measurement.
+ *
  * Events of different CPUs can reach the file slightly out of time order,
  * so they pass through a reorder ring of REORDER events first; whatever
  * disorder is left is absorbed by clamping: a slice never starts before
@@ -22,11 +29,13 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "losses.h"
 
 #define REORDER 4096
 
-enum { SCHED_UNKNOWN, SCHED_RUNNING, SCHED_READY, SCHED_SLEEPING };
-enum { SYS_UNKNOWN, SYS_IN, SYS_OUT };
+/* UNKNOWN: since before the capture; LOST: since a loss of events */
+enum { SCHED_UNKNOWN, SCHED_RUNNING, SCHED_READY, SCHED_SLEEPING, SCHED_LOST };
+enum { SYS_UNKNOWN, SYS_IN, SYS_OUT, SYS_LOST };
 
 struct tstate {
 	uint8_t sched, sys, hard_in, soft_in, ready_preempted, has_pending;
@@ -40,6 +49,7 @@ struct tstate {
 	struct kdr_xslice pending; /* a syscall slice waiting for its STACK */
 	uint64_t pending_entry;	   /* its entry ts as the events gave it */
 	uint64_t lane_end[KDR_NLANES];
+	uint64_t loss_mark; /* losses.h's touched list */
 };
 
 struct scan {
@@ -48,6 +58,8 @@ struct scan {
 	struct tstate *st; /* parallel to x->threads */
 	struct kdf_event *ring; /* REORDER events, a power of 2 */
 	size_t head, n;
+	struct kdr_losses losses;
+	struct kdr_loss_touched touched; /* threads changed since the last loss */
 	struct tcache {
 		uint32_t tid, idx; /* idx + 1; 0 = empty */
 	} cache[256];	       /* tid -> thread, before the binary search */
@@ -64,6 +76,8 @@ static int emit(struct scan *sc, struct tstate *ts, struct kdr_xslice s)
 		return 0;
 	if (s.end < s.start)
 		s.end = s.start; /* cross-CPU clock skew: never negative */
+	if (kdr_losses_span(&sc->losses, s.start))
+		s.flags |= KDR_XS_LOST;
 	if (s.end < x->from || s.start >= x->to || (s.end == x->from && s.start < s.end))
 		return 0;
 	if (s.start < x->from) {
@@ -141,7 +155,7 @@ static void on_wakeup(struct tstate *ts, const struct kdf_event *ev)
 {
 	/* A wakeup of a running or already runnable thread changes nothing:
 	 * the ready interval starts at the first reason to be runnable. */
-	if (ts->sched == SCHED_SLEEPING || ts->sched == SCHED_UNKNOWN) {
+	if (ts->sched == SCHED_SLEEPING || ts->sched == SCHED_UNKNOWN || ts->sched == SCHED_LOST) {
 		ts->sched = SCHED_READY;
 		ts->sched_since = ev->ts;
 		ts->ready_preempted = 0;
@@ -222,6 +236,55 @@ static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct 
 	return emit(sc, ts, s);
 }
 
+/* Events were lost from ev->ts on: every open slice ends there, its real
+ * end unknown, and every lane starts afresh.  Only the threads touched
+ * since the last loss can have one open. */
+static int on_loss(struct scan *sc, const struct kdf_event *ev)
+{
+	struct kdr_export *x = sc->x;
+	struct kdr_loss_touched *tc = &sc->touched;
+	size_t n = tc->all ? x->nthreads : tc->n;
+	int rc = 0;
+
+	kdr_losses_add(&sc->losses, ev);
+	for (size_t k = 0; k < n && !rc; k++) {
+		size_t i = tc->all ? k : tc->v[k];
+		const struct kdr_xthread *t = &x->threads[i];
+		struct tstate *ts = &sc->st[i];
+		struct kdr_xslice s;
+
+		if (!t->keep)
+			continue;
+		rc = flush_pending(sc, ts);
+		if (!rc && ts->sched == SCHED_RUNNING)
+			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, KDR_XS_LOST));
+		if (!rc && ts->sched == SCHED_READY)
+			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
+					     KDR_XS_LOST | (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
+		if (!rc && ts->sys == SYS_IN) {
+			s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, KDR_XS_LOST);
+			s.nr = ts->sys_nr;
+			rc = emit(sc, ts, s);
+		}
+		if (!rc && ts->hard_in) {
+			s = mk(KDR_X_HARDIRQ, t, ts->hard_since, ev->ts, KDR_XS_LOST);
+			s.nr = ts->hard_irq;
+			s.name_id = ts->hard_name;
+			rc = emit(sc, ts, s);
+		}
+		if (!rc && ts->soft_in) {
+			s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, ev->ts, KDR_XS_LOST);
+			s.nr = ts->soft_vec;
+			rc = emit(sc, ts, s);
+		}
+		ts->sched = SCHED_LOST;
+		ts->sys = SYS_LOST;
+		ts->hard_in = ts->soft_in = 0;
+	}
+	kdr_loss_touched_next(tc);
+	return rc;
+}
+
 /* The state of a kept target thread, else NULL. */
 static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_xthread **tp)
 {
@@ -240,6 +303,8 @@ static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_x
 	if (!t->keep)
 		return NULL;
 	*tp = t;
+	kdr_loss_touch(&sc->touched, &sc->st[t - sc->x->threads].loss_mark,
+		       (uint32_t)(t - sc->x->threads));
 	return &sc->st[t - sc->x->threads];
 }
 
@@ -254,6 +319,8 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 			return 0;
 		return sc->sink->trigger(sc->sink->ctx, ev);
 	}
+	if (ev->type == KDF_EV_LOSS)
+		return on_loss(sc, ev);
 	if (ev->type == KDF_EV_SWITCH) {
 		rc = 0;
 		if ((ev->flags & KDF_SW_PREV_TARGET) && (ts = state_of(sc, ev->tid, &t)))
@@ -386,6 +453,7 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 	struct kdf_item it;
 	int rc = 0, n;
 
+	kdr_loss_touched_init(&sc.touched);
 	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
 	sc.ring = malloc(REORDER * sizeof(*sc.ring));
 	if (!sc.st || !sc.ring) {
@@ -406,5 +474,6 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 		rc = finish(&sc);
 	free(sc.st);
 	free(sc.ring);
+	kdr_loss_touched_free(&sc.touched);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "capture_end.h"
 #include "json.h"
+#include "losses.h"
 #include "sink.h"
 
 static const char *const type_names[KDF_EV_TYPE_MAX + 1] = {
@@ -32,6 +33,8 @@ struct info {
 	struct kdr_unclosed tail;
 	struct kdf_window unclosed; /* valid when has_unclosed */
 	int has_unclosed;
+	struct kdr_loss_table losses; /* KDF_EV_LOSS events, per CPU */
+	int losses_incomplete;	      /* out of memory for the table */
 	int has_summary;
 	struct kdf_summary sum;
 	struct kdf_read_stats rs;
@@ -50,7 +53,10 @@ static void collect(struct kdr_ctx *c, struct info *in)
 			for (size_t i = 0; i < it.u.events.n; i++) {
 				uint8_t t = it.u.events.v[i].type;
 
-				if (t <= KDF_EV_TYPE_MAX && type_names[t])
+				if (t == KDF_EV_LOSS) {
+					if (kdr_loss_table_add(&in->losses, &it.u.events.v[i]))
+						in->losses_incomplete = 1;
+				} else if (t <= KDF_EV_TYPE_MAX && type_names[t])
 					in->by_type[t]++;
 				else
 					in->other_types++;
@@ -141,6 +147,29 @@ static void line_str(FILE *f, const char *k, const char *v)
 	fputc('\n', f);
 }
 
+/* Where events were lost, per CPU (only when the capture says). */
+static void text_losses(struct kdr_ctx *c, const struct info *in)
+{
+	const struct kdr_loss_table *t = &in->losses;
+	uint64_t t0 = c->meta->mono_ns;
+	char a[32], b[32], cpu[32];
+
+	if (!t->all.records)
+		return;
+	fprintf(c->out, "%-20s %s events in %s records%s\n", "losses:",
+		kdr_commas(t->all.count, a, sizeof(a)), kdr_commas(t->all.records, b, sizeof(b)),
+		in->losses_incomplete ? " (out of memory: CPUs missing below)" : "");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct kdr_loss_cpu *l = &t->v[i];
+
+		snprintf(cpu, sizeof(cpu), "cpu %" PRIu32 ":", l->cpu);
+		fprintf(c->out, "  %-18s %s events in %s records, %+.6f s to %+.6f s\n", cpu,
+			kdr_commas(l->count, a, sizeof(a)), kdr_commas(l->records, b, sizeof(b)),
+			((double)l->first_ts - (double)t0) / 1e9,
+			((double)l->end_ts - (double)t0) / 1e9);
+	}
+}
+
 static void text_info(struct kdr_ctx *c, const struct info *in)
 {
 	const struct kdf_meta *m = c->meta;
@@ -192,6 +221,7 @@ static void text_info(struct kdr_ctx *c, const struct info *in)
 	if (in->other_types)
 		fprintf(f, "  %-18s %s\n", "unknown type", kdr_commas(in->other_types, a, sizeof(a)));
 	fprintf(f, "%-20s %s\n", "dropped:", kdr_commas(in->dropped, a, sizeof(a)));
+	text_losses(c, in);
 	fprintf(f, "%-20s %s\n", "trigger missed:", kdr_commas(in->trigger_missed, a, sizeof(a)));
 	fprintf(f, "%-20s %s\n", "stacks lost:", kdr_commas(in->stacks_lost, a, sizeof(a)));
 	fprintf(f, "%-20s %" PRIu64 "\n", "thread names:", in->thread_items);
@@ -275,11 +305,36 @@ static void json_info(struct kdr_ctx *c, const struct info *in)
 		kdr_json_key(j, type_names[i]);
 		kdr_json_u64(j, in->by_type[i]);
 	}
+	if (in->losses.all.records) {
+		kdr_json_key(j, "loss");
+		kdr_json_u64(j, in->losses.all.records);
+	}
 	kdr_json_key(j, "unknown");
 	kdr_json_u64(j, in->other_types);
 	kdr_json_obj_end(j);
 	kdr_json_key(j, "dropped");
 	kdr_json_u64(j, in->dropped);
+	if (in->losses.all.records) {
+		kdr_json_key(j, "losses");
+		kdr_json_arr_begin(j);
+		for (size_t i = 0; i < in->losses.n; i++) {
+			const struct kdr_loss_cpu *l = &in->losses.v[i];
+
+			kdr_json_obj_begin(j);
+			kdr_json_key(j, "cpu");
+			kdr_json_u64(j, l->cpu);
+			kdr_json_key(j, "records");
+			kdr_json_u64(j, l->records);
+			kdr_json_key(j, "events");
+			kdr_json_u64(j, l->count);
+			kdr_json_key(j, "first_ns");
+			kdr_json_u64(j, l->first_ts);
+			kdr_json_key(j, "end_ns");
+			kdr_json_u64(j, l->end_ts);
+			kdr_json_obj_end(j);
+		}
+		kdr_json_arr_end(j);
+	}
 	kdr_json_key(j, "trigger_missed");
 	kdr_json_u64(j, in->trigger_missed);
 	kdr_json_key(j, "stacks_lost");
@@ -320,6 +375,7 @@ int kdr_info(struct kdr_ctx *c)
 		json_info(c, &in);
 	else
 		text_info(c, &in);
+	kdr_loss_table_free(&in.losses);
 	fflush(c->out);
 	if (ferror(c->out))
 		return EX_IOERR;

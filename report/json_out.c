@@ -196,8 +196,33 @@ static void thread_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_t
 		kdr_json_null(j);
 	rows(j, "hardirqs", t->hard, t->nhard);
 	rows(j, "softirqs", t->soft, t->nsoft);
+	if (t->unknown_total) { /* only when events were lost */
+		kdr_json_key(j, "unknown");
+		kdr_json_obj_begin(j);
+		key_u64(j, "syscalls", t->unknown[KDR_U_SYSCALL]);
+		key_u64(j, "run", t->unknown[KDR_U_RUN]);
+		key_u64(j, "ready", t->unknown[KDR_U_READY]);
+		key_u64(j, "hardirqs", t->unknown[KDR_U_HARDIRQ]);
+		key_u64(j, "softirqs", t->unknown[KDR_U_SOFTIRQ]);
+		key_u64(j, "total", t->unknown_total);
+		kdr_json_obj_end(j);
+	}
 	if (t->budget)
 		budget_obj(c, j, t->budget, len);
+	kdr_json_obj_end(j);
+}
+
+/* Where events were lost (only when they were): LOSS events seen. */
+static void losses_obj(struct kdr_json *j, const struct kdr_losses *l)
+{
+	if (!l || !l->records)
+		return;
+	kdr_json_key(j, "losses");
+	kdr_json_obj_begin(j);
+	key_u64(j, "records", l->records);
+	key_u64(j, "events", l->count);
+	key_u64(j, "first_ns", l->first_ts);
+	key_u64(j, "end_ns", l->end);
 	kdr_json_obj_end(j);
 }
 
@@ -329,6 +354,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	}
 	key_str(j, "skipped", skip[v->skip]);
 	key_u64(j, "dropped", w->dropped);
+	losses_obj(j, v->losses);
 	key_u64(j, "trigger_missed", w->trigger_missed);
 	key_u64(j, "stacks_lost", w->stacks_lost);
 	kdr_json_key(j, "threads");
@@ -460,6 +486,9 @@ static int json_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t)
 	key_u64(j, "windows", t->windows);
 	key_u64(j, "reported", t->reported);
 	key_u64(j, "dropped", t->dropped);
+	losses_obj(j, &t->losses);
+	if (t->losses.records)
+		key_u64(j, "unknown_intervals", t->unknown);
 	key_u64(j, "trigger_missed", t->trigger_missed);
 	key_u64(j, "stacks_lost", t->stacks_lost);
 	kdr_json_obj_end(j);

@@ -130,6 +130,23 @@ static int wants_events(const struct run *run)
 	return selected(run) && (o->format != KDR_FMT_TEXT || (o->sections & KDR_SEC_DUMP));
 }
 
+/* The footer says where events were lost (losses.h), over the windows shown. */
+static void losses_total(struct kdr_totals *t, const struct kdr_wview *v)
+{
+	const struct kdr_losses *l = v->losses;
+
+	if (l && l->records) {
+		if (!t->losses.records || l->first_ts < t->losses.first_ts)
+			t->losses.first_ts = l->first_ts;
+		if (l->end > t->losses.end)
+			t->losses.end = l->end;
+		t->losses.records += l->records;
+		t->losses.count += l->count;
+	}
+	for (size_t i = 0; i < v->nthreads; i++)
+		t->unknown += v->threads[i].unknown_total;
+}
+
 /* w closed (a WINDOW item), or never did (KDR_WIN_UNCLOSED, at the end). */
 static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end end)
 {
@@ -161,6 +178,7 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 	run->tot.reported++;
 	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
+	losses_total(&run->tot, &v);
 	rc = run->sink->window(c, &run->js, &v);
 next:
 	kdr_stats_reset(run->st);

@@ -14,6 +14,8 @@ struct kdr_totals {
 	uint64_t windows;	 /* WINDOW items read */
 	uint64_t reported;	 /* windows shown */
 	uint64_t dropped;	 /* events the recorder could not write */
+	struct kdr_losses losses; /* where: LOSS events of the windows shown */
+	uint64_t unknown;	 /* intervals that spanned them (all threads) */
 	uint64_t trigger_missed;
 	uint64_t stacks_lost;
 	int has_summary;

@@ -14,6 +14,12 @@
  * not the start of a wait (the thread had not gone to sleep yet); a thread
  * switched out asleep is no longer "ready"; a thread that exits ends its
  * open syscall (exit_group never returns).
+ *
+ * Where the recorder lost events (a LOSS event, losses.h), pairing breaks:
+ * every interval open when the loss began, and every one that began
+ * before the loss ended and ends after it, is unknown (thread_state
+ * unknown[]), never counted; the threads' states start afresh as at the
+ * start of a window.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +126,9 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 		t = kdr_stats_thread_get(st, e->tid);
 		if (!t)
 			return;
-		if (t->flags & KDR_TS_ON_CPU) {
+		if ((t->flags & KDR_TS_ON_CPU) && kdr_losses_span(&st->losses, t->run_ts)) {
+			t->unknown[KDR_U_RUN]++;
+		} else if (t->flags & KDR_TS_ON_CPU) {
 			if (e->ts >= t->run_ts) {
 				stat_add(&t->run, e->ts - t->run_ts);
 				if (st->cfg.histograms)
@@ -141,7 +149,9 @@ static void on_switch(struct kdr_stats *st, const struct kdf_event *e)
 		t = kdr_stats_thread_get(st, e->u.sw.next_tid);
 		if (!t)
 			return;
-		if (t->flags & KDR_TS_READY) {
+		if ((t->flags & KDR_TS_READY) && kdr_losses_span(&st->losses, t->ready_ts)) {
+			t->unknown[KDR_U_READY]++;
+		} else if (t->flags & KDR_TS_READY) {
 			if (e->ts >= t->ready_ts) {
 				stat_add(&t->ready, e->ts - t->ready_ts);
 				if (st->cfg.histograms)
@@ -178,6 +188,10 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 	if (!(t->flags & KDR_TS_IN_SYS))
 		return;
 	t->flags &= ~KDR_TS_IN_SYS;
+	if (kdr_losses_span(&st->losses, entry)) {
+		t->unknown[KDR_U_SYSCALL]++;
+		return;
+	}
 	if (t->sys_nr != nr)
 		return; /* the enter of this exit was lost */
 	if (e->ts < entry) {
@@ -197,6 +211,36 @@ static void on_sys_exit(struct kdr_stats *st, struct kdr_thread_state *t, const 
 	if (st->cfg.histograms)
 		kdr_stats_dist_key(st, t->cache_ix1[nr & 3] - 1, e->ts - entry);
 	list_syscall(st, e, entry);
+}
+
+/* Events were lost from e->ts on: what is open now is unknown.  Only the
+ * threads touched since the last loss can have something open. */
+static void on_loss(struct kdr_stats *st, const struct kdf_event *e)
+{
+	static const struct {
+		uint32_t flag;
+		enum kdr_unknown_kind kind;
+	} open[] = {
+		{ KDR_TS_IN_SYS, KDR_U_SYSCALL },   { KDR_TS_ON_CPU, KDR_U_RUN },
+		{ KDR_TS_READY, KDR_U_READY },	    { KDR_TS_IN_IRQ, KDR_U_HARDIRQ },
+		{ KDR_TS_IN_SOFTIRQ, KDR_U_SOFTIRQ },
+	};
+	struct kdr_loss_touched *tc = &st->touched;
+	size_t n = tc->all ? st->nthr : tc->n;
+
+	kdr_losses_add(&st->losses, e);
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i = tc->all ? (uint32_t)k : tc->v[k];
+		struct kdr_thread_state *t = &st->thr[i];
+
+		for (size_t f = 0; f < sizeof(open) / sizeof(open[0]); f++)
+			if (t->flags & open[f].flag)
+				t->unknown[open[f].kind]++;
+		t->flags &= ~KDR_TS_OPEN;
+		if (st->cfg.budget)
+			kdr_stats_budget_loss(st, i);
+	}
+	kdr_loss_touched_next(tc);
 }
 
 static void process(struct kdr_stats *st, const struct kdf_event *e)
@@ -244,6 +288,10 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		if (!t || !(t->flags & KDR_TS_IN_IRQ))
 			break;
 		t->flags &= ~KDR_TS_IN_IRQ;
+		if (kdr_losses_span(&st->losses, t->irq_ts)) {
+			t->unknown[KDR_U_HARDIRQ]++;
+			break;
+		}
 		if (t->irq_nr != e->u.irq_exit.irq || e->u.irq_exit.ret == 0)
 			break; /* IRQ_NONE: not this device's interrupt */
 		if (e->ts < t->irq_ts)
@@ -264,6 +312,10 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		if (!t || !(t->flags & KDR_TS_IN_SOFTIRQ))
 			break;
 		t->flags &= ~KDR_TS_IN_SOFTIRQ;
+		if (kdr_losses_span(&st->losses, t->soft_ts)) {
+			t->unknown[KDR_U_SOFTIRQ]++;
+			break;
+		}
 		if (t->soft_vec != e->u.softirq.vec)
 			break;
 		if (e->ts < t->soft_ts)
@@ -279,14 +331,21 @@ static void process(struct kdr_stats *st, const struct kdf_event *e)
 		if (t) /* the final switch-out still ends its run */
 			t->flags = (t->flags & ~(KDR_TS_IN_SYS | KDR_TS_READY)) | KDR_TS_EXITED;
 		break;
+	case KDF_EV_LOSS:
+		on_loss(st, e);
+		break;
 	default: /* triggers, and types newer than this reader */
 		break;
 	}
 }
 
-static inline int in_bounds(const struct kdr_stats *st, uint64_t ts)
+/* Is e inside [lo, hi]?  A loss is when its range overlaps it: one that
+ * began before lo still breaks the intervals after lo it spans. */
+static inline int in_range(const struct kdf_event *e, uint64_t lo, uint64_t hi)
 {
-	return ts >= st->lo && ts <= st->hi;
+	if (e->type == KDF_EV_LOSS)
+		return e->u.loss.end_ts >= lo && e->ts <= hi;
+	return e->ts >= lo && e->ts <= hi;
 }
 
 int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
@@ -299,7 +358,7 @@ int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
 		const struct kdf_event *e = &ev[k];
 		size_t j, prev;
 
-		if (!in_bounds(st, e->ts)) {
+		if (!in_range(e, st->lo, st->hi)) {
 			st->diag.clipped++;
 			continue;
 		}
@@ -339,7 +398,7 @@ int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 	while (st->rb_n) {
 		const struct kdf_event *e = &st->rb[st->rb_head];
 
-		if (e->ts < lo || e->ts > hi)
+		if (!in_range(e, lo, hi))
 			st->diag.clipped++;
 		else
 			process(st, e);

@@ -48,6 +48,19 @@ struct kdr_keyed {
 #define KDR_TS_IN_IRQ (1u << 3)
 #define KDR_TS_IN_SOFTIRQ (1u << 4)
 #define KDR_TS_EXITED (1u << 5)
+/* The intervals a LOSS event may have broken (losses.h). */
+#define KDR_TS_OPEN (KDR_TS_IN_SYS | KDR_TS_ON_CPU | KDR_TS_READY | KDR_TS_IN_IRQ | KDR_TS_IN_SOFTIRQ)
+
+/* Intervals of a thread that spanned a loss of events: unknown, counted
+ * apart, never in count, total, max, a distribution or the budget. */
+enum kdr_unknown_kind {
+	KDR_U_SYSCALL = 0,
+	KDR_U_RUN,
+	KDR_U_READY,
+	KDR_U_HARDIRQ,
+	KDR_U_SOFTIRQ,
+	KDR_U_N
+};
 
 struct kdr_thread_state {
 	uint32_t tid;
@@ -65,6 +78,8 @@ struct kdr_thread_state {
 	uint32_t cache_ix1[4]; /* ... and their kdr_keyed index + 1, 0 = empty */
 	struct kdr_stat run;
 	struct kdr_stat ready;
+	uint64_t unknown[KDR_U_N]; /* enum kdr_unknown_kind */
+	uint64_t loss_mark;	   /* (stats.c's bookkeeping, losses.h) */
 };
 
 /* A syscall kept for the "# SYSCALL EVENTS" list. */
@@ -126,6 +141,10 @@ const struct kdr_thread_state *kdr_stats_threads(const struct kdr_stats *st, siz
 const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n);
 const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n);
 const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st);
+/* The LOSS events of the window (struct kdr_losses of losses.h). */
+const struct kdr_losses *kdr_stats_losses(const struct kdr_stats *st);
+/* Sum of the thread's unknown[] (intervals lost to a loss of events). */
+uint64_t kdr_stats_unknown_total(const struct kdr_thread_state *t);
 /* Non-zero after an allocation failure since the last reset. */
 int kdr_stats_failed(const struct kdr_stats *st);
 

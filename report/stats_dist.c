@@ -113,7 +113,8 @@ static void budget_thread(struct kdr_stats *st, uint32_t tid, const struct kdf_e
 		return;
 	b = budget_of(st, t);
 	if (!b || kdr_budget_advance(b, t->flags, t->sys_nr, e->ts, kdr_budget_effect(e, tid),
-				     st->bud_lo, st->bud_hi)) {
+				     st->bud_lo, st->bud_hi,
+				     kdr_losses_span(&st->losses, b->seen ? b->last_ts : st->bud_lo))) {
 		st->failed = 1;
 		return;
 	}
@@ -165,9 +166,16 @@ void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 	for (uint32_t i = 0; i < st->nthr; i++) {
 		struct kdr_budget *b = budget_of(st, &st->thr[i]);
 
-		if (!b || kdr_budget_close(b, st->thr[i].flags, st->thr[i].sys_nr, lo, hi))
+		if (!b || kdr_budget_close(b, st->thr[i].flags, st->thr[i].sys_nr, lo, hi,
+					   kdr_losses_span(&st->losses, b->seen ? b->last_ts : lo)))
 			st->failed = 1;
 	}
+}
+
+void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i)
+{
+	if (i < st->bud_used)
+		kdr_budget_loss(&st->bud[i]);
 }
 
 void kdr_stats_dist_reset(struct kdr_stats *st)

@@ -10,6 +10,7 @@
 #include "budget.h"
 #include "hashidx.h"
 #include "hist.h"
+#include "losses.h"
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
@@ -41,6 +42,8 @@ struct kdr_stats {
 	size_t nev, ev_cap;
 
 	struct kdr_stats_diag diag;
+	struct kdr_losses losses; /* LOSS events processed in this window */
+	struct kdr_loss_touched touched; /* threads changed since the last one */
 
 	/* cfg.histograms: distributions beside keyed[] and thr[] (same
 	 * index), grown as the tables grow; emptied, not freed, by reset */
@@ -58,13 +61,20 @@ struct kdr_stats {
 /* The thread state of tid, created when absent; NULL when out of memory. */
 struct kdr_thread_state *kdr_stats_thread_lookup(struct kdr_stats *st, uint32_t tid);
 
+/* Every state change goes through here: a thread got is noted as touched
+ * (losses.h), so that a loss visits only the threads that may have an
+ * interval open. */
 static inline struct kdr_thread_state *kdr_stats_thread_get(struct kdr_stats *st, uint32_t tid)
 {
 	uint32_t h = tid & (TCACHE - 1);
+	struct kdr_thread_state *t;
 
 	if (__builtin_expect(st->tcache[h].slot && st->tcache[h].tid == tid, 1))
-		return &st->thr[st->tcache[h].slot - 1];
-	return kdr_stats_thread_lookup(st, tid);
+		t = &st->thr[st->tcache[h].slot - 1];
+	else if (!(t = kdr_stats_thread_lookup(st, tid)))
+		return NULL;
+	kdr_loss_touch(&st->touched, &t->loss_mark, (uint32_t)(t - st->thr));
+	return t;
 }
 
 /* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
@@ -77,6 +87,8 @@ void kdr_stats_dist_run(struct kdr_stats *st, const struct kdr_thread_state *t, 
 void kdr_stats_dist_ready(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
 void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e);
 void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi);
+/* A LOSS event: what the budget inferred of thread i is unknown now. */
+void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i);
 void kdr_stats_dist_reset(struct kdr_stats *st);
 void kdr_stats_dist_free(struct kdr_stats *st);
 

@@ -35,6 +35,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 	st->rb = calloc(cap, sizeof(*st->rb));
 	st->hi = UINT64_MAX;
 	st->bud_hi = UINT64_MAX;
+	kdr_loss_touched_init(&st->touched);
 	if (!st->rb || kdr_ix_init(&st->thr_ix, 256) || kdr_ix_init(&st->key_ix, 1024)) {
 		kdr_stats_free(st);
 		return NULL;
@@ -52,6 +53,7 @@ void kdr_stats_free(struct kdr_stats *st)
 	free(st->ev);
 	kdr_ix_free(&st->thr_ix);
 	kdr_ix_free(&st->key_ix);
+	kdr_loss_touched_free(&st->touched);
 	kdr_stats_dist_free(st);
 	free(st);
 }
@@ -79,6 +81,8 @@ void kdr_stats_reset(struct kdr_stats *st)
 	st->nev = 0;
 	st->failed = 0;
 	memset(&st->diag, 0, sizeof(st->diag));
+	kdr_losses_init(&st->losses);
+	kdr_loss_touched_next(&st->touched); /* the threads are gone */
 	kdr_stats_dist_reset(st);
 }
 
@@ -174,6 +178,20 @@ const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
 const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st)
 {
 	return &st->diag;
+}
+
+const struct kdr_losses *kdr_stats_losses(const struct kdr_stats *st)
+{
+	return &st->losses;
+}
+
+uint64_t kdr_stats_unknown_total(const struct kdr_thread_state *t)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < KDR_U_N; k++)
+		n += t->unknown[k];
+	return n;
 }
 
 const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid)

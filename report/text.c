@@ -162,6 +162,18 @@ static void irq_blocks(struct kdr_ctx *c, const struct kdr_tview *t)
 	}
 }
 
+/* Beyond the reference, only when events were lost: the thread's
+ * intervals that spanned the loss (in none of the statistics above). */
+static void unknown_line(struct kdr_ctx *c, const struct kdr_tview *t)
+{
+	if (!t->unknown_total)
+		return;
+	fprintf(c->out, "\n" INDENT "[UNKNOWN: SPANNED LOST EVENTS] %" PRIu64 " syscall, %" PRIu64
+		" run, %" PRIu64 " ready, %" PRIu64 " hard irq, %" PRIu64 " soft irq\n",
+		t->unknown[KDR_U_SYSCALL], t->unknown[KDR_U_RUN], t->unknown[KDR_U_READY],
+		t->unknown[KDR_U_HARDIRQ], t->unknown[KDR_U_SOFTIRQ]);
+}
+
 /* Beyond the reference: what was still blocked in a syscall at the stop. */
 static void inprog_block(struct kdr_ctx *c, const struct kdr_wview *v)
 {
@@ -329,6 +341,7 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		syscall_block(c, &v->threads[i]);
 		sched_blocks(c, &v->threads[i]);
 		irq_blocks(c, &v->threads[i]);
+		unknown_line(c, &v->threads[i]);
 		if (v->histograms && kdr_text_distributions(c, &v->threads[i]))
 			return -1;
 	}
@@ -361,6 +374,16 @@ static int text_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t)
 		fprintf(f, "\n# WARNING: Not all events were captured, %" PRIu64 " were dropped!\n"
 			"#          Increase the BPF ring buffer size with the --buffer-page-count option.\n",
 			t->dropped);
+	if (t->dropped && t->losses.records) {
+		uint64_t t0 = c->meta->mono_ns, a = t->losses.first_ts, z = t->losses.end;
+		char n[32], u[32];
+
+		fprintf(f, "#          They were lost in %s burst(s) from %+.6f s to %+.6f s after the\n"
+			"#          recording started; the %s interval(s) spanning them are unknown, not\n"
+			"#          measured (UNKNOWN lines above, per CPU with --info).\n",
+			kdr_commas(t->losses.records, n, sizeof(n)), ((double)a - (double)t0) / 1e9,
+			((double)z - (double)t0) / 1e9, kdr_commas(t->unknown, u, sizeof(u)));
+	}
 	if (t->trigger_missed)
 		fprintf(f, "\n# WARNING: Not all start triggers were successful. %" PRIu64
 			" were missed due to\n#          slow userspace processing!\n", t->trigger_missed);

@@ -256,7 +256,10 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 		tv->run_hist = kdr_stats_run_hist(st, i);
 		tv->ready_hist = kdr_stats_ready_hist(st, i);
 		tv->budget = kdr_stats_budget(st, i);
-		if (!tv->nsys && !tv->nhard && !tv->nsoft && !tv->run && !tv->ready) {
+		tv->unknown = t->unknown;
+		tv->unknown_total = kdr_stats_unknown_total(t);
+		if (!tv->nsys && !tv->nhard && !tv->nsoft && !tv->run && !tv->ready &&
+		    !tv->unknown_total) {
 			/* the budget shows a thread blocked all window long:
 			 * the very one a --budget reader looks for */
 			if (!tv->budget || !tv->budget->seen)
@@ -393,6 +396,7 @@ int kdr_view_build(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_s
 		v->skip = KDR_SKIP_TRIGGER_DELTA;
 	v->listing = c->list_ns >= 0;
 	v->diag = kdr_stats_diag(st);
+	v->losses = kdr_stats_losses(st);
 	v->incomplete = kdr_stats_failed(st);
 	v->histograms = c->o->histograms;
 	v->budget = c->o->budget;

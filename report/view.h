@@ -16,6 +16,7 @@
 #include "filter.h"
 #include "hist.h"
 #include "kdelay_format.h"
+#include "losses.h"
 #include "report.h"
 #include "stats.h"
 #include "symbols.h"
@@ -66,6 +67,10 @@ struct kdr_tview {
 	/* --histogram: distributions of run and ready (NULL otherwise) */
 	const struct kdr_hist *run_hist, *ready_hist;
 	const struct kdr_budget *budget; /* --budget; NULL otherwise */
+	/* intervals that spanned a loss of events, by enum kdr_unknown_kind,
+	 * and their sum: unknown, in no statistic */
+	const uint64_t *unknown;
+	uint64_t unknown_total;
 	/* --budget only: a thread with events in the window but no interval
 	 * counted (asleep in a syscall all along): in the budget, not in the
 	 * statistics blocks */
@@ -115,6 +120,7 @@ struct kdr_wview {
 	uint64_t missing_stacks;
 	int listing;		/* syscall events are listed (list_ns >= 0) */
 	const struct kdr_stats_diag *diag;
+	const struct kdr_losses *losses; /* LOSS events of the window (losses.h) */
 	int incomplete;		/* out of memory while accumulating */
 	int histograms;		/* o->histograms: rows carry distributions */
 	int budget;		/* o->budget: threads carry budgets */

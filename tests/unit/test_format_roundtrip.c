@@ -224,6 +224,10 @@ static void random_event(uint64_t *seed, uint64_t *ts, struct kdf_event *ev)
 	case KDF_EV_TRIGGER:
 	case KDF_EV_THREAD_EXIT:
 		break;
+	case KDF_EV_LOSS: /* any count; an end at or after ts, up to 2^64-1 */
+		ev->u.loss.count = r;
+		ev->u.loss.end_ts = ev->ts + ((r >> 7) < UINT64_MAX - ev->ts ? (r >> 7) : UINT64_MAX - ev->ts);
+		break;
 	default: /* two 32-bit fields, signed or not: any bits round-trip */
 		ev->u.sys.nr = (uint32_t)r;
 		ev->u.sys.ret = (int32_t)(r >> 32);
@@ -271,6 +275,42 @@ static void test_many_random_events(void **state)
 	kdf_test_result_free(&res);
 	free(buf);
 	free(want);
+}
+
+/*
+ * KDF_EV_LOSS (format 1.1): count and end_ts round-trip exactly at their
+ * extremes, beside the events around them; the file says minor 1.
+ */
+static void test_loss_events(void **state)
+{
+	const struct kdf_event want[] = {
+		{ .ts = 100, .tid = 7, .cpu = 1, .type = KDF_EV_SYS_ENTER, .u.sys.nr = 39 },
+		{ .ts = 150, .cpu = 3, .type = KDF_EV_LOSS, .u.loss = { 1, 150 } },
+		{ .ts = 160, .cpu = 0, .type = KDF_EV_LOSS, .u.loss = { UINT64_MAX, 9000 } },
+		{ .ts = UINT64_MAX - 5, .cpu = UINT16_MAX, .type = KDF_EV_LOSS,
+		  .u.loss = { 42, UINT64_MAX } },
+		{ .ts = 9500, .tid = 7, .cpu = 1, .type = KDF_EV_SYS_EXIT, .u.sys = { 39, -1 } },
+	};
+	const size_t n = sizeof(want) / sizeof(want[0]);
+	struct kdf_test_sink *sink;
+	struct kdf_writer *w = kdf_test_writer_open(NULL, &sink);
+	struct kdf_test_result res;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(kdf_writer_event(w, &want[i]), KDF_OK);
+	buf = kdf_test_writer_finish(w, sink, NULL, &len);
+	assert_int_equal(buf[10] | buf[11] << 8, 1); /* header: minor 1 */
+	assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+	assert_int_equal(res.nevents, n);
+	for (size_t i = 0; i < n; i++)
+		assert_event_equal(&res.events[i], &want[i]);
+	assert_int_equal(res.summary.events[KDF_EV_LOSS], 3);
+	assert_int_equal(res.nwarnings, 0);
+	kdf_test_result_free(&res);
+	free(buf);
 }
 
 /* Missing text is "" for the always-present fields and NULL for triggers. */
@@ -454,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_standard_capture_compressed),
 		cmocka_unit_test(test_standard_capture_uncompressed),
 		cmocka_unit_test(test_many_random_events),
+		cmocka_unit_test(test_loss_events),
 		cmocka_unit_test(test_meta_minimal),
 		cmocka_unit_test(test_intern_ids),
 		cmocka_unit_test(test_abort_keeps_events),

@@ -255,12 +255,65 @@ static void test_stack_limit(void **state)
 	consumer__free(&f->c);
 }
 
+/*
+ * Losses: a KD_EV_LOSS record becomes a KDF_EV_LOSS event of the window
+ * (cpu, first loss, count, end); the losses BPF noted but no record
+ * followed are taken from its slots when the window closes, the slots
+ * left empty; both are counted in c.losses, as BPF counts dropped.
+ */
+static void test_losses(void **state)
+{
+	struct fixture *f = *state;
+	struct kdf_event evs[16];
+	struct kdf_window win;
+	char names[64];
+	size_t n;
+	struct kd_ev_loss l = { .count = 12, .end_ts = 170 };
+	__u64 count[4] = { 0, 5, 0, 3 }, first[4] = { 0, 180, 0, 0 };
+
+	window__open(&f->win, 100, 0, false, false);
+	sys(f, KD_EV_SYS_ENTER, 110, 101, 1);
+	hdr(&l.hdr, KD_EV_LOSS, 120, 0);
+	l.hdr.cpu = 3;
+	consumer__handle(&f->c, &l, sizeof(l));
+	consumer__handle(&f->c, &l, sizeof(l) - 1); /* short: counted as bad */
+	sys(f, KD_EV_SYS_EXIT, 175, 101, 1);
+	window__end(&f->win, 200, 0, 0);
+	/* slot 1: first loss at 180; slot 3: no time noted (0): at "now" */
+	consumer__take_losses(&f->c, count, first, 4, 190);
+	assert_int_equal(count[1], 0);
+	assert_int_equal(count[3], 0);
+	assert_int_equal(first[1], 0);
+
+	kdf_reader_close(read_back(f, evs, &n, names, sizeof(names), &win));
+	assert_int_equal(n, 5);
+	assert_int_equal(evs[1].type, KDF_EV_LOSS);
+	assert_int_equal(evs[1].ts, 120);
+	assert_int_equal(evs[1].cpu, 3);
+	assert_int_equal(evs[1].tid, 0);
+	assert_int_equal(evs[1].u.loss.count, 12);
+	assert_int_equal(evs[1].u.loss.end_ts, 170);
+	assert_int_equal(evs[3].type, KDF_EV_LOSS);
+	assert_int_equal(evs[3].ts, 180);
+	assert_int_equal(evs[3].cpu, 1);
+	assert_int_equal(evs[3].u.loss.count, 5);
+	assert_int_equal(evs[3].u.loss.end_ts, 190);
+	assert_int_equal(evs[4].type, KDF_EV_LOSS);
+	assert_int_equal(evs[4].ts, 190);
+	assert_int_equal(evs[4].cpu, 3);
+	assert_int_equal(evs[4].u.loss.count, 3);
+	assert_int_equal(f->c.losses, 12 + 5 + 3);
+	assert_int_equal(f->c.written[KDF_EV_LOSS], 3);
+	assert_int_equal(f->c.bad_records, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_translation_and_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stack_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stack_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,9 @@
 
 #include <cmocka.h>
 
+#include "budget.h"
+#include "hist.h"
+#include "losses.h"
 #include "stats.h"
 
 #define T 100 /* the target thread */
@@ -67,6 +70,30 @@ static void irq(uint64_t ts, uint32_t tid, int entry, uint32_t nr, uint32_t name
 static void soft(uint64_t ts, uint32_t tid, int entry, uint32_t vec)
 {
 	ev(ts, tid, entry ? KDF_EV_SOFTIRQ_ENTRY : KDF_EV_SOFTIRQ_EXIT)->u.softirq.vec = vec;
+}
+
+/* The recorder lost events from ts to end_ts (on some CPU). */
+static void loss(uint64_t ts, uint64_t end_ts, uint64_t count)
+{
+	struct kdf_event *e = ev(ts, 0, KDF_EV_LOSS);
+
+	e->cpu = 1;
+	e->u.loss.count = count;
+	e->u.loss.end_ts = end_ts;
+}
+
+static struct kdr_stats *run_cfg(size_t reorder, int64_t list_ns, int budget, uint64_t lo,
+				 uint64_t hi)
+{
+	struct kdr_stats_cfg cfg = { .list_ns = list_ns, .poll_nr = 7, .only_nr = KDR_NO_NR,
+				     .reorder_cap = reorder, .histograms = budget, .budget = budget };
+	struct kdr_stats *st = kdr_stats_new(&cfg);
+
+	assert_non_null(st);
+	assert_int_equal(kdr_stats_feed(st, evs, nev), 0);
+	assert_int_equal(kdr_stats_close(st, lo, hi), 0);
+	nev = 0;
+	return st;
 }
 
 static struct kdr_stats *run_cap(size_t reorder, int64_t list_ns, uint64_t lo, uint64_t hi)
@@ -469,6 +496,181 @@ static void test_window_bounds_inclusive(void **state)
 	kdr_stats_free(st);
 }
 
+/* The unknown[] counts of thread T, all five. */
+static void assert_unknown(const struct kdr_stats *st, uint64_t sys, uint64_t run, uint64_t ready,
+			   uint64_t hard, uint64_t soft)
+{
+	const struct kdr_thread_state *t = kdr_stats_thread(st, T);
+
+	assert_non_null(t);
+	assert_int_equal(t->unknown[KDR_U_SYSCALL], sys);
+	assert_int_equal(t->unknown[KDR_U_RUN], run);
+	assert_int_equal(t->unknown[KDR_U_READY], ready);
+	assert_int_equal(t->unknown[KDR_U_HARDIRQ], hard);
+	assert_int_equal(t->unknown[KDR_U_SOFTIRQ], soft);
+	assert_int_equal(kdr_stats_unknown_total(t), sys + run + ready + hard + soft);
+}
+
+/* An enter, a loss, an exit: the exit may be another call's (the enter's
+ * own exit and the next enter lost): unknown, not a 200 ns syscall. */
+static void test_loss_breaks_syscall(void **state)
+{
+	(void)state;
+	sys(100, T, 1, 39);
+	loss(150, 250, 2);
+	sys(300, T, 0, 39);
+	sys(400, T, 1, 39); /* after the loss: measured */
+	sys(460, T, 0, 39);
+	struct kdr_stats *st = run_cfg(0, 0, 1, 0, 1000);
+	size_t n;
+
+	assert_stat(sysstat(st, 39), 1, 60, 60);
+	assert_int_equal(kdr_stats_keyed_hist(st, 0)->count, 1);
+	assert_unknown(st, 1, 0, 0, 0, 0);
+	kdr_stats_events(st, &n);
+	assert_int_equal(n, 1); /* only the measured one is listed */
+	assert_int_equal(kdr_stats_losses(st)->records, 1);
+	assert_int_equal(kdr_stats_losses(st)->count, 2);
+	kdr_stats_free(st);
+}
+
+/* Run and ready intervals across a loss; the wait after it is measured. */
+static void test_loss_breaks_run_and_ready(void **state)
+{
+	(void)state;
+	sw(100, OTHER, T, KDF_SW_NEXT_TARGET, 0); /* runs from 100 ... */
+	loss(150, 250, 5);
+	sw(300, T, OTHER, KDF_SW_PREV_TARGET, 1); /* ... to 300? unknown */
+	wake(400, T);
+	loss(450, 500, 1);
+	sw(600, OTHER, T, KDF_SW_NEXT_TARGET, 0); /* ready 400-600: unknown */
+	sw(700, T, OTHER, KDF_SW_PREV_TARGET, 1); /* run 600-700: measured */
+	wake(800, T);
+	sw(830, OTHER, T, KDF_SW_NEXT_TARGET, 0); /* ready 800-830: measured */
+	struct kdr_stats *st = run_cfg(0, -1, 1, 0, 1000);
+	const struct kdr_thread_state *t = kdr_stats_thread(st, T);
+
+	assert_stat(&t->run, 1, 100, 100);
+	assert_stat(&t->ready, 1, 30, 30);
+	assert_int_equal(kdr_stats_run_hist(st, 0)->count, 1);
+	assert_int_equal(kdr_stats_ready_hist(st, 0)->count, 1);
+	assert_unknown(st, 0, 1, 1, 0, 0);
+	kdr_stats_free(st);
+}
+
+/* Hard and soft irqs across a loss. */
+static void test_loss_breaks_irqs(void **state)
+{
+	(void)state;
+	irq(100, T, 1, 9, 1);
+	soft(110, T, 1, 3);
+	loss(150, 160, 1);
+	soft(170, T, 0, 3);
+	irq(180, T, 0, 9, 1);
+	irq(300, T, 1, 9, 1);
+	irq(320, T, 0, 9, 1); /* measured */
+	struct kdr_stats *st = run(0, 1000);
+
+	assert_stat(kdr_stats_key(st, T, KDR_K_HARDIRQ, 1), 1, 20, 20);
+	assert_null(kdr_stats_key(st, T, KDR_K_SOFTIRQ, 3));
+	assert_unknown(st, 0, 0, 0, 1, 1);
+	kdr_stats_free(st);
+}
+
+/*
+ * The recorder writes a loss record at the next record it can write, so
+ * it reaches the file after events that follow its ts: sorted by its ts
+ * (the first loss), it still comes before them.  An interval that began
+ * inside the loss range is unknown; one that begins when it ends is not.
+ */
+static void test_loss_record_late_and_range(void **state)
+{
+	(void)state;
+	sys(100, T, 1, 1);
+	sys(300, T, 0, 1);  /* in the file before the loss record ... */
+	loss(150, 250, 3);  /* ... that sorts before it */
+	sys(200, T, 1, 2);  /* began inside the loss range (another CPU) */
+	sys(400, T, 0, 2);
+	sys(250, OTHER, 1, 5); /* not a thread seen before: no state */
+	sys(500, T, 1, 3);
+	sys(520, T, 0, 3);
+	struct kdr_stats *st = run(0, 1000);
+
+	assert_null(sysstat(st, 1));
+	assert_null(sysstat(st, 2));
+	assert_stat(sysstat(st, 3), 1, 20, 20);
+	assert_unknown(st, 2, 0, 0, 0, 0);
+	kdr_stats_free(st);
+
+	sys(100, T, 1, 4);
+	loss(110, 200, 1);
+	sys(200, T, 1, 4); /* begins exactly when the ring took records again */
+	sys(230, T, 0, 4);
+	st = run(0, 1000);
+	assert_stat(sysstat(st, 4), 1, 30, 30);
+	assert_unknown(st, 1, 0, 0, 0, 0); /* the first enter, open at the loss */
+	kdr_stats_free(st);
+}
+
+/* A loss that began before the window and ends inside it still breaks
+ * what began before its end; one that ended before the window is out. */
+static void test_loss_overlapping_window_start(void **state)
+{
+	(void)state;
+	loss(50, 90, 1);    /* ended before the window: ignored */
+	sys(150, T, 1, 6);
+	loss(80, 200, 1);   /* from before the window into it */
+	sys(260, T, 0, 6);  /* began before the loss ended: unknown */
+	sys(300, T, 1, 6);
+	sys(320, T, 0, 6);  /* measured */
+	struct kdr_stats *st = run(100, 1000);
+
+	assert_stat(sysstat(st, 6), 1, 20, 20);
+	assert_unknown(st, 1, 0, 0, 0, 0);
+	assert_int_equal(kdr_stats_losses(st)->records, 1);
+	assert_int_equal(kdr_stats_diag(st)->clipped, 1);
+	kdr_stats_free(st);
+}
+
+/* The budget leaves the time around a loss to unknown: a thread running
+ * from 100, a loss at 200-300, switched out asleep at 400. */
+static void test_loss_in_budget(void **state)
+{
+	(void)state;
+	sw(100, OTHER, T, KDF_SW_NEXT_TARGET, 0);
+	loss(200, 300, 4);
+	sw(400, T, OTHER, KDF_SW_PREV_TARGET, 1);
+	struct kdr_stats *st = run_cfg(0, -1, 1, 0, 1000);
+	const struct kdr_budget *b = kdr_stats_budget(st, 0);
+
+	assert_non_null(b);
+	assert_int_equal(b->ns[KDR_B_RUNNING], 0);
+	assert_int_equal(b->ns[KDR_B_OTHER], 600);  /* asleep from 400 */
+	assert_int_equal(b->ns[KDR_B_UNKNOWN], 400); /* before 100, and 100-400 */
+	assert_unknown(st, 0, 1, 0, 0, 0);
+	kdr_stats_free(st);
+}
+
+/* A loss counts each open interval once: a second loss finds T reset,
+ * and finds T+1, touched only in between, open. */
+static void test_second_loss(void **state)
+{
+	(void)state;
+	sys(100, T, 1, 1);
+	loss(150, 160, 1);
+	sys(165, T + 1, 1, 1);
+	loss(170, 180, 1);
+	sys(200, T, 0, 1);
+	sys(210, T + 1, 0, 1);
+	struct kdr_stats *st = run(0, 1000);
+
+	assert_unknown(st, 1, 0, 0, 0, 0);
+	assert_int_equal(kdr_stats_thread(st, T + 1)->unknown[KDR_U_SYSCALL], 1);
+	assert_null(sysstat(st, 1));
+	assert_int_equal(kdr_stats_losses(st)->records, 2);
+	kdr_stats_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +694,13 @@ int main(void)
 		cmocka_unit_test(test_many_threads_and_reset),
 		cmocka_unit_test(test_reverse_order_is_bounded),
 		cmocka_unit_test(test_window_bounds_inclusive),
+		cmocka_unit_test(test_loss_breaks_syscall),
+		cmocka_unit_test(test_loss_breaks_run_and_ready),
+		cmocka_unit_test(test_loss_breaks_irqs),
+		cmocka_unit_test(test_loss_record_late_and_range),
+		cmocka_unit_test(test_loss_overlapping_window_start),
+		cmocka_unit_test(test_loss_in_budget),
+		cmocka_unit_test(test_second_loss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
