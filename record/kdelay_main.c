@@ -18,6 +18,7 @@
 #include "options.h"
 #include "recorder.h"
 #include "report.h"
+#include "status.h"
 
 struct dropin {
 	int report_rc; /* first non-zero status of the report */
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 		snprintf(tmp, sizeof(tmp), "%s/kdelay.XXXXXX", dir && *dir ? dir : "/tmp");
 		fd = mkstemp(tmp);
 		if (fd < 0) {
-			fprintf(stderr, "ERROR: Cannot create a temporary capture file in %s: %s\n",
+			status__error(stderr, "Cannot create a temporary capture file in %s: %s",
 				dir && *dir ? dir : "/tmp", strerror(errno));
 			return EX_CANTCREAT;
 		}

@@ -24,6 +24,8 @@ enum kd_prog {
 #define KD_DEFAULT_OUTPUT "kdelay.data"
 #define KD_FLIGHT_DEFAULT_MB 64 /* --flight-buffer-mb */
 #define KD_EXIT_USAGE 2 /* what argparse exits with */
+#define KD_MAX_SECONDS 86400.0 /* --sample-time, --sample-interval, --flight-recorder */
+#define KD_OUTPUT_STDOUT "-" /* -o -: stream the capture to standard output */
 
 struct kd_opts {
 	int debug;		     /* -D [LEVEL]: libbpf debug output when != 0 */

@@ -17,6 +17,7 @@
 #include "kdelay.skel.h"
 #include "kdelay_events.h"
 #include "session.h"
+#include "status.h"
 #include "symbols.h"
 #include "threads.h"
 
@@ -51,14 +52,14 @@ static int open_output(struct session *s)
 
 		snprintf(old, sizeof(old), "%s.old", path);
 		if (rename(path, old)) {
-			fprintf(stderr, "ERROR: Cannot rename %s to %s: %s\n", path, old,
+			status__error(stderr, "Cannot rename %s to %s: %s", path, old,
 				strerror(errno));
 			return EX_CANTCREAT;
 		}
 	}
 	s->w = kdf_writer_open(path, &s->meta.m, 0, &err);
 	if (!s->w) {
-		fprintf(stderr, "ERROR: Cannot create %s: %s\n", path,
+		status__error(stderr, "Cannot create %s: %s", path,
 			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
 		return EX_CANTCREAT;
 	}
@@ -108,7 +109,7 @@ int session__setup(struct session *s)
 	if ((rc = attach__check_triggers(&s->bpf, o, &s->target, stderr)))
 		return rc;
 	if (meta__init(&s->meta, o, &s->target)) {
-		fprintf(stderr, "ERROR: out of memory\n");
+		status__error(stderr, "out of memory");
 		return EX_OSERR;
 	}
 	/* BPF first: when it cannot load, an existing capture stays as it is. */
@@ -119,7 +120,7 @@ int session__setup(struct session *s)
 	if (o->syscall_events_ns >= 0 && o->stack_trace_size > 0) {
 		s->syms = symbols__new(s->target.pid, s->target.spawned ? s->target.exe : NULL);
 		if (!s->syms) {
-			fprintf(stderr, "ERROR: out of memory\n");
+			status__error(stderr, "out of memory");
 			return EX_OSERR;
 		}
 	}
@@ -133,24 +134,24 @@ int session__setup(struct session *s)
 	s->rb = ring_buffer__new(bpf_map__fd(s->bpf.skel->maps.events), consumer__handle, &s->cons,
 				 NULL);
 	if (!s->rb) {
-		fprintf(stderr, "ERROR: Failed to set up the BPF ring buffer: %s\n", strerror(errno));
+		status__error(stderr, "Failed to set up the BPF ring buffer: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	/* Names of the threads alive now; later ones come from BPF. */
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
 	if (n < 0 && n != -ENOENT) {
-		fprintf(stderr, "ERROR: Cannot read the threads of %d: %s\n", s->target.pid,
+		status__error(stderr, "Cannot read the threads of %d: %s", s->target.pid,
 			strerror(-n));
 		return EX_UNAVAILABLE;
 	}
 	/* -ENOENT: the target already exited; the loop notices and closes. */
 	if (setup_signals(s)) {
-		fprintf(stderr, "ERROR: Cannot set up signal handling: %s\n", strerror(errno));
+		status__error(stderr, "Cannot set up signal handling: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	return 0;
 noperm:
-	fprintf(stderr, "ERROR: We need to run as root to attached probes!\n");
+	status__error(stderr, "We need to run as root to attached probes!");
 	return EX_NOPERM;
 }
 
@@ -167,8 +168,8 @@ int session__finish(struct session *s, int rc)
 	}
 	status__clear(&s->st);
 	if (s->cons.err) {
-		fprintf(stderr, "ERROR: Writing %s failed: %s; it is readable up to the last "
-				"complete chunk\n",
+		status__error(stderr, "Writing %s failed: %s; it is readable up to the last "
+				"complete chunk",
 			s->o->output, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
 		kdf_writer_abort(s->w);
 		s->w = NULL;
@@ -188,7 +189,7 @@ int session__finish(struct session *s, int rc)
 	err = kdf_writer_close(s->w, &sum);
 	s->w = NULL;
 	if (err) {
-		fprintf(stderr, "ERROR: Closing %s failed: %s\n", s->o->output,
+		status__error(stderr, "Closing %s failed: %s", s->o->output,
 			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
 		return rc ? rc : EX_IOERR;
 	}

@@ -2,6 +2,8 @@
 /*
  * status.c - progress output of the recorder.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -92,4 +94,16 @@ void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t
 		(double)bytes / 1e6, status__thousands(dr, sizeof(dr), dropped));
 	fflush(stderr);
 	s->shown = true;
+}
+
+void status__error(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(f, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
 }

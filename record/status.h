@@ -41,6 +41,13 @@ void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns)
 void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t events,
 		    uint64_t bytes, uint64_t dropped, const char *state);
 
+/*
+ * An error: one line on f, "PROG: MSG" where PROG is the program's short
+ * name (kdelay-record or kdelay), never the path it was started by.  fmt
+ * has no newline.
+ */
+void status__error(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Remove the status line, if shown. */
 void status__clear(struct kd_status *s);
 
