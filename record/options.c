@@ -220,6 +220,7 @@ static void defaults(struct kd_opts *o, enum kd_prog prog, int argc, char **argv
 	o->stack_trace_size = 4096;
 	o->flight_buffer_mb = KD_FLIGHT_DEFAULT_MB;
 	o->output = prog == KD_PROG_RECORD ? KD_DEFAULT_OUTPUT : NULL;
+	o->output_fd = -1;
 	o->argc = argc;
 	o->argv = argv;
 }

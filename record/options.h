@@ -44,8 +44,8 @@ struct kd_opts {
 	const char *start_trigger;   /* NULL = none */
 	const char *stop_trigger;
 	uint64_t trigger_delta_ns;
-	const char *output;	     /* -o; NULL for kdelay = temporary file */
-	bool output_is_temp;	     /* kdelay's own mkstemp() file: not renamed to .old */
+	const char *output;	     /* -o; "-" = stdout; NULL for kdelay = temporary file */
+	int output_fd;		     /* >= 0: kdelay's nameless temporary capture */
 	bool quiet;		     /* -q */
 	double flight_seconds;	     /* --flight-recorder; 0 = not in flight mode */
 	uint32_t flight_buffer_mb;   /* --flight-buffer-mb: hard cap of its memory */

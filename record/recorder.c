@@ -286,6 +286,8 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	s.sigfd = -1;
 	s.target.go_fd = s.target.exec_err_fd = s.target.pidfd = -1;
 	status__init(&s.st, o->quiet, meta__mono_ns());
+	if (!strcmp(o->output, KD_OUTPUT_STDOUT))
+		s.st.lines = stderr;
 	rc = session__setup(&s);
 	if (rc)
 		goto out;

@@ -16,6 +16,7 @@
 
 #include "kdelay.skel.h"
 #include "kdelay_events.h"
+#include "output.h"
 #include "session.h"
 #include "status.h"
 #include "symbols.h"
@@ -38,32 +39,6 @@ static bool privileged(void)
 	fclose(f);
 	/* CAP_SYS_ADMIN (21), or CAP_BPF (39) with CAP_PERFMON (38) */
 	return (cap & (1ull << 21)) || ((cap & (1ull << 39)) && (cap & (1ull << 38)));
-}
-
-/* -o FILE: an existing file becomes FILE.old, as perf does. */
-static int open_output(struct session *s)
-{
-	const char *path = s->o->output;
-	struct stat st;
-	int err = 0;
-
-	if (!s->o->output_is_temp && !lstat(path, &st) && S_ISREG(st.st_mode)) {
-		char old[4096];
-
-		snprintf(old, sizeof(old), "%s.old", path);
-		if (rename(path, old)) {
-			status__error(stderr, "Cannot rename %s to %s: %s", path, old,
-				strerror(errno));
-			return EX_CANTCREAT;
-		}
-	}
-	s->w = kdf_writer_open(path, &s->meta.m, 0, &err);
-	if (!s->w) {
-		status__error(stderr, "Cannot create %s: %s", path,
-			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
-		return EX_CANTCREAT;
-	}
-	return 0;
 }
 
 static int setup_signals(struct session *s)
@@ -115,7 +90,7 @@ int session__setup(struct session *s)
 	/* BPF first: when it cannot load, an existing capture stays as it is. */
 	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
 		return rc;
-	if ((rc = open_output(s)))
+	if ((rc = output__open(o->output, o->output_fd, &s->meta.m, &s->w, stderr)))
 		return rc;
 	if (o->syscall_events_ns >= 0 && o->stack_trace_size > 0) {
 		s->syms = symbols__new(s->target.pid, s->target.spawned ? s->target.exe : NULL);

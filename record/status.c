@@ -50,6 +50,7 @@ void status__init(struct kd_status *s, bool quiet, uint64_t now)
 	s->quiet = quiet;
 	s->live = !quiet && isatty(STDERR_FILENO);
 	s->start_ns = now;
+	s->lines = stdout;
 }
 
 void status__clear(struct kd_status *s)
@@ -69,8 +70,8 @@ void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns)
 		return;
 	status__clear(s);
 	status__timestamp(stamp, sizeof(stamp), realtime_ns);
-	printf("%s%s\n", msg, stamp);
-	fflush(stdout);
+	fprintf(s->lines, "%s%s\n", msg, stamp);
+	fflush(s->lines);
 }
 
 void status__line(struct kd_status *s, const char *msg)

@@ -26,13 +26,15 @@ struct kd_status {
 	bool live;	     /* stderr is a terminal and not -q */
 	bool quiet;	     /* -q: no "#" lines either */
 	bool shown;	     /* a status line is on screen */
+	FILE *lines;	     /* where "#" lines go: stdout, or stderr when the
+				capture itself goes to stdout (-o -) */
 	uint64_t last_ns;    /* last refresh, CLOCK_MONOTONIC */
 	uint64_t start_ns;
 };
 
 void status__init(struct kd_status *s, bool quiet, uint64_t now);
 
-/* Print "MSG @ISO (HH:MM:SS UTC)" on stdout (clears the status line),
+/* Print "MSG @ISO (HH:MM:SS UTC)" on s->lines (clears the status line),
  * for now, or for the wall-clock time realtime_ns. */
 void status__line(struct kd_status *s, const char *msg);
 void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns);
