@@ -343,6 +343,27 @@ bool target__exited(struct kd_target *t)
 	return kill(t->pid, 0) && errno == ESRCH;
 }
 
+int target__exit_code(struct kd_target *t, bool wait)
+{
+	int status;
+
+	if (!t->spawned || t->go_fd >= 0)
+		return -1;
+	if (t->exit_status < 0) {
+		pid_t r;
+
+		do
+			r = waitpid(t->pid, &status, wait ? 0 : WNOHANG);
+		while (r < 0 && errno == EINTR);
+		if (r != t->pid)
+			return -1;
+		t->exit_status = status;
+	}
+	if (WIFSIGNALED(t->exit_status))
+		return 128 + WTERMSIG(t->exit_status);
+	return WEXITSTATUS(t->exit_status);
+}
+
 void target__cleanup(struct kd_target *t)
 {
 	if (!t)

@@ -41,6 +41,13 @@ int target__release(struct kd_target *t, FILE *err);
 /* True once the target has exited (reaps a spawned child). */
 bool target__exited(struct kd_target *t);
 
+/*
+ * A released COMMAND's exit code as a shell gives it: its exit status, or
+ * 128 + the signal that killed it; -1 while it runs (wait: block until it
+ * ends) or when there is no such command.
+ */
+int target__exit_code(struct kd_target *t, bool wait);
+
 /* Close fds; a spawned child still held is killed (it never ran). */
 void target__cleanup(struct kd_target *t);
 
