@@ -168,6 +168,9 @@ struct kdf_window {
 	uint64_t stacks_lost;
 };
 
+/* struct kdf_summary.end_reason: at most 31 bytes and a NUL. */
+#define KDF_END_REASON_LEN 32
+
 /* Last chunk of a cleanly closed file. */
 struct kdf_summary {
 	uint64_t end_ts;
@@ -177,6 +180,13 @@ struct kdf_summary {
 	uint64_t stacks_lost;
 	uint32_t windows;
 	uint32_t exit_reason; /* 0 done, 1 signal, 2 target exited, 3 error */
+	/*
+	 * Why the recording ended (docs/format.md 4.4): "stopped"
+	 * (sample count, --sample-time, a signal), "target-exited",
+	 * "disk-full", "write-error", "error"; "" when absent (older files).
+	 * A reader keeps the first 31 bytes of a longer one.
+	 */
+	char end_reason[KDF_END_REASON_LEN];
 };
 
 /* --------------------------------------------------------------- errors */
@@ -224,7 +234,14 @@ int kdf_writer_window(struct kdf_writer *w, const struct kdf_window *win);
 int kdf_writer_flush(struct kdf_writer *w);
 /* Flush, write the summary, close the fd, free w.  Always frees w.
  * sum NULL: a summary from the writer's own counts.  After a KDF_E_IO
- * (from any call), every later call returns KDF_E_IO again, errno kept. */
+ * (from any call), every later call returns KDF_E_IO again, errno kept.
+ * A write error stops the data at the last whole chunk; close then still
+ * ends the file with the summary, its end_reason set to "disk-full"
+ * (ENOSPC, EDQUOT) or "write-error" whatever sum says, and returns the
+ * error.  For a full disk to leave room for it, the writer keeps the
+ * space of a summary allocated past the end of the file (fallocate
+ * FALLOC_FL_KEEP_SIZE, where the file system has it) and stops writing
+ * data when it cannot keep it. */
 int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum);
 /* Free w without writing a summary (the file stays readable). */
 void kdf_writer_abort(struct kdf_writer *w);

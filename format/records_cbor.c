@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* records_cbor.c - SYMBOLS, WINDOW and SUMMARY chunks (docs/format.md §4). */
+#include <string.h>
+
 #include "alloc.h"
 #include "cbor_util.h"
 #include "meta_cbor.h"
@@ -178,7 +180,8 @@ int kdf_window_decode(const uint8_t *p, size_t len, struct kdf_window *w)
 
 int kdf_summary_encode(const struct kdf_summary *s, struct kdf_buf *out)
 {
-	cbor_item_t *map = cbor_new_definite_map(7);
+	size_t reason_len = strnlen(s->end_reason, KDF_END_REASON_LEN - 1);
+	cbor_item_t *map = cbor_new_definite_map(reason_len ? 8 : 7);
 	cbor_item_t *events = cbor_new_definite_array(KDF_EV_TYPE_MAX + 1);
 	int bad = !map || !events;
 
@@ -197,7 +200,9 @@ int kdf_summary_encode(const struct kdf_summary *s, struct kdf_buf *out)
 		      kdf_cbor_put_uint(map, "trigger_missed", s->trigger_missed) ||
 		      kdf_cbor_put_uint(map, "stacks_lost", s->stacks_lost) ||
 		      kdf_cbor_put_uint(map, "windows", s->windows) ||
-		      kdf_cbor_put_uint(map, "exit_reason", s->exit_reason);
+		      kdf_cbor_put_uint(map, "exit_reason", s->exit_reason) ||
+		      (reason_len && kdf_cbor_put(map, "end_reason",
+						  cbor_build_stringn(s->end_reason, reason_len)));
 		events = NULL; /* kdf_cbor_put took it */
 	}
 	if (events)
@@ -208,6 +213,24 @@ int kdf_summary_encode(const struct kdf_summary *s, struct kdf_buf *out)
 		return KDF_E_NOMEM;
 	}
 	return kdf_cbor_finish(map, out);
+}
+
+/* end_reason: absent or null is "", a longer text keeps its first bytes. */
+static int get_end_reason(const cbor_item_t *map, char out[KDF_END_REASON_LEN])
+{
+	const cbor_item_t *v = kdf_cbor_get(map, "end_reason");
+	size_t n;
+
+	if (!v || cbor_is_null(v))
+		return 0;
+	if (!cbor_isa_string(v) || !cbor_string_is_definite(v))
+		return KDF_E_CORRUPT;
+	n = cbor_string_length(v);
+	if (n > KDF_END_REASON_LEN - 1)
+		n = KDF_END_REASON_LEN - 1;
+	memcpy(out, cbor_string_handle(v), n);
+	out[n] = '\0';
+	return 0;
 }
 
 int kdf_summary_decode(const uint8_t *p, size_t len, struct kdf_summary *s)
@@ -225,6 +248,7 @@ int kdf_summary_decode(const uint8_t *p, size_t len, struct kdf_summary *s)
 	keep(&err, kdf_cbor_get_u64(map, "stacks_lost", &s->stacks_lost));
 	keep(&err, kdf_cbor_get_u32(map, "windows", &s->windows));
 	keep(&err, kdf_cbor_get_u32(map, "exit_reason", &s->exit_reason));
+	keep(&err, get_end_reason(map, s->end_reason));
 	events = kdf_cbor_get(map, "events");
 	if (events && !cbor_isa_array(events))
 		keep(&err, KDF_E_CORRUPT);

@@ -130,8 +130,18 @@ noperm:
 	return EX_NOPERM;
 }
 
+/* The summary's end_reason for how the loop ended; the writer puts its
+ * own ("disk-full", "write-error") when a write failed. */
+static const char *end_reason(const struct session *s, int rc)
+{
+	if (rc || s->exit_reason == KD_EXIT_ERROR)
+		return "error";
+	return s->exit_reason == KD_EXIT_TARGET ? "target-exited" : "stopped";
+}
+
 int session__finish(struct session *s, int rc)
 {
+	const char *name = strcmp(s->o->output, KD_OUTPUT_STDOUT) ? s->o->output : "standard output";
 	struct kdf_summary sum;
 	int err;
 
@@ -142,14 +152,6 @@ int session__finish(struct session *s, int rc)
 		session__drain(s);
 	}
 	status__clear(&s->st);
-	if (s->cons.err) {
-		status__error(stderr, "Writing %s failed: %s; it is readable up to the last "
-				"complete chunk",
-			s->o->output, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
-		kdf_writer_abort(s->w);
-		s->w = NULL;
-		return rc ? rc : EX_IOERR;
-	}
 	memset(&sum, 0, sizeof(sum));
 	sum.end_ts = meta__mono_ns();
 	memcpy(sum.events, s->cons.written, sizeof(sum.events));
@@ -160,12 +162,23 @@ int session__finish(struct session *s, int rc)
 		sum.stacks_lost = BSS_LOAD(s, stacks_lost) + s->cons.stacks_over_limit_total;
 	}
 	sum.windows = s->win.index;
-	sum.exit_reason = rc ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
+	sum.exit_reason = rc || s->cons.err ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
+	snprintf(sum.end_reason, sizeof(sum.end_reason), "%s", end_reason(s, rc || s->cons.err));
+	if (s->cons.err) {
+		/* The writer's sticky error, which also puts back its errno. */
+		kdf_writer_flush(s->w);
+		status__error(stderr, "Writing %s failed: %s; the capture ends at its last complete "
+				      "chunk, with a summary saying why when there is room for it",
+			      name, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
+		kdf_writer_close(s->w, &sum);
+		s->w = NULL;
+		return rc ? rc : EX_IOERR;
+	}
 	err = kdf_writer_close(s->w, &sum);
 	s->w = NULL;
 	if (err) {
-		status__error(stderr, "Closing %s failed: %s", s->o->output,
-			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
+		status__error(stderr, "Closing %s failed: %s", name,
+			      err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
 		return rc ? rc : EX_IOERR;
 	}
 	if (sum.dropped)
