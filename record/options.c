@@ -104,8 +104,10 @@ void options__usage(enum kd_prog prog, FILE *f)
 		"  -o FILE, --output FILE\n"
 		"                        Capture file, default %s%s\n"
 		"  -q, --quiet           No progress lines or status line\n",
-		prog == KD_PROG_KDELAY ? "a temporary file, removed at exit" : KD_DEFAULT_OUTPUT,
-		prog == KD_PROG_KDELAY ? " (kept when given)" : " (an old one becomes FILE.old)");
+		prog == KD_PROG_KDELAY ? "a nameless temporary file" : KD_DEFAULT_OUTPUT,
+		prog == KD_PROG_KDELAY ? " (kept when given)" :
+					 " (an old one becomes FILE.old);\n"
+					 "                        - writes it to standard output");
 	if (prog == KD_PROG_RECORD)
 		fprintf(f, "  --comm NAME           Trace the single process whose name is NAME\n"
 			   "  --flight-recorder SECONDS\n"
