@@ -36,7 +36,7 @@ enum kd_exit_reason {
 
 /*
  * Record as o says into o->output.  Prints progress (stdout) and errors
- * (stderr, "ERROR: ..." one line each) itself.  Returns the exit status:
+ * (stderr, one line each starting with the program name) itself.  Returns the exit status:
  * 0, or a <sysexits.h> code (EX_NOPERM not root, EX_UNAVAILABLE/EX_NOINPUT
  * no target, EX_CONFIG bad trigger, EX_OSERR BPF failures, EX_CANTCREAT
  * output file, EX_IOERR write error).  With a COMMAND that has ended,

@@ -25,7 +25,8 @@ struct kd_target {
  * Find the target by pid (a thread id is mapped to its process), by
  * comm, or default to ovs-vswitchd (name contains "ovs-vswitchd", as the
  * reference does).  Returns 0 or a <sysexits.h> code after printing the
- * reference's message ("ERROR: Failed to find ovs-vswitchd's PID!") to err.
+ * reference's message ("Failed to find ovs-vswitchd's PID!", after the
+ * program's name) to err.
  */
 int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err);
 
