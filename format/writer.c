@@ -89,6 +89,35 @@ static int fail(struct kdf_writer *w, int err)
 	return w->err;
 }
 
+/* Allocate [off, off + len) without changing the file's size; -1 and
+ * errno EOPNOTSUPP where there is no fallocate() (not Linux). */
+static int allocate_past_end(int fd, off_t off, off_t len)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+	return fallocate(fd, FALLOC_FL_KEEP_SIZE, off, len);
+#else
+	(void)fd;
+	(void)off;
+	(void)len;
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
+}
+
+/* Free [off, off + len) past the end of the file (best effort). */
+static void release_past_end(int fd, off_t off, off_t len)
+{
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len)) {
+		/* The space stays allocated until the file is removed. */
+	}
+#else
+	(void)fd;
+	(void)off;
+	(void)len;
+#endif
+}
+
 /*
  * Keep the reserve allocated past len more bytes: -1 (errno ENOSPC or
  * EDQUOT) when the disk cannot hold both.  A file system or file without
@@ -100,8 +129,7 @@ static int reserve_ahead(struct kdf_writer *w, size_t len)
 
 	if (!w->reserve || want <= w->reserved_end)
 		return 0;
-	if (!fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)w->reserved_end,
-		       (off_t)(want - w->reserved_end))) {
+	if (!allocate_past_end(w->fd, (off_t)w->reserved_end, (off_t)(want - w->reserved_end))) {
 		w->reserved_end = want;
 		return 0;
 	}
@@ -426,16 +454,13 @@ static void write_summary_after_error(struct kdf_writer *w, const struct kdf_sum
 	append(w, w->out.p, w->out.len);
 }
 
-/* Give back what is left of the reserve past the end (best effort). */
+/* Give back what is left of the reserve past the end. */
 static void release_reserve(struct kdf_writer *w)
 {
 	int64_t end = w->start + (int64_t)w->bytes;
 
-	if (w->reserve && w->reserved_end > end &&
-	    fallocate(w->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)end,
-		      (off_t)(w->reserved_end - end))) {
-		/* The space stays allocated until the file is removed. */
-	}
+	if (w->reserve && w->reserved_end > end)
+		release_past_end(w->fd, (off_t)end, (off_t)(w->reserved_end - end));
 }
 
 int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum)
