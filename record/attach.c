@@ -125,8 +125,8 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 		if (!us.found[0]) {
 			status__error(err, "Invalid %s trigger [%s]; Can't find USDT probe '%s:%s' in %s "
 				      "or its libraries; probes found: %s",
-				role(s), text, s->t.a, s->t.b, t->exe[0] ? t->exe : "the target",
-				us.list_len ? us.list : "none (built without USDT probes?)");
+				      role(s), text, s->t.a, s->t.b, t->exe[0] ? t->exe : "the target",
+				      us.list_len ? us.list : "none (built without USDT probes?)");
 			return EX_CONFIG;
 		}
 		snprintf(s->path, sizeof(s->path), "%s", us.found);
@@ -142,8 +142,8 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 				 s->t.b);
 			if (stat(path, &st)) {
 				status__error(err, "Invalid %s trigger [%s]; no tracepoint '%s:%s' "
-					     "in this kernel (see /sys/kernel/tracing/events)",
-					role(s), text, s->t.a, s->t.b);
+					      "in this kernel (see /sys/kernel/tracing/events)",
+					      role(s), text, s->t.a, s->t.b);
 				return EX_CONFIG;
 			}
 		}
@@ -154,7 +154,7 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 			status__error(err, "Failed attaching %s %s trigger '%s'; this kernel has no "
 				      "kprobe support (CONFIG_KPROBES is not set: no "
 				      "/sys/bus/event_source/devices/kprobe)",
-				trigger__kind_name(s->t.kind), role(s), s->t.b);
+				      trigger__kind_name(s->t.kind), role(s), s->t.b);
 			return EX_OSERR;
 		}
 		return 0;
@@ -171,7 +171,7 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 			status__error(err, "Failed attaching %s %s trigger '%s'; no function '%s' in %s",
 				      trigger__kind_name(s->t.kind), role(s), s->t.b, s->t.b,
 				      s->t.a[0] ? "the libraries matching that name" :
-						  "the executable or any library it maps");
+				      "the executable or any library it maps");
 			return EX_OSERR;
 		}
 		return 0;
@@ -346,7 +346,7 @@ static struct bpf_link *attach_trigger(struct kd_bpf *b, struct kd_trigger_spec 
 static int trigger_failed(const struct kd_trigger_spec *s, FILE *err)
 {
 	status__error(err, "Failed attaching %s %s trigger '%s'; %s",
-		trigger__kind_name(s->t.kind), role(s), s->t.text, strerror(errno));
+		      trigger__kind_name(s->t.kind), role(s), s->t.text, strerror(errno));
 	return EX_OSERR;
 }
 
@@ -369,14 +369,15 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 				     o->buffer_page_count * (uint32_t)getpagesize());
 	if (e) {
 		status__error(err, "Invalid ring buffer size (%u pages): %s",
-			o->buffer_page_count, strerror(-e));
+			      o->buffer_page_count, strerror(-e));
 		return EX_CONFIG;
 	}
 	select_programs(b, err);
 	e = kdelay_bpf__load(skel);
 	if (e) {
-		status__error(err, "Failed to load the BPF programs: %s (needs kernel BTF and BPF tp_btf support; -D shows libbpf's log)",
-			strerror(-e));
+		status__error(err, "Failed to load the BPF programs: %s (needs kernel BTF and BPF "
+			      "tp_btf support; -D shows libbpf's log)",
+			      strerror(-e));
 		return EX_OSERR;
 	}
 	/* Event programs; links are owned by the skeleton. */
@@ -389,7 +390,7 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 		link = bpf_program__attach(prog);
 		if (!link) {
 			status__error(err, "Failed to attach %s: %s", bpf_program__name(prog),
-				strerror(errno));
+				      strerror(errno));
 			return EX_OSERR;
 		}
 		/* Find the skeleton slot of this program to hand it the link. */

@@ -306,7 +306,7 @@ int flight__run(struct session *s)
 			   (size_t)o->flight_buffer_mb << 20, 0);
 	if (err) {
 		status__error(stderr, "Cannot reserve %u MiB for the flight recorder: %s",
-			o->flight_buffer_mb, strerror(-err));
+			      o->flight_buffer_mb, strerror(-err));
 		return EX_OSERR;
 	}
 	if ((err = catch_usr2(s))) {

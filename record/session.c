@@ -116,7 +116,7 @@ int session__setup(struct session *s)
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
 	if (n < 0 && n != -ENOENT) {
 		status__error(stderr, "Cannot read the threads of %d: %s", s->target.pid,
-			strerror(-n));
+			      strerror(-n));
 		return EX_UNAVAILABLE;
 	}
 	/* -ENOENT: the target already exited; the loop notices and closes. */
@@ -168,7 +168,7 @@ int session__finish(struct session *s, int rc)
 		/* The writer's sticky error, which also puts back its errno. */
 		kdf_writer_flush(s->w);
 		status__error(stderr, "Writing %s failed: %s; the capture ends at its last complete "
-				      "chunk, with a summary saying why when there is room for it",
+			      "chunk, with a summary saying why when there is room for it",
 			      name, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
 		kdf_writer_close(s->w, &sum);
 		s->w = NULL;

@@ -188,7 +188,7 @@ int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err)
 		}
 		if (n > 1) {
 			status__error(err, "Multiple processes named '%s' running, use the -p option!",
-				comm);
+				      comm);
 			return EX_NOINPUT;
 		}
 		t->pid = found[0];

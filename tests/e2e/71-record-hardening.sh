@@ -18,6 +18,8 @@
 . "$(dirname "$0")/helpers.bash"
 need_root
 need_bins kdelay-sample kdelay-record kdelay-report kdelay
+# Where a wrong "-o -" would create a file named "-".
+cd "$T_TMP" || exit 1
 
 # expect NAME CODE REGEX CMD...: exit status CODE, and stdout+stderr is
 # one line matching REGEX.
@@ -126,7 +128,7 @@ check_eq "-o - to a file: exit 0" 0 $?
 check_eq "-o - to a file: it starts with the capture magic" "89 4b 44 4c 59" \
 	"$(head -c 5 "$T_TMP/stdout.data" | od -An -tx1 | xargs)"
 check_grep "-o -: the # lines go to stderr" '^# Start sampling' "$T_TMP/stdout.err"
-check_eq "-o -: no file named '-'" 0 "$(find . "$shared" -maxdepth 1 -name - | wc -l)"
+check_eq "-o -: no file named '-'" 0 "$(find "$T_TMP" -maxdepth 1 -name - | wc -l)"
 "$REPORT" -i "$T_TMP/stdout.data" >"$T_TMP/stdout.txt" 2>&1
 check_eq "-o - to a file: kdelay-report -i FILE reads it (exit 0)" 0 $?
 check_eq "-o - to a file: one window" 1 "$(windows "$T_TMP/stdout.txt")"
@@ -136,7 +138,7 @@ check_eq "-o - to a pipe: exit 0" 0 "${PIPESTATUS[0]}"
 "$REPORT" -i "$T_TMP/pipe.data" >"$T_TMP/pipe.txt" 2>&1
 check_eq "-o - to a pipe: the capture reads (exit 0)" 0 $?
 check_eq "-o - to a pipe: one window" 1 "$(windows "$T_TMP/pipe.txt")"
-(cd "$T_TMP" && script -qec "'$RECORD' -p $P --sample-time 0.1 -o -" /dev/null >"$T_TMP/tty.out" 2>&1)
+script -qec "'$RECORD' -p $P --sample-time 0.1 -o -" /dev/null >"$T_TMP/tty.out" 2>&1
 check_eq "-o - on a terminal: usage error (exit 2)" 2 $?
 check_grep "-o - on a terminal: says why" 'kdelay-record: error: argument -o/--output: .*terminal' "$T_TMP/tty.out"
 check "-o - on a terminal: no file named '-'" test ! -e "$T_TMP/-"
