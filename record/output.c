@@ -104,7 +104,8 @@ static int open_file(const char *path, const struct kdf_meta *meta, struct kdf_w
 int output__open(const char *path, int fd, const struct kdf_meta *meta, struct kdf_writer **w,
 		 FILE *err)
 {
-	const char *name = fd >= 0 ? "the temporary capture" : "standard output";
+	const char *name = strcmp(path, KD_OUTPUT_STDOUT) ? "the temporary capture" :
+							    "standard output";
 	int e;
 
 	*w = NULL;

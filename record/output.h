@@ -14,7 +14,9 @@
  * in the few microseconds between creating and renaming it can leave a
  * FILE.partial-XXXXXX behind.
  *
- * -o -: the capture streams to standard output (a file or a pipe).
+ * -o -: the capture streams to standard output (a file or a pipe);
+ * kdelay-record's main() hands it over as fd and points its own standard
+ * output to stderr, for a COMMAND's output not to mix with the capture.
  *
  * kdelay's own temporary capture has no name at all (O_TMPFILE, or
  * unlinked right after mkstemp()), so nothing outlives the process, not

@@ -138,6 +138,11 @@ check_eq "-o - to a pipe: exit 0" 0 "${PIPESTATUS[0]}"
 "$REPORT" -i "$T_TMP/pipe.data" >"$T_TMP/pipe.txt" 2>&1
 check_eq "-o - to a pipe: the capture reads (exit 0)" 0 $?
 check_eq "-o - to a pipe: one window" 1 "$(windows "$T_TMP/pipe.txt")"
+timeout 30 "$RECORD" -o - -- sh -c 'echo out-of-the-command' >"$T_TMP/cmdout.data" 2>"$T_TMP/cmdout.err"
+check_eq "-o - -- COMMAND: exit 0" 0 $?
+check_grep "-o - -- COMMAND: the command's output goes to stderr" '^out-of-the-command$' "$T_TMP/cmdout.err"
+"$REPORT" -i "$T_TMP/cmdout.data" >/dev/null 2>&1
+check_eq "-o - -- COMMAND: the capture on stdout reads (exit 0)" 0 $?
 script -qec "'$RECORD' -p $P --sample-time 0.1 -o -" /dev/null >"$T_TMP/tty.out" 2>&1
 check_eq "-o - on a terminal: usage error (exit 2)" 2 $?
 check_grep "-o - on a terminal: says why" 'kdelay-record: error: argument -o/--output: .*terminal' "$T_TMP/tty.out"
