@@ -174,6 +174,11 @@ static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs
 	else if (!rs->has_summary && !fatal)
 		fprintf(c->err, "%s: warning: %s has no summary: the recorder did not close it "
 			"(killed, or still running)\n", c->prog, what);
+	/* A summary after a write error: the recorder stopped early. */
+	if (rs->has_summary && run->sum.exit_reason == 3)
+		fprintf(c->err, "%s: warning: %s: the recorder stopped on an error (%s): the "
+			"recording ends early\n", c->prog, what,
+			run->sum.end_reason[0] ? run->sum.end_reason : "error");
 	if (t->unclosed_events)
 		fprintf(c->err, "%s: warning: %s: %" PRIu64 " events after the last complete window "
 			"belong to a window that never closed: not reported\n", c->prog, what,
@@ -270,7 +275,7 @@ static int report(struct run *run)
 		run->tot.unclosed_events = 0;
 	} else {
 		run->tot.complete = !rs.truncated && rs.has_summary && !rs.chunks_bad &&
-				    !run->tot.unclosed_events && rc == 0;
+				    !run->tot.unclosed_events && rc == 0 && run->sum.exit_reason != 3;
 		if (!run->tot.complete)
 			incomplete_warnings(run, &rs, rc < 0);
 	}
