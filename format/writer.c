@@ -5,10 +5,21 @@
  * written with one write(), preceded by the strings, stacks and thread
  * names it may refer to.  The file only ever grows by whole chunks: after
  * a failed write the file is cut back to the last whole chunk and the
- * writer stops (every later call returns KDF_E_IO).
+ * writer stops (every later call returns KDF_E_IO), but for the summary
+ * that close still writes, saying why.
+ *
+ * So that a full disk leaves room for that summary, the space of the
+ * largest possible SUMMARY chunk is kept allocated past the end of the
+ * file (fallocate FALLOC_FL_KEEP_SIZE: the file's size does not change,
+ * a reader never sees it) before each chunk is written; when it cannot
+ * be, the chunk is not written and the writer stops with ENOSPC, the
+ * reserve still there for the summary.  Close punches out what is left
+ * of the reserve; a killed writer leaves it allocated (a block or so)
+ * past the end of its file.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -30,6 +41,9 @@ struct kdf_writer {
 	ZSTD_CCtx *cctx;
 	int64_t start;	     /* file offset of our header; -1 on a pipe */
 	uint64_t bytes;	     /* on disk, whole chunks only */
+	uint64_t reserve;    /* bytes kept allocated past the end; 0 = none */
+	int64_t reserved_end; /* file offset up to which space is allocated */
+	int whole;	     /* the file ends on a whole chunk (a summary may follow) */
 	uint64_t events;
 	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
 	uint64_t last_ts;
@@ -75,21 +89,77 @@ static int fail(struct kdf_writer *w, int err)
 	return w->err;
 }
 
+/* Allocate [off, off + len) without changing the file's size; -1 and
+ * errno EOPNOTSUPP where there is no fallocate() (not Linux). */
+static int allocate_past_end(int fd, off_t off, off_t len)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+	return fallocate(fd, FALLOC_FL_KEEP_SIZE, off, len);
+#else
+	(void)fd;
+	(void)off;
+	(void)len;
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
+}
+
+/* Free [off, off + len) past the end of the file (best effort). */
+static void release_past_end(int fd, off_t off, off_t len)
+{
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len)) {
+		/* The space stays allocated until the file is removed. */
+	}
+#else
+	(void)fd;
+	(void)off;
+	(void)len;
+#endif
+}
+
+/*
+ * Keep the reserve allocated past len more bytes: -1 (errno ENOSPC or
+ * EDQUOT) when the disk cannot hold both.  A file system or file without
+ * fallocate (a pipe, NFS v3...) goes on without a reserve.
+ */
+static int reserve_ahead(struct kdf_writer *w, size_t len)
+{
+	int64_t want = w->start + (int64_t)w->bytes + (int64_t)len + (int64_t)w->reserve;
+
+	if (!w->reserve || want <= w->reserved_end)
+		return 0;
+	if (!allocate_past_end(w->fd, (off_t)w->reserved_end, (off_t)(want - w->reserved_end))) {
+		w->reserved_end = want;
+		return 0;
+	}
+	if (errno == ENOSPC || errno == EDQUOT)
+		return -1;
+	w->reserve = 0;
+	return 0;
+}
+
+/* Write at the end; on failure cut a partial chunk off, so the file ends
+ * on a whole one (not possible on a pipe: the reader then sees a
+ * truncated chunk, and no summary follows). */
+static int append(struct kdf_writer *w, const uint8_t *p, size_t len)
+{
+	int e;
+
+	if (!write_all(w->fd, p, len)) {
+		w->bytes += len;
+		return 0;
+	}
+	e = errno;
+	w->whole = w->start >= 0 && !ftruncate(w->fd, (off_t)(w->start + (int64_t)w->bytes));
+	errno = e;
+	return -1;
+}
+
 static int write_bytes(struct kdf_writer *w, const uint8_t *p, size_t len)
 {
-	if (write_all(w->fd, p, len)) {
-		int e = errno;
-
-		/* Cut a partial chunk off, so the file ends on a whole one.  On
-		 * a pipe this cannot be done; the reader then sees a truncated
-		 * chunk.  The writer writes nothing more after this. */
-		if (w->start >= 0 && ftruncate(w->fd, (off_t)(w->start + (int64_t)w->bytes))) {
-			/* best effort: e is what the caller needs to know */
-		}
-		errno = e;
+	if (reserve_ahead(w, len) || append(w, p, len))
 		return fail(w, KDF_E_IO);
-	}
-	w->bytes += len;
 	return 0;
 }
 
@@ -169,6 +239,20 @@ static void writer_free(struct kdf_writer *w)
 	kdf_free(w);
 }
 
+/* The largest SUMMARY chunk: every count at its maximum, the longest
+ * end_reason, stored as is.  Encoded into w->out (scratch). */
+static uint64_t closing_bytes(struct kdf_writer *w, int *err)
+{
+	struct kdf_summary max;
+
+	memset(&max, 0xff, sizeof(max));
+	memset(max.end_reason, 'x', sizeof(max.end_reason) - 1);
+	max.end_reason[sizeof(max.end_reason) - 1] = '\0';
+	w->out.len = 0;
+	*err = kdf_summary_encode(&max, &w->out);
+	return KDF_CHUNK_HEADER_LEN + (uint64_t)w->out.len;
+}
+
 struct kdf_writer *kdf_writer_fdopen(int fd, const struct kdf_meta *meta, int zstd_level,
 				     int *err)
 {
@@ -209,9 +293,19 @@ struct kdf_writer *kdf_writer_fdopen(int fd, const struct kdf_meta *meta, int zs
 		*err = e;
 		goto fail;
 	}
+	w->whole = 1;
+	w->reserved_end = w->start;
+	if (w->start >= 0) {
+		w->reserve = closing_bytes(w, &e);
+		if (e) {
+			*err = e;
+			goto fail;
+		}
+	}
 	kdf_file_header_encode(header, KDF_VERSION_MAJOR, KDF_VERSION_MINOR);
 	if (write_bytes(w, header, sizeof(header)) ||
-	    write_chunk(w, KDF_CHUNK_META, 1, w->raw.p, w->raw.len)) {
+	    write_chunk(w, KDF_CHUNK_META, 1, w->raw.p, w->raw.len) ||
+	    (reserve_ahead(w, 0) && fail(w, KDF_E_IO))) {
 		e = errno;
 		*err = w->err;
 		writer_free(w);
@@ -336,6 +430,39 @@ int kdf_writer_flush(struct kdf_writer *w)
 	return flush_all(w);
 }
 
+/*
+ * After a write error, end a file that still ends on a whole chunk with
+ * the summary, into the reserve when there is one.  Its reason is the
+ * writer's own.
+ */
+static void write_summary_after_error(struct kdf_writer *w, const struct kdf_summary *sum)
+{
+	struct kdf_summary why = *sum;
+	const char *reason = w->saved_errno == ENOSPC || w->saved_errno == EDQUOT ? "disk-full" :
+										    "write-error";
+
+	if (w->err != KDF_E_IO || !w->whole)
+		return;
+	memset(why.end_reason, 0, sizeof(why.end_reason));
+	memcpy(why.end_reason, reason, strlen(reason));
+	w->raw.len = 0;
+	w->out.len = 0;
+	if (kdf_summary_encode(&why, &w->raw) ||
+	    kdf_chunk_pack(&w->out, w->cctx, w->compress, KDF_CHUNK_SUMMARY, 1, w->raw.p,
+			   w->raw.len))
+		return;
+	append(w, w->out.p, w->out.len);
+}
+
+/* Give back what is left of the reserve past the end. */
+static void release_reserve(struct kdf_writer *w)
+{
+	int64_t end = w->start + (int64_t)w->bytes;
+
+	if (w->reserve && w->reserved_end > end)
+		release_past_end(w->fd, (off_t)end, (off_t)(w->reserved_end - end));
+}
+
 int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum)
 {
 	struct kdf_summary own;
@@ -359,6 +486,8 @@ int kdf_writer_close(struct kdf_writer *w, const struct kdf_summary *sum)
 		else
 			write_chunk(w, KDF_CHUNK_SUMMARY, 1, w->raw.p, w->raw.len);
 	}
+	write_summary_after_error(w, sum);
+	release_reserve(w);
 	if (close(w->fd) && !w->err)
 		fail(w, KDF_E_IO);
 	w->fd = -1;

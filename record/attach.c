@@ -18,6 +18,7 @@
 #include "elfsyms.h"
 #include "kdelay.skel.h"
 #include "options.h"
+#include "status.h"
 #include "syscalls.h"
 #include "target.h"
 #include "usyms.h"
@@ -110,9 +111,10 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 {
 	char why[256], path[PATH_MAX];
 	struct stat st;
+	int e;
 
 	if (trigger__parse(&s->t, text, why, sizeof(why))) {
-		fprintf(err, "ERROR: Invalid %s trigger [%s]; %s\n", role(s), text, why);
+		status__error(err, "Invalid %s trigger [%s]; %s", role(s), text, why);
 		return EX_CONFIG;
 	}
 	switch (s->t.kind) {
@@ -121,10 +123,10 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 
 		usyms__for_each_file(u, usdt_file_cb, &us);
 		if (!us.found[0]) {
-			fprintf(err, "ERROR: Invalid %s trigger [%s]; Can't find USDT probe '%s:%s'\n"
-				     "         in %s or its libraries; probes found: %s\n",
-				role(s), text, s->t.a, s->t.b, t->exe[0] ? t->exe : "the target",
-				us.list_len ? us.list : "none (built without USDT probes?)");
+			status__error(err, "Invalid %s trigger [%s]; Can't find USDT probe '%s:%s' in %s "
+				      "or its libraries; probes found: %s",
+				      role(s), text, s->t.a, s->t.b, t->exe[0] ? t->exe : "the target",
+				      us.list_len ? us.list : "none (built without USDT probes?)");
 			return EX_CONFIG;
 		}
 		snprintf(s->path, sizeof(s->path), "%s", us.found);
@@ -139,9 +141,9 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 			snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s/%s", s->t.a,
 				 s->t.b);
 			if (stat(path, &st)) {
-				fprintf(err, "ERROR: Invalid %s trigger [%s]; no tracepoint '%s:%s' "
-					     "in this kernel (see /sys/kernel/tracing/events)\n",
-					role(s), text, s->t.a, s->t.b);
+				status__error(err, "Invalid %s trigger [%s]; no tracepoint '%s:%s' "
+					      "in this kernel (see /sys/kernel/tracing/events)",
+					      role(s), text, s->t.a, s->t.b);
 				return EX_CONFIG;
 			}
 		}
@@ -149,21 +151,27 @@ static int check_one(struct kd_trigger_spec *s, const char *text, const struct k
 	case KD_TRIG_KPROBE:
 	case KD_TRIG_KRETPROBE:
 		if (!kernel_has_kprobes()) {
-			fprintf(err, "ERROR: Failed attaching %s %s trigger '%s';\n"
-				     "         this kernel has no kprobe support (CONFIG_KPROBES is not "
-				     "set: no /sys/bus/event_source/devices/kprobe)\n",
-				trigger__kind_name(s->t.kind), role(s), s->t.b);
+			status__error(err, "Failed attaching %s %s trigger '%s'; this kernel has no "
+				      "kprobe support (CONFIG_KPROBES is not set: no "
+				      "/sys/bus/event_source/devices/kprobe)",
+				      trigger__kind_name(s->t.kind), role(s), s->t.b);
 			return EX_OSERR;
 		}
 		return 0;
 	case KD_TRIG_UPROBE:
 	case KD_TRIG_URETPROBE:
-		if (usyms__find_func(u, s->t.a, s->t.b, s->path, sizeof(s->path))) {
-			fprintf(err, "ERROR: Failed attaching %s %s trigger '%s';\n"
-				     "         no function '%s' in %s\n",
-				trigger__kind_name(s->t.kind), role(s), s->t.b, s->t.b,
-				s->t.a[0] ? "the libraries matching that name" :
-					    "the executable or any library it maps");
+		e = usyms__find_func(u, s->t.a, s->t.b, s->path, sizeof(s->path));
+		if (e == -ESRCH) {
+			status__error(err, "Failed attaching %s %s trigger '%s'; no library mapped "
+				      "by process %d matches '%s'",
+				      trigger__kind_name(s->t.kind), role(s), s->t.b, t->pid, s->t.a);
+			return EX_OSERR;
+		}
+		if (e) {
+			status__error(err, "Failed attaching %s %s trigger '%s'; no function '%s' in %s",
+				      trigger__kind_name(s->t.kind), role(s), s->t.b, s->t.b,
+				      s->t.a[0] ? "the libraries matching that name" :
+				      "the executable or any library it maps");
 			return EX_OSERR;
 		}
 		return 0;
@@ -183,7 +191,7 @@ int attach__check_triggers(struct kd_bpf *b, const struct kd_opts *o,
 		return 0;
 	u = usyms__new(t->pid, t->spawned ? t->exe : NULL);
 	if (!u) {
-		fprintf(err, "ERROR: out of memory\n");
+		status__error(err, "out of memory");
 		return EX_OSERR;
 	}
 	if (o->start_trigger) {
@@ -337,8 +345,8 @@ static struct bpf_link *attach_trigger(struct kd_bpf *b, struct kd_trigger_spec 
 
 static int trigger_failed(const struct kd_trigger_spec *s, FILE *err)
 {
-	fprintf(err, "ERROR: Failed attaching %s %s trigger '%s';\n         %s\n",
-		trigger__kind_name(s->t.kind), role(s), s->t.text, strerror(errno));
+	status__error(err, "Failed attaching %s %s trigger '%s'; %s",
+		      trigger__kind_name(s->t.kind), role(s), s->t.text, strerror(errno));
 	return EX_OSERR;
 }
 
@@ -353,23 +361,23 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 	libbpf_set_print(libbpf_print);
 	skel = b->skel = kdelay_bpf__open();
 	if (!skel) {
-		fprintf(err, "ERROR: Failed to open the BPF object: %s\n", strerror(errno));
+		status__error(err, "Failed to open the BPF object: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	set_knobs(skel, o, t->pid);
 	e = bpf_map__set_max_entries(skel->maps.events,
 				     o->buffer_page_count * (uint32_t)getpagesize());
 	if (e) {
-		fprintf(err, "ERROR: Invalid ring buffer size (%u pages): %s\n",
-			o->buffer_page_count, strerror(-e));
+		status__error(err, "Invalid ring buffer size (%u pages): %s",
+			      o->buffer_page_count, strerror(-e));
 		return EX_CONFIG;
 	}
 	select_programs(b, err);
 	e = kdelay_bpf__load(skel);
 	if (e) {
-		fprintf(err, "ERROR: Failed to load the BPF programs: %s\n"
-			     "         (needs kernel BTF and BPF tp_btf support; -D shows libbpf's log)\n",
-			strerror(-e));
+		status__error(err, "Failed to load the BPF programs: %s (needs kernel BTF and BPF "
+			      "tp_btf support; -D shows libbpf's log)",
+			      strerror(-e));
 		return EX_OSERR;
 	}
 	/* Event programs; links are owned by the skeleton. */
@@ -381,8 +389,8 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
-			fprintf(err, "ERROR: Failed to attach %s: %s\n", bpf_program__name(prog),
-				strerror(errno));
+			status__error(err, "Failed to attach %s: %s", bpf_program__name(prog),
+				      strerror(errno));
 			return EX_OSERR;
 		}
 		/* Find the skeleton slot of this program to hand it the link. */

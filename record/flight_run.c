@@ -30,6 +30,7 @@
 #include "kdelay.skel.h"
 #include "kdelay_events.h"
 #include "session.h"
+#include "status.h"
 
 #define TICK_MIN_MS 1
 #define TICK_MAX_MS 10
@@ -304,12 +305,12 @@ int flight__run(struct session *s)
 	err = flight__init(&r.fr, (uint64_t)(o->flight_seconds * 1e9),
 			   (size_t)o->flight_buffer_mb << 20, 0);
 	if (err) {
-		fprintf(stderr, "ERROR: Cannot reserve %u MiB for the flight recorder: %s\n",
-			o->flight_buffer_mb, strerror(-err));
+		status__error(stderr, "Cannot reserve %u MiB for the flight recorder: %s",
+			      o->flight_buffer_mb, strerror(-err));
 		return EX_OSERR;
 	}
 	if ((err = catch_usr2(s))) {
-		fprintf(stderr, "ERROR: Cannot set up SIGUSR2 handling: %s\n", strerror(-err));
+		status__error(stderr, "Cannot set up SIGUSR2 handling: %s", strerror(-err));
 		flight__free(&r.fr);
 		return EX_OSERR;
 	}

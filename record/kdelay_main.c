@@ -3,7 +3,7 @@
  * kdelay - drop-in for Open vSwitch's kernel_delay.py.
  *
  * Same options, same output: it records with the recorder library into a
- * capture file (a temporary one, or -o FILE which is kept) and, right
+ * capture file (a nameless temporary one, or -o FILE which is kept) and, right
  * after each sample window closed, prints that window's report with the
  * report library.  "# Start sampling" lines are printed live by the
  * recorder; the report prints "# Stop sampling" and the dump.
@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "output.h"
 #include "recorder.h"
 #include "report.h"
+#include "status.h"
 
 struct dropin {
 	int report_rc; /* first non-zero status of the report */
@@ -59,28 +61,29 @@ int main(int argc, char **argv)
 {
 	struct kd_record_hooks hooks = { 0 };
 	struct dropin d = { 0 };
-	char tmp[4096];
+	char path[64];
 	struct kd_opts o;
-	bool temporary;
-	int rc, fd;
+	int rc, fd = -1;
 
 	rc = options__parse(&o, KD_PROG_KDELAY, argc, argv, stderr);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	temporary = !o.output;
-	if (temporary) {
+	if (!o.output) {
 		const char *dir = getenv("TMPDIR");
 
-		snprintf(tmp, sizeof(tmp), "%s/kdelay.XXXXXX", dir && *dir ? dir : "/tmp");
-		fd = mkstemp(tmp);
+		if (!dir || !*dir)
+			dir = "/tmp";
+		/* Nameless: gone with the process, even after SIGKILL.  The
+		 * report reads it back through /proc/self/fd/N. */
+		fd = output__anonymous(dir);
 		if (fd < 0) {
-			fprintf(stderr, "ERROR: Cannot create a temporary capture file in %s: %s\n",
-				dir && *dir ? dir : "/tmp", strerror(errno));
+			status__error(stderr, "Cannot create a temporary capture file in %s: %s", dir,
+				      strerror(errno));
 			return EX_CANTCREAT;
 		}
-		close(fd);
-		o.output = tmp;
-		o.output_is_temp = true;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		o.output = path;
+		o.output_fd = fd;
 	}
 	hooks.on_window = print_window;
 	hooks.ctx = &d;
@@ -90,8 +93,8 @@ int main(int argc, char **argv)
 	 * error leaves an empty file and its own message). */
 	if (d.windows)
 		print_footer(o.output);
-	if (temporary)
-		unlink(tmp);
+	if (fd >= 0)
+		close(fd);
 	/* A window the report could not render (status > 1: not the
 	 * "incomplete capture" warning of a file still being written). */
 	if (!rc && d.report_rc > 1)

@@ -10,8 +10,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -101,8 +104,10 @@ void options__usage(enum kd_prog prog, FILE *f)
 		"  -o FILE, --output FILE\n"
 		"                        Capture file, default %s%s\n"
 		"  -q, --quiet           No progress lines or status line\n",
-		prog == KD_PROG_KDELAY ? "a temporary file, removed at exit" : KD_DEFAULT_OUTPUT,
-		prog == KD_PROG_KDELAY ? " (kept when given)" : " (an old one becomes FILE.old)");
+		prog == KD_PROG_KDELAY ? "a nameless temporary file" : KD_DEFAULT_OUTPUT,
+		prog == KD_PROG_KDELAY ? " (kept when given)" :
+					 " (an old one becomes FILE.old);\n"
+					 "                        - writes it to standard output");
 	if (prog == KD_PROG_RECORD)
 		fprintf(f, "  --comm NAME           Trace the single process whose name is NAME\n"
 			   "  --flight-recorder SECONDS\n"
@@ -162,6 +167,8 @@ static const char *parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return NULL;
 }
 
+/* Seconds, at most a day: a longer time is a typo, and from ~584 years on
+ * it would not even fit the capture's nanoseconds (uint64). */
 static const char *parse_seconds(const char *s, double *out)
 {
 	char *end;
@@ -172,23 +179,35 @@ static const char *parse_seconds(const char *s, double *out)
 		return "must be a number of seconds";
 	if (!isfinite(*out) || *out < 0)
 		return "must be a non-negative number of seconds";
+	if (*out > KD_MAX_SECONDS)
+		return "must be at most 86400 seconds (one day)";
 	return NULL;
+}
+
+/* A word a user meant as the number of an option: digits, or what strtod()
+ * reads whole ("nan", "inf", "1e12", ".5"), so that it is rejected as a
+ * bad number rather than run as a COMMAND. */
+static bool looks_numeric(const char *s)
+{
+	char *end;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (*s >= '0' && *s <= '9')
+		return true;
+	if (!*s || (*s != '.' && strncasecmp(s, "nan", 3) && strncasecmp(s, "inf", 3)))
+		return false;
+	strtod(s, &end);
+	return *end == '\0';
 }
 
 /* The optional value of "-s", "--trigger-delta" or "-D" may be the next
  * word, as with argparse's nargs='?', when it looks like a number. */
 static const char *optional_value(int argc, char **argv)
 {
-	const char *s;
-
 	if (optarg)
 		return optarg;
-	if (optind >= argc)
-		return NULL;
-	s = argv[optind];
-	if (*s == '-' || *s == '+')
-		s++;
-	if (*s < '0' || *s > '9')
+	if (optind >= argc || !looks_numeric(argv[optind]))
 		return NULL;
 	return argv[optind++];
 }
@@ -203,6 +222,7 @@ static void defaults(struct kd_opts *o, enum kd_prog prog, int argc, char **argv
 	o->stack_trace_size = 4096;
 	o->flight_buffer_mb = KD_FLIGHT_DEFAULT_MB;
 	o->output = prog == KD_PROG_RECORD ? KD_DEFAULT_OUTPUT : NULL;
+	o->output_fd = -1;
 	o->argc = argc;
 	o->argv = argv;
 }
@@ -222,6 +242,39 @@ static const char *flight_conflict(const struct kd_opts *o)
 	if (o->sample_time_given || o->sample_interval > 0)
 		return "--flight-recorder has no fixed windows: --sample-time and "
 		       "--sample-interval do not apply";
+	return NULL;
+}
+
+/*
+ * The kernel's ring buffer is a power of two of at most 2 GiB (its size is
+ * a 32-bit map attribute): checked here, after the rounding up the
+ * reference does, so a size too large is not blamed on BPF loading.
+ */
+static const char *ring_size_error(uint64_t pages)
+{
+	static char why[128];
+	uint64_t page = (uint64_t)getpagesize();
+	uint64_t max = (1ull << 31) / page;
+
+	if (pages <= max && options__pow2((uint32_t)pages) <= max)
+		return NULL;
+	snprintf(why, sizeof(why), "at most %llu pages of %llu bytes (the kernel's 2 GiB ring "
+		 "buffer limit)", (unsigned long long)max, (unsigned long long)page);
+	return why;
+}
+
+/* "-o -": the capture streams to standard output, never onto a terminal;
+ * kdelay reads its capture back while recording, so it needs a file. */
+static const char *stdout_error(enum kd_prog prog, const char *output)
+{
+	if (strcmp(output, "-"))
+		return NULL;
+	if (prog == KD_PROG_KDELAY)
+		return "'-' (standard output) is not supported by kdelay, which prints its "
+		       "reports there; use kdelay-record -o -";
+	if (isatty(STDOUT_FILENO))
+		return "'-' would write a binary capture to a terminal; redirect standard output "
+		       "to a file or a pipe";
 	return NULL;
 }
 
@@ -253,6 +306,9 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 		case 'p':
 			if ((why = parse_uint(optarg, INT32_MAX, &u)))
 				return ARG_ERR("-p/--pid", why);
+			/* 0 is no process (and would mean "find ovs-vswitchd"). */
+			if (u == 0)
+				return ARG_ERR("-p/--pid", "0 is not a process id");
 			o->pid = (pid_t)u;
 			break;
 		case 's':
@@ -263,7 +319,9 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 			o->syscall_events_ns = (int64_t)u;
 			break;
 		case OPT_BUFFER_PAGE_COUNT:
-			if ((why = parse_uint(optarg, 1u << 30, &u)))
+			if ((why = parse_uint(optarg, UINT32_MAX, &u)))
+				return ARG_ERR("--buffer-page-count", why);
+			if ((why = ring_size_error(u)))
 				return ARG_ERR("--buffer-page-count", why);
 			o->buffer_page_count = (uint32_t)u;
 			break;
@@ -320,7 +378,7 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 						   "--flight-recorder", "");
 			if ((why = parse_seconds(optarg, &d)))
 				return ARG_ERR("--flight-recorder", why);
-			if (d <= 0 || d > 86400)
+			if (d <= 0)
 				return ARG_ERR("--flight-recorder", "must be > 0 and <= 86400 seconds");
 			o->flight_seconds = d;
 			break;
@@ -337,6 +395,8 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 		case 'o':
 			if (!*optarg)
 				return ARG_ERR("-o/--output", "must not be empty");
+			if ((why = stdout_error(prog, optarg)))
+				return ARG_ERR("-o/--output", why);
 			o->output = optarg;
 			break;
 		case 'q':

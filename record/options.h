@@ -24,6 +24,8 @@ enum kd_prog {
 #define KD_DEFAULT_OUTPUT "kdelay.data"
 #define KD_FLIGHT_DEFAULT_MB 64 /* --flight-buffer-mb */
 #define KD_EXIT_USAGE 2 /* what argparse exits with */
+#define KD_MAX_SECONDS 86400.0 /* --sample-time, --sample-interval, --flight-recorder */
+#define KD_OUTPUT_STDOUT "-" /* -o -: stream the capture to standard output */
 
 struct kd_opts {
 	int debug;		     /* -D [LEVEL]: libbpf debug output when != 0 */
@@ -42,8 +44,8 @@ struct kd_opts {
 	const char *start_trigger;   /* NULL = none */
 	const char *stop_trigger;
 	uint64_t trigger_delta_ns;
-	const char *output;	     /* -o; NULL for kdelay = temporary file */
-	bool output_is_temp;	     /* kdelay's own mkstemp() file: not renamed to .old */
+	const char *output;	     /* -o; "-" = stdout; NULL for kdelay = temporary file */
+	int output_fd;		     /* >= 0: kdelay's nameless temporary capture */
 	bool quiet;		     /* -q */
 	double flight_seconds;	     /* --flight-recorder; 0 = not in flight mode */
 	uint32_t flight_buffer_mb;   /* --flight-buffer-mb: hard cap of its memory */

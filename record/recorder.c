@@ -289,6 +289,8 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	s.sigfd = -1;
 	s.target.go_fd = s.target.exec_err_fd = s.target.pidfd = -1;
 	status__init(&s.st, o->quiet, meta__mono_ns());
+	if (!strcmp(o->output, KD_OUTPUT_STDOUT))
+		s.st.lines = stderr;
 	rc = session__setup(&s);
 	if (rc)
 		goto out;
@@ -329,6 +331,14 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	}
 out:
 	rc = session__finish(&s, rc);
+	/* As perf record and time(1) do: COMMAND's own status, unless the
+	 * recorder failed.  Blocking only when it is known to have ended. */
+	if (!rc) {
+		int code = target__exit_code(&s.target, s.exit_reason == KD_EXIT_TARGET);
+
+		if (code > 0)
+			rc = code;
+	}
 	session__free(&s);
 	return rc;
 }

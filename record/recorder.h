@@ -36,10 +36,13 @@ enum kd_exit_reason {
 
 /*
  * Record as o says into o->output.  Prints progress (stdout) and errors
- * (stderr, "ERROR: ..." one line each) itself.  Returns the exit status:
- * 0, or a <sysexits.h> code (EX_NOPERM not root, EX_UNAVAILABLE/EX_NOINPUT
- * no target, EX_CONFIG bad trigger, EX_OSERR BPF failures, EX_CANTCREAT
- * output file, EX_IOERR write error).
+ * (stderr, one line each, starting with the program's name) itself.
+ * Returns the exit status: 0, or a <sysexits.h> code (EX_NOPERM not root,
+ * EX_UNAVAILABLE/EX_NOINPUT no target, EX_CONFIG bad trigger, EX_OSERR
+ * BPF failures, EX_CANTCREAT output file, EX_IOERR write error).  With a
+ * COMMAND that has ended, a recording that succeeded returns the
+ * command's exit code instead (128 + signal when a signal killed it), as
+ * perf record does.
  */
 int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks);
 

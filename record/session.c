@@ -16,7 +16,9 @@
 
 #include "kdelay.skel.h"
 #include "kdelay_events.h"
+#include "output.h"
 #include "session.h"
+#include "status.h"
 #include "symbols.h"
 #include "threads.h"
 
@@ -37,32 +39,6 @@ static bool privileged(void)
 	fclose(f);
 	/* CAP_SYS_ADMIN (21), or CAP_BPF (39) with CAP_PERFMON (38) */
 	return (cap & (1ull << 21)) || ((cap & (1ull << 39)) && (cap & (1ull << 38)));
-}
-
-/* -o FILE: an existing file becomes FILE.old, as perf does. */
-static int open_output(struct session *s)
-{
-	const char *path = s->o->output;
-	struct stat st;
-	int err = 0;
-
-	if (!s->o->output_is_temp && !lstat(path, &st) && S_ISREG(st.st_mode)) {
-		char old[4096];
-
-		snprintf(old, sizeof(old), "%s.old", path);
-		if (rename(path, old)) {
-			fprintf(stderr, "ERROR: Cannot rename %s to %s: %s\n", path, old,
-				strerror(errno));
-			return EX_CANTCREAT;
-		}
-	}
-	s->w = kdf_writer_open(path, &s->meta.m, 0, &err);
-	if (!s->w) {
-		fprintf(stderr, "ERROR: Cannot create %s: %s\n", path,
-			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
-		return EX_CANTCREAT;
-	}
-	return 0;
 }
 
 static int setup_signals(struct session *s)
@@ -108,18 +84,18 @@ int session__setup(struct session *s)
 	if ((rc = attach__check_triggers(&s->bpf, o, &s->target, stderr)))
 		return rc;
 	if (meta__init(&s->meta, o, &s->target)) {
-		fprintf(stderr, "ERROR: out of memory\n");
+		status__error(stderr, "out of memory");
 		return EX_OSERR;
 	}
 	/* BPF first: when it cannot load, an existing capture stays as it is. */
 	if ((rc = attach__start(&s->bpf, o, &s->target, stderr)))
 		return rc;
-	if ((rc = open_output(s)))
+	if ((rc = output__open(o->output, o->output_fd, &s->meta.m, &s->w, stderr)))
 		return rc;
 	if (o->syscall_events_ns >= 0 && o->stack_trace_size > 0) {
 		s->syms = symbols__new(s->target.pid, s->target.spawned ? s->target.exe : NULL);
 		if (!s->syms) {
-			fprintf(stderr, "ERROR: out of memory\n");
+			status__error(stderr, "out of memory");
 			return EX_OSERR;
 		}
 	}
@@ -133,29 +109,39 @@ int session__setup(struct session *s)
 	s->rb = ring_buffer__new(bpf_map__fd(s->bpf.skel->maps.events), consumer__handle, &s->cons,
 				 NULL);
 	if (!s->rb) {
-		fprintf(stderr, "ERROR: Failed to set up the BPF ring buffer: %s\n", strerror(errno));
+		status__error(stderr, "Failed to set up the BPF ring buffer: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	/* Names of the threads alive now; later ones come from BPF. */
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
 	if (n < 0 && n != -ENOENT) {
-		fprintf(stderr, "ERROR: Cannot read the threads of %d: %s\n", s->target.pid,
-			strerror(-n));
+		status__error(stderr, "Cannot read the threads of %d: %s", s->target.pid,
+			      strerror(-n));
 		return EX_UNAVAILABLE;
 	}
 	/* -ENOENT: the target already exited; the loop notices and closes. */
 	if (setup_signals(s)) {
-		fprintf(stderr, "ERROR: Cannot set up signal handling: %s\n", strerror(errno));
+		status__error(stderr, "Cannot set up signal handling: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	return 0;
 noperm:
-	fprintf(stderr, "ERROR: We need to run as root to attached probes!\n");
+	status__error(stderr, "We need to run as root to attached probes!");
 	return EX_NOPERM;
+}
+
+/* The summary's end_reason for how the loop ended; the writer puts its
+ * own ("disk-full", "write-error") when a write failed. */
+static const char *end_reason(const struct session *s, int rc)
+{
+	if (rc || s->exit_reason == KD_EXIT_ERROR)
+		return "error";
+	return s->exit_reason == KD_EXIT_TARGET ? "target-exited" : "stopped";
 }
 
 int session__finish(struct session *s, int rc)
 {
+	const char *name = strcmp(s->o->output, KD_OUTPUT_STDOUT) ? s->o->output : "standard output";
 	struct kdf_summary sum;
 	int err;
 
@@ -166,14 +152,6 @@ int session__finish(struct session *s, int rc)
 		session__drain(s);
 	}
 	status__clear(&s->st);
-	if (s->cons.err) {
-		fprintf(stderr, "ERROR: Writing %s failed: %s; it is readable up to the last "
-				"complete chunk\n",
-			s->o->output, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
-		kdf_writer_abort(s->w);
-		s->w = NULL;
-		return rc ? rc : EX_IOERR;
-	}
 	memset(&sum, 0, sizeof(sum));
 	sum.end_ts = meta__mono_ns();
 	memcpy(sum.events, s->cons.written, sizeof(sum.events));
@@ -184,12 +162,23 @@ int session__finish(struct session *s, int rc)
 		sum.stacks_lost = BSS_LOAD(s, stacks_lost) + s->cons.stacks_over_limit_total;
 	}
 	sum.windows = s->win.index;
-	sum.exit_reason = rc ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
+	sum.exit_reason = rc || s->cons.err ? KD_EXIT_ERROR : (uint32_t)s->exit_reason;
+	snprintf(sum.end_reason, sizeof(sum.end_reason), "%s", end_reason(s, rc || s->cons.err));
+	if (s->cons.err) {
+		/* The writer's sticky error, which also puts back its errno. */
+		kdf_writer_flush(s->w);
+		status__error(stderr, "Writing %s failed: %s; the capture ends at its last complete "
+			      "chunk, with a summary saying why when there is room for it",
+			      name, s->cons.err == KDF_E_IO ? strerror(errno) : kdf_strerror(s->cons.err));
+		kdf_writer_close(s->w, &sum);
+		s->w = NULL;
+		return rc ? rc : EX_IOERR;
+	}
 	err = kdf_writer_close(s->w, &sum);
 	s->w = NULL;
 	if (err) {
-		fprintf(stderr, "ERROR: Closing %s failed: %s\n", s->o->output,
-			err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
+		status__error(stderr, "Closing %s failed: %s", name,
+			      err == KDF_E_IO ? strerror(errno) : kdf_strerror(err));
 		return rc ? rc : EX_IOERR;
 	}
 	if (sum.dropped)

@@ -2,6 +2,8 @@
 /*
  * status.c - progress output of the recorder.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -48,6 +50,7 @@ void status__init(struct kd_status *s, bool quiet, uint64_t now)
 	s->quiet = quiet;
 	s->live = !quiet && isatty(STDERR_FILENO);
 	s->start_ns = now;
+	s->lines = stdout;
 }
 
 void status__clear(struct kd_status *s)
@@ -67,8 +70,8 @@ void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns)
 		return;
 	status__clear(s);
 	status__timestamp(stamp, sizeof(stamp), realtime_ns);
-	printf("%s%s\n", msg, stamp);
-	fflush(stdout);
+	fprintf(s->lines, "%s%s\n", msg, stamp);
+	fflush(s->lines);
 }
 
 void status__line(struct kd_status *s, const char *msg)
@@ -92,4 +95,16 @@ void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t
 		(double)bytes / 1e6, status__thousands(dr, sizeof(dr), dropped));
 	fflush(stderr);
 	s->shown = true;
+}
+
+void status__error(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(f, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
 }

@@ -26,13 +26,15 @@ struct kd_status {
 	bool live;	     /* stderr is a terminal and not -q */
 	bool quiet;	     /* -q: no "#" lines either */
 	bool shown;	     /* a status line is on screen */
+	FILE *lines;	     /* where "#" lines go: stdout, or stderr when the
+				capture itself goes to stdout (-o -) */
 	uint64_t last_ns;    /* last refresh, CLOCK_MONOTONIC */
 	uint64_t start_ns;
 };
 
 void status__init(struct kd_status *s, bool quiet, uint64_t now);
 
-/* Print "MSG @ISO (HH:MM:SS UTC)" on stdout (clears the status line),
+/* Print "MSG @ISO (HH:MM:SS UTC)" on s->lines (clears the status line),
  * for now, or for the wall-clock time realtime_ns. */
 void status__line(struct kd_status *s, const char *msg);
 void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns);
@@ -40,6 +42,13 @@ void status__line_at(struct kd_status *s, const char *msg, uint64_t realtime_ns)
 /* Refresh the status line (at most 4 times a second). */
 void status__update(struct kd_status *s, uint64_t now, uint32_t window, uint64_t events,
 		    uint64_t bytes, uint64_t dropped, const char *state);
+
+/*
+ * An error: one line on f, "PROG: MSG" where PROG is the program's short
+ * name (kdelay-record or kdelay), never the path it was started by.  fmt
+ * has no newline.
+ */
+void status__error(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Remove the status line, if shown. */
 void status__clear(struct kd_status *s);

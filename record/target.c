@@ -16,6 +16,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "status.h"
 #include "target.h"
 
 int target__read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
@@ -57,6 +58,31 @@ static pid_t tgid_of(pid_t tid)
 			break;
 	fclose(f);
 	return tgid;
+}
+
+/* A kernel thread (PF_KTHREAD in /proc/PID/stat's flags) makes no
+ * syscalls of its own: tracing one records nothing. */
+static bool is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned int flags = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* comm may hold ')' and spaces: the fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
+		return false;
+	return flags & 0x00200000u; /* PF_KTHREAD */
 }
 
 static void target__init(struct kd_target *t)
@@ -137,12 +163,17 @@ int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err)
 		pid_t tgid = tgid_of(pid);
 
 		if (tgid < 0) {
-			fprintf(err, "ERROR: No process with PID %d is running!\n", pid);
+			status__error(err, "No process with PID %d is running!", pid);
 			return EX_UNAVAILABLE;
 		}
 		if (tgid == getpid()) {
 			/* Each drain would make syscalls that fill the ring again. */
-			fprintf(err, "ERROR: The recorder cannot trace itself (PID %d)!\n", pid);
+			status__error(err, "The recorder cannot trace itself (PID %d)!", pid);
+			return EX_UNAVAILABLE;
+		}
+		if (is_kernel_thread(tgid)) {
+			status__error(err, "PID %d is a kernel thread: it makes no syscalls of its "
+				      "own, there is nothing to record; give a user process", pid);
 			return EX_UNAVAILABLE;
 		}
 		if (tgid != pid)
@@ -152,12 +183,12 @@ int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err)
 	} else if (comm) {
 		n = scan_comm(comm, false, found, 8);
 		if (n == 0) {
-			fprintf(err, "ERROR: Failed to find a process named '%s'!\n", comm);
+			status__error(err, "Failed to find a process named '%s'!", comm);
 			return EX_UNAVAILABLE;
 		}
 		if (n > 1) {
-			fprintf(err, "ERROR: Multiple processes named '%s' running, use the -p option!\n",
-				comm);
+			status__error(err, "Multiple processes named '%s' running, use the -p option!",
+				      comm);
 			return EX_NOINPUT;
 		}
 		t->pid = found[0];
@@ -165,11 +196,11 @@ int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err)
 		/* The reference: psutil name() containing "ovs-vswitchd". */
 		n = scan_comm("ovs-vswitchd", true, found, 8);
 		if (n == 0) {
-			fprintf(err, "ERROR: Failed to find ovs-vswitchd's PID!\n");
+			status__error(err, "Failed to find ovs-vswitchd's PID!");
 			return EX_UNAVAILABLE;
 		}
 		if (n > 1) {
-			fprintf(err, "ERROR: Multiple ovs-vswitchd daemons running, use the -p option!\n");
+			status__error(err, "Multiple ovs-vswitchd daemons running, use the -p option!");
 			return EX_NOINPUT;
 		}
 		t->pid = found[0];
@@ -217,17 +248,17 @@ int target__spawn(struct kd_target *t, char **argv, FILE *err)
 
 	target__init(t);
 	if (resolve_command(argv[0], t->exe, sizeof(t->exe))) {
-		fprintf(err, "ERROR: Cannot run '%s': command not found or not executable\n", argv[0]);
+		status__error(err, "Cannot run '%s': command not found or not executable", argv[0]);
 		return EX_NOINPUT;
 	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
-		fprintf(err, "ERROR: pipe: %s\n", strerror(errno));
+		status__error(err, "pipe: %s", strerror(errno));
 		goto fail;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(err, "ERROR: fork: %s\n", strerror(errno));
+		status__error(err, "fork: %s", strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
@@ -272,7 +303,7 @@ int target__release(struct kd_target *t, FILE *err)
 	if (!t->spawned || t->go_fd < 0)
 		return 0;
 	if (write(t->go_fd, &byte, 1) != 1) {
-		fprintf(err, "ERROR: cannot start the command: %s\n", strerror(errno));
+		status__error(err, "cannot start the command: %s", strerror(errno));
 		return -1;
 	}
 	close(t->go_fd);
@@ -282,7 +313,7 @@ int target__release(struct kd_target *t, FILE *err)
 	close(t->exec_err_fd);
 	t->exec_err_fd = -1;
 	if (n == (ssize_t)sizeof(e)) {
-		fprintf(err, "ERROR: Cannot run '%s': %s\n", t->exe, strerror(e));
+		status__error(err, "Cannot run '%s': %s", t->exe, strerror(e));
 		return -1;
 	}
 	return 0;
@@ -310,6 +341,27 @@ bool target__exited(struct kd_target *t)
 		return poll(&pfd, 1, 0) > 0;
 	}
 	return kill(t->pid, 0) && errno == ESRCH;
+}
+
+int target__exit_code(struct kd_target *t, bool wait)
+{
+	int status;
+
+	if (!t->spawned || t->go_fd >= 0)
+		return -1;
+	if (t->exit_status < 0) {
+		pid_t r;
+
+		do
+			r = waitpid(t->pid, &status, wait ? 0 : WNOHANG);
+		while (r < 0 && errno == EINTR);
+		if (r != t->pid)
+			return -1;
+		t->exit_status = status;
+	}
+	if (WIFSIGNALED(t->exit_status))
+		return 128 + WTERMSIG(t->exit_status);
+	return WEXITSTATUS(t->exit_status);
 }
 
 void target__cleanup(struct kd_target *t)

@@ -25,7 +25,8 @@ struct kd_target {
  * Find the target by pid (a thread id is mapped to its process), by
  * comm, or default to ovs-vswitchd (name contains "ovs-vswitchd", as the
  * reference does).  Returns 0 or a <sysexits.h> code after printing the
- * reference's message ("ERROR: Failed to find ovs-vswitchd's PID!") to err.
+ * reference's message ("Failed to find ovs-vswitchd's PID!", after the
+ * program's name) to err.
  */
 int target__find(struct kd_target *t, pid_t pid, const char *comm, FILE *err);
 
@@ -40,6 +41,13 @@ int target__release(struct kd_target *t, FILE *err);
 
 /* True once the target has exited (reaps a spawned child). */
 bool target__exited(struct kd_target *t);
+
+/*
+ * A released COMMAND's exit code as a shell gives it: its exit status, or
+ * 128 + the signal that killed it; -1 while it runs (wait: block until it
+ * ends) or when there is no such command.
+ */
+int target__exit_code(struct kd_target *t, bool wait);
 
 /* Close fds; a spawned child still held is killed (it never ran). */
 void target__cleanup(struct kd_target *t);

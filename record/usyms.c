@@ -262,6 +262,7 @@ static bool lib_matches(const char *base, const char *lib)
 
 int usyms__find_func(struct usyms *u, const char *lib, const char *func, char *path, size_t len)
 {
+	bool lib_seen = false;
 	size_t i;
 
 	if (!lib || !*lib) {
@@ -294,12 +295,13 @@ int usyms__find_func(struct usyms *u, const char *lib, const char *func, char *p
 		f = &u->files[m->file];
 		if (lib && *lib && !lib_matches(f->base, lib))
 			continue;
+		lib_seen = true;
 		if (f->elf && elfsyms__has_func(f->elf, func)) {
 			attach_path(u, f, path, len);
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return lib && *lib && !lib_seen ? -ESRCH : -ENOENT;
 }
 
 void usyms__for_each_file(struct usyms *u, void (*fn)(void *ctx, const char *path), void *ctx)

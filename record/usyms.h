@@ -40,7 +40,8 @@ int usyms__resolve(struct usyms *u, uint64_t addr, struct kdf_symbol *sym);
  * Find the file that defines function func: the executable first, then
  * every mapped library, or only libraries whose file name starts with lib
  * ("libc" matches libc.so.6) when lib is not empty.  Writes a path
- * attachable by libbpf to path.  Returns 0 or -ENOENT.
+ * attachable by libbpf to path.  Returns 0, -ESRCH when lib is given and
+ * no mapped file matches it, or -ENOENT (no such function).
  */
 int usyms__find_func(struct usyms *u, const char *lib, const char *func, char *path, size_t len);
 

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "options.h"
@@ -22,6 +24,27 @@ static int parse(struct kd_opts *o, enum kd_prog prog, const char *const *args)
 	argv[argc] = NULL;
 	rc = options__parse(o, prog, argc, argv, null);
 	fclose(null);
+	return rc;
+}
+
+/* parse() keeping what was printed on err, for message checks. */
+static int parse_msg(struct kd_opts *o, enum kd_prog prog, const char *const *args, char *msg,
+		     size_t len)
+{
+	static char *argv[32];
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *err = open_memstream(&buf, &size);
+	int argc = 0, rc;
+
+	argv[argc++] = "prog";
+	while (*args)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	rc = options__parse(o, prog, argc, argv, err);
+	fclose(err);
+	snprintf(msg, len, "%s", buf ? buf : "");
+	free(buf);
 	return rc;
 }
 
@@ -120,6 +143,75 @@ static void test_validation(void **state)
 	assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("-p", "1", "--comm", "x")), KD_EXIT_USAGE);
 }
 
+/* REJECT(args, message part): a usage error whose message says why. */
+#define REJECT(prog, args, part)                                                  \
+	do {                                                                      \
+		char m_[512];                                                     \
+		assert_int_equal(parse_msg(&o, prog, args, m_, sizeof(m_)), KD_EXIT_USAGE); \
+		if (!strstr(m_, part))                                            \
+			fail_msg("'%s' not in '%s'", part, m_);                   \
+	} while (0)
+
+/* Numbers that parse but mean nothing sensible are refused, not wrapped. */
+static void test_numbers_that_do_not_fit(void **state)
+{
+	struct kd_opts o;
+
+	(void)state;
+	/* 18446744073 s is 2^64 ns: it used to wrap to a 5 ms window. */
+	REJECT(KD_PROG_RECORD, ARGS("--sample-time", "18446744073"), "at most 86400 seconds");
+	REJECT(KD_PROG_RECORD, ARGS("--sample-time", "1e12"), "at most 86400 seconds");
+	REJECT(KD_PROG_RECORD, ARGS("--sample-time", "86400.5"), "at most 86400 seconds");
+	REJECT(KD_PROG_RECORD, ARGS("--sample-time", "inf"), "non-negative number");
+	REJECT(KD_PROG_RECORD, ARGS("--sample-time", "-0.5"), "non-negative number");
+	REJECT(KD_PROG_KDELAY, ARGS("--sample-interval", "1e12"), "at most 86400 seconds");
+	REJECT(KD_PROG_KDELAY, ARGS("--sample-interval", "nan"), "non-negative number");
+	assert_int_equal(parse(&o, KD_PROG_KDELAY, ARGS("--sample-time", "86400")), 0);
+	assert_true(o.sample_time == 86400);
+	/* 2^20 pages of 4 KiB is 4 GiB: beyond the kernel's ring buffer. */
+	if (getpagesize() == 4096) {
+		REJECT(KD_PROG_RECORD, ARGS("--buffer-page-count", "1048576"), "2 GiB");
+		REJECT(KD_PROG_RECORD, ARGS("--buffer-page-count", "524289"), "at most 524288 pages");
+		REJECT(KD_PROG_RECORD, ARGS("--buffer-page-count", "4294967296"), "too large");
+		assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("--buffer-page-count", "524288")), 0);
+		assert_int_equal(o.buffer_page_count, 524288);
+		assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("--buffer-page-count", "300000")), 0);
+		assert_int_equal(o.buffer_page_count, 524288);
+	}
+	REJECT(KD_PROG_RECORD, ARGS("-p", "0"), "0 is not a process id");
+	REJECT(KD_PROG_KDELAY, ARGS("--pid", "0"), "0 is not a process id");
+	/* A word that reads as a number is an option's value, so a bad one
+	 * is said to be bad, never run as a COMMAND. */
+	REJECT(KD_PROG_RECORD, ARGS("--trigger-delta", "nan"), "--trigger-delta: must be an integer");
+	REJECT(KD_PROG_RECORD, ARGS("--trigger-delta", "1e6"), "--trigger-delta: must be an integer");
+	REJECT(KD_PROG_RECORD, ARGS("-s", "Inf"), "-s/--syscall-events: must be an integer");
+	REJECT(KD_PROG_RECORD, ARGS("-s", ".5"), "-s/--syscall-events: must be an integer");
+	REJECT(KD_PROG_RECORD, ARGS("-D", "nan"), "-D/--debug: must be an integer");
+	REJECT(KD_PROG_KDELAY, ARGS("--trigger-delta", "-3"), "must be positive");
+	/* ... and a word that does not is still the COMMAND. */
+	assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("-s", "nano", "x")), 0);
+	assert_string_equal(o.command[0], "nano");
+	/* Messages name the program, never the path it ran from. */
+	REJECT(KD_PROG_RECORD, ARGS("--bogus"), "kdelay-record: error: unrecognized arguments: --bogus");
+	REJECT(KD_PROG_KDELAY, ARGS("-p"), "kdelay: error: argument -p: expected one argument");
+}
+
+/* -o -: the capture goes to standard output, unless that is a terminal;
+ * kdelay reads its capture back, so it needs a file. */
+static void test_output_stdout(void **state)
+{
+	struct kd_opts o;
+
+	(void)state;
+	REJECT(KD_PROG_KDELAY, ARGS("-o", "-"), "not supported by kdelay");
+	if (isatty(STDOUT_FILENO)) {
+		REJECT(KD_PROG_RECORD, ARGS("-o", "-"), "terminal");
+	} else {
+		assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("-o", "-")), 0);
+		assert_string_equal(o.output, "-");
+	}
+}
+
 static void test_record_extras(void **state)
 {
 	struct kd_opts o;
@@ -165,6 +257,8 @@ int main(void)
 		cmocka_unit_test(test_optional_values),
 		cmocka_unit_test(test_reference_command_lines),
 		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_numbers_that_do_not_fit),
+		cmocka_unit_test(test_output_stdout),
 		cmocka_unit_test(test_record_extras),
 		cmocka_unit_test(test_pow2),
 	};
