@@ -6,3 +6,7 @@ KERNELS ?= 6.1 6.1-rt 6.12
 check-kernels: all static
 	$(Q)O=$(O) KERNELS="$(KERNELS)" tests/run.sh tests/e2e/90-kernels.sh
 .PHONY: check-kernels
+
+# make check runs the matrix too (tests/e2e/90-kernels.sh): it needs the
+# static binaries.
+check: static
