@@ -35,7 +35,7 @@ for flavour in ${KERNELS:-6.1 6.1-rt 6.12}; do
 		case $line in
 		"ok "*) ok "$flavour: ${line#ok * - }" ;;
 		"not ok "*) not_ok "$flavour: ${line#not ok * - }" ;;
-		"#"*) echo "# $flavour: ${line#"#"}" ;;
+		"#"*) echo "# $flavour:${line#"#"}" ;;
 		1..*) plan=${line#1..} ;;
 		*) continue ;;
 		esac
