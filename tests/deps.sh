@@ -111,6 +111,17 @@ if ! apt-cache showsrc libcbor 2>/dev/null | grep -q '^Package: libcbor$'; then
 	fi
 fi
 
+# The kernel matrix looks its kernels up in apt's lists (tests/vm/kernels.sh).
+lists_missing=0
+if ! "$(dirname "$0")/vm/kernels.sh" 6.1 6.1-rt 6.12 >/dev/null 2>&1; then
+	if [ $check_only -eq 1 ]; then
+		echo "apt's lists lack a Debian 6.1, 6.1-rt or 6.12 kernel (the kernel matrix boots them)"
+		lists_missing=1
+	else
+		apt-get update -q
+	fi
+fi
+
 # Debian's packaging may leave a system ovs-vswitchd running (a machine
 # with systemd starts it on install): say so, the OVS test needs to know.
 if pgrep -x ovs-vswitchd >/dev/null 2>&1; then
@@ -138,7 +149,8 @@ if [ -d /sys/kernel ]; then
 	mount_if_missing tracefs /sys/kernel/tracing
 fi
 
-if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ] || [ $src_missing -eq 1 ]; }; then
+if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ] || [ $src_missing -eq 1 ] ||
+	[ $lists_missing -eq 1 ]; }; then
 	exit 1
 fi
 exit 0
