@@ -26,6 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 need_root
 need_bins kdelay-sample kdelay-report static/kdelay-record static/kdelay
 RECORD=$BIN/static/kdelay-record
+KDELAY=$BIN/static/kdelay
 # The helpers bound their waits by a count of 50 ms polls; in an emulated
 # guest each poll (a grep) takes far longer, so bound them by the clock.
 wait_for_line() {
@@ -47,7 +48,6 @@ wait_exit() {
 	done
 	wait "$pid" 2>/dev/null
 }
-KDELAY=$BIN/static/kdelay
 rt=0
 [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && rt=1
 echo "# kernel $(uname -r), PREEMPT_RT=$rt, $(nproc) CPUs"
