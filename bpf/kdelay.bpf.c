@@ -240,10 +240,16 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	e = ev_reserve(sizeof(*e), KD_EV_SYS_ENTER, (__u32)pid_tgid);
-	if (want_stacks)
-		entry_store(e ? e->hdr.ts : bpf_ktime_get_ns());
-	if (!e)
+	/* One test of e, before the helper call: testing it again after the
+	 * call is refused by 6.1's verifier ("Unreleased reference"), which
+	 * forgets that e is not NULL. */
+	if (!e) {
+		if (want_stacks)
+			entry_store(bpf_ktime_get_ns());
 		return 0;
+	}
+	if (want_stacks)
+		entry_store(e->hdr.ts);
 	e->nr = id;
 	e->ret = 0;
 	ev_submit(e);

@@ -16,6 +16,7 @@
 
 #include "attach.h"
 #include "elfsyms.h"
+#include "kfeatures.h"
 #include "kdelay.skel.h"
 #include "options.h"
 #include "status.h"
@@ -355,10 +356,14 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 {
 	struct kdelay_bpf *skel;
 	struct bpf_program *prog;
+	struct kd_kfeatures kf;
 	int e;
 
 	debug_level = o->debug;
 	libbpf_set_print(libbpf_print);
+	kfeatures__probe(&kf, "/sys/kernel/btf/vmlinux");
+	if ((e = kfeatures__verdict(&kf, err)))
+		return e;
 	skel = b->skel = kdelay_bpf__open();
 	if (!skel) {
 		status__error(err, "Failed to open the BPF object: %s", strerror(errno));

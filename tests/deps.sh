@@ -24,6 +24,16 @@ PKGS=(
 	binutils xxd python3
 )
 
+# The kernel matrix (tests/vm/): qemu boots Debian's kernels (downloaded
+# by tests/vm/prepare.sh, not installed) with a busybox initramfs; the
+# kernel packages are unpacked, their modules indexed and decompressed.
+# The static build (make static) builds libcbor from Debian's source
+# package (apt-get source: dpkg-dev, and a deb-src line, added below).
+VM_PKGS=(
+	qemu-system-x86 busybox-static cpio xz-utils zstd gzip kmod file
+	dpkg-dev cmake
+)
+
 check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
@@ -39,7 +49,7 @@ case ${1:-} in
 esac
 
 missing=()
-for p in "${PKGS[@]}"; do
+for p in "${PKGS[@]}" "${VM_PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi
@@ -79,6 +89,39 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
+# make static builds libcbor from Debian's source package: apt needs a
+# deb-src line for the mirror and suite this machine already uses (found
+# in its "deb" sources, one-line or deb822), then one apt-get update.
+src_missing=0
+if ! apt-cache showsrc libcbor 2>/dev/null | grep -q '^Package: libcbor$'; then
+	if [ $check_only -eq 1 ]; then
+		echo "no deb-src source for libcbor (make static builds it from Debian's source package)"
+		src_missing=1
+	else
+		. /etc/os-release
+		uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+			awk -v s="$VERSION_CODENAME" '$2 == s { print $1; exit }')
+		if [ -z "$uri" ]; then
+			echo "tests/deps.sh: no apt source for suite '$VERSION_CODENAME' to add a deb-src line to" >&2
+			exit 69
+		fi
+		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$uri" "$VERSION_CODENAME" >/etc/apt/sources.list.d/kdelay-deb-src.sources
+		apt-get update -q
+	fi
+fi
+
+# The kernel matrix looks its kernels up in apt's lists (tests/vm/kernels.sh).
+lists_missing=0
+if ! "$(dirname "$0")/vm/kernels.sh" 6.1 6.1-rt 6.12 >/dev/null 2>&1; then
+	if [ $check_only -eq 1 ]; then
+		echo "apt's lists lack a Debian 6.1, 6.1-rt or 6.12 kernel (the kernel matrix boots them)"
+		lists_missing=1
+	else
+		apt-get update -q
+	fi
+fi
+
 # Debian's packaging may leave a system ovs-vswitchd running (a machine
 # with systemd starts it on install): say so, the OVS test needs to know.
 if pgrep -x ovs-vswitchd >/dev/null 2>&1; then
@@ -106,7 +149,8 @@ if [ -d /sys/kernel ]; then
 	mount_if_missing tracefs /sys/kernel/tracing
 fi
 
-if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ]; }; then
+if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ] || [ $src_missing -eq 1 ] ||
+	[ $lists_missing -eq 1 ]; }; then
 	exit 1
 fi
 exit 0
