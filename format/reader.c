@@ -138,13 +138,32 @@ struct kdf_reader *kdf_reader_open(const char *path, kdf_warn_fn warn, void *ctx
 				   char *msg, size_t msg_len)
 {
 	struct kdf_source src = { .fd = -1 };
+	int is_stdin = path && !strcmp(path, "-");
 
-	src.fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* "-" is standard input, which must then be a regular file.
+	 * O_NONBLOCK: opening a FIFO with no writer must not hang; a
+	 * regular file ignores it. */
+	if (is_stdin)
+		src.fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else if (path)
+		src.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (src.fd < 0) {
 		if (err)
 			*err = path ? KDF_E_IO : KDF_E_INVAL;
-		set_msg(msg, msg_len, "cannot open %s: %s", path ? path : "(null)",
-			path ? strerror(errno) : "no path");
+		set_msg(msg, msg_len, "cannot open %s: %s", is_stdin ? "standard input" :
+			path ? path : "(null)", path ? strerror(errno) : "no path");
+		return NULL;
+	}
+	/* pread() needs a file: a pipe, FIFO or terminal is refused here
+	 * rather than read wrongly (kdelay-report copies a pipe first). */
+	if (lseek(src.fd, 0, SEEK_END) < 0) {
+		int e = errno;
+
+		close(src.fd);
+		if (err)
+			*err = KDF_E_IO;
+		set_msg(msg, msg_len, "cannot read %s: %s", is_stdin ? "standard input" : path,
+			e == ESPIPE ? "not a regular file (a pipe or FIFO?)" : strerror(e));
 		return NULL;
 	}
 	return reader_open(src, warn, ctx, err, msg, msg_len);

@@ -1,10 +1,10 @@
 # report/: kdelay-report.  REPORT_SRCS go into libkdreport.a (unit tests
-# link it); REPORT_MAIN holds main().
+# link it); REPORT_MAIN holds main() and its -i/-o handling.
 REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
 	report/symbols.c report/walltime.c report/filter.c report/view.c \
 	report/text.c report/json.c report/json_out.c report/info.c \
 	report/stats_dist.c report/budget.c report/text_dist.c
-REPORT_MAIN := report/main.c
+REPORT_MAIN := report/main.c report/input_file.c report/output_file.c
 
 # tests/build.mk (included before the Makefile defines these) names them in
 # prerequisites, which make expands at once: define them here first so that
