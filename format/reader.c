@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cbor_util.h"
 #include "events_codec.h"
 #include "meta_cbor.h"
 #include "reader_internal.h"
@@ -32,6 +33,31 @@ static void set_msg(char *msg, size_t len, const char *fmt, ...)
 }
 
 /* ----------------------------------------------------------- open/close */
+
+/* Charge the transient tree of a CBOR chunk, kept bytes besides.  1 when
+ * refused (warned) or malformed (left to the decoder to report). */
+static int cbor_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
+		       uint64_t kept)
+{
+	uint64_t items;
+
+	if (kdf_cbor_count(r->raw, h->raw_len, &items))
+		return 0; /* the decoder says it is malformed */
+	return kdf_reader_charge(r, off, h, items * KDF_BUDGET_CBOR_ITEM + h->raw_len, kept) != 0;
+}
+
+/* The META chunk, read at open: refused by the open's own message. */
+static int cbor_over_budget(struct kdf_reader *r, const struct kdf_chunk_header *h)
+{
+	uint64_t items;
+
+	if (kdf_cbor_count(r->raw, h->raw_len, &items))
+		return 0; /* the decoder says it is malformed */
+	if (items * KDF_BUDGET_CBOR_ITEM + 2 * (uint64_t)h->raw_len > kdf_reader_budget_room(r))
+		return 1;
+	r->kept += h->raw_len;
+	return 0;
+}
 
 static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 {
@@ -83,6 +109,11 @@ static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 	if (cr == CHUNK_OK && h.type != KDF_CHUNK_META) {
 		set_msg(msg, msg_len, "capture damaged: first chunk is %s, not META",
 			kdf_chunk_name(h.type));
+		return KDF_E_CORRUPT;
+	}
+	if (cr == CHUNK_OVER_BUDGET || (cr == CHUNK_OK && cbor_over_budget(r, &h))) {
+		set_msg(msg, msg_len, "capture damaged: its META chunk (offset %d) declares more "
+			"than a capture of this size can hold", KDF_FILE_HEADER_LEN);
 		return KDF_E_CORRUPT;
 	}
 	if (cr != CHUNK_OK) {
@@ -226,7 +257,12 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			break;
 		}
 		if (h->count > r->events_cap) {
-			struct kdf_event *v = kdf_reallocarray(r->events, h->count, sizeof(*v));
+			struct kdf_event *v;
+
+			if (kdf_reader_charge(r, off, h, 0,
+					      (h->count - r->events_cap) * sizeof(*v)))
+				return 0;
+			v = kdf_reallocarray(r->events, h->count, sizeof(*v));
 
 			if (!v)
 				return KDF_E_NOMEM;
@@ -246,19 +282,33 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		return n > 0;
 	}
 	case KDF_CHUNK_STRINGS:
-		err = kdf_strings_decode(&r->strings, r->raw, h->raw_len, h->count);
+	case KDF_CHUNK_STACKS: {
+		uint64_t room = kdf_reader_budget_room(r), left = room;
+
+		err = (h->type == KDF_CHUNK_STRINGS ? kdf_strings_decode : kdf_stacks_decode)(
+			h->type == KDF_CHUNK_STRINGS ? &r->strings : &r->stacks, r->raw, h->raw_len,
+			h->count, &left);
+		if (err == KDF_E_OVER_BUDGET) {
+			/* room + 1: what would not fit, whatever it was */
+			kdf_reader_charge(r, off, h, room + 1, 0);
+			return 0;
+		}
+		r->kept += room - left;
 		break;
-	case KDF_CHUNK_STACKS:
-		err = kdf_stacks_decode(&r->stacks, r->raw, h->raw_len, h->count);
-		break;
+	}
 	case KDF_CHUNK_THREAD:
 		err = kdf_thread_check(r->raw, h->raw_len, h->count);
+		if (!err && kdf_reader_charge(r, off, h, 0,
+					      (uint64_t)h->count * KDF_BUDGET_RECORD + h->raw_len))
+			return 0;
 		if (!err) {
 			kdf_cursor_init(&r->threads, r->raw, h->raw_len);
 			r->threads_left = h->count;
 		}
 		break;
 	case KDF_CHUNK_SYMBOLS:
+		if (cbor_charge(r, off, h, (uint64_t)h->count * sizeof(struct kdf_symbol) + h->raw_len))
+			return 0;
 		err = kdf_symbols_decode(r->raw, h->raw_len, h->count, &r->syms, &r->nsyms);
 		if (!err) {
 			item->type = KDF_ITEM_SYMBOLS;
@@ -268,6 +318,8 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		}
 		break;
 	case KDF_CHUNK_WINDOW:
+		if (cbor_charge(r, off, h, KDF_BUDGET_RECORD))
+			return 0;
 		err = kdf_window_decode(r->raw, h->raw_len, &item->u.window);
 		if (!err) {
 			item->type = KDF_ITEM_WINDOW;
@@ -275,6 +327,8 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		}
 		break;
 	case KDF_CHUNK_SUMMARY:
+		if (cbor_charge(r, off, h, KDF_BUDGET_RECORD))
+			return 0;
 		err = kdf_summary_decode(r->raw, h->raw_len, &item->u.summary);
 		if (!err) {
 			item->type = KDF_ITEM_SUMMARY;
@@ -332,6 +386,7 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 				      (unsigned long long)r->off);
 			/* fall through */
 		case CHUNK_TRUNCATED:
+		case CHUNK_OVER_BUDGET:
 			r->done = 1;
 			return 0;
 		case CHUNK_FATAL:
@@ -339,6 +394,10 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return err;
 		}
 		rc = chunk_to_item(r, off, &h, item);
+		if (r->over_budget) {
+			r->done = 1;
+			return 0;
+		}
 		if (rc < 0) {
 			r->done = rc;
 			return rc;

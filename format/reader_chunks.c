@@ -127,6 +127,8 @@ enum chunk_result kdf_reader_read_chunk(struct kdf_reader *r, struct kdf_chunk_h
 		return CHUNK_SKIPPED;
 #endif
 	}
+	if ((h->flags & KDF_CHUNK_FLAG_ZSTD) && kdf_reader_charge_decode(r, off, h))
+		return CHUNK_OVER_BUDGET;
 	rc = kdf_chunk_unpack(r->dctx, h, r->stored, &r->raw, &r->raw_cap);
 	if (rc == KDF_E_NOMEM) {
 		*err = rc;
