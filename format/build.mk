@@ -66,4 +66,14 @@ $(O)/tests/fuzz/gen_corpus.o: ALL_CFLAGS += -Itests/unit/helpers
 fuzz-corpus: $(FUZZ_GEN)
 	$(Q)$(FUZZ_GEN) tests/fuzz/corpus
 
+# Crafted captures that declare far more than they hold, written by
+# tests/e2e/72-report-hardening.sh into its temporary folder.
+HOSTILE_GEN := $(O)/tests/gen_hostile
+$(HOSTILE_GEN): $(O)/tests/fuzz/gen_hostile.o $(call objs,$(wildcard tests/unit/helpers/*.c)) $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
+$(O)/tests/fuzz/gen_hostile.o: ALL_CFLAGS += -Itests/unit/helpers
+all: $(HOSTILE_GEN)
+
 .PHONY: bench-format fuzz-corpus

@@ -39,7 +39,8 @@ void kdf_reader_over_budget(struct kdf_reader *r, uint64_t off, const struct kdf
 			 "%llu MiB this %llu-byte capture allows (damaged or crafted); "
 			 "the rest of the capture is not read",
 			 kdf_chunk_name(h->type), (unsigned long long)off, what,
-			 (unsigned long long)(need >> 20), (unsigned long long)(limit >> 20),
+			 (unsigned long long)((need + (1u << 20) - 1) >> 20),
+			 (unsigned long long)(limit >> 20),
 			 (unsigned long long)kdf_source_size(&r->src));
 }
 
