@@ -15,6 +15,7 @@ FORMAT_SRCS := \
 	format/writer.c \
 	format/reader_chunks.c \
 	format/reader_budget.c \
+	format/reader_checks.c \
 	format/reader.c \
 	format/errors.c
 
@@ -38,6 +39,13 @@ bench-format: $(FORMAT_BENCH)
 # Crashes land in $(O)/fuzz/artifacts/; each one found becomes a unit test
 # (tests/unit/test_format_corruption.c) and a file in tests/fuzz/crashers/.
 FUZZ_O := $(O)/fuzz
+# Any input of up to max_len bytes must be read within these: the reader's
+# budget (format/reader_budget.c) keeps a capture under 1 MB under 64 MiB,
+# and the sanitizers' own memory is added on top (ASAN_OPTIONS below keeps
+# their quarantine small, so what counts is the reader's).
+FUZZ_RSS_MB ?= 128
+FUZZ_MALLOC_MB ?= 64
+FUZZ_ASAN_OPTIONS := ASAN_OPTIONS=quarantine_size_mb=8:malloc_context_size=5
 FUZZ_BIN := $(FUZZ_O)/fuzz_reader
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat -Itests/unit/helpers \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -51,7 +59,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) $(wildcard format/*.h)
 fuzz: $(FUZZ_BIN)
 	$(Q)mkdir -p $(FUZZ_O)/corpus $(FUZZ_O)/artifacts
 	$(Q)cp -n tests/fuzz/corpus/* $(FUZZ_O)/corpus/ 2>/dev/null || true
-	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=1024 \
+	$(Q)$(FUZZ_ASAN_OPTIONS) $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_MALLOC_MB) \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_O)/artifacts/ \
 		$(FUZZ_O)/corpus
 

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 0
+#define KDF_VERSION_MINOR 1
 
 /* ---------------------------------------------------------------- events */
 

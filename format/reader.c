@@ -111,7 +111,7 @@ static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 			kdf_chunk_name(h.type));
 		return KDF_E_CORRUPT;
 	}
-	if (cr == CHUNK_OVER_BUDGET || (cr == CHUNK_OK && cbor_over_budget(r, &h))) {
+	if (cr == CHUNK_STOPPED || (cr == CHUNK_OK && cbor_over_budget(r, &h))) {
 		set_msg(msg, msg_len, "capture damaged: its META chunk (offset %d) declares more "
 			"than a capture of this size can hold", KDF_FILE_HEADER_LEN);
 		return KDF_E_CORRUPT;
@@ -276,6 +276,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
 				      "skipped (capture from a newer kdelay?)", unknown);
 		r->st.events += n;
+		kdf_reader_count_events(r, r->events, n);
 		item->type = KDF_ITEM_EVENTS;
 		item->u.events.v = r->events;
 		item->u.events.n = n;
@@ -330,12 +331,20 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		if (cbor_charge(r, off, h, KDF_BUDGET_RECORD))
 			return 0;
 		err = kdf_summary_decode(r->raw, h->raw_len, &item->u.summary);
+		if (!err)
+			kdf_reader_check_summary(r, off, &item->u.summary);
 		if (!err) {
 			item->type = KDF_ITEM_SUMMARY;
 			r->st.has_summary = 1;
 			return 1;
 		}
 		break;
+	case KDF_CHUNK_SEQUENCE:
+		err = kdf_reader_check_sequence(r, off, r->raw, h->raw_len);
+		break;
+	case KDF_CHUNK_META:
+		kdf_reader_joined(r, off, "a second META chunk");
+		return 0;
 	default:
 		r->st.chunks_unknown++;
 		if (!r->warned_unknown_chunk++)
@@ -386,7 +395,7 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 				      (unsigned long long)r->off);
 			/* fall through */
 		case CHUNK_TRUNCATED:
-		case CHUNK_OVER_BUDGET:
+		case CHUNK_STOPPED:
 			r->done = 1;
 			return 0;
 		case CHUNK_FATAL:
@@ -394,7 +403,7 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return err;
 		}
 		rc = chunk_to_item(r, off, &h, item);
-		if (r->over_budget) {
+		if (r->stopped) {
 			r->done = 1;
 			return 0;
 		}

@@ -34,7 +34,7 @@ void kdf_reader_over_budget(struct kdf_reader *r, uint64_t off, const struct kdf
 			    const char *what, uint64_t need, uint64_t limit)
 {
 	r->st.chunks_bad++;
-	r->over_budget = 1;
+	r->stopped = 1;
 	kdf_reader_warnf(r, off, "%s chunk at offset %llu would take %s to %llu MiB, over the "
 			 "%llu MiB this %llu-byte capture allows (damaged or crafted); "
 			 "the rest of the capture is not read",

@@ -37,7 +37,14 @@ struct kdf_reader {
 	int warned_unknown_event;
 	uint64_t kept;	  /* bytes charged to the budget (reader_budget.c) */
 	uint64_t decoded; /* payload bytes decompressed so far */
-	int over_budget;  /* a chunk was refused: reading has stopped */
+	int stopped;	  /* over budget, or another capture: reading ends */
+	/* reader_checks.c */
+	uint64_t events_chunks;	    /* EVENTS chunks seen (or numbered so far) */
+	int seq_in_use;		    /* a SEQUENCE chunk was seen */
+	uint64_t seq;		    /* the last one's number */
+	uint64_t seq_events_chunks; /* events_chunks then */
+	uint64_t checked_bad;	    /* st.chunks_bad as of the last check */
+	uint64_t read_by_type[KDF_EV_TYPE_MAX + 1];
 };
 
 /* reader_budget.c: memory = floor + per_byte * file size, at most MAX. */
@@ -59,6 +66,16 @@ int kdf_reader_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk
 		      uint64_t transient, uint64_t kept);
 /* Charge the decompression of a chunk's payload: 0 or -1 (warned). */
 int kdf_reader_charge_decode(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h);
+/* reader_checks.c: see there. */
+void kdf_reader_seen_events_chunk(struct kdf_reader *r);
+void kdf_reader_count_events(struct kdf_reader *r, const struct kdf_event *v, size_t n);
+/* A SEQUENCE payload: 0, or KDF_E_CORRUPT when malformed. */
+int kdf_reader_check_sequence(struct kdf_reader *r, uint64_t off, const uint8_t *raw, size_t len);
+void kdf_reader_check_summary(struct kdf_reader *r, uint64_t off, const struct kdf_summary *s);
+/* what ("a file header", "a META chunk") at off starts another capture:
+ * warn, and stop reading. */
+void kdf_reader_joined(struct kdf_reader *r, uint64_t off, const char *what);
+
 /* Warn that the chunk at off is refused, and stop reading. */
 void kdf_reader_over_budget(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
 			    const char *what, uint64_t need, uint64_t limit);
@@ -68,7 +85,7 @@ enum chunk_result {
 	CHUNK_SKIPPED,	 /* damaged or unusable, warned, r->off moved past it */
 	CHUNK_END,	 /* clean end of file */
 	CHUNK_TRUNCATED, /* file ends inside it, warned */
-	CHUNK_OVER_BUDGET, /* past the memory budget, warned: reading stops */
+	CHUNK_STOPPED,	 /* over budget or another capture, warned: reading ends */
 	CHUNK_FATAL,	 /* *err says why */
 };
 

@@ -35,7 +35,7 @@ $(FUZZ_REPORT_BIN): report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcar
 fuzz-report: $(FUZZ_REPORT_BIN)
 	$(Q)mkdir -p $(O)/fuzz-report/corpus $(O)/fuzz-report/artifacts
 	$(Q)cp -n tests/golden/*.kdd $(O)/fuzz-report/corpus/ 2>/dev/null || true
-	$(Q)$(FUZZ_REPORT_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=1024 \
+	$(Q)$(FUZZ_ASAN_OPTIONS) $(FUZZ_REPORT_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_MALLOC_MB) \
 		-print_final_stats=1 -artifact_prefix=$(O)/fuzz-report/artifacts/ \
 		$(O)/fuzz-report/corpus
 

@@ -56,6 +56,7 @@ static void test_newer_major(void **state)
 
 	(void)state;
 	buf[8] = 2;
+	buf[10] = 0;
 	expect_open_error(buf, len, KDF_E_VERSION,
 			  "capture format version 2.0 is newer than this kdelay-report supports "
 			  "(1.x); upgrade kdelay");
