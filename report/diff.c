@@ -45,11 +45,11 @@ struct args {
 	size_t nexprs;
 };
 
+/* One line, like every error of kdelay-report. */
 static int usage_error(FILE *err, const char *what, const char *arg)
 {
-	fprintf(err, KDR_DIFF_PREFIX "%s%s%s%s\n", what, arg ? " '" : "", arg ? arg : "",
-		arg ? "'" : "");
-	fputs("Try 'kdelay-report diff --help'.\n", err);
+	fprintf(err, KDR_DIFF_PREFIX "%s%s%s%s (see kdelay-report diff --help)\n", what,
+		arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	return EX_USAGE;
 }
 
