@@ -282,7 +282,8 @@ int main(int argc, char **argv)
 				return EX_USAGE;
 			break;
 		case 'o':
-			output = optarg;
+			/* "-" is standard output, as for -i, not a file named "-" */
+			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -123,7 +123,7 @@ expect "report: empty file" 65 'not a kdelay capture' "$REPORT" -i "$T_TMP/empty
 head -c 16 "$good" >"$T_TMP/hdronly"
 expect "report: header only" 65 'META|meta|corrupt|truncat' "$REPORT" -i "$T_TMP/hdronly"
 cp "$good" "$T_TMP/v2"
-printf '\002\000' | dd of="$T_TMP/v2" bs=1 seek=8 conv=notrunc status=none
+printf '\002\000\000\000' | dd of="$T_TMP/v2" bs=1 seek=8 conv=notrunc status=none
 expect "report: newer major version" 65 'version 2\.0 is newer' "$REPORT" -i "$T_TMP/v2"
 expect "report: --info on a newer version" 65 'version 2\.0 is newer' "$REPORT" -i "$T_TMP/v2" --info
 

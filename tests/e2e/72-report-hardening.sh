@@ -80,6 +80,10 @@ rm -f "$D/out"
 (umask 077 && "$REPORT" -i "$CAP" -o "$D/out" 2>/dev/null)
 check_eq "-o under umask 077: mode 600" 600 "$(stat -c %a "$D/out")"
 no_tmp_left "successful runs"
+"$REPORT" -i "$CAP" >"$D/text.out" 2>/dev/null
+(cd "$D" && "$REPORT" -i "$CAP" -o - >"$D/dash.out" 2>/dev/null)
+check "-o - is standard output" cmp -s "$D/dash.out" "$D/text.out"
+check "-o -: no file named -" test ! -e "$D/-"
 check_exit "-o /dev/null is written in place" 0 "$REPORT" -i "$CAP" -o /dev/null
 check "-o /dev/null: still a character device" test -c /dev/null
 
