@@ -43,14 +43,12 @@ int kdf_reader_check_sequence(struct kdf_reader *r, uint64_t off, const uint8_t 
 	 * checked too. */
 	if (r->checked_bad == r->st.chunks_bad && seq != r->events_chunks) {
 		uint64_t held = r->events_chunks - r->seq_events_chunks;
-		uint64_t want = seq > r->seq ? seq - r->seq : 0;
 
-		kdf_reader_warnf(r, off, "EVENTS chunks out of sequence at offset %llu: %llu read "
-				 "where the recorder wrote %llu (number %llu after %llu): a chunk "
-				 "was removed or repeated, or captures were joined",
-				 (unsigned long long)off, (unsigned long long)held,
-				 (unsigned long long)want, (unsigned long long)seq,
-				 (unsigned long long)r->seq);
+		kdf_reader_warnf(r, off, "EVENTS chunks out of sequence at offset %llu: number "
+				 "%llu after number %llu, with %llu EVENTS chunk(s) read between "
+				 "them: a chunk was removed or repeated, or captures were joined",
+				 (unsigned long long)off, (unsigned long long)seq,
+				 (unsigned long long)r->seq, (unsigned long long)held);
 		damaged(r);
 	}
 	/* From here on, counted from this chunk's number. */

@@ -13,10 +13,13 @@
 #   child), with the warning naming the chunk.
 #  diff: a capture without a complete window is exit 3, not a pass.
 #  damage no CRC sees: an EVENTS chunk removed or repeated, two captures
-#   joined: a warning, "complete: no", exit 1.
+#   joined: a warning, "complete: no", exit 1; in a capture of today's
+#   recorder (format 1.1, SEQUENCE chunks) and of an older one (1.0, the
+#   golden real-exact.kdd: the SUMMARY's counts tell).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
-need_bins kdelay-report tests/gen_hostile
+need_root
+need_bins kdelay-report kdelay-record kdelay-sample tests/gen_hostile
 
 GOLD=$TOP/tests/golden
 D=$T_TMP/w
@@ -210,6 +213,45 @@ for f in removed:"the summary at offset [0-9]+ counts [0-9]+ events of type" \
 	check_grep "$name EVENTS chunk: the warning" "$re" "$D/$name.err"
 	"$REPORT" -i "$D/$name.kdd" --info >"$D/$name.info" 2>/dev/null
 	check_grep "$name EVENTS chunk: --info says not complete" "complete: +no" "$D/$name.info"
+done
+
+# A capture of today's recorder: every EVENTS chunk followed by its
+# SEQUENCE chunk; one removed, or one repeated, is named as such.
+start_sample seq --rate 200
+release_sample seq
+timeout 60 "$RECORD" -p "$SAMPLE_PID" --sample-time 0.2 --sample-count 3 -o "$D/rec.data" >/dev/null 2>&1
+check_eq "a capture recorded" 0 $?
+stop_pid "$SAMPLE_PID"
+python3 - "$D/rec.data" "$D" >"$D/rec.layout" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+chunks, off = [], 16
+while off + 28 <= len(b):
+    end = off + 28 + struct.unpack_from('<I', b, off + 8)[0]
+    chunks.append(b[off:end]); off = end
+types = [struct.unpack_from('<H', c, 4)[0] for c in chunks]
+ev = [i for i, t in enumerate(types) if t == 2]
+print("version", b[8], b[10])
+print("events_chunks", len(ev))
+print("each_followed_by_sequence", all(i + 1 < len(types) and types[i + 1] == 9 for i in ev))
+print("sequences", sum(t == 9 for t in types))
+head = b[:16]
+def write(name, idx):
+    open(sys.argv[2] + '/' + name, 'wb').write(head + b''.join(chunks[i] for i in idx))
+every = list(range(len(chunks)))
+write('rec-removed.kdd', [i for i in every if i != ev[1]])
+write('rec-repeated.kdd', every[:ev[1] + 2] + [ev[1], ev[1] + 1] + every[ev[1] + 2:])
+PY
+check_grep "recorded: format 1.1" "^version 1 1$" "$D/rec.layout"
+check_grep "recorded: several EVENTS chunks" "^events_chunks ([3-9]|[1-9][0-9]+)$" "$D/rec.layout"
+check_grep "recorded: each EVENTS chunk followed by a SEQUENCE chunk" "^each_followed_by_sequence True$" "$D/rec.layout"
+check_exit "recorded: the untouched capture is complete" 0 "$REPORT" -i "$D/rec.data"
+for name in rec-removed rec-repeated; do
+	"$REPORT" -i "$D/$name.kdd" >/dev/null 2>"$D/$name.err"
+	check_eq "$name: exit 1 (damaged)" 1 $?
+	check_grep "$name: the warning" "EVENTS chunks out of sequence at offset [0-9]+: number [0-9]+ after number [0-9]+, with [0-9]+ EVENTS chunk\\(s\\) read between them" "$D/$name.err"
+	"$REPORT" -i "$D/$name.kdd" --info >"$D/$name.info" 2>/dev/null
+	check_grep "$name: --info says not complete" "complete: +no" "$D/$name.info"
 done
 
 done_testing
