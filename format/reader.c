@@ -35,7 +35,7 @@ static void set_msg(char *msg, size_t len, const char *fmt, ...)
 /* ----------------------------------------------------------- open/close */
 
 /* Charge the transient tree of a CBOR chunk, kept bytes besides.  1 when
- * refused (warned) or malformed (left to the decoder to report). */
+ * refused (warned); a malformed payload is left to its decoder. */
 static int cbor_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
 		       uint64_t kept)
 {
@@ -240,6 +240,23 @@ void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *m
 
 /* ---------------------------------------------------------------- items */
 
+/* A STRINGS or STACKS chunk into its table, within the budget (a chunk
+ * past it is refused with the warning that stops the reading). */
+static int table_chunk(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h)
+{
+	uint64_t room = kdf_reader_budget_room(r), left = room;
+	int err = h->type == KDF_CHUNK_STRINGS
+			  ? kdf_strings_decode(&r->strings, r->raw, h->raw_len, h->count, &left)
+			  : kdf_stacks_decode(&r->stacks, r->raw, h->raw_len, h->count, &left);
+
+	if (err == KDF_E_OVER_BUDGET) {
+		kdf_reader_charge(r, off, h, 0, left); /* left: what it would cost */
+		return 0;
+	}
+	r->kept += room - left;
+	return err;
+}
+
 /* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand
  * out (table chunk, or skipped), < 0 = fatal. */
 static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
@@ -283,20 +300,9 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		return n > 0;
 	}
 	case KDF_CHUNK_STRINGS:
-	case KDF_CHUNK_STACKS: {
-		uint64_t room = kdf_reader_budget_room(r), left = room;
-
-		err = (h->type == KDF_CHUNK_STRINGS ? kdf_strings_decode : kdf_stacks_decode)(
-			h->type == KDF_CHUNK_STRINGS ? &r->strings : &r->stacks, r->raw, h->raw_len,
-			h->count, &left);
-		if (err == KDF_E_OVER_BUDGET) {
-			/* room + 1: what would not fit, whatever it was */
-			kdf_reader_charge(r, off, h, room + 1, 0);
-			return 0;
-		}
-		r->kept += room - left;
+	case KDF_CHUNK_STACKS:
+		err = table_chunk(r, off, h);
 		break;
-	}
 	case KDF_CHUNK_THREAD:
 		err = kdf_thread_check(r->raw, h->raw_len, h->count);
 		if (!err && kdf_reader_charge(r, off, h, 0,

@@ -163,8 +163,10 @@ static int table_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, 
 	}
 	/* Checked before anything is allocated: a few bytes of a crafted
 	 * chunk may declare far more than they hold. */
-	if (cost > *room)
+	if (cost > *room) {
+		*room = cost;
 		return KDF_E_OVER_BUDGET;
+	}
 	*room -= cost;
 	if (new_n > t->cap) {
 		struct kdf_id_entry *v;

@@ -42,8 +42,9 @@ int kdf_thread_encode(struct kdf_buf *raw, const struct kdf_thread *th);
 #define KDF_E_OVER_BUDGET (-100)
 
 /* Reader: add a chunk's entries to t, all or none.  What they allocate is
- * taken from *room first: KDF_E_OVER_BUDGET (nothing allocated) when it
- * is more.  0, KDF_E_CORRUPT, KDF_E_OVER_BUDGET or KDF_E_NOMEM. */
+ * taken from *room first; when it is more, nothing is allocated, *room is
+ * set to what it would be and KDF_E_OVER_BUDGET returned.  0,
+ * KDF_E_CORRUPT, KDF_E_OVER_BUDGET or KDF_E_NOMEM. */
 int kdf_strings_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
 		       uint64_t *room);
 int kdf_stacks_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
