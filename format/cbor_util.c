@@ -154,24 +154,34 @@ static const struct cbor_callbacks guard_callbacks = {
 	.indef_break = on_forbidden,
 };
 
-cbor_item_t *kdf_cbor_load(const uint8_t *p, size_t len)
+int kdf_cbor_count(const uint8_t *p, size_t len, uint64_t *items)
 {
 	struct guard g = { .left = { 1 }, .budget = len };
-	struct cbor_load_result res;
 	size_t off = 0;
-	cbor_item_t *item;
 
 	while (off < len && !g.bad) {
 		struct cbor_decoder_result r;
 
 		if (!g.left[0] && !g.depth)
-			return NULL; /* bytes after the top-level item */
+			return -1; /* bytes after the top-level item */
 		r = cbor_stream_decode(p + off, len - off, &guard_callbacks, &g);
 		if (r.status != CBOR_DECODER_FINISHED || !r.read)
-			return NULL;
+			return -1;
 		off += r.read;
 	}
 	if (g.bad || g.left[0] || g.depth)
+		return -1;
+	if (items)
+		*items = 1 + (len - g.budget); /* the top item and every child */
+	return 0;
+}
+
+cbor_item_t *kdf_cbor_load(const uint8_t *p, size_t len)
+{
+	struct cbor_load_result res;
+	cbor_item_t *item;
+
+	if (kdf_cbor_count(p, len, NULL))
 		return NULL;
 	item = cbor_load(p, len, &res);
 	if (item && res.read != len) {

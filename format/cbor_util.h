@@ -33,10 +33,13 @@ int kdf_cbor_finish(cbor_item_t *item, struct kdf_buf *out);
 /*
  * Parse untrusted bytes: only the subset of §4, one top-level item filling
  * len exactly, at most KDF_CBOR_MAX_DEPTH levels, and element counts that
- * the bytes can hold (so cbor_load never allocates more than ~len).
+ * the bytes can hold (so cbor_load allocates at most len + 1 items).
  * Returns the item (cbor_decref it) or NULL.
  */
 cbor_item_t *kdf_cbor_load(const uint8_t *p, size_t len);
+/* The same checks without loading: 0 and the number of items
+ * cbor_load() would allocate, or -1. */
+int kdf_cbor_count(const uint8_t *p, size_t len, uint64_t *items);
 
 /* The value under key in a map, or NULL when absent. */
 cbor_item_t *kdf_cbor_get(const cbor_item_t *map, const char *key);

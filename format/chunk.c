@@ -11,6 +11,7 @@ const char *kdf_chunk_name(unsigned int type)
 		[KDF_CHUNK_STRINGS] = "STRINGS", [KDF_CHUNK_STACKS] = "STACKS",
 		[KDF_CHUNK_THREAD] = "THREAD",	 [KDF_CHUNK_SYMBOLS] = "SYMBOLS",
 		[KDF_CHUNK_WINDOW] = "WINDOW",	 [KDF_CHUNK_SUMMARY] = "SUMMARY",
+		[KDF_CHUNK_SEQUENCE] = "SEQUENCE",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])

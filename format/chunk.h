@@ -30,6 +30,7 @@ enum kdf_chunk_type {
 	KDF_CHUNK_SYMBOLS = 6,
 	KDF_CHUNK_WINDOW = 7,
 	KDF_CHUNK_SUMMARY = 8,
+	KDF_CHUNK_SEQUENCE = 9, /* since 1.1: follows each EVENTS chunk */
 };
 
 struct kdf_chunk_header {

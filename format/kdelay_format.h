@@ -292,7 +292,9 @@ typedef void (*kdf_warn_fn)(void *ctx, uint64_t offset, const char *msg);
 struct kdf_reader;
 
 /* Open a capture and read its header and meta chunk.  On failure returns
- * NULL, sets *err and, when msg is not NULL, writes a one-line reason. */
+ * NULL, sets *err and, when msg is not NULL, writes a one-line reason.
+ * path "-" is standard input; either must be a regular file (a FIFO or
+ * pipe is refused, never waited on). */
 struct kdf_reader *kdf_reader_open(const char *path, kdf_warn_fn warn, void *ctx,
 				   int *err, char *msg, size_t msg_len);
 /* The same over a memory buffer (tests, fuzzing); buf must outlive r. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cbor_util.h"
 #include "events_codec.h"
 #include "meta_cbor.h"
 #include "reader_internal.h"
@@ -32,6 +33,31 @@ static void set_msg(char *msg, size_t len, const char *fmt, ...)
 }
 
 /* ----------------------------------------------------------- open/close */
+
+/* Charge the transient tree of a CBOR chunk, kept bytes besides.  1 when
+ * refused (warned); a malformed payload is left to its decoder. */
+static int cbor_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
+		       uint64_t kept)
+{
+	uint64_t items;
+
+	if (kdf_cbor_count(r->raw, h->raw_len, &items))
+		return 0; /* the decoder says it is malformed */
+	return kdf_reader_charge(r, off, h, items * KDF_BUDGET_CBOR_ITEM + h->raw_len, kept) != 0;
+}
+
+/* The META chunk, read at open: refused by the open's own message. */
+static int cbor_over_budget(struct kdf_reader *r, const struct kdf_chunk_header *h)
+{
+	uint64_t items;
+
+	if (kdf_cbor_count(r->raw, h->raw_len, &items))
+		return 0; /* the decoder says it is malformed */
+	if (items * KDF_BUDGET_CBOR_ITEM + 2 * (uint64_t)h->raw_len > kdf_reader_budget_room(r))
+		return 1;
+	r->kept += h->raw_len;
+	return 0;
+}
 
 static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 {
@@ -83,6 +109,11 @@ static int read_header_and_meta(struct kdf_reader *r, char *msg, size_t msg_len)
 	if (cr == CHUNK_OK && h.type != KDF_CHUNK_META) {
 		set_msg(msg, msg_len, "capture damaged: first chunk is %s, not META",
 			kdf_chunk_name(h.type));
+		return KDF_E_CORRUPT;
+	}
+	if (cr == CHUNK_STOPPED || (cr == CHUNK_OK && cbor_over_budget(r, &h))) {
+		set_msg(msg, msg_len, "capture damaged: its META chunk (offset %d) declares more "
+			"than a capture of this size can hold", KDF_FILE_HEADER_LEN);
 		return KDF_E_CORRUPT;
 	}
 	if (cr != CHUNK_OK) {
@@ -138,13 +169,32 @@ struct kdf_reader *kdf_reader_open(const char *path, kdf_warn_fn warn, void *ctx
 				   char *msg, size_t msg_len)
 {
 	struct kdf_source src = { .fd = -1 };
+	int is_stdin = path && !strcmp(path, "-");
 
-	src.fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* "-" is standard input, which must then be a regular file.
+	 * O_NONBLOCK: opening a FIFO with no writer must not hang; a
+	 * regular file ignores it. */
+	if (is_stdin)
+		src.fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else if (path)
+		src.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (src.fd < 0) {
 		if (err)
 			*err = path ? KDF_E_IO : KDF_E_INVAL;
-		set_msg(msg, msg_len, "cannot open %s: %s", path ? path : "(null)",
-			path ? strerror(errno) : "no path");
+		set_msg(msg, msg_len, "cannot open %s: %s", is_stdin ? "standard input" :
+			path ? path : "(null)", path ? strerror(errno) : "no path");
+		return NULL;
+	}
+	/* pread() needs a file: a pipe, FIFO or terminal is refused here
+	 * rather than read wrongly (kdelay-report copies a pipe first). */
+	if (lseek(src.fd, 0, SEEK_END) < 0) {
+		int e = errno;
+
+		close(src.fd);
+		if (err)
+			*err = KDF_E_IO;
+		set_msg(msg, msg_len, "cannot read %s: %s", is_stdin ? "standard input" : path,
+			e == ESPIPE ? "not a regular file (a pipe or FIFO?)" : strerror(e));
 		return NULL;
 	}
 	return reader_open(src, warn, ctx, err, msg, msg_len);
@@ -190,6 +240,23 @@ void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *m
 
 /* ---------------------------------------------------------------- items */
 
+/* A STRINGS or STACKS chunk into its table, within the budget (a chunk
+ * past it is refused with the warning that stops the reading). */
+static int table_chunk(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h)
+{
+	uint64_t room = kdf_reader_budget_room(r), left = room;
+	int err = h->type == KDF_CHUNK_STRINGS
+			  ? kdf_strings_decode(&r->strings, r->raw, h->raw_len, h->count, &left)
+			  : kdf_stacks_decode(&r->stacks, r->raw, h->raw_len, h->count, &left);
+
+	if (err == KDF_E_OVER_BUDGET) {
+		kdf_reader_charge(r, off, h, 0, left); /* left: what it would cost */
+		return 0;
+	}
+	r->kept += room - left;
+	return err;
+}
+
 /* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand
  * out (table chunk, or skipped), < 0 = fatal. */
 static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
@@ -207,7 +274,12 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			break;
 		}
 		if (h->count > r->events_cap) {
-			struct kdf_event *v = kdf_reallocarray(r->events, h->count, sizeof(*v));
+			struct kdf_event *v;
+
+			if (kdf_reader_charge(r, off, h, 0,
+					      (h->count - r->events_cap) * sizeof(*v)))
+				return 0;
+			v = kdf_reallocarray(r->events, h->count, sizeof(*v));
 
 			if (!v)
 				return KDF_E_NOMEM;
@@ -221,25 +293,29 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
 				      "skipped (capture from a newer kdelay?)", unknown);
 		r->st.events += n;
+		kdf_reader_count_events(r, r->events, n);
 		item->type = KDF_ITEM_EVENTS;
 		item->u.events.v = r->events;
 		item->u.events.n = n;
 		return n > 0;
 	}
 	case KDF_CHUNK_STRINGS:
-		err = kdf_strings_decode(&r->strings, r->raw, h->raw_len, h->count);
-		break;
 	case KDF_CHUNK_STACKS:
-		err = kdf_stacks_decode(&r->stacks, r->raw, h->raw_len, h->count);
+		err = table_chunk(r, off, h);
 		break;
 	case KDF_CHUNK_THREAD:
 		err = kdf_thread_check(r->raw, h->raw_len, h->count);
+		if (!err && kdf_reader_charge(r, off, h, 0,
+					      (uint64_t)h->count * KDF_BUDGET_RECORD + h->raw_len))
+			return 0;
 		if (!err) {
 			kdf_cursor_init(&r->threads, r->raw, h->raw_len);
 			r->threads_left = h->count;
 		}
 		break;
 	case KDF_CHUNK_SYMBOLS:
+		if (cbor_charge(r, off, h, (uint64_t)h->count * sizeof(struct kdf_symbol) + h->raw_len))
+			return 0;
 		err = kdf_symbols_decode(r->raw, h->raw_len, h->count, &r->syms, &r->nsyms);
 		if (!err) {
 			item->type = KDF_ITEM_SYMBOLS;
@@ -249,6 +325,8 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		}
 		break;
 	case KDF_CHUNK_WINDOW:
+		if (cbor_charge(r, off, h, KDF_BUDGET_RECORD))
+			return 0;
 		err = kdf_window_decode(r->raw, h->raw_len, &item->u.window);
 		if (!err) {
 			item->type = KDF_ITEM_WINDOW;
@@ -256,13 +334,23 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		}
 		break;
 	case KDF_CHUNK_SUMMARY:
+		if (cbor_charge(r, off, h, KDF_BUDGET_RECORD))
+			return 0;
 		err = kdf_summary_decode(r->raw, h->raw_len, &item->u.summary);
+		if (!err)
+			kdf_reader_check_summary(r, off, &item->u.summary);
 		if (!err) {
 			item->type = KDF_ITEM_SUMMARY;
 			r->st.has_summary = 1;
 			return 1;
 		}
 		break;
+	case KDF_CHUNK_SEQUENCE:
+		err = kdf_reader_check_sequence(r, off, r->raw, h->raw_len);
+		break;
+	case KDF_CHUNK_META:
+		kdf_reader_joined(r, off, "a second META chunk");
+		return 0;
 	default:
 		r->st.chunks_unknown++;
 		if (!r->warned_unknown_chunk++)
@@ -313,6 +401,7 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 				      (unsigned long long)r->off);
 			/* fall through */
 		case CHUNK_TRUNCATED:
+		case CHUNK_STOPPED:
 			r->done = 1;
 			return 0;
 		case CHUNK_FATAL:
@@ -320,6 +409,10 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return err;
 		}
 		rc = chunk_to_item(r, off, &h, item);
+		if (r->stopped) {
+			r->done = 1;
+			return 0;
+		}
 		if (rc < 0) {
 			r->done = rc;
 			return rc;

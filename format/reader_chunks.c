@@ -57,7 +57,15 @@ static void note_truncated(struct kdf_reader *r, uint64_t chunk_off, uint64_t en
 static enum chunk_result resync(struct kdf_reader *r, int *err)
 {
 	uint64_t bad = r->off, at;
-	int found = kdf_source_find_chunk(&r->src, bad + 1, &at);
+	uint8_t magic[KDF_MAGIC_LEN];
+	int found;
+
+	if (kdf_source_read(&r->src, bad, magic, sizeof(magic)) == KDF_MAGIC_LEN &&
+	    !memcmp(magic, KDF_MAGIC, KDF_MAGIC_LEN)) {
+		kdf_reader_joined(r, bad, "a file header");
+		return CHUNK_STOPPED;
+	}
+	found = kdf_source_find_chunk(&r->src, bad + 1, &at);
 
 	r->st.chunks_bad++;
 	if (found < 0) {
@@ -119,6 +127,8 @@ enum chunk_result kdf_reader_read_chunk(struct kdf_reader *r, struct kdf_chunk_h
 	}
 	r->off += size;
 	r->st.chunks++;
+	if (h->type == KDF_CHUNK_EVENTS)
+		kdf_reader_seen_events_chunk(r);
 	if (kdf_crc32c(0, r->stored, h->stored_len) != h->payload_crc) {
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 		r->st.chunks_bad++;
@@ -127,6 +137,8 @@ enum chunk_result kdf_reader_read_chunk(struct kdf_reader *r, struct kdf_chunk_h
 		return CHUNK_SKIPPED;
 #endif
 	}
+	if ((h->flags & KDF_CHUNK_FLAG_ZSTD) && kdf_reader_charge_decode(r, off, h))
+		return CHUNK_STOPPED;
 	rc = kdf_chunk_unpack(r->dctx, h, r->stored, &r->raw, &r->raw_cap);
 	if (rc == KDF_E_NOMEM) {
 		*err = rc;

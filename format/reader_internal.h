@@ -35,13 +35,57 @@ struct kdf_reader {
 	struct kdf_read_stats st;
 	int warned_unknown_chunk;
 	int warned_unknown_event;
+	uint64_t kept;	  /* bytes charged to the budget (reader_budget.c) */
+	uint64_t decoded; /* payload bytes decompressed so far */
+	int stopped;	  /* over budget, or another capture: reading ends */
+	/* reader_checks.c */
+	uint64_t events_chunks;	    /* EVENTS chunks seen (or numbered so far) */
+	int seq_in_use;		    /* a SEQUENCE chunk was seen */
+	uint64_t seq;		    /* the last one's number */
+	uint64_t seq_events_chunks; /* events_chunks then */
+	uint64_t checked_bad;	    /* st.chunks_bad as of the last check */
+	uint64_t read_by_type[KDF_EV_TYPE_MAX + 1];
 };
+
+/* reader_budget.c: memory = floor + per_byte * file size, at most MAX. */
+#define KDF_BUDGET_KEPT_FLOOR (16ull << 20)
+#define KDF_BUDGET_KEPT_PER_BYTE 8ull
+#define KDF_BUDGET_DECODE_FLOOR (32ull << 20)
+#define KDF_BUDGET_DECODE_PER_BYTE 64ull
+#define KDF_BUDGET_MAX (1ull << 30)
+/* What libcbor allocates per item, roughly (item, children, malloc). */
+#define KDF_BUDGET_CBOR_ITEM 96ull
+/* A THREAD record, WINDOW or SUMMARY as its callers keep it. */
+#define KDF_BUDGET_RECORD 64ull
+
+/* Bytes the reader may still charge. */
+uint64_t kdf_reader_budget_room(const struct kdf_reader *r);
+/* Charge a chunk: transient (freed before the next chunk) and kept bytes.
+ * 0, or -1 after the one warning that stops the reading. */
+int kdf_reader_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
+		      uint64_t transient, uint64_t kept);
+/* Charge the decompression of a chunk's payload: 0 or -1 (warned). */
+int kdf_reader_charge_decode(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h);
+/* reader_checks.c: see there. */
+void kdf_reader_seen_events_chunk(struct kdf_reader *r);
+void kdf_reader_count_events(struct kdf_reader *r, const struct kdf_event *v, size_t n);
+/* A SEQUENCE payload: 0, or KDF_E_CORRUPT when malformed. */
+int kdf_reader_check_sequence(struct kdf_reader *r, uint64_t off, const uint8_t *raw, size_t len);
+void kdf_reader_check_summary(struct kdf_reader *r, uint64_t off, const struct kdf_summary *s);
+/* what ("a file header", "a META chunk") at off starts another capture:
+ * warn, and stop reading. */
+void kdf_reader_joined(struct kdf_reader *r, uint64_t off, const char *what);
+
+/* Warn that the chunk at off is refused, and stop reading. */
+void kdf_reader_over_budget(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
+			    const char *what, uint64_t need, uint64_t limit);
 
 enum chunk_result {
 	CHUNK_OK,	 /* h and r->raw hold a checked, unpacked chunk */
 	CHUNK_SKIPPED,	 /* damaged or unusable, warned, r->off moved past it */
 	CHUNK_END,	 /* clean end of file */
 	CHUNK_TRUNCATED, /* file ends inside it, warned */
+	CHUNK_STOPPED,	 /* over budget or another capture, warned: reading ends */
 	CHUNK_FATAL,	 /* *err says why */
 };
 

@@ -93,8 +93,13 @@ int kdf_thread_encode(struct kdf_buf *raw, const struct kdf_thread *th)
  */
 enum table_kind { TABLE_STRINGS, TABLE_STACKS };
 
-/* Parse one entry at c; with dst, also store it.  0 when malformed. */
-static int parse_entry(struct kdf_cursor *c, enum table_kind kind, struct kdf_id_entry *dst)
+/* What malloc() costs besides the bytes asked for, roughly. */
+#define MALLOC_OVERHEAD 16
+
+/* Parse one entry at c; with dst, also store it; *cost grows by what it
+ * allocates.  0 when malformed. */
+static int parse_entry(struct kdf_cursor *c, enum table_kind kind, struct kdf_id_entry *dst,
+		       uint64_t *cost)
 {
 	uint64_t n = kdf_cursor_varint(c);
 
@@ -103,6 +108,7 @@ static int parse_entry(struct kdf_cursor *c, enum table_kind kind, struct kdf_id
 
 		if (n > kdf_cursor_left(c))
 			return 0;
+		*cost += n + 1 + MALLOC_OVERHEAD;
 		s = kdf_cursor_take(c, n);
 		if (dst) {
 			dst->p = kdf_memdup_str(s, n);
@@ -114,6 +120,7 @@ static int parse_entry(struct kdf_cursor *c, enum table_kind kind, struct kdf_id
 		return 0;
 	uint64_t *ips = NULL, ip = 0;
 
+	*cost += (n ? n : 1) * sizeof(*ips) + MALLOC_OVERHEAD;
 	if (dst) {
 		ips = kdf_malloc((n ? n : 1) * sizeof(*ips));
 		dst->p = ips;
@@ -130,11 +137,11 @@ static int parse_entry(struct kdf_cursor *c, enum table_kind kind, struct kdf_id
 }
 
 static int table_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
-			enum table_kind kind)
+			enum table_kind kind, uint64_t *room)
 {
 	struct kdf_cursor c;
-	uint64_t first;
-	uint32_t old_n = t->n, new_n;
+	uint64_t first, cost = 0, dummy = 0;
+	uint32_t old_n = t->n, new_n, cap = t->cap;
 
 	kdf_cursor_init(&c, raw, len);
 	first = kdf_cursor_varint(&c);
@@ -142,18 +149,28 @@ static int table_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, 
 	    count > len || first + count > UINT32_MAX)
 		return KDF_E_CORRUPT;
 	for (uint32_t i = 0; i < count; i++)
-		if (!parse_entry(&c, kind, NULL))
+		if (!parse_entry(&c, kind, NULL, &cost))
 			return KDF_E_CORRUPT;
 	if (kdf_cursor_left(&c))
 		return KDF_E_CORRUPT;
 
 	new_n = (uint32_t)(first - 1 + count);
-	if (new_n > t->cap) {
-		uint32_t cap = t->cap ? t->cap : 64;
-		struct kdf_id_entry *v;
-
+	if (new_n > cap) {
+		cap = cap ? cap : 64;
 		while (cap < new_n)
 			cap = cap > UINT32_MAX / 2 ? new_n : cap * 2;
+		cost += (uint64_t)(cap - t->cap) * sizeof(*t->v);
+	}
+	/* Checked before anything is allocated: a few bytes of a crafted
+	 * chunk may declare far more than they hold. */
+	if (cost > *room) {
+		*room = cost;
+		return KDF_E_OVER_BUDGET;
+	}
+	*room -= cost;
+	if (new_n > t->cap) {
+		struct kdf_id_entry *v;
+
 		v = kdf_reallocarray(t->v, cap, sizeof(*v));
 		if (!v)
 			return KDF_E_NOMEM;
@@ -167,7 +184,7 @@ static int table_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, 
 	for (uint32_t i = 0; i < count; i++) {
 		struct kdf_id_entry *e = &t->v[first - 1 + i];
 
-		parse_entry(&c, kind, e);
+		parse_entry(&c, kind, e, &dummy);
 		if (!e->p)
 			goto nomem;
 	}
@@ -181,14 +198,16 @@ nomem:
 	return KDF_E_NOMEM;
 }
 
-int kdf_strings_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count)
+int kdf_strings_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
+		       uint64_t *room)
 {
-	return table_decode(t, raw, len, count, TABLE_STRINGS);
+	return table_decode(t, raw, len, count, TABLE_STRINGS, room);
 }
 
-int kdf_stacks_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count)
+int kdf_stacks_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
+		      uint64_t *room)
 {
-	return table_decode(t, raw, len, count, TABLE_STACKS);
+	return table_decode(t, raw, len, count, TABLE_STACKS, room);
 }
 
 void kdf_thread_next(struct kdf_cursor *c, struct kdf_thread *th)

@@ -38,10 +38,17 @@ uint32_t kdf_strings_encode(const struct kdf_intern *t, struct kdf_buf *raw, int
 uint32_t kdf_stacks_encode(const struct kdf_intern *t, struct kdf_buf *raw, int *err);
 int kdf_thread_encode(struct kdf_buf *raw, const struct kdf_thread *th);
 
-/* Reader: add a chunk's entries to t, all or none.  0, KDF_E_CORRUPT or
- * KDF_E_NOMEM. */
-int kdf_strings_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count);
-int kdf_stacks_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count);
+/* Internal to libkdformat: a decode would allocate more than allowed. */
+#define KDF_E_OVER_BUDGET (-100)
+
+/* Reader: add a chunk's entries to t, all or none.  What they allocate is
+ * taken from *room first; when it is more, nothing is allocated, *room is
+ * set to what it would be and KDF_E_OVER_BUDGET returned.  0,
+ * KDF_E_CORRUPT, KDF_E_OVER_BUDGET or KDF_E_NOMEM. */
+int kdf_strings_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
+		       uint64_t *room);
+int kdf_stacks_decode(struct kdf_id_table *t, const uint8_t *raw, size_t len, uint32_t count,
+		      uint64_t *room);
 
 /* Reader: check a THREAD payload holds exactly count well-formed records. */
 int kdf_thread_check(const uint8_t *raw, size_t len, uint32_t count);

@@ -45,6 +45,7 @@ struct kdf_writer {
 	int64_t reserved_end; /* file offset up to which space is allocated */
 	int whole;	     /* the file ends on a whole chunk (a summary may follow) */
 	uint64_t events;
+	uint64_t events_chunks; /* EVENTS chunks written: their sequence */
 	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
 	uint64_t last_ts;
 	uint32_t windows;
@@ -178,6 +179,32 @@ static int write_chunk(struct kdf_writer *w, uint16_t type, uint32_t count, cons
 	return write_bytes(w, w->out.p, w->out.len);
 }
 
+/*
+ * The EVENTS chunk in w->raw and the SEQUENCE chunk numbering it, in one
+ * write(): a reader notices an EVENTS chunk removed, repeated, or from
+ * another capture (docs/format.md 6.4).
+ */
+static int write_events_chunk(struct kdf_writer *w, uint32_t n)
+{
+	uint8_t seq[KDF_VARINT_MAX];
+	size_t seq_len = (size_t)(kdf_put_varint(seq, w->events_chunks + 1) - seq);
+	int err;
+
+	if (w->err)
+		return fail(w, w->err);
+	w->out.len = 0;
+	err = kdf_chunk_pack(&w->out, w->cctx, w->compress, KDF_CHUNK_EVENTS, n, w->raw.p,
+			     w->raw.len);
+	if (!err)
+		err = kdf_chunk_pack(&w->out, w->cctx, 0, KDF_CHUNK_SEQUENCE, 1, seq, seq_len);
+	if (err)
+		return fail(w, err);
+	if (write_bytes(w, w->out.p, w->out.len))
+		return w->err;
+	w->events_chunks++;
+	return 0;
+}
+
 typedef uint32_t (*table_encode_fn)(const struct kdf_intern *t, struct kdf_buf *raw, int *err);
 
 static int flush_table(struct kdf_writer *w, struct kdf_intern *t, uint16_t type,
@@ -222,7 +249,7 @@ static int flush_all(struct kdf_writer *w)
 	w->raw.len = 0;
 	if (kdf_events_enc_finish(&w->enc, &w->raw))
 		return fail(w, KDF_E_NOMEM);
-	return write_chunk(w, KDF_CHUNK_EVENTS, n, w->raw.p, w->raw.len);
+	return write_events_chunk(w, n);
 }
 
 static void writer_free(struct kdf_writer *w)

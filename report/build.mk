@@ -1,11 +1,11 @@
 # report/: kdelay-report.  REPORT_SRCS go into libkdreport.a (unit tests
-# link it); REPORT_MAIN holds main().
+# link it); REPORT_MAIN holds main() and its -i/-o handling.
 REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
 	report/symbols.c report/walltime.c report/filter.c report/view.c \
 	report/text.c report/json.c report/json_out.c report/info.c \
 	report/stats_dist.c report/budget.c report/text_dist.c report/capture_end.c \
 	report/losses.c
-REPORT_MAIN := report/main.c
+REPORT_MAIN := report/main.c report/input_file.c report/output_file.c
 
 # tests/build.mk (included before the Makefile defines these) names them in
 # prerequisites, which make expands at once: define them here first so that
@@ -36,7 +36,7 @@ $(FUZZ_REPORT_BIN): report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcar
 fuzz-report: $(FUZZ_REPORT_BIN)
 	$(Q)mkdir -p $(O)/fuzz-report/corpus $(O)/fuzz-report/artifacts
 	$(Q)cp -n tests/golden/*.kdd $(O)/fuzz-report/corpus/ 2>/dev/null || true
-	$(Q)$(FUZZ_REPORT_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=1024 \
+	$(Q)$(FUZZ_ASAN_OPTIONS) $(FUZZ_REPORT_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_MALLOC_MB) \
 		-print_final_stats=1 -artifact_prefix=$(O)/fuzz-report/artifacts/ \
 		$(O)/fuzz-report/corpus
 

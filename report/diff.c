@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"  -h, --help             this help\n"
 	"\n"
 	"Exit status: 0 no threshold crossed, 1 a threshold crossed (listed in the\n"
-	"output), 64 usage or bad expression, 65 not a capture or unreadable,\n"
+	"output), 3 a capture has no complete sample window (nothing compared),\n"
+	"64 usage or bad expression, 65 not a capture or unreadable,\n"
 	"66 cannot open a capture, 71 out of memory, 74 I/O error.\n";
 
 struct args {
@@ -44,11 +45,11 @@ struct args {
 	size_t nexprs;
 };
 
+/* One line, like every error of kdelay-report. */
 static int usage_error(FILE *err, const char *what, const char *arg)
 {
-	fprintf(err, KDR_DIFF_PREFIX "%s%s%s%s\n", what, arg ? " '" : "", arg ? arg : "",
-		arg ? "'" : "");
-	fputs("Try 'kdelay-report diff --help'.\n", err);
+	fprintf(err, KDR_DIFF_PREFIX "%s%s%s%s (see kdelay-report diff --help)\n", what,
+		arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	return EX_USAGE;
 }
 
@@ -133,6 +134,16 @@ int kdr_diff_main(int argc, char **argv, FILE *out, FILE *err)
 	rc = kdr_diff_load(&side[0], a.path[0], "base", err);
 	if (rc == EX_OK)
 		rc = kdr_diff_load(&side[1], a.path[1], "new", err);
+	if (rc != EX_OK)
+		goto out;
+	/* Nothing to compare must not read as "no regression" to a CI job. */
+	for (i = 0; i < 2; i++) {
+		if (side[i].windows_kept)
+			continue;
+		fprintf(err, KDR_DIFF_PREFIX "%s capture %s has no complete sample window: nothing to compare\n",
+			side[i].label, side[i].path);
+		rc = KDR_DIFF_EXIT_NO_WINDOW;
+	}
 	if (rc != EX_OK)
 		goto out;
 	for (; neval < a.nexprs; neval++) {

@@ -17,6 +17,8 @@
  *   0                       compared; no --fail-if threshold crossed
  *   KDR_DIFF_EXIT_CROSSED   compared; at least one threshold crossed (every
  *                           crossing is listed in the output, a count on err)
+ *   KDR_DIFF_EXIT_NO_WINDOW a capture has no complete sample window: nothing
+ *                           was compared or printed (one line on err)
  *   EX_USAGE (64)           bad arguments or a bad --fail-if expression
  *   EX_DATAERR (65)         a capture is not a capture, too new, unreadable
  *   EX_NOINPUT (66)         a capture cannot be opened
@@ -28,6 +30,7 @@
  * killed at the end of a run.
  */
 #define KDR_DIFF_EXIT_CROSSED 1
+#define KDR_DIFF_EXIT_NO_WINDOW 3
 
 /*
  * argv[0] is "diff" (the subcommand); argv[1..] its arguments.  Writes the

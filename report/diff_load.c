@@ -430,9 +430,6 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 		kdr_export_fail(&x, 0, "warning: %s capture %s is incomplete: %s; compared what it holds",
 				label, path, why);
 	}
-	if (!s->windows_kept)
-		kdr_export_fail(&x, 0, "warning: %s capture %s has no complete sample window: nothing to compare",
-				label, path);
 out:
 	free(l.role_of);
 	free(l.win);

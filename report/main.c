@@ -13,6 +13,8 @@
 #include "diff.h"
 #include "export.h"
 #include "filter.h"
+#include "input_file.h"
+#include "output_file.h"
 #include "report.h"
 
 #define MAX_TIDS 1024
@@ -23,7 +25,8 @@ static const char usage_text[] =
 	"Report a kdelay capture as kernel_delay.py did on the live host, or\n"
 	"compare two captures thread role by role (docs/diff.md).\n"
 	"\n"
-	"  -i, --input FILE              capture to read (default kdelay.data)\n"
+	"  -i, --input FILE              capture to read (default kdelay.data; - for\n"
+	"                                standard input, a pipe works)\n"
 	"      --json                    JSON output (docs/json-schema.md)\n"
 	"      --info                    describe the capture instead\n"
 	"      --tid TID                 only this thread (repeatable)\n"
@@ -43,7 +46,8 @@ static const char usage_text[] =
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
-	"  -o, --output FILE             write to FILE instead of stdout\n"
+	"  -o, --output FILE             write to FILE instead of stdout (replaced\n"
+	"                                only when the output is complete)\n"
 	"  -h, --help                    this help\n"
 	"\n"
 	"Exit status: 0 complete, 1 report printed but the capture is incomplete\n"
@@ -76,6 +80,11 @@ enum {
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
+static const char *const export_option[] = {
+	[EXPORT_CHROME] = "--export chrome-json",
+	[EXPORT_HTML] = "--html",
+	[EXPORT_FOLDED] = "--folded",
+};
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -117,9 +126,39 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *v)
 
 static int bad(const char *opt, const char *arg)
 {
-	fprintf(stderr, "kdelay-report: invalid %s '%s'\n", opt, arg ? arg : "");
-	fprintf(stderr, "Try 'kdelay-report --help'.\n");
+	fprintf(stderr, "kdelay-report: invalid %s '%s' (see kdelay-report --help)\n", opt,
+		arg ? arg : "");
 	return EX_USAGE;
+}
+
+/* What getopt_long() refused, said in one line naming the program (its
+ * own messages carry argv[0], the full path of the binary). */
+static int bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "kdelay-report: option '%s' needs an argument (see kdelay-report --help)\n",
+			arg);
+	else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+		fprintf(stderr, "kdelay-report: unknown option '-%c' (see kdelay-report --help)\n",
+			optopt);
+	else
+		fprintf(stderr, "kdelay-report: unknown option '%s' (see kdelay-report --help)\n", arg);
+	return EX_USAGE;
+}
+
+/* The kind of output chosen, once: a second, different one is refused
+ * rather than silently winning. */
+static int choose_output(const char **chosen, const char *opt)
+{
+	if (*chosen && strcmp(*chosen, opt)) {
+		fprintf(stderr, "kdelay-report: %s and %s are different outputs; choose one\n",
+			*chosen, opt);
+		return EX_USAGE;
+	}
+	*chosen = opt;
+	return 0;
 }
 
 static int run_export(enum export_kind kind, const char *input, const struct kdr_options *o,
@@ -142,8 +181,11 @@ int main(int argc, char **argv)
 {
 	static uint32_t tids[MAX_TIDS];
 	enum export_kind export = EXPORT_NONE;
+	const char *output_kind = NULL;
 	struct kdr_options o;
-	const char *input = NULL, *output = NULL;
+	struct kdr_input in;
+	struct kdr_output out_file = { 0 };
+	const char *input = "kdelay.data", *output = NULL;
 	FILE *out = stdout;
 	uint64_t v;
 	int c, rc;
@@ -153,7 +195,8 @@ int main(int argc, char **argv)
 		return kdr_diff_main(argc - 1, argv + 1, stdout, stderr);
 
 	kdr_options_init(&o);
-	while ((c = getopt_long(argc, argv, "i:s::o:h", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:s::o:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -225,43 +268,64 @@ int main(int argc, char **argv)
 				export = EXPORT_FOLDED;
 			else
 				return bad("--export (chrome-json, html or folded)", optarg);
+			if (choose_output(&output_kind, export_option[export]))
+				return EX_USAGE;
 			break;
 		case OPT_HTML:
 			export = EXPORT_HTML;
+			if (choose_output(&output_kind, export_option[export]))
+				return EX_USAGE;
 			break;
 		case OPT_FOLDED:
 			export = EXPORT_FOLDED;
+			if (choose_output(&output_kind, export_option[export]))
+				return EX_USAGE;
 			break;
 		case 'o':
-			output = optarg;
+			/* "-" is standard output, as for -i, not a file named "-" */
+			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "Try 'kdelay-report --help'.\n");
-			return EX_USAGE;
+			return bad_option(c, argv);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "kdelay-report: unexpected argument '%s'\n", argv[optind]);
 		return EX_USAGE;
 	}
-	if (export && (o.info || o.format == KDR_FMT_JSON)) {
-		fprintf(stderr, "kdelay-report: --export goes with neither --info nor --json\n");
+	if ((export && o.format == KDR_FMT_JSON && choose_output(&output_kind, "--json")) ||
+	    (export && o.info && choose_output(&output_kind, "--info")))
 		return EX_USAGE;
-	}
-	if (output && !(out = fopen(output, "w"))) {
-		fprintf(stderr, "kdelay-report: cannot create %s: %s\n", output, strerror(errno));
-		return EX_CANTCREAT;
+	/* The input first: a missing or refused input must cost no output. */
+	rc = kdr_input_open(&in, input, stderr);
+	if (rc)
+		return rc;
+	if (output) {
+		rc = kdr_output_open(&out_file, output, in.dev, in.ino, stderr);
+		if (rc) {
+			kdr_input_close(&in);
+			return rc;
+		}
+		out = out_file.f;
 	}
 	if (export)
-		rc = run_export(export, input ? input : "kdelay.data", &o, out);
+		rc = run_export(export, in.path, &o, out);
 	else
-		rc = kdr_report_file(input, &o, out, stderr);
-	if (out != stdout && fclose(out) && !rc) {
-		fprintf(stderr, "kdelay-report: writing %s: %s\n", output, strerror(errno));
-		rc = EX_IOERR;
+		rc = kdr_report_file(in.path, &o, out, stderr);
+	kdr_input_close(&in);
+	if (output) {
+		/* Written whole (complete, or incomplete but reported): in place. */
+		if (rc == 0 || rc == KDR_EXIT_INCOMPLETE) {
+			int wrc = kdr_output_commit(&out_file, stderr);
+
+			if (wrc)
+				rc = wrc;
+		} else {
+			kdr_output_discard(&out_file);
+		}
 	}
 	return rc;
 }

@@ -18,7 +18,7 @@
 #include "helpers/kdf_test_capture.h"
 #include "kdelay_format.h"
 
-static const size_t items_per_chunk[] = { 0, 0, 0, 3, 1, 1, 1, 1 };
+static const size_t items_per_chunk[] = { 0, 0, 0, 3, 1, 0, 1, 1, 1 };
 
 /* Flip every bit of every chunk after META, one at a time. */
 static void check_bit_flips(int uncompressed)
@@ -26,11 +26,11 @@ static void check_bit_flips(int uncompressed)
 	size_t len;
 	uint8_t *full = kdf_test_capture_build(uncompressed, &len);
 	uint8_t *buf = malloc(len);
-	uint64_t offs[9];
-	size_t nchunks = kdf_test_chunk_offsets(full, len, offs, 8);
+	uint64_t offs[10];
+	size_t nchunks = kdf_test_chunk_offsets(full, len, offs, 9);
 
-	assert_int_equal(nchunks, 8);
-	offs[8] = len;
+	assert_int_equal(nchunks, 9);
+	offs[9] = len;
 	for (size_t c = 1; c < nchunks; c++) {
 		for (uint64_t at = offs[c]; at < offs[c + 1]; at++) {
 			for (int bit = 0; bit < 8; bit++) {
@@ -196,7 +196,7 @@ static void test_newer_event_layout(void **state)
 	struct kdf_test_result res;
 	size_t len, out_len;
 	uint8_t *full = kdf_test_capture_build(0, &len), *buf;
-	uint64_t offs[9];
+	uint64_t offs[10];
 
 	(void)state;
 	for (int i = 0; i < 3; i++) {
@@ -225,8 +225,8 @@ static void test_newer_event_layout(void **state)
 		kdf_buf_append(&raw, cols[k].p, cols[k].len);
 	make_chunk(&chunk, 2, 3, raw.p, raw.len);
 
-	kdf_test_chunk_offsets(full, len, offs, 8);
-	buf = splice(full, len, offs[5], chunk.p, chunk.len, &out_len);
+	kdf_test_chunk_offsets(full, len, offs, 9);
+	buf = splice(full, len, offs[6], chunk.p, chunk.len, &out_len);
 	assert_int_equal(kdf_test_read_all(buf, out_len, &res), KDF_OK);
 	assert_int_equal(res.nevents, 15 + 2);
 	assert_int_equal(res.stats.chunks_bad, 0);
@@ -309,11 +309,11 @@ static void test_damaged_last_header(void **state)
 	size_t len;
 	uint8_t *buf = kdf_test_capture_build(0, &len);
 	struct kdf_test_result res;
-	uint64_t offs[9];
+	uint64_t offs[10];
 
 	(void)state;
-	kdf_test_chunk_offsets(buf, len, offs, 8);
-	buf[offs[7] + 9] ^= 0x40; /* SUMMARY's length */
+	kdf_test_chunk_offsets(buf, len, offs, 9);
+	buf[offs[8] + 9] ^= 0x40; /* SUMMARY's length */
 	assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
 	assert_false(res.has_summary);
 	assert_int_equal(res.nwindows, 1);

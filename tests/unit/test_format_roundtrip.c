@@ -160,7 +160,7 @@ static void check_standard_capture(int uncompressed)
 	assert_int_equal(kdf_reader_next(r, &item), 0);
 	kdf_reader_stats(r, &st);
 	assert_int_equal(st.file_bytes, len);
-	assert_int_equal(st.chunks, 8);
+	assert_int_equal(st.chunks, 9);
 	assert_int_equal(st.chunks_bad, 0);
 	assert_int_equal(st.chunks_unknown, 0);
 	assert_int_equal(st.events, nev);

@@ -19,10 +19,10 @@
 #define MAX_CHUNKS 16
 
 /* Items each chunk of the standard capture yields, in file order:
- * META, STRINGS, STACKS, THREAD, EVENTS, SYMBOLS, WINDOW, SUMMARY. */
-static const size_t items_per_chunk[] = { 0, 0, 0, 3, 1, 1, 1, 1 };
+ * META, STRINGS, STACKS, THREAD, EVENTS, SEQUENCE, SYMBOLS, WINDOW, SUMMARY. */
+static const size_t items_per_chunk[] = { 0, 0, 0, 3, 1, 0, 1, 1, 1 };
 static const char *const chunk_names[] = { "META", "STRINGS", "STACKS", "THREAD",
-					   "EVENTS", "SYMBOLS", "WINDOW", "SUMMARY" };
+					   "EVENTS", "SEQUENCE", "SYMBOLS", "WINDOW", "SUMMARY" };
 
 static void check_every_cut(int uncompressed)
 {
@@ -32,7 +32,7 @@ static void check_every_cut(int uncompressed)
 	uint64_t offs[MAX_CHUNKS + 1];
 	size_t nchunks = kdf_test_chunk_offsets(full, len, offs, MAX_CHUNKS);
 
-	assert_int_equal(nchunks, 8);
+	assert_int_equal(nchunks, 9);
 	offs[nchunks] = len;
 
 	for (size_t cut = 0; cut <= len; cut++) {
@@ -142,17 +142,22 @@ static void test_cut_multi_chunk_file(void **state)
 	assert_true(nchunks > 4 && nchunks < 63);
 	offs[nchunks] = len;
 
-	/* Events per chunk, from reading the whole file: META, EVENTS..., SUMMARY. */
+	/* Events per chunk, from reading the whole file: META, then EVENTS
+	 * and SEQUENCE in turn, then SUMMARY. */
 	struct kdf_reader *r = kdf_reader_open_mem(full, len, NULL, NULL, NULL, NULL, 0);
 	struct kdf_item item;
-	size_t per_chunk[64] = { 0 }, c = 1;
+	size_t per_chunk[64] = { 0 }, per_item[64], nitems = 0, c, k = 0;
 
 	assert_non_null(r);
 	while (kdf_reader_next(r, &item) > 0)
 		if (item.type == KDF_ITEM_EVENTS)
-			per_chunk[c++] = item.u.events.n;
+			per_item[nitems++] = item.u.events.n;
 	kdf_reader_close(r);
-	assert_int_equal(c, nchunks - 1);
+	for (c = 1; c < nchunks; c++)
+		if (full[offs[c] + 4] == 2 /* EVENTS */)
+			per_chunk[c] = per_item[k++];
+	assert_int_equal(k, nitems);
+	assert_int_equal(nitems * 2 + 2, nchunks);
 	for (c = 1; c < nchunks; c++) {
 		/* at the boundary, one byte into the header, in the payload */
 		size_t cuts[] = { offs[c], offs[c] + 1, (offs[c] + offs[c + 1]) / 2 };
@@ -164,7 +169,7 @@ static void test_cut_multi_chunk_file(void **state)
 
 			memcpy(buf, full, cuts[k]);
 			assert_int_equal(kdf_test_read_all(buf, cuts[k], &res), KDF_OK);
-			/* chunks 1..c-1 are whole: all EVENTS */
+			/* chunks 1..c-1 are whole */
 			for (size_t e = 1; e < c; e++)
 				want += per_chunk[e];
 			assert_int_equal(res.nevents, want);

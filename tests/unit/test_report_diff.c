@@ -218,8 +218,8 @@ static void test_bad_captures(void **state)
 	run_free(&r);
 	r = run_diff(one);
 	assert_int_equal(r.rc, EX_USAGE);
-	assert_string_equal(r.err, "kdelay-report: diff: needs two captures: BASE NEW\n"
-				   "Try 'kdelay-report diff --help'.\n");
+	assert_string_equal(r.err, "kdelay-report: diff: needs two captures: BASE NEW "
+				   "(see kdelay-report diff --help)\n");
 	run_free(&r);
 	r = run_diff(three);
 	assert_int_equal(r.rc, EX_USAGE);

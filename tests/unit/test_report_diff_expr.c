@@ -259,8 +259,8 @@ static void test_unknown_names(void **state)
 	run_free(&r);
 	r = run_diff(none);
 	assert_int_equal(r.rc, EX_USAGE);
-	assert_string_equal(r.err, "kdelay-report: diff: --fail-if needs an expression\n"
-				   "Try 'kdelay-report diff --help'.\n");
+	assert_string_equal(r.err, "kdelay-report: diff: --fail-if needs an expression "
+				   "(see kdelay-report diff --help)\n");
 	run_free(&r);
 }
 
