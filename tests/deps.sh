@@ -24,6 +24,14 @@ PKGS=(
 	binutils xxd python3
 )
 
+# kernel_delay.py, the tool kdelay replaces, run beside it in the kernel
+# guests (tests/e2e/91-compat.sh): BCC's Python bindings and the modules
+# the script imports; gdb shows where it crashes with USDT triggers.
+# (The guests' kernel headers, which BCC compiles against, come with the
+# kernels: tests/vm/prepare.sh.)
+COMPAT_PKGS=(python3-bpfcc python3-tz python3-psutil gdb)
+PKGS+=("${COMPAT_PKGS[@]}")
+
 check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
