@@ -7,6 +7,8 @@
 #   make              build kdelay-record, kdelay-report, kdelay
 #   make check        unit tests (normal + ASan/UBSan) and end-to-end tests
 #   make report-only  the laptop build: format/ + report/, no libbpf
+#   make static       .output/static/kdelay-record and kdelay, statically linked
+#   make check-kernels  the kernel matrix alone (KERNELS="6.1 6.1-rt 6.12")
 #   make bench        benchmarks, results in docs/performance.md
 #   make fuzz         run the capture-reader fuzzer for FUZZ_SECONDS
 #   make install      PREFIX=/usr/local DESTDIR=
@@ -68,6 +70,8 @@ include tests/build.mk
 -include bench/build.mk
 -include report/export.mk
 -include report/diff.mk
+include static/build.mk
+include tests/vm/build.mk
 REPORT_SRCS += $(EXPORT_SRCS) $(DIFF_SRCS)
 
 

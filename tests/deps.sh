@@ -24,13 +24,22 @@ PKGS=(
 	binutils xxd python3
 )
 
+# The kernel matrix (tests/vm/): qemu boots Debian's kernels (downloaded
+# by tests/vm/prepare.sh, not installed) with a busybox initramfs; the
+# kernel packages are unpacked, their modules indexed and decompressed.
+# The static build (make static) builds libcbor from Debian's source
+# package (apt-get source: dpkg-dev, and a deb-src line, added below).
+VM_PKGS=(
+	qemu-system-x86 busybox-static cpio xz-utils zstd gzip kmod file
+	dpkg-dev cmake
+)
+
 # kernel_delay.py, the tool kdelay replaces, run beside it in the kernel
 # guests (tests/e2e/91-compat.sh): BCC's Python bindings and the modules
 # the script imports; gdb shows where it crashes with USDT triggers.
 # (The guests' kernel headers, which BCC compiles against, come with the
 # kernels: tests/vm/prepare.sh.)
 COMPAT_PKGS=(python3-bpfcc python3-tz python3-psutil gdb)
-PKGS+=("${COMPAT_PKGS[@]}")
 
 check_only=0
 case ${1:-} in
@@ -47,7 +56,7 @@ case ${1:-} in
 esac
 
 missing=()
-for p in "${PKGS[@]}"; do
+for p in "${PKGS[@]}" "${VM_PKGS[@]}" "${COMPAT_PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi
@@ -87,6 +96,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
+# make static builds libcbor from Debian's source package: apt needs a
+# deb-src line for the mirror and suite this machine already uses (found
+# in its "deb" sources, one-line or deb822), then one apt-get update.
+src_missing=0
+if ! apt-cache showsrc libcbor 2>/dev/null | grep -q '^Package: libcbor$'; then
+	if [ $check_only -eq 1 ]; then
+		echo "no deb-src source for libcbor (make static builds it from Debian's source package)"
+		src_missing=1
+	else
+		. /etc/os-release
+		uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+			awk -v s="$VERSION_CODENAME" '$2 == s { print $1; exit }')
+		if [ -z "$uri" ]; then
+			echo "tests/deps.sh: no apt source for suite '$VERSION_CODENAME' to add a deb-src line to" >&2
+			exit 69
+		fi
+		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$uri" "$VERSION_CODENAME" >/etc/apt/sources.list.d/kdelay-deb-src.sources
+		apt-get update -q
+	fi
+fi
+
 # Debian's packaging may leave a system ovs-vswitchd running (a machine
 # with systemd starts it on install): say so, the OVS test needs to know.
 if pgrep -x ovs-vswitchd >/dev/null 2>&1; then
@@ -114,7 +145,7 @@ if [ -d /sys/kernel ]; then
 	mount_if_missing tracefs /sys/kernel/tracing
 fi
 
-if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ]; }; then
+if [ $check_only -eq 1 ] && { [ ${#missing[@]} -gt 0 ] || [ $mounts_missing -eq 1 ] || [ $src_missing -eq 1 ]; }; then
 	exit 1
 fi
 exit 0
