@@ -373,8 +373,9 @@ def kernel_section(d, out):
     out.append(f"## Linux {kname}")
     out.append("")
     out.append(f"Debian's kernel {kname} in qemu (TCG); python3-bpfcc {e.get('bcc', '?')}, "
-               f"Python {e.get('python', '?')}.  kernel_delay.py took {e.get('armed_seconds', '?')} s "
-               f"to compile its BPF program and attach (kdelay a few seconds).")
+               f"Python {e.get('python', '?')}; kdelay: `{os.path.basename(e.get('kdelay', '?'))}`, "
+               f"{e.get('kdelay_linking', '?').replace('-', ' ')}.  kernel_delay.py took "
+               f"{e.get('armed_seconds', '?')} s to compile its BPF program and attach (kdelay a few seconds).")
     out.append("")
 
     # USDT triggers

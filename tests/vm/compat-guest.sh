@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# tests/vm/compat-guest.sh REFERENCE BIN - run inside a guest by
+# tests/vm/compat-guest.sh REFERENCE BIN [KDELAY] - run inside a guest by
 # tests/e2e/91-compat.sh (through tests/vm/run.sh): kernel_delay.py
-# (REFERENCE) and kdelay (BIN/kdelay) side by side on one workload whose
+# (REFERENCE) and kdelay (KDELAY, default BIN/kdelay; BIN has kdelay-report
+# and kdelay-sample) side by side on one workload whose
 # counts are exact, and the reference's USDT crash.  Everything it learns
 # goes to files in $VM_OUT; the host compares them.
 #
@@ -20,6 +21,7 @@ set -u
 export LC_ALL=C
 REF=${1:?usage: compat-guest.sh REFERENCE BIN}
 BIN=${2:?usage: compat-guest.sh REFERENCE BIN}
+KDELAY=${3:-$BIN/kdelay}
 OUT=${VM_OUT:?compat-guest.sh runs in a guest of tests/vm/run.sh (VM_OUT unset)}
 PY=/usr/bin/python3 # BCC's Python bindings are Debian's, for Debian's python3
 
@@ -51,8 +53,8 @@ now() { date +%s; }
 
 kv=$(uname -r)
 [ -f "$REF" ] || die "no reference tool at $REF"
-for b in kdelay kdelay-report kdelay-sample; do
-	[ -x "$BIN/$b" ] || die "no $BIN/$b"
+for b in "$KDELAY" "$BIN/kdelay-report" "$BIN/kdelay-sample"; do
+	[ -x "$b" ] || die "no $b"
 done
 [ -d "/lib/modules/$kv/build/include" ] ||
 	die "no kernel headers for $kv in /lib/modules/$kv/build (BCC compiles against them)"
@@ -65,6 +67,8 @@ command -v bpftool >/dev/null || die "no bpftool"
 	echo "bcc=$(dpkg-query -W -f='${Version}' python3-bpfcc 2>/dev/null)"
 	echo "libbcc=$(dpkg-query -W -f='${Version}' libbpfcc 2>/dev/null)"
 	echo "python=$($PY -c 'import platform; print(platform.python_version())')"
+	echo "kdelay=$KDELAY"
+	echo "kdelay_linking=$(file -b "$KDELAY" | grep -oE '(statically|dynamically|static-pie) linked' | tr ' ' '-')"
 	echo "calls=$N windows=$WINDOWS pause_ms=$PAUSE_MS usdt_calls=$USDT_CALLS"
 } >"$OUT/guest.env"
 
@@ -132,7 +136,7 @@ timeout 600 $PY -X faulthandler "$REF" "${usdt_args[@]}" >"$OUT/usdt-ref.out" 2>
 echo $? >"$OUT/usdt-ref.rc"
 say "reference with USDT triggers: exit $(cat "$OUT/usdt-ref.rc") after $(($(now) - t0)) s"
 # kdelay, same triggers, same workload.
-"$BIN/kdelay" "${usdt_args[@]}" >"$OUT/usdt-kdelay.txt" 2>"$W/usdt-kdelay.err" &
+"$KDELAY" "${usdt_args[@]}" >"$OUT/usdt-kdelay.txt" 2>"$W/usdt-kdelay.err" &
 kpid=$!
 pids+=("$kpid")
 wait_armed 120 "$kpid:2" || die "kdelay did not attach its USDT triggers: $(cat "$W/usdt-kdelay.err")"
@@ -151,7 +155,7 @@ t0=$(now)
 $PY "$REF" "${sbs_args[@]}" >"$W/ref.txt" 2>"$W/ref.err" &
 rpid=$!
 pids+=("$rpid")
-"$BIN/kdelay" "${sbs_args[@]}" -o "$W/kdelay.data" >"$W/kdelay.txt" 2>"$W/kdelay.err" &
+"$KDELAY" "${sbs_args[@]}" -o "$W/kdelay.data" >"$W/kdelay.txt" 2>"$W/kdelay.err" &
 kpid=$!
 pids+=("$kpid")
 wait_armed 900 "$rpid:2" "$kpid:2"
