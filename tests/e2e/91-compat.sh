@@ -85,8 +85,10 @@ for flavour in $FLAVOURS; do
 	VM_OUT_HOST=$out "$TOP/tests/vm/run.sh" "$v" "$TOP/tests/vm/compat-guest.sh" "$REF" "$BIN" "$KD" \
 		>"$T_TMP/guest-$v.log" 2>&1
 	rc=$?
-	check_eq "$v: the guest ran both tools (tests/vm/compat-guest.sh exits 0)" 0 $rc
-	[ $rc -eq 0 ] || tail -20 "$T_TMP/guest-$v.log" | diag
+	if [ $rc -ne 0 ]; then
+		not_ok "$v: the guest ran both tools (tests/vm/compat-guest.sh exit $rc)"
+		tail -20 "$T_TMP/guest-$v.log" | diag
+	fi
 	dirs+=("$out")
 done
 if [ ${#dirs[@]} -eq 0 ]; then
@@ -97,9 +99,10 @@ fi
 python3 "$TOP/tests/vm/compat-compare.py" --doc "$DOC" --gdb "$T_TMP/usdt-gdb.txt" \
 	--probes "$T_TMP/probes.txt" --upr "$T_TMP/upr.txt" "${dirs[@]}" >"$T_TMP/compare.out" 2>"$T_TMP/compare.err"
 rc=$?
-check_eq "the comparer read every report (exit 0)" 0 $rc
-[ $rc -eq 0 ] || diag <"$T_TMP/compare.err"
-check "docs/compat.md regenerated" test -s "$DOC"
+if [ $rc -ne 0 ]; then
+	not_ok "the comparer read every report (exit $rc)"
+	diag <"$T_TMP/compare.err"
+fi
 while IFS=$'\t' read -r verdict name why; do
 	if [ "$verdict" = ok ]; then
 		ok "$name"

@@ -539,6 +539,7 @@ def main():
         return 65
     finally:
         for name, good, why in checks:
+            why = " | ".join(l.strip() for l in str(why).replace("\t", " ").splitlines() if l.strip())
             print(f"{'ok' if good else 'not ok'}\t{name}\t{why}")
     tmp = a.doc + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
