@@ -148,8 +148,9 @@ DIFFERENCES = """\
   returns through a syscall of its own (x86_64 number 335); the stop
   trigger fires inside it, so on 6.12 every window ends with that syscall
   in progress.  Neither tool counts it (it has no exit in the window);
-  kdelay lists it in progress, as `[unknown: 335]` because its syscall
-  table predates that syscall.
+  kdelay lists it in progress, as `[unknown: 335]`: its syscall names
+  come from the build machine's kernel headers (Debian 12's, Linux 6.1),
+  which predate that syscall.
 - **The reference's `upr` alias** (design notes, section 1): its
   documentation spells a uretprobe `upr:`, its code only accepts `ur:`;
   kdelay accepts both.  Shown below on this machine.
@@ -158,8 +159,9 @@ DIFFERENCES = """\
   only, so both tools name every vector alike here; kdelay prints
   `<unknown:N>` for 10 and above.
 - **Stack-map collisions** of the reference concern `--syscall-events`
-  stacks, which this comparison does not ask for; kdelay records each
-  stack with its event (kdelay-record(1)).
+  stacks, which this comparison does not ask for; kdelay takes every stack
+  into its ring buffer, where nothing collides (kdelay-record(1),
+  `--stack-trace-size`).
 - **Ready time** (kdelay-report(1), HOW INTERVALS ARE COUNTED): kdelay
   does not start a wait on a wakeup of a thread still running, does not
   restart one on a second wakeup, and ends one when the thread is switched
