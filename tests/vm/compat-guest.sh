@@ -158,7 +158,7 @@ pids+=("$rpid")
 "$KDELAY" "${sbs_args[@]}" -o "$W/kdelay.data" >"$W/kdelay.txt" 2>"$W/kdelay.err" &
 kpid=$!
 pids+=("$kpid")
-wait_armed 900 "$rpid:2" "$kpid:2"
+wait_armed 1500 "$rpid:2" "$kpid:2"
 armed=$?
 echo "armed_seconds=$(($(now) - t0))" >>"$OUT/guest.env"
 if [ $armed -ne 0 ]; then
