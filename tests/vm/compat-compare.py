@@ -122,19 +122,22 @@ TOLERANCES = f"""\
   row whose COUNTs are equal shows the measured difference per interval,
   and {PER_END_NS // 1000} us per end bounds them, the rarer long gaps being
   the next point's.
-- **One stall per window.**  The guest runs under TCG on a shared 2-core
-  host: a virtual CPU can be descheduled between the two programs of one
-  event while the guest's clock runs on, so one tool's timestamp then lags
-  by up to a host time slice.  The two tools' trigger timestamps of the
-  same uprobe hit are samples of that gap (the "trigger skew" of each
-  window, up to tens of milliseconds when the machine is busy); each
-  window's largest trigger skew is allowed once in every TOTAL, MAX and
-  MIN.
+- **Gaps between the two programs: two per row.**  Between the two tools'
+  programs on one event, the CPU may take an interrupt (under TCG a virtio
+  interrupt lasts up to milliseconds: see the hard irq MAX columns), or
+  the host, a shared 2-core machine, may deschedule the virtual CPU while
+  the guest's clock runs on; one tool's timestamp of that event then lags
+  the other's by the gap.  The two tools' trigger timestamps of the same
+  uprobe hit are samples of it ("trigger skew", up to tens of
+  milliseconds when the machine is busy).  A row may carry two such gaps,
+  as many as one interval has ends; a gap is bounded by the largest
+  trigger skew of the kernel's run or the window's longest hard irq,
+  whichever is larger (the "gap" of each window below).
 
 So a row passes when its COUNTs are equal (syscalls) or differ by at most
 {EDGE_EVENTS} (sched, irqs), and |TOTAL difference| <= 2 x {PER_END_NS // 1000} us x COUNT +
-trigger skew + (COUNT difference x MAX); MAX and MIN, when the COUNTs are
-equal, within 2 x {PER_END_NS // 1000} us + trigger skew.
+2 x gap + (COUNT difference x MAX); MAX and MIN, when the COUNTs are equal,
+within 2 x {PER_END_NS // 1000} us + 2 x gap.
 """
 
 DIFFERENCES = """\
@@ -255,7 +258,7 @@ class Row:
         self.verdict.append(why)
 
 
-def judge(row, skew, exact_count):
+def judge(row, gap, exact_count):
     """Apply the rules of TOLERANCES to a row: values are tuples whose
     first member is COUNT, second TOTAL, and whose last is MAX (and, for
     run, third MIN)."""
@@ -278,7 +281,7 @@ def judge(row, skew, exact_count):
         row.fail(f"COUNT differs by {dc}: more than the {EDGE_EVENTS} the edges allow")
         return
     n = min(r[0], k[0])
-    lim = 2 * PER_END_NS * n + skew + dc * max(r[-1], k[-1])
+    lim = 2 * PER_END_NS * n + 2 * gap + dc * max(r[-1], k[-1])
     d = abs(r[1] - k[1])
     row.verdict.append("COUNT equal" if not dc else f"COUNT differs by {dc} (edges)")
     per = f", {fmt(d // n)} ns per interval" if n and not dc else ""
@@ -287,14 +290,14 @@ def judge(row, skew, exact_count):
     else:
         row.fail(f"TOTAL differs by {fmt(d)} ns > {fmt(lim)} ns allowed")
     if not dc and len(r) > 2:
-        lim1 = 2 * PER_END_NS + skew
+        lim1 = 2 * PER_END_NS + 2 * gap
         for i in range(2, len(r)):
             d1 = abs(r[i] - k[i])
             if d1 > lim1:
                 row.fail(f"{row.cols[i]} differs by {fmt(d1)} ns > {fmt(lim1)} ns allowed")
 
 
-def compare_window(kname, wi, rw, kw, skew, workload):
+def compare_window(kname, wi, rw, kw, gap, workload):
     rows = []
     tids = sorted(set(rw["threads"]) | set(kw["threads"]),
                   key=lambda t: ((rw["threads"].get(t) or kw["threads"].get(t))["name"], t))
@@ -313,13 +316,13 @@ def compare_window(kname, wi, rw, kw, skew, workload):
             row = Row(label, f"syscall {sc}", ("COUNT", "TOTAL ns", "MAX ns"), r and r[1:], k and k[1:])
             if r and k and r[0] != k[0]:
                 row.fail(f"syscall number {r[0]} against {k[0]}")
-            judge(row, skew, True)
+            judge(row, gap, True)
             check(f"{kname} window {wi}: {label} {sc}: COUNT {fmt(r and r[1])} in both", row.ok, "; ".join(row.verdict))
             rows.append(row)
         r, k = rt["systotal"], kt["systotal"]
         if r or k:
             row = Row(label, "syscall TOTAL( - poll)", ("COUNT", "TOTAL ns"), r, k)
-            judge(row, skew, True)
+            judge(row, gap, True)
             check(f"{kname} window {wi}: {label} TOTAL( - poll): COUNT {fmt(r and r[0])} in both", row.ok, "; ".join(row.verdict))
             rows.append(row)
         if workload:
@@ -333,7 +336,7 @@ def compare_window(kname, wi, rw, kw, skew, workload):
             r, k = rt[kind], kt[kind]
             if r or k:
                 row = Row(label, kind, cols, r, k)
-                judge(row, skew, False)
+                judge(row, gap, False)
                 check(f"{kname} window {wi}: {label} {kind}: {fmt(r and r[0])} / {fmt(k and k[0])} intervals, "
                       f"{fmt(r and r[1])} / {fmt(k and k[1])} ns", row.ok, "; ".join(row.verdict))
                 rows.append(row)
@@ -344,7 +347,7 @@ def compare_window(kname, wi, rw, kw, skew, workload):
                 row = Row(label, f"{kind} {key}", ("COUNT", "TOTAL ns", "MAX ns"), r and r[off:], k and k[off:])
                 if kind == "softirq" and r and k and r[0] != k[0]:
                     row.fail(f"vector {r[0]} against {k[0]}")
-                judge(row, skew, False)
+                judge(row, gap, False)
                 check(f"{kname} window {wi}: {label} {kind} {key}: {fmt(r and r[off])} / {fmt(k and k[off])}",
                       row.ok, "; ".join(row.verdict))
                 rows.append(row)
@@ -437,18 +440,25 @@ def kernel_section(d, out):
           len(pairs) == len(rwins) == len(kwins) == nwin,
           f"{len(pairs)} of {len(rwins)} windows of kernel_delay.py paired with one of kdelay's {len(kwins)}")
     rows_all = []
+    skews = [abs(x) for rw, kw in pairs for x in (kw["start_ns"] - rw["start_ns"],
+                                                   (kw["stop_ns"] or 0) - (rw["stop_ns"] or 0))]
+    run_skew = max(skews, default=0)
     for wi, (rw, kw) in enumerate(pairs, 1):
         ds, dp = kw["start_ns"] - rw["start_ns"], (kw["stop_ns"] or 0) - (rw["stop_ns"] or 0)
-        skew = max(abs(ds), abs(dp))
+        irq = max((v[-1] for w in (rw, kw) for t in w["threads"].values() for v in t["hardirq"].values()),
+                  default=0)
+        gap = max(run_skew, irq)
         out.append(f"### Window {wi}")
         out.append("")
         out.append(f"kernel_delay.py: trigger@{rw['start_ns']}, {fmt(rw['delta_ns'])} ns; "
                    f"kdelay: trigger@{kw['start_ns']}, {fmt(kw['delta_ns'])} ns.  "
-                   f"Trigger skew (kdelay - kernel_delay.py): start {fmt(ds)} ns, stop {fmt(dp)} ns.")
+                   f"Trigger skew (kdelay - kernel_delay.py): start {fmt(ds)} ns, stop {fmt(dp)} ns; "
+                   f"gap {fmt(gap)} ns (largest trigger skew of this kernel's run {fmt(run_skew)} ns, "
+                   f"longest hard irq of the window {fmt(irq)} ns).")
         out.append("")
         # the workload's windows are its iterations, in order, from the first
         w = workload[wi - 1] if wi - 1 < len(workload) else None
-        rows = compare_window(kname, wi, rw, kw, skew, w)
+        rows = compare_window(kname, wi, rw, kw, gap, w)
         rows_all += rows
         md_rows(rows, out)
         out.append("")
