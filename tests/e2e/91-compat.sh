@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kdelay side by side with kernel_delay.py, the tool it replaces, on
 # Debian's 6.1 and 6.12 kernels (booted in qemu by tests/vm/run.sh, once
-# each): the same command line, at the same time, on a workload whose
+# each, at the same time): the same command line, at the same time, on a workload whose
 # counts are exact.  Every syscall count must be equal (and the
 # workload's), sched and irq rows within the tolerance the comparer
 # explains; the reference's crash with USDT triggers must be the explained
