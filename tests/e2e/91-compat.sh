@@ -72,6 +72,35 @@ stop_pid "$SAMPLE_PID"
 	grep -E '^(# Triggered|TID|-----| +[0-9]+ handler1| +NAME| +getppid)' "$T_TMP/upr-kdelay.out"
 } >"$T_TMP/upr.txt"
 
+# qemu_wait QEMU_PID: nanoseconds its threads have waited, in all, for a
+# CPU of this machine (schedstat's run delay).
+qemu_wait() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%d\n", s }'
+}
+
+# host_delay OUT RUNNER_PID: while the guest of OUT runs, how long its
+# threads waited for this machine's CPUs between the guest's marks
+# phase-released (answered with host-ready once read: the workload waits
+# for it) and phase-done, into OUT/host-wait-ns.  While a guest's CPU
+# waits, its clock runs on: the two tools' timestamps of one event can
+# differ by that much more, so the comparer allows it.
+host_delay() {
+	local out=$1 runner=$2 q="" w0="" re
+	re=$(printf '%s' "$out" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+	while kill -0 "$runner" 2>/dev/null; do
+		[ -z "$q" ] && q=$(pgrep -f "^qemu-system-x86_64 .*path=$re,") && q=${q%%$'\n'*}
+		if [ -n "$q" ] && [ -z "$w0" ] && [ -e "$out/phase-released" ]; then
+			w0=$(qemu_wait "$q")
+			touch "$out/host-ready"
+		fi
+		if [ -n "$w0" ] && [ -e "$out/phase-done" ]; then
+			echo $(($(qemu_wait "$q") - w0)) >"$out/host-wait-ns"
+			return 0
+		fi
+		sleep 0.2
+	done
+}
+
 # One guest per kernel, all at once: most of a guest's time is BCC
 # compiling the reference, one CPU's work, so two guests on two CPUs take
 # little longer than one.  Each leaves its files in its own shared folder.
@@ -89,6 +118,8 @@ for flavour in $FLAVOURS; do
 	VM_OUT_HOST=$out "$TOP/tests/vm/run.sh" "$v" "$TOP/tests/vm/compat-guest.sh" "$REF" "$BIN" "$KD" \
 		>"$T_TMP/guest-$v.log" 2>&1 &
 	guests+=($!)
+	defer "stop_pid $!"
+	host_delay "$out" $! &
 	defer "stop_pid $!"
 	versions+=("$v")
 	dirs+=("$out")

@@ -13,6 +13,8 @@
 #   kdelay.json             kdelay-report --json of kdelay's capture
 #   sample.out              the workload's own account of what it did
 #   guest.env               kernel, BCC and tool versions, timings
+#   phase-released, phase-done   marks around the windows, for the host
+#                           (which answers the first with host-ready)
 #
 # Each tool is armed (its uprobes attached, as `bpftool perf list` shows)
 # before the workload is let go, so both see the same iterations from the
@@ -166,11 +168,21 @@ if [ $armed -ne 0 ]; then
 	die "the two tools did not both attach (status $armed): reference: $(tail -3 "$W/ref.err" | tr '\n' ' ') kdelay: $(tail -3 "$W/kdelay.err" | tr '\n' ' ')"
 fi
 say "both armed after $(($(now) - t0)) s; workload released"
+# The host measures how long this guest's CPUs waited for the host's
+# between these two marks (time the guest's clock runs on without it);
+# the workload goes once it has taken its first reading.
+touch "$OUT/phase-released"
+for ((i = 0; i < 300; i++)); do
+	[ -e "$OUT/host-ready" ] && break
+	sleep 0.1
+done
+[ -e "$OUT/host-ready" ] || say "the host did not answer phase-released in 30 s"
 touch "$W/sbs.go"
 wait_pid "$rpid" $((WINDOWS * (PAUSE_MS / 1000 + 30) + 60))
 echo $? >"$OUT/ref.rc"
 wait_pid "$kpid" 60
 echo $? >"$OUT/kdelay.rc"
+touch "$OUT/phase-done"
 echo "run_seconds=$(($(now) - t0))" >>"$OUT/guest.env"
 kill "$SAMPLE_PID" 2>/dev/null
 wait "$SAMPLE_PID" 2>/dev/null
