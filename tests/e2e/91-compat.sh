@@ -73,9 +73,9 @@ stop_pid "$SAMPLE_PID"
 } >"$T_TMP/upr.txt"
 
 # qemu_wait QEMU_PID: nanoseconds its threads have waited, in all, for a
-# CPU of this machine (schedstat's run delay).
+# CPU of this machine (schedstat's run delay; %.0f, as mawk's %d stops at 2^31).
 qemu_wait() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%d\n", s }'
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f\n", s }'
 }
 
 # host_delay OUT RUNNER_PID: while the guest of OUT runs, how long its
