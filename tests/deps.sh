@@ -34,6 +34,13 @@ VM_PKGS=(
 	dpkg-dev cmake
 )
 
+# kernel_delay.py, the tool kdelay replaces, run beside it in the kernel
+# guests (tests/e2e/91-compat.sh): BCC's Python bindings and the modules
+# the script imports; gdb shows where it crashes with USDT triggers.
+# (The guests' kernel headers, which BCC compiles against, come with the
+# kernels: tests/vm/prepare.sh.)
+COMPAT_PKGS=(python3-bpfcc python3-tz python3-psutil gdb)
+
 check_only=0
 case ${1:-} in
 --check) check_only=1 ;;
@@ -49,7 +56,7 @@ case ${1:-} in
 esac
 
 missing=()
-for p in "${PKGS[@]}" "${VM_PKGS[@]}"; do
+for p in "${PKGS[@]}" "${VM_PKGS[@]}" "${COMPAT_PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi
