@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test-timeout: 2400
 # kdelay side by side with kernel_delay.py, the tool it replaces, on
 # Debian's 6.1 and 6.12 kernels (booted in qemu by tests/vm/run.sh, once
 # each, at the same time): the same command line, at the same time, on a workload whose
