@@ -18,13 +18,6 @@
 need_root
 need_bins kdelay-sample kdelay-record kdelay-report
 
-# bail_out WHAT: a setup step failed; the checks after it cannot run.
-bail_out() {
-	not_ok "$1"
-	done_testing
-	exit 1
-}
-
 N=1000
 ITER=60
 HOLD="10 30 50"

@@ -15,13 +15,6 @@
 need_root
 need_bins kdelay-sample kdelay-record kdelay-report
 
-# bail_out WHAT: a prerequisite or setup step failed; nothing to check.
-bail_out() {
-	not_ok "$1"
-	done_testing
-	exit 1
-}
-
 PERF=$(command -v perf) || bail_out "perf is installed (tests/deps.sh installs linux-perf)"
 "$PERF" stat -h 2>&1 | grep -q -- '--control' ||
 	bail_out "perf stat has --control ($PERF: $("$PERF" --version 2>&1))"
