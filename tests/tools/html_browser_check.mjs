@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM] - load a page of
 // kdelay-report --html in headless Chromium through the DevTools protocol
-// over --remote-debugging-pipe (no npm package, no WebSocket, no port:
-// any node from Debian 12's 18 on), and print one line per check,
-// "ok - what" or "not ok - what: detail":
+// over --remote-debugging-pipe (no package from a registry, no WebSocket,
+// no port: any node from Debian 12's 18 on), and print one line per
+// check, "ok - what" or "not ok - what: detail":
 //   no uncaught exception, console error or failed resource; no request
 //   leaves file:/data: (the page must work offline); the JS finished
 //   (body[data-ready=1]); the sections hold what the page's own data says
