@@ -155,15 +155,16 @@ trigger_sites() {
 	esac
 }
 
-# wait_armed PID SPEC... [TIMEOUT_S=30 as TIMEOUT=...]: until the recorder
-# PID (or its child: `timeout kdelay` gives the timeout's pid) has its
-# triggers attached: as many uprobe/tracepoint links as the SPECs have
-# sites, counted by bpftool.  kdelay-record attaches its triggers after
-# every event program (record/attach.c), so a trigger that fires from
-# then on opens a window that sees everything.  The handshake that
-# replaces "sleep and hope it attached".  Returns 1 (with a diag) on timeout.
+# wait_armed PID SPEC...: until the recorder PID (or its child: `timeout
+# kdelay` gives the timeout's pid) has its triggers attached: as many
+# uprobe/tracepoint links as the SPECs have sites, counted by bpftool.
+# kdelay-record attaches its triggers after every event program
+# (record/attach.c), so a trigger that fires from then on opens a window
+# that sees everything: the handshake that replaces "sleep and hope it
+# attached".  Returns 1 (with a diag) when the recorder died or after
+# $TIMEOUT s (default 30).
 wait_armed() {
-	local pid=$1 want=0 spec i have pids
+	local pid=$1 want=0 spec i have=0 pids
 	shift
 	for spec in "$@"; do want=$((want + $(trigger_sites "$spec"))); done
 	for ((i = 0; i < ${TIMEOUT:-30} * 10; i++)); do
