@@ -12,9 +12,9 @@
  * The expected outputs are kdelay-report's own, so they catch a change,
  * not an error.  Beside each NAME.kdd, mkgolden therefore writes
  * NAME.oracle: the statistics each window must show, worked out here from
- * the events as they are written, by the reference's definitions
- * (/work/shared/design-notes.md section 1), with none of the report's
- * code.  tests/e2e/20-report-golden.sh compares them with the JSON report.
+ * the events as they are written, by the definitions of kdelay-report(1)
+ * ("HOW INTERVALS ARE COUNTED"), with none of the report's code.
+ * tests/e2e/20-report-golden.sh compares them with the JSON report.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +63,7 @@ enum fact_kind {
 	F_IRQ_EXIT_NONE, /* IRQ_NONE: the interval is not counted */
 	F_SOFTIRQ_ENTRY,
 	F_SOFTIRQ_EXIT,
+	F_THREAD_EXIT,
 };
 
 struct fact {
@@ -183,6 +184,7 @@ static void oracle_window(uint32_t index, uint64_t start, uint64_t end)
 		uint64_t sys_at = 0, run_at = 0, ready_at = 0, irq_at = 0, soft_at = 0;
 		uint32_t sys_nr = 0, soft_vec = 0;
 		const char *irq_name = NULL;
+		int on_cpu = 0; /* switched in and not out since */
 		char key[96];
 
 		for (size_t i = 0; i < nfacts; i++) {
@@ -203,6 +205,7 @@ static void oracle_window(uint32_t index, uint64_t start, uint64_t end)
 				sys_at = 0;
 				break;
 			case F_SWITCH_IN:
+				on_cpu = 1;
 				run_at = f->ts;
 				if (ready_at)
 					count_interval(tid, "ready", "-", f->ts - ready_at);
@@ -210,14 +213,23 @@ static void oracle_window(uint32_t index, uint64_t start, uint64_t end)
 				break;
 			case F_SWITCH_OUT:
 			case F_SWITCH_OUT_RUNNABLE:
+				on_cpu = 0;
 				if (run_at)
 					count_interval(tid, "run", "-", f->ts - run_at);
 				run_at = 0;
-				if (f->kind == F_SWITCH_OUT_RUNNABLE)
-					ready_at = f->ts;
+				/* preempted: waits from now; asleep: waits no more */
+				ready_at = f->kind == F_SWITCH_OUT_RUNNABLE ? f->ts : 0;
 				break;
 			case F_WAKEUP:
-				ready_at = f->ts;
+				/* a running thread does not wait; a second wakeup
+				 * does not restart the wait */
+				if (!on_cpu && !ready_at)
+					ready_at = f->ts;
+				break;
+			case F_THREAD_EXIT:
+				/* its pending syscall (exit) never returns */
+				sys_at = 0;
+				ready_at = 0;
 				break;
 			case F_IRQ_ENTRY:
 				irq_at = f->ts;
@@ -407,6 +419,14 @@ static void softirq(uint64_t entry, uint64_t exit, uint32_t tid, uint32_t vec)
 	note(exit, tid, F_SOFTIRQ_EXIT, vec, NULL);
 }
 
+static void thread_exit(uint64_t ts, uint32_t tid)
+{
+	struct kdf_event e;
+
+	put(ev_new(ts, tid, KDF_EV_THREAD_EXIT, &e));
+	note(ts, tid, F_THREAD_EXIT, 0, NULL);
+}
+
 static void thread(uint64_t ts, uint32_t tid, const char *name, size_t len)
 {
 	struct kdf_thread t = { .ts = ts, .tid = tid, .name = name, .name_len = (uint32_t)len };
@@ -482,11 +502,7 @@ static void basic(const char *dir)
 	sw(S + 700000, OTHER, REVAL, 0, 0);
 
 	sys(S + 1000000, S + 1200000, URCU, 202, 0);
-	{
-		struct kdf_event e;
-
-		put(ev_new(S + 1300000, URCU, KDF_EV_THREAD_EXIT, &e));
-	}
+	thread_exit(S + 1300000, URCU);
 	sys(S + 450 * MS, 0, MAIN, 202, 0); /* still blocked at the stop */
 
 	thread(MONO0, MAIN, "ovs-vswitchd", 12);
