@@ -66,12 +66,16 @@ report_export() {
 	return $rc
 }
 
-# need_browser: chromium and node, both installed by tests/deps.sh (Debian's
-# chromium and nodejs).  A missing one is a failure; returns 1 then.
+# The browser and the node that tests/deps.sh installs (Debian's chromium
+# and nodejs), not whatever else is first on PATH.
+CHROMIUM=/usr/bin/chromium
+NODE=/usr/bin/node
+
+# need_browser: both are there; a missing one is a failure (returns 1).
 need_browser() {
 	local b missing=0
-	for b in chromium node; do
-		if ! command -v $b >/dev/null 2>&1; then
+	for b in "$CHROMIUM" "$NODE"; do
+		if [ ! -x "$b" ]; then
 			not_ok "$b is installed (tests/deps.sh installs it)"
 			missing=1
 		fi
@@ -84,7 +88,7 @@ need_browser() {
 # the checker did not run to its end.
 browser_check() {
 	local name=$1 page=$2 shot=$3 line
-	timeout 90 node "$BROWSER_CHECK" "$page" "$shot" chromium >"$T_TMP/browser.out" 2>"$T_TMP/browser.err"
+	timeout 90 "$NODE" "$BROWSER_CHECK" "$page" "$shot" "$CHROMIUM" >"$T_TMP/browser.out" 2>"$T_TMP/browser.err"
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) ok "$name: ${line#ok - }" ;;
@@ -92,7 +96,7 @@ browser_check() {
 		esac
 	done <"$T_TMP/browser.out"
 	grep -q '^ok - screenshot' "$T_TMP/browser.out" ||
-		{ not_ok "$name: browser checker ran to its end ($(node --version 2>&1))"; tail -20 "$T_TMP/browser.err" | diag; }
+		{ not_ok "$name: browser checker ran to its end (node $("$NODE" --version 2>&1))"; tail -20 "$T_TMP/browser.err" | diag; }
 }
 
 # out_dir NAME: where a test leaves what a person may want to look at.
