@@ -22,6 +22,11 @@ PKGS=(
 	linux-perf bpftrace openvswitch-switch
 	procps psmisc iproute2 util-linux coreutils findutils grep sed mawk
 	binutils xxd python3
+	# the HTML page's browser checks: headless Chromium driven over
+	# --remote-debugging-pipe by tests/tools/html_browser_check.mjs (node)
+	chromium nodejs
+	# the suite must pass with the CPUs busy: `stress-ng --cpu 2` beside it
+	stress-ng
 )
 
 check_only=0

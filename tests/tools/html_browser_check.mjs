@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --experimental-websocket
+#!/usr/bin/env node
 // html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM] - load a page of
 // kdelay-report --html in headless Chromium through the DevTools protocol
-// (no npm package: node 20's fetch and WebSocket), and print one line per
+// over --remote-debugging-pipe (no package from a registry, no WebSocket,
+// no port: any node from Debian 12's 18 on), and print one line per
 // check, "ok - what" or "not ok - what: detail":
 //   no uncaught exception, console error or failed resource; no request
 //   leaves file:/data: (the page must work offline); the JS finished
@@ -23,42 +24,49 @@ const profile = mkdtempSync(join(tmpdir(), 'kdelay-chromium-'));
 const chrome = spawn(browser, ['--headless', '--no-sandbox', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
   '--no-first-run', '--hide-scrollbars', '--window-size=1400,1800', `--user-data-dir=${profile}`,
-  '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  '--remote-debugging-pipe', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+// The pipe: Chromium reads the protocol's messages on its fd 3 and writes
+// on its fd 4, each a JSON text ended by a NUL byte.
+const toChrome = chrome.stdio[3];
+const fromChrome = chrome.stdio[4];
 let failed = 0;
 function check(ok, what, detail) {
   console.log(ok ? `ok - ${what}` : `not ok - ${what}${detail ? ': ' + detail : ''}`);
   if (!ok) failed++;
 }
+let finishing = false;
 function finish(code) {
+  finishing = true;
   chrome.kill('SIGKILL');
   try { rmSync(profile, { recursive: true, force: true }); } catch { /* busy: leave it */ }
   process.exit(code);
 }
 const deadline = setTimeout(() => { check(false, 'finished within 60 s'); finish(1); }, 60000);
 
-const wsUrl = await new Promise((res, rej) => {
-  let err = '';
-  chrome.stderr.on('data', (d) => {
-    err += d;
-    const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-    if (m) res(m[1]);
-  });
-  chrome.on('exit', (c) => rej(new Error(`chromium exited (${c}): ${err.slice(-500)}`)));
-}).catch((e) => { check(false, 'chromium starts', e.message); finish(1); });
-
-const port = new URL(wsUrl).port;
-const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-const target = targets.find((t) => t.type === 'page');
-const ws = new WebSocket(target.webSocketDebuggerUrl);
-await new Promise((res) => ws.addEventListener('open', res));
+let chromeErr = '';
+chrome.stderr.on('data', (d) => { chromeErr = (chromeErr + d).slice(-2000); });
+chrome.on('exit', (c, sig) => {
+  if (finishing) return;
+  check(false, 'chromium runs to the end of the checks', `exited (${c ?? sig}): ${chromeErr.slice(-500)}`);
+  finish(1);
+});
 let nextId = 1;
+let session = null; // the page's flat session: page commands and events carry it
 const pending = new Map();
 const problems = [];
 const offsite = [];
 let loaded = null;
 const loadedP = new Promise((res) => { loaded = res; });
-ws.addEventListener('message', (m) => {
-  const msg = JSON.parse(m.data);
+let inbuf = Buffer.alloc(0);
+fromChrome.on('data', (d) => {
+  inbuf = Buffer.concat([inbuf, d]);
+  let nul;
+  while ((nul = inbuf.indexOf(0)) >= 0) {
+    onMessage(JSON.parse(inbuf.subarray(0, nul).toString('utf8')));
+    inbuf = inbuf.subarray(nul + 1);
+  }
+});
+function onMessage(msg) {
   if (msg.id && pending.has(msg.id)) {
     pending.get(msg.id)(msg);
     pending.delete(msg.id);
@@ -77,10 +85,14 @@ ws.addEventListener('message', (m) => {
     problems.push(`resource failed: ${p.errorText}`);
   else if (msg.method === 'Page.loadEventFired')
     loaded();
-});
+}
+// send(METHOD, PARAMS): to the page's session once attached, else to the
+// browser; resolves with the whole answer ({ result } or { error }).
 function send(method, params = {}) {
   const id = nextId++;
-  ws.send(JSON.stringify({ id, method, params }));
+  const msg = { id, method, params };
+  if (session) msg.sessionId = session;
+  toChrome.write(JSON.stringify(msg) + '\0');
   return new Promise((res) => pending.set(id, res));
 }
 async function js(expr) {
@@ -89,6 +101,12 @@ async function js(expr) {
   return r.result?.result?.value;
 }
 
+const targets = await send('Target.getTargets');
+const page0 = targets.result?.targetInfos?.find((t) => t.type === 'page');
+if (!page0) { check(false, 'chromium opens a page', JSON.stringify(targets).slice(0, 300)); finish(1); }
+const attached = await send('Target.attachToTarget', { targetId: page0.targetId, flatten: true });
+session = attached.result?.sessionId;
+if (!session) { check(false, 'attached to the page', JSON.stringify(attached).slice(0, 300)); finish(1); }
 for (const d of ['Runtime', 'Log', 'Page', 'Network']) await send(`${d}.enable`);
 await send('Page.navigate', { url: 'file://' + resolve(page) });
 await loadedP;
@@ -153,5 +171,4 @@ const png = await send('Page.captureScreenshot', { format: 'png', captureBeyondV
 if (png.result?.data) writeFileSync(shot, Buffer.from(png.result.data, 'base64'));
 check(!!png.result?.data, `screenshot written to ${shot}`);
 clearTimeout(deadline);
-ws.close();
 finish(failed ? 1 : 0);
