@@ -84,6 +84,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
+# The viewers the exports are opened in (tests/e2e/41-speedscope.sh):
+# speedscope from npm, at the version tests/package-lock.json pins, into
+# tests/node_modules.  Debian's nodejs comes without npm (NodeSource's
+# has it): its npm package only when there is no npm at all.
+tests_dir=$(cd "$(dirname "$0")" && pwd)
+npm_wanted=$(sed -n 's/^ *"speedscope": "\([0-9.]*\)"$/\1/p' "$tests_dir/package.json")
+npm_have=$(sed -n 's/^ *"version": "\([0-9.]*\)",$/\1/p' \
+	"$tests_dir/node_modules/speedscope/package.json" 2>/dev/null | head -1 || true)
+if [ "$npm_have" != "$npm_wanted" ]; then
+	if [ $check_only -eq 1 ]; then
+		echo "missing npm package: speedscope@$npm_wanted in $tests_dir/node_modules"
+		missing+=("speedscope@$npm_wanted")
+	else
+		if ! command -v npm >/dev/null 2>&1; then
+			apt-get install -y -q --no-install-recommends npm
+		fi
+		# ci: exactly the lockfile's tree; no install scripts run
+		npm ci --prefix "$tests_dir" --ignore-scripts --no-audit --no-fund
+	fi
+fi
+
 # Debian's packaging may leave a system ovs-vswitchd running (a machine
 # with systemd starts it on install): say so, the OVS test needs to know.
 if pgrep -x ovs-vswitchd >/dev/null 2>&1; then

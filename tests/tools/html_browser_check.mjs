@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM] - load a page of
 // kdelay-report --html in headless Chromium through the DevTools protocol
-// over --remote-debugging-pipe (no package from a registry, no WebSocket,
-// no port: any node from Debian 12's 18 on), and print one line per
+// over --remote-debugging-pipe (chromium_pipe.mjs), and print one line per
 // check, "ok - what" or "not ok - what: detail":
 //   no uncaught exception, console error or failed resource; no request
 //   leaves file:/data: (the page must work offline); the JS finished
@@ -10,106 +9,17 @@
 //   they should; the timeline canvas is drawn and zooms on the wheel; the
 //   window selector redraws the budgets.  Then a screenshot to SHOT.png.
 // Exit status 0 when every check passed.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { openChromium } from './chromium_pipe.mjs';
 
 const [page, shot, browser = 'chromium'] = process.argv.slice(2);
 if (!page || !shot) {
   console.error('usage: html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM]');
   process.exit(2);
 }
-const profile = mkdtempSync(join(tmpdir(), 'kdelay-chromium-'));
-const chrome = spawn(browser, ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-  '--no-first-run', '--hide-scrollbars', '--window-size=1400,1800', `--user-data-dir=${profile}`,
-  '--remote-debugging-pipe', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-// The pipe: Chromium reads the protocol's messages on its fd 3 and writes
-// on its fd 4, each a JSON text ended by a NUL byte.
-const toChrome = chrome.stdio[3];
-const fromChrome = chrome.stdio[4];
-let failed = 0;
-function check(ok, what, detail) {
-  console.log(ok ? `ok - ${what}` : `not ok - ${what}${detail ? ': ' + detail : ''}`);
-  if (!ok) failed++;
-}
-let finishing = false;
-function finish(code) {
-  finishing = true;
-  chrome.kill('SIGKILL');
-  try { rmSync(profile, { recursive: true, force: true }); } catch { /* busy: leave it */ }
-  process.exit(code);
-}
-const deadline = setTimeout(() => { check(false, 'finished within 60 s'); finish(1); }, 60000);
-
-let chromeErr = '';
-chrome.stderr.on('data', (d) => { chromeErr = (chromeErr + d).slice(-2000); });
-chrome.on('exit', (c, sig) => {
-  if (finishing) return;
-  check(false, 'chromium runs to the end of the checks', `exited (${c ?? sig}): ${chromeErr.slice(-500)}`);
-  finish(1);
-});
-let nextId = 1;
-let session = null; // the page's flat session: page commands and events carry it
-const pending = new Map();
-const problems = [];
-const offsite = [];
-let loaded = null;
-const loadedP = new Promise((res) => { loaded = res; });
-let inbuf = Buffer.alloc(0);
-fromChrome.on('data', (d) => {
-  inbuf = Buffer.concat([inbuf, d]);
-  let nul;
-  while ((nul = inbuf.indexOf(0)) >= 0) {
-    onMessage(JSON.parse(inbuf.subarray(0, nul).toString('utf8')));
-    inbuf = inbuf.subarray(nul + 1);
-  }
-});
-function onMessage(msg) {
-  if (msg.id && pending.has(msg.id)) {
-    pending.get(msg.id)(msg);
-    pending.delete(msg.id);
-    return;
-  }
-  const p = msg.params || {};
-  if (msg.method === 'Runtime.exceptionThrown')
-    problems.push('uncaught: ' + (p.exceptionDetails.exception?.description || p.exceptionDetails.text));
-  else if (msg.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'warning' || p.type === 'assert'))
-    problems.push(`console.${p.type}: ` + p.args.map((a) => a.value ?? a.description).join(' '));
-  else if (msg.method === 'Log.entryAdded' && (p.entry.level === 'error' || p.entry.level === 'warning'))
-    problems.push(`log ${p.entry.level}: ${p.entry.text} ${p.entry.url || ''}`);
-  else if (msg.method === 'Network.requestWillBeSent' && !/^(file|data|about):/.test(p.request.url))
-    offsite.push(p.request.url);
-  else if (msg.method === 'Network.loadingFailed')
-    problems.push(`resource failed: ${p.errorText}`);
-  else if (msg.method === 'Page.loadEventFired')
-    loaded();
-}
-// send(METHOD, PARAMS): to the page's session once attached, else to the
-// browser; resolves with the whole answer ({ result } or { error }).
-function send(method, params = {}) {
-  const id = nextId++;
-  const msg = { id, method, params };
-  if (session) msg.sessionId = session;
-  toChrome.write(JSON.stringify(msg) + '\0');
-  return new Promise((res) => pending.set(id, res));
-}
-async function js(expr) {
-  const r = await send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
-  if (r.result?.exceptionDetails) throw new Error(`${expr}: ${r.result.exceptionDetails.exception?.description}`);
-  return r.result?.result?.value;
-}
-
-const targets = await send('Target.getTargets');
-const page0 = targets.result?.targetInfos?.find((t) => t.type === 'page');
-if (!page0) { check(false, 'chromium opens a page', JSON.stringify(targets).slice(0, 300)); finish(1); }
-const attached = await send('Target.attachToTarget', { targetId: page0.targetId, flatten: true });
-session = attached.result?.sessionId;
-if (!session) { check(false, 'attached to the page', JSON.stringify(attached).slice(0, 300)); finish(1); }
-for (const d of ['Runtime', 'Log', 'Page', 'Network']) await send(`${d}.enable`);
-await send('Page.navigate', { url: 'file://' + resolve(page) });
-await loadedP;
+const b = await openChromium({ browser });
+const { check, js } = b;
+await b.navigate('file://' + resolve(page));
 let ready = null;
 for (let i = 0; i < 50 && ready !== '1'; i++) {
   ready = await js("document.body.getAttribute('data-ready')");
@@ -165,10 +75,7 @@ try {
   check(false, 'page checks ran', e.message);
 }
 
-check(problems.length === 0, 'no console error, exception or failed resource', problems.join(' | '));
-check(offsite.length === 0, 'no request leaves the file', offsite.join(' '));
-const png = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
-if (png.result?.data) writeFileSync(shot, Buffer.from(png.result.data, 'base64'));
-check(!!png.result?.data, `screenshot written to ${shot}`);
-clearTimeout(deadline);
-finish(failed ? 1 : 0);
+check(b.problems.length === 0, 'no console error, exception or failed resource', b.problems.join(' | '));
+check(b.offsite.length === 0, 'no request leaves the file', b.offsite.join(' '));
+await b.screenshot(shot);
+b.finish();
