@@ -119,18 +119,31 @@ $(O)/kdelay: $(call objs,$(KDELAY_MAIN)) $(RECORD_LIB) $(REPORT_LIB) $(FORMAT_LI
 # format/ and report/ only, compiled with <linux/*> and <bpf/*> shadowed by
 # headers that #error, without glibc's GNU extensions (_DEFAULT_SOURCE, not
 # _GNU_SOURCE, which also drags <linux/stat.h> in through <sys/stat.h>),
-# and linked without libbpf: proves the report builds on a machine that is
-# not Linux-with-BPF.
+# and linked with nothing but libzstd and libcbor (and the C library's
+# libm): proves the report builds on a machine that is not
+# Linux-with-BPF.  One object per source with its header dependencies
+# (-MMD, the .d files the last line of this Makefile includes), so that
+# a changed header rebuilds what includes it.
 LAPTOP_O := $(O)/laptop
 LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_DEFAULT_SOURCE -Itests/no-linux -Iformat -Ireport
 LAPTOP_SRCS := $(FORMAT_SRCS) $(REPORT_SRCS) $(REPORT_MAIN)
+LAPTOP_LIBS := $(FORMAT_LIBS) -lm
+# what ldd may show beside those two: the C library and the loader
+LAPTOP_SYSTEM_LIBS := linux-vdso|linux-gate|ld-linux[^ ]*|libc|libm
 
 report-only: $(LAPTOP_O)/kdelay-report
-$(LAPTOP_O)/kdelay-report: $(LAPTOP_SRCS)
-	$(call msg,LAPTOP,$@)
+$(LAPTOP_O)/%.o: %.c
+	$(call msg,LAPTOP-CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LAPTOP_CFLAGS) $(LAPTOP_SRCS) $(REPORT_LIBS) -o $@
-	$(Q)! ldd $@ | grep -q libbpf || { echo "report links libbpf" >&2; rm -f $@; exit 1; }
+	$(Q)$(CC) $(LAPTOP_CFLAGS) -MMD -MP -c $< -o $@
+$(LAPTOP_O)/kdelay-report: $(patsubst %.c,$(LAPTOP_O)/%.o,$(LAPTOP_SRCS))
+	$(call msg,LAPTOP,$@)
+	$(Q)$(CC) $(LAPTOP_CFLAGS) -Wl,--as-needed $^ $(LAPTOP_LIBS) -o $@
+	$(Q)extra=$$(ldd $@ | awk '{ print $$1 }' | sed 's/\.so.*//; s|.*/||' | \
+		grep -Evx 'libzstd|libcbor|$(LAPTOP_SYSTEM_LIBS)'); \
+	if [ -n "$$extra" ]; then \
+		echo "the report links more than libzstd and libcbor:" $$extra >&2; rm -f $@; exit 1; \
+	fi
 
 # ------------------------------------------------------------------ tests
 check: all report-only $(UNIT_BINS) $(SAN_UNIT_BINS)

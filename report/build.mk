@@ -25,13 +25,13 @@ $(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
 # make fuzz-report: libFuzzer over the whole report path, seeded with the
 # golden captures.  Crashes land in $(O)/fuzz-report/artifacts/.
 FUZZ_REPORT_BIN := $(O)/fuzz-report/fuzz_report
-$(FUZZ_REPORT_BIN): report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcard report/*.h format/*.h)
+$(FUZZ_REPORT_BIN): tests/fuzz/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcard report/*.h format/*.h)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)clang -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat -Ireport \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
-		report/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(REPORT_LIBS) -o $@
+		tests/fuzz/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(REPORT_LIBS) -o $@
 
 fuzz-report: $(FUZZ_REPORT_BIN)
 	$(Q)mkdir -p $(O)/fuzz-report/corpus $(O)/fuzz-report/artifacts

@@ -12,6 +12,17 @@
  * pseudo tid is the real tid plus lane * 2^22 (PID_MAX_LIMIT), so it
  * never collides with a real one; thread_sort_index keeps a thread's
  * tracks together, in the order of the thread names.
+ *
+ * A slice is a begin ("B") and an end ("E") event, not one complete
+ * ("X") event: viewers take an X event's end as ts + dur in floating
+ * point, which lands a hair past the next slice's start, and the next
+ * slice then nests inside the previous one (speedscope shows a ready
+ * track that never ends).  Both ends are printed from integer ns, so a
+ * slice's end and the next one's start are the same number in the file,
+ * and each track's events are written in time order with the end before
+ * the next begin (export_timeline.c emits the slices of a lane in order).
+ * Only a slice of zero length stays an X event of "dur":0, exact anyway,
+ * which keeps its two ends in order wherever a viewer sorts them.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -135,44 +146,89 @@ static void put_args(struct chrome *c, const struct kdr_xslice *s)
 	put_u64(c->f, s->thread->tid);
 }
 
-static int on_slice(void *ctx, const struct kdr_xslice *s)
+/* ,"name":...,"cat":... of a slice: on its begin, and the name again on
+ * its end (speedscope matches an end to its begin by name). */
+static void put_name(struct chrome *c, const struct kdr_xslice *s, int with_cat)
 {
-	struct chrome *c = ctx;
-	enum kdr_xlane lane = kdr_xlane_of(s->kind);
 	char buf[64];
 	const char *name;
 	size_t len;
 
-	declare_lane(c, s->thread, lane);
-	fputs(",\n{\"ph\":\"X\",\"pid\":", c->f);
-	put_u64(c->f, c->x->meta->pid);
-	fputs(",\"tid\":", c->f);
-	put_u64(c->f, lane_tid(s->thread->tid, lane));
-	fputs(",\"ts\":", c->f);
-	put_ts(c, s->start);
-	fputs(",\"dur\":", c->f);
-	put_us(c->f, s->end - s->start);
+	fputs(",\"name\":", c->f);
 	switch (s->kind) {
 	case KDR_X_RUNNING:
-		fputs(",\"name\":\"running\",\"cat\":\"sched\",\"cname\":\"thread_state_running\"",
-		      c->f);
-		put_args(c, s);
+		fputs("\"running\"", c->f);
+		if (with_cat)
+			fputs(",\"cat\":\"sched\",\"cname\":\"thread_state_running\"", c->f);
 		break;
 	case KDR_X_READY:
-		fprintf(c->f,
-			",\"name\":\"ready\",\"cat\":\"sched\",\"cname\":\"thread_state_runnable\"");
-		put_args(c, s);
-		/* Ready since before the capture: the reason was not seen. */
-		if (!(s->flags & KDR_XS_OPEN_START))
-			fprintf(c->f, ",\"reason\":\"%s\"",
-				s->flags & KDR_XS_PREEMPTED ? "preempted" : "wakeup");
+		fputs("\"ready\"", c->f);
+		if (with_cat)
+			fputs(",\"cat\":\"sched\",\"cname\":\"thread_state_runnable\"", c->f);
 		break;
 	case KDR_X_SYSCALL:
 		name = kdr_export_syscall_name(c->x, s->nr, buf, sizeof(buf));
-		fputs(",\"name\":", c->f);
 		kdr_export_json_cstr(c->f, name, 0);
-		fputs(",\"cat\":\"syscall\"", c->f);
-		put_args(c, s);
+		if (with_cat)
+			fputs(",\"cat\":\"syscall\"", c->f);
+		break;
+	case KDR_X_HARDIRQ:
+		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
+		if (name) {
+			kdr_export_json_str(c->f, name, len, 0);
+		} else {
+			snprintf(buf, sizeof(buf), "irq %u", s->nr);
+			kdr_export_json_cstr(c->f, buf, 0);
+		}
+		if (with_cat)
+			fputs(",\"cat\":\"hardirq\"", c->f);
+		break;
+	default:
+		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
+		kdr_export_json_cstr(c->f, name, 0);
+		if (with_cat)
+			fputs(",\"cat\":\"softirq\"", c->f);
+		break;
+	}
+}
+
+/* ,\n{"ph":"P","pid":N,"tid":N,"ts":T - the head every event of a track
+ * starts with. */
+static void put_event_head(struct chrome *c, char ph, uint32_t tid, uint64_t abs_ns)
+{
+	char head[] = ",\n{\"ph\":\"?\",\"pid\":";
+
+	*strchr(head, '?') = ph;
+	fputs(head, c->f);
+	put_u64(c->f, c->x->meta->pid);
+	fputs(",\"tid\":", c->f);
+	put_u64(c->f, tid);
+	fputs(",\"ts\":", c->f);
+	put_ts(c, abs_ns);
+}
+
+static int on_slice(void *ctx, const struct kdr_xslice *s)
+{
+	struct chrome *c = ctx;
+	enum kdr_xlane lane = kdr_xlane_of(s->kind);
+	uint32_t tid = lane_tid(s->thread->tid, lane);
+	int zero = s->end == s->start;
+
+	declare_lane(c, s->thread, lane);
+	put_event_head(c, zero ? 'X' : 'B', tid, s->start);
+	if (zero)
+		fputs(",\"dur\":0", c->f);
+	put_name(c, s, 1);
+	put_args(c, s);
+	switch (s->kind) {
+	case KDR_X_READY:
+		/* Ready since before the capture: the reason was not seen. */
+		if (!(s->flags & KDR_XS_OPEN_START))
+			fputs(s->flags & KDR_XS_PREEMPTED ? ",\"reason\":\"preempted\""
+							  : ",\"reason\":\"wakeup\"",
+			      c->f);
+		break;
+	case KDR_X_SYSCALL:
 		fputs(",\"nr\":", c->f);
 		put_u64(c->f, s->nr);
 		if (!(s->flags & KDR_XS_UNFINISHED)) {
@@ -189,30 +245,21 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 		}
 		break;
 	case KDR_X_HARDIRQ:
-		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
-		fputs(",\"name\":", c->f);
-		if (name) {
-			kdr_export_json_str(c->f, name, len, 0);
-		} else {
-			snprintf(buf, sizeof(buf), "irq %u", s->nr);
-			kdr_export_json_cstr(c->f, buf, 0);
-		}
-		fputs(",\"cat\":\"hardirq\"", c->f);
-		put_args(c, s);
-		fprintf(c->f, ",\"irq\":%u,\"handled\":%s", s->nr,
-			s->ret ? "true" : "false");
+		fprintf(c->f, ",\"irq\":%u,\"handled\":%s", s->nr, s->ret ? "true" : "false");
+		break;
+	case KDR_X_SOFTIRQ:
+		fprintf(c->f, ",\"vec\":%u", s->nr);
 		break;
 	default:
-		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
-		fputs(",\"name\":", c->f);
-		kdr_export_json_cstr(c->f, name, 0);
-		fputs(",\"cat\":\"softirq\"", c->f);
-		put_args(c, s);
-		fprintf(c->f, ",\"vec\":%u", s->nr);
 		break;
 	}
 	put_flags(c, s->flags);
 	fputs("}}", c->f);
+	if (!zero) {
+		put_event_head(c, 'E', tid, s->end);
+		put_name(c, s, 0);
+		putc('}', c->f);
+	}
 	c->nslices++;
 	return ferror(c->f) ? EX_IOERR : 0;
 }
@@ -247,12 +294,10 @@ static int on_window(void *ctx, const struct kdf_window *w)
 	s = s < c->windows_end ? c->windows_end : s;
 	e = e < s ? s : e;
 	c->windows_end = e;
-	fprintf(c->f, ",\n{\"ph\":\"X\",\"name\":\"window %u\",\"cat\":\"window\",\"pid\":%u,"
-		      "\"tid\":%u,\"ts\":",
-		w->index, x->meta->pid, WINDOWS_TID);
-	put_ts(c, s);
-	fputs(",\"dur\":", c->f);
-	put_us(c->f, e - s);
+	put_event_head(c, e == s ? 'X' : 'B', WINDOWS_TID, s);
+	if (e == s)
+		fputs(",\"dur\":0", c->f);
+	fprintf(c->f, ",\"name\":\"window %u\",\"cat\":\"window\"", w->index);
 	fprintf(c->f,
 		",\"args\":{\"triggered\":%s,\"skipped\":%s,\"interrupted\":%s,"
 		"\"dropped\":%" PRIu64 ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64,
@@ -264,6 +309,10 @@ static int on_window(void *ctx, const struct kdf_window *w)
 		fprintf(c->f, ",\"incomplete\":true,\"end_reason\":\"%s\"",
 			kdr_end_token(kdr_capture_end(x->has_summary, &x->summary, x->stats.truncated)));
 	fputs("}}", c->f);
+	if (e != s) {
+		put_event_head(c, 'E', WINDOWS_TID, e);
+		fprintf(c->f, ",\"name\":\"window %u\"}", w->index);
+	}
 	return ferror(c->f) ? EX_IOERR : 0;
 }
 

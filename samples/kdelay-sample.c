@@ -29,6 +29,11 @@
  *               of the counted syscall.  Tracepoint triggers fire for any
  *               process on the node (as in kernel_delay.py), so the
  *               tracepoint markers are syscalls nothing else calls.
+ *               --hold-fifo F --hold LIST: in the iterations of LIST, right
+ *               after run_start, it prints "window=K held" and blocks in a
+ *               read() of one byte from the FIFO F, so that a test decides
+ *               how long those windows last (at least as long as it waits
+ *               before writing the byte) instead of guessing the timing.
  *   contend     two threads (spin1, spin2) pinned to one CPU (--cpu)
  *               each burn --spin-ms of CPU time: each waits about as long
  *               on the run queue.  --policy rr makes them SCHED_RR at one
@@ -110,6 +115,8 @@ static struct {
 	long linger_ms;
 	int spawn_late;
 	int policy; /* contend: SCHED_OTHER or SCHED_RR */
+	const char *hold_fifo; /* exact: held iterations wait for a byte here */
+	const char *hold_list; /* exact: comma-separated iteration numbers */
 } opt = {
 	.mode = M_OVS,
 	.name = "kdelay-sample",
@@ -319,6 +326,35 @@ __attribute__((noinline, used)) void bridge_run(int iteration)
 
 /* --------------------------------------------------------------- exact */
 
+static int hold_fd = -1;
+
+/* Is iteration `it` one of --hold's comma-separated numbers? */
+static int is_held(long it)
+{
+	const char *p = opt.hold_list;
+
+	while (p && *p) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (v == it)
+			return 1;
+		p = *end == ',' ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Inside the window: block until the test writes one byte to the FIFO. */
+static void hold_window(long it, const char *name, pid_t tid)
+{
+	char c;
+
+	out("window=%ld thread=%s tid=%d held", it, name, tid);
+	if (read(hold_fd, &c, 1) != 1)
+		die(EX_OSERR, "reading --hold-fifo '%s': %s", opt.hold_fifo,
+		    errno ? strerror(errno) : "end of file");
+}
+
 struct exact_arg {
 	const char *name;
 	pid_t tid;
@@ -337,6 +373,8 @@ static void *exact_thread(void *p)
 		long done;
 
 		DTRACE_PROBE2(kdelay_sample, run_start, it, opt.calls);
+		if (hold_fd >= 0 && is_held(it))
+			hold_window(it, a->name, tid);
 		getpgid(0);
 		sched_get_priority_max(SCHED_FIFO);
 		done = sample_window(opt.calls, opt.sys);
@@ -820,6 +858,10 @@ static void usage(FILE *f)
 		"      --start-file FILE  wait until FILE exists before the work\n"
 		"      --delay-ms MS      sleep MS before the work\n"
 		"      --linger-ms MS     stay alive MS after the work, before exiting\n"
+		"      --hold-fifo FIFO   exact: in the iterations of --hold, right after\n"
+		"                         run_start, print 'window=K ... held' and block\n"
+		"                         until a byte can be read from FIFO\n"
+		"      --hold LIST        the iterations to hold, e.g. 10,20,30\n"
 		"  -h, --help             this help\n"
 		"\n"
 		"Output (stdout, one line each): pid=PID mode=MODE comm=NAME, ready, start,\n"
@@ -840,6 +882,17 @@ static long parse_long(const char *s, const char *what, long min)
 	if (errno || end == s || *end || v < min)
 		die(EX_USAGE, "invalid %s '%s' (an integer >= %ld)", what, s, min);
 	return v;
+}
+
+/* One non-negative integer at *p, which is moved past it. */
+static void parse_long_prefix(const char **p, const char *what)
+{
+	char *end;
+
+	errno = 0;
+	if (**p < '0' || **p > '9' || (strtol(*p, &end, 10), errno))
+		die(EX_USAGE, "invalid %s '%s' (iteration numbers, comma-separated)", what, *p);
+	*p = end;
 }
 
 int main(int argc, char **argv)
@@ -865,6 +918,8 @@ int main(int argc, char **argv)
 		{ "linger-ms", required_argument, NULL, 10 },
 		{ "spawn-late", no_argument, NULL, 11 },
 		{ "policy", required_argument, NULL, 12 },
+		{ "hold-fifo", required_argument, NULL, 13 },
+		{ "hold", required_argument, NULL, 14 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -960,6 +1015,24 @@ int main(int argc, char **argv)
 			else
 				die(EX_USAGE, "unknown --policy '%s' (other, rr)", optarg);
 			break;
+		case 13:
+			opt.hold_fifo = optarg;
+			break;
+		case 14: {
+			const char *p = optarg;
+
+			/* Digits separated by single commas: "3", "10,20,30". */
+			for (;;) {
+				parse_long_prefix(&p, "--hold");
+				if (!*p)
+					break;
+				if (*p++ != ',')
+					die(EX_USAGE, "invalid --hold '%s' (iteration numbers, comma-separated)",
+					    optarg);
+			}
+			opt.hold_list = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -979,6 +1052,20 @@ int main(int argc, char **argv)
 		die(EX_USAGE, "blocked mode blocks in read or nanosleep");
 	if (opt.mode == M_BLOCKED && !sys_set)
 		opt.sys = S_READ;
+	if (!opt.hold_fifo != !opt.hold_list || (opt.hold_fifo && opt.mode != M_EXACT))
+		die(EX_USAGE, "--hold-fifo and --hold go together, in exact mode");
+	if (opt.hold_fifo && opt.sys == S_READ)
+		die(EX_USAGE, "--hold-fifo blocks in read(): count another syscall than read");
+	if (opt.hold_fifo) {
+		struct stat st;
+
+		/* Read and write: the open does not wait for a writer, and the
+		 * test's writes never fail for want of a reader. */
+		hold_fd = open(opt.hold_fifo, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (hold_fd < 0 || fstat(hold_fd, &st) || !S_ISFIFO(st.st_mode))
+			die(EX_USAGE, "--hold-fifo '%s': %s", opt.hold_fifo,
+			    hold_fd < 0 ? strerror(errno) : "not a FIFO (mkfifo it)");
+	}
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

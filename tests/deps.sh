@@ -22,6 +22,11 @@ PKGS=(
 	linux-perf bpftrace openvswitch-switch
 	procps psmisc iproute2 util-linux coreutils findutils grep sed mawk
 	binutils xxd python3
+	# the HTML page's browser checks: headless Chromium driven over
+	# --remote-debugging-pipe by tests/tools/html_browser_check.mjs (node)
+	chromium nodejs
+	# the suite must pass with the CPUs busy: `stress-ng --cpu 2` beside it
+	stress-ng
 )
 
 # The kernel matrix (tests/vm/): qemu boots Debian's kernels (downloaded
@@ -126,6 +131,27 @@ if ! "$(dirname "$0")/vm/kernels.sh" 6.1 6.1-rt 6.12 >/dev/null 2>&1; then
 		lists_missing=1
 	else
 		apt-get update -q
+	fi
+fi
+
+# The viewers the exports are opened in (tests/e2e/41-speedscope.sh):
+# speedscope from npm, at the version tests/package-lock.json pins, into
+# tests/node_modules.  Debian's nodejs comes without npm (NodeSource's
+# has it): its npm package only when there is no npm at all.
+tests_dir=$(cd "$(dirname "$0")" && pwd)
+npm_wanted=$(sed -n 's/^ *"speedscope": "\([0-9.]*\)"$/\1/p' "$tests_dir/package.json")
+npm_have=$(sed -n 's/^ *"version": "\([0-9.]*\)",$/\1/p' \
+	"$tests_dir/node_modules/speedscope/package.json" 2>/dev/null | head -1 || true)
+if [ "$npm_have" != "$npm_wanted" ]; then
+	if [ $check_only -eq 1 ]; then
+		echo "missing npm package: speedscope@$npm_wanted in $tests_dir/node_modules"
+		missing+=("speedscope@$npm_wanted")
+	else
+		if ! command -v npm >/dev/null 2>&1; then
+			apt-get install -y -q --no-install-recommends npm
+		fi
+		# ci: exactly the lockfile's tree; no install scripts run
+		npm ci --prefix "$tests_dir" --ignore-scripts --no-audit --no-fund
 	fi
 fi
 

@@ -34,6 +34,10 @@ check_exit() {
 }
 # done_testing: last line of every script; its exit status tells run.sh
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
+# bail_out WHAT: a prerequisite or setup step failed and the checks after
+# it cannot run: one failure naming it, and the script ends.  (Setup steps
+# that work print nothing: only checks are counted.)
+bail_out() { not_ok "$1"; done_testing; exit 1; }
 
 T_TMP=$(mktemp -d /tmp/kdelay-test.XXXXXX)
 T_CLEANUP=()

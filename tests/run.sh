@@ -3,7 +3,9 @@
 # e2e scripts (TAP via tests/lib.sh), count every "ok"/"not ok" line, and
 # end with the line CI reads: "N passed, N failed".
 # A test that exits non-zero without reporting a failure (a crash, a
-# sanitizer abort, a script that died) counts as one more failure.
+# sanitizer abort, a script that died) counts as one more failure.  Each
+# test's wall time is shown, and the whole run's: the suite must stay
+# fast enough to run on every change.
 set -u
 export CMOCKA_MESSAGE_OUTPUT=TAP
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
@@ -13,7 +15,9 @@ failed_names=()
 log_dir=${O:-.output}/test-logs
 mkdir -p "$log_dir"
 
+suite_t0=$(date +%s)
 for t in "$@"; do
+	t0=$(date +%s)
 	name=${t#"${O:-.output}"/}
 	log=$log_dir/$(echo "$name" | tr '/' '_').log
 	echo "=== $name"
@@ -31,12 +35,13 @@ for t in "$@"; do
 		echo "not ok - $name exited with status $rc without reporting a failure; last lines:"
 		tail -20 "$log" | sed 's/^/#   /'
 	fi
-	echo "    $name: $p passed, $f failed"
+	echo "    $name: $p passed, $f failed ($(($(date +%s) - t0)) s)"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" -gt 0 ] && failed_names+=("$name")
 done
 
 [ ${#failed_names[@]} -gt 0 ] && echo "failing: ${failed_names[*]} (logs in $log_dir)"
+echo "tests ran in $(($(date +%s) - suite_t0)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

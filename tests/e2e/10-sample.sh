@@ -107,9 +107,7 @@ EOF
 timeout 60 bpftrace -p "$SAMPLE_PID" "$T_TMP/check.bt" >"$T_TMP/bt.out" 2>"$T_TMP/bt.err" &
 btpid=$!
 defer "stop_pid $btpid"
-if wait_for_line "$T_TMP/bt.out" '^attached' 30; then
-	ok "bpftrace attached"
-else
+if ! wait_for_line "$T_TMP/bt.out" '^attached' 30; then
 	not_ok "bpftrace attached"
 	diag <"$T_TMP/bt.err"
 fi

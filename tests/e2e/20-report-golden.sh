@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # tests/e2e/20-report-golden.sh - kdelay-report against the golden files:
 # every line of tests/golden/cases must reproduce its expected stdout,
-# stderr and exit status byte for byte; then the exit statuses of bad
-# inputs (sysexits.h), and every prefix of a capture must not crash it.
-# Needs no root and no BPF.  Regenerate goldens only with regen.sh.
+# stderr and exit status byte for byte.  Those are kdelay-report's own
+# output, so the synthetic captures' statistics are also checked against
+# an independent oracle: what their generator (mkgolden.c) worked out from
+# the events it wrote (NAME.oracle).  Then the exit statuses of bad inputs
+# (sysexits.h), and every prefix of a capture must not crash it.
+# Needs no root and no BPF (python3: tests/deps.sh installs it).
+# Regenerate goldens only with regen.sh.
 . "$(dirname "$0")/../lib.sh"
 
 REPORT=$BIN/kdelay-report
@@ -41,20 +45,36 @@ while read -r name rc capture args; do
 	fi
 done <"$G/cases"
 
-# --- JSON outputs parse (when python3 is there to say so)
-if command -v python3 >/dev/null; then
-	for j in "$G"/*.json; do
-		check "$(basename "$j") is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$j"
-	done
-fi
+# --- the oracle: every statistic of every window, exactly
+n=0
+for oracle in "$G"/*.oracle; do
+	[ -f "$oracle" ] || continue
+	n=$((n + 1))
+	name=$(basename "$oracle" .oracle)
+	"$REPORT" -i "$G/$name.kdd" --json >"$T_TMP/oracle.json" 2>"$T_TMP/oracle.err"
+	python3 "$TOP/tests/tools/json_stats.py" "$T_TMP/oracle.json" 2>>"$T_TMP/oracle.err" | sort >"$T_TMP/oracle.got"
+	grep -v '^#' "$oracle" | sort >"$T_TMP/oracle.want"
+	if cmp -s "$T_TMP/oracle.want" "$T_TMP/oracle.got"; then
+		ok "$name.kdd: every count, total, min and max = mkgolden's oracle ($(wc -l <"$T_TMP/oracle.want") rows)"
+	else
+		not_ok "$name.kdd: every count, total, min and max = mkgolden's oracle"
+		diff -u "$T_TMP/oracle.want" "$T_TMP/oracle.got" | head -30 | diag
+		head -5 "$T_TMP/oracle.err" | diag
+	fi
+done
+check "an oracle for each synthetic capture (basic, triggers, weird at least: $n)" test "$n" -ge 3
+
+# --- JSON outputs parse
+for j in "$G"/*.json; do
+	check "$(basename "$j") is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$j"
+done
 
 # --- issue 8: every distribution counts what its row's count counts, and
 # every budget adds up to its window exactly (docs/json-schema.md)
-if command -v python3 >/dev/null; then
-	for cap in basic triggers weird real-exact real-contend real-blocked; do
-		"$REPORT" -i "$G/$cap.kdd" --json --histogram --budget >"$T_TMP/i8.json" 2>/dev/null
-		check "$cap --histogram --budget: distribution counts == counts, budgets sum to the window" \
-			python3 - "$T_TMP/i8.json" <<'PY'
+for cap in basic triggers weird real-exact real-contend real-blocked; do
+	"$REPORT" -i "$G/$cap.kdd" --json --histogram --budget >"$T_TMP/i8.json" 2>/dev/null
+	check "$cap --histogram --budget: distribution counts == counts, budgets sum to the window" \
+		python3 - "$T_TMP/i8.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 n = 0
@@ -74,11 +94,10 @@ for w in d["windows"]:
         assert sum(s["blocked_ns"] for s in b["blocked_in"]) == b["blocked_ns"], (t["tid"], b)
 sys.exit(0)
 PY
-	done
-	# and the default output is the reference's, whatever these do
-	check "--histogram/--budget off: no distribution, no budget in JSON" \
-		sh -c "! '$REPORT' -i '$G/basic.kdd' --json | grep -q -e '\"distribution\"' -e '\"budget\"'"
-fi
+done
+# and the default output is the reference's, whatever these do
+check "--histogram/--budget off: no distribution, no budget in JSON" \
+	sh -c "! '$REPORT' -i '$G/basic.kdd' --json | grep -q -e '\"distribution\"' -e '\"budget\"'"
 
 # --- exit statuses (sysexits.h)
 check_exit "missing capture" 66 "$REPORT" -i "$T_TMP/no-such-file"

@@ -11,17 +11,14 @@ need_bins kdelay-sample kdelay-record kdelay-report
 
 N=2500
 IT=2
-start_sample ex -m exact -c $N -i $IT --pause-ms 100 --linger-ms 6000
-check_eq "sample ready" 0 $?
+start_sample ex -m exact -c $N -i $IT --pause-ms 100 --linger-ms 6000 || not_ok "kdelay-sample starts"
 tid=$(sample_tid ex handler1)
 
 f=$T_TMP/exact.data
 start_record ex -p "$SAMPLE_PID" --sample-time 3 -o "$f"
-wait_recording ex
-check_eq "recorder opened its window" 0 $?
+wait_recording ex || not_ok "kdelay-record opens its window"
 release_sample ex
-wait_for_line "$T_TMP/ex.out" '^thread=handler1 .*iterations=' 10
-check_eq "sample did its work while recording" 0 $?
+wait_for_line "$T_TMP/ex.out" '^thread=handler1 .*iterations=' 10 || not_ok "the sample does its work while recorded"
 wait_exit "$RECORD_PID" 30
 rc=$?
 check_eq "kdelay-record exits 0" 0 $rc

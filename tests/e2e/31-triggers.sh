@@ -34,10 +34,10 @@ run_triggers() {
 	local f=$T_TMP/$tag.data
 	start_record "$tag" -p "$SAMPLE_PID" --start-trigger "$start" --stop-trigger "$stop" \
 		--sample-count $WINDOWS -o "$f" "$@"
-	# The sample is held at its gate until the recorder has had time to
-	# attach; windows then open and close at the sample's pace, whatever
-	# the recorder's readiness (a window is opened only by a start marker).
-	sleep 1.5
+	# The sample is held at its gate until the recorder's triggers are
+	# attached; windows then open and close at the sample's pace (a
+	# window is opened only by a start marker).
+	wait_armed "$RECORD_PID" "$start" "$stop" || { not_ok "$tag: kdelay-record attaches its triggers"; return 1; }
 	release_sample "$tag"
 	wait_exit "$RECORD_PID" 40
 	rc=$?
@@ -133,7 +133,7 @@ check_eq "mixed: getpgid inside each window" $WINDOWS "$(stat_sum "$TSV" '*' han
 start_sample delta -m exact -c 100 -i 8 --pause-ms 100
 start_record delta -p "$SAMPLE_PID" --start-trigger up:sample_window \
 	--stop-trigger ur:sample_window --trigger-delta 10000000000 --sample-count 2 -o "$T_TMP/delta.data"
-sleep 1.5
+wait_armed "$RECORD_PID" up:sample_window ur:sample_window || not_ok "--trigger-delta: kdelay-record attaches its triggers"
 release_sample delta
 wait_exit "$SAMPLE_PID" 20
 wait_exit "$RECORD_PID" 20
@@ -146,7 +146,7 @@ check_grep "--trigger-delta: recorder says '# Sample dump skipped, delta N ns'" 
 # Start trigger only: window of --sample-time after the trigger.
 start_sample startonly -m exact -c $N -i 100000 --pause-ms 3000
 start_record startonly -p "$SAMPLE_PID" --start-trigger up:sample_window --sample-time 1 -o "$T_TMP/so.data"
-sleep 1.5
+wait_armed "$RECORD_PID" up:sample_window || not_ok "start trigger only: kdelay-record attaches its trigger"
 release_sample startonly
 wait_exit "$RECORD_PID" 30
 check_eq "start trigger only: recorder exits 0" 0 $?

@@ -47,7 +47,8 @@ start_sample bl -m blocked -t blocker1 --block-ms 2000
 btid=$(sample_tid bl blocker1)
 start_record bl -p "$SAMPLE_PID" --start-trigger u:kdelay_sample:run_start \
 	--stop-trigger u:kdelay_sample:run_block -o "$T_TMP/bl.data"
-sleep 1.5
+wait_armed "$RECORD_PID" u:kdelay_sample:run_start u:kdelay_sample:run_block ||
+	not_ok "blocked: kdelay-record attaches its triggers"
 release_sample bl
 wait_exit "$RECORD_PID" 30
 check_eq "blocked: kdelay-record exits 0" 0 $?

@@ -30,7 +30,7 @@ timeout 60 "$KDELAY" -p "$SAMPLE_PID" "${TRIG[@]}" --sample-count $W -o "$T_TMP/
 	>"$T_TMP/kd.txt" 2>"$T_TMP/kd.err" &
 kpid=$!
 defer "stop_pid $kpid"
-sleep 1.5
+wait_armed $kpid up:sample_window upr:sample_window || not_ok "kdelay attaches its triggers"
 release_sample kd
 wait_exit $kpid 40
 rc=$?
@@ -71,7 +71,7 @@ check "same run: the dump lines are identical" \
 # --- the same workload through kdelay-record + kdelay-report
 start_sample rr -m exact -c $N -i 100000 --pause-ms 150
 start_record rr -p "$SAMPLE_PID" "${TRIG[@]}" --sample-count $W -o "$T_TMP/rr.data"
-sleep 1.5
+wait_armed "$RECORD_PID" up:sample_window upr:sample_window || not_ok "kdelay-record attaches its triggers"
 release_sample rr
 wait_exit "$RECORD_PID" 40
 check_eq "kdelay-record exits 0" 0 $?
@@ -114,7 +114,7 @@ start_sample td -m exact -c 50 -i 6 --pause-ms 100
 timeout 60 "$KDELAY" -p "$SAMPLE_PID" "${TRIG[@]}" --trigger-delta 5000000000 >"$T_TMP/td.txt" 2>"$T_TMP/td.err" &
 kpid=$!
 defer "stop_pid $kpid"
-sleep 1.5
+wait_armed $kpid up:sample_window upr:sample_window || not_ok "kdelay --trigger-delta: kdelay attaches its triggers"
 release_sample td
 wait_exit "$SAMPLE_PID" 20
 wait_exit $kpid 20

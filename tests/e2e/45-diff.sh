@@ -35,13 +35,13 @@ SPIN_PID=
 # calls however slow they are.
 record() {
 	local tag=$1 rc
-	start_sample "$tag" -m exact -c $N -i 1 --linger-ms 500
-	check_eq "$tag: sample ready" 0 $?
+	start_sample "$tag" -m exact -c $N -i 1 --linger-ms 500 || not_ok "$tag: kdelay-sample starts"
 	taskset -a -p -c "$CPU" "$SAMPLE_PID" >/dev/null
 	start_record "$tag" -p "$SAMPLE_PID" --start-trigger u:kdelay_sample:run_start \
 		--stop-trigger u:kdelay_sample:run_block -o "$T_TMP/$tag.data"
 	taskset -a -p -c "$OTHER_CPUS" "$RECORD_PID" >/dev/null
-	sleep 2 # attached (31-triggers.sh and 32-sched.sh wait 1.5 s)
+	wait_armed "$RECORD_PID" u:kdelay_sample:run_start u:kdelay_sample:run_block ||
+		not_ok "$tag: kdelay-record attaches its triggers"
 	if [ "${2:-}" = spin ]; then
 		nice -n -10 taskset -c "$CPU" bash -c 'while :; do :; done' &
 		SPIN_PID=$!

@@ -145,6 +145,40 @@ wait_recording() {
 	fi
 }
 
+# trigger_sites SPEC: how many probes kdelay-record attaches in the sample
+# for the trigger SPEC: one per site of a USDT probe (the sample's ELF
+# notes list them), one for a uprobe, uretprobe or tracepoint.
+trigger_sites() {
+	case $1 in
+	u:* | usdt:*) readelf -n "$SAMPLE" | grep -c "^ *Name: ${1##*:}\$" ;;
+	*) echo 1 ;;
+	esac
+}
+
+# wait_armed PID SPEC...: until the recorder PID (or its child: `timeout
+# kdelay` gives the timeout's pid) has its triggers attached: as many
+# uprobe/tracepoint links as the SPECs have sites, counted by bpftool.
+# kdelay-record attaches its triggers after every event program
+# (record/attach.c), so a trigger that fires from then on opens a window
+# that sees everything: the handshake that replaces "sleep and hope it
+# attached".  Returns 1 (with a diag) when the recorder died or after
+# $TIMEOUT s (default 30).
+wait_armed() {
+	local pid=$1 want=0 spec i have=0 pids
+	shift
+	for spec in "$@"; do want=$((want + $(trigger_sites "$spec"))); done
+	for ((i = 0; i < ${TIMEOUT:-30} * 10; i++)); do
+		pids=" $pid $(pgrep -P "$pid" | tr '\n' ' ')"
+		have=$(bpftool perf list 2>/dev/null | awk -v pids="$pids" '
+			$1 == "pid" && index(pids, " " $2 " ") && $7 ~ /^(uprobe|uretprobe|tracepoint)$/' | wc -l)
+		[ "$have" -ge "$want" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "recorder $pid: $have of $want trigger probes attached ($*)" | diag
+	return 1
+}
+
 # show_file FILE [LINES]: a file's head as TAP comments.
 show_file() { head -"${2:-40}" "$1" | diag; }
 

@@ -9,7 +9,15 @@
  *
  *   mkgolden DIR     writes DIR/basic.kdd DIR/triggers.kdd DIR/weird.kdd
  *                    DIR/unclosed.kdd DIR/diskfull.kdd
+ *
+ * The expected outputs are kdelay-report's own, so they catch a change,
+ * not an error.  Beside each NAME.kdd, mkgolden therefore writes
+ * NAME.oracle: the statistics each window must show, worked out here from
+ * the events as they are written, by the definitions of kdelay-report(1)
+ * ("HOW INTERVALS ARE COUNTED"), with none of the report's code.
+ * tests/e2e/20-report-golden.sh compares them with the JSON report.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +43,229 @@ static void die(const char *what)
 {
 	fprintf(stderr, "mkgolden: %s failed\n", what);
 	exit(1);
+}
+
+/* ------------------------------------------------------------ the oracle */
+
+/*
+ * What happened to which target thread, noted by the event writers below
+ * as they write each event: the start or the end of an interval of one of
+ * the five kinds the report counts.
+ */
+enum fact_kind {
+	F_SYS_ENTER,
+	F_SYS_EXIT,
+	F_SWITCH_IN,
+	F_SWITCH_OUT,	       /* blocked: no ready interval starts */
+	F_SWITCH_OUT_RUNNABLE, /* preempted: a ready interval starts */
+	F_WAKEUP,
+	F_IRQ_ENTRY,
+	F_IRQ_EXIT,	 /* handled */
+	F_IRQ_EXIT_NONE, /* IRQ_NONE: the interval is not counted */
+	F_SOFTIRQ_ENTRY,
+	F_SOFTIRQ_EXIT,
+	F_THREAD_EXIT,
+};
+
+struct fact {
+	uint64_t ts;
+	size_t seq; /* write order: ties in ts keep it */
+	uint32_t tid;
+	enum fact_kind kind;
+	uint32_t key;	  /* syscall nr, softirq vector */
+	const char *name; /* hard irq action name */
+};
+
+#define MAX_FACTS 1024
+static struct fact facts[MAX_FACTS];
+static size_t nfacts;
+static FILE *oracle;
+
+static void note(uint64_t ts, uint32_t tid, enum fact_kind kind, uint32_t key, const char *name)
+{
+	if (tid == OTHER)
+		return; /* not a target thread: never in the report */
+	if (nfacts == MAX_FACTS)
+		die("the oracle's fact table (MAX_FACTS)");
+	facts[nfacts] = (struct fact){ .ts = ts, .seq = nfacts, .tid = tid, .kind = kind,
+				       .key = key, .name = name };
+	nfacts++;
+}
+
+/* One statistic: count, total, min and max of the intervals of one key. */
+struct stat_row {
+	uint32_t tid;
+	const char *kind; /* sys, run, ready, hardirq, softirq */
+	char key[96];
+	uint64_t count, total, min, max;
+};
+
+#define MAX_ROWS 256
+static struct stat_row rows[MAX_ROWS];
+static size_t nrows;
+
+static void count_interval(uint32_t tid, const char *kind, const char *key, uint64_t ns)
+{
+	struct stat_row *r = NULL;
+
+	for (size_t i = 0; i < nrows && !r; i++)
+		if (rows[i].tid == tid && !strcmp(rows[i].kind, kind) && !strcmp(rows[i].key, key))
+			r = &rows[i];
+	if (!r) {
+		if (nrows == MAX_ROWS)
+			die("the oracle's row table (MAX_ROWS)");
+		r = &rows[nrows++];
+		memset(r, 0, sizeof(*r));
+		r->tid = tid;
+		r->kind = kind;
+		snprintf(r->key, sizeof(r->key), "%s", key);
+		r->min = UINT64_MAX;
+	}
+	r->count++;
+	r->total += ns;
+	r->min = ns < r->min ? ns : r->min;
+	r->max = ns > r->max ? ns : r->max;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct fact *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* An irq name as a key: printable ASCII kept, other bytes as \xHH. */
+static void name_key(char *out, size_t size, const char *name)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && n + 5 < size; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			out[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
+	}
+	out[n] = 0;
+}
+
+/*
+ * The statistics of window `index` [start, end]: per target thread, its
+ * facts in time order, an interval counted when both its ends are inside
+ * the window.  Written to the oracle file, one line each:
+ *   WINDOW TID KIND KEY COUNT TOTAL_NS MIN_NS MAX_NS
+ * (KIND sys: KEY = syscall nr; run, ready: KEY = -; hardirq: KEY = the
+ * action name; softirq: KEY = the vector), and per syscall entered in the
+ * window and not left by its end:
+ *   WINDOW TID in_progress NR ENTRY_NS ELAPSED_NS
+ * window() calls it for every window it closes; a case whose last window
+ * never closed calls it for that one with the bounds the report gives it.
+ */
+static void oracle_window(uint32_t index, uint64_t start, uint64_t end)
+{
+	struct fact sorted[MAX_FACTS];
+	uint32_t tids[MAX_FACTS];
+	size_t ntids = 0;
+
+	memcpy(sorted, facts, nfacts * sizeof(*facts));
+	qsort(sorted, nfacts, sizeof(*sorted), by_time);
+	for (size_t i = 0; i < nfacts; i++) {
+		size_t j = 0;
+
+		while (j < ntids && tids[j] != sorted[i].tid)
+			j++;
+		if (j == ntids)
+			tids[ntids++] = sorted[i].tid;
+	}
+	nrows = 0;
+	for (size_t t = 0; t < ntids; t++) {
+		uint32_t tid = tids[t];
+		/* the open interval of each kind: its start, 0 = none */
+		uint64_t sys_at = 0, run_at = 0, ready_at = 0, irq_at = 0, soft_at = 0;
+		uint32_t sys_nr = 0, soft_vec = 0;
+		const char *irq_name = NULL;
+		int on_cpu = 0; /* switched in and not out since */
+		char key[96];
+
+		for (size_t i = 0; i < nfacts; i++) {
+			const struct fact *f = &sorted[i];
+
+			if (f->tid != tid || f->ts < start || f->ts > end)
+				continue;
+			switch (f->kind) {
+			case F_SYS_ENTER:
+				sys_at = f->ts;
+				sys_nr = f->key;
+				break;
+			case F_SYS_EXIT:
+				if (sys_at && sys_nr == f->key) {
+					snprintf(key, sizeof(key), "%u", f->key);
+					count_interval(tid, "sys", key, f->ts - sys_at);
+				}
+				sys_at = 0;
+				break;
+			case F_SWITCH_IN:
+				on_cpu = 1;
+				run_at = f->ts;
+				if (ready_at)
+					count_interval(tid, "ready", "-", f->ts - ready_at);
+				ready_at = 0;
+				break;
+			case F_SWITCH_OUT:
+			case F_SWITCH_OUT_RUNNABLE:
+				on_cpu = 0;
+				if (run_at)
+					count_interval(tid, "run", "-", f->ts - run_at);
+				run_at = 0;
+				/* preempted: waits from now; asleep: waits no more */
+				ready_at = f->kind == F_SWITCH_OUT_RUNNABLE ? f->ts : 0;
+				break;
+			case F_WAKEUP:
+				/* a running thread does not wait; a second wakeup
+				 * does not restart the wait */
+				if (!on_cpu && !ready_at)
+					ready_at = f->ts;
+				break;
+			case F_THREAD_EXIT:
+				/* its pending syscall (exit) never returns */
+				sys_at = 0;
+				ready_at = 0;
+				break;
+			case F_IRQ_ENTRY:
+				irq_at = f->ts;
+				irq_name = f->name;
+				break;
+			case F_IRQ_EXIT:
+			case F_IRQ_EXIT_NONE:
+				if (irq_at && f->kind == F_IRQ_EXIT) {
+					name_key(key, sizeof(key), irq_name);
+					count_interval(tid, "hardirq", key, f->ts - irq_at);
+				}
+				irq_at = 0;
+				break;
+			case F_SOFTIRQ_ENTRY:
+				soft_at = f->ts;
+				soft_vec = f->key;
+				break;
+			case F_SOFTIRQ_EXIT:
+				if (soft_at && soft_vec == f->key) {
+					snprintf(key, sizeof(key), "%u", f->key);
+					count_interval(tid, "softirq", key, f->ts - soft_at);
+				}
+				soft_at = 0;
+				break;
+			}
+		}
+		if (sys_at)
+			fprintf(oracle, "%u\t%u\tin_progress\t%u\t%llu\t%llu\n", index, tid, sys_nr,
+				(unsigned long long)sys_at, (unsigned long long)(end - sys_at));
+	}
+	for (size_t i = 0; i < nrows; i++)
+		fprintf(oracle, "%u\t%u\t%s\t%s\t%llu\t%llu\t%llu\t%llu\n", index, rows[i].tid,
+			rows[i].kind, rows[i].key, (unsigned long long)rows[i].count,
+			(unsigned long long)rows[i].total, (unsigned long long)rows[i].min,
+			(unsigned long long)rows[i].max);
 }
 
 static void init_syscalls(void)
@@ -79,6 +310,15 @@ static void open_capture(const char *dir, const char *name, const struct kdf_opt
 	w = kdf_writer_open(path, &m, 3, &err);
 	if (!w)
 		die(path);
+	/* NAME.kdd -> NAME.oracle */
+	snprintf(path, sizeof(path), "%s/%.*s.oracle", dir, (int)(strcspn(name, ".")), name);
+	oracle = fopen(path, "w");
+	if (!oracle)
+		die(path);
+	fprintf(oracle, "# %s: written by mkgolden from the events it wrote; see mkgolden.c\n"
+			"# WINDOW TID KIND KEY COUNT TOTAL_NS MIN_NS MAX_NS\n"
+			"# WINDOW TID in_progress NR ENTRY_NS ELAPSED_NS\n", name);
+	nfacts = 0;
 }
 
 static struct kdf_event *ev_new(uint64_t ts, uint32_t tid, uint8_t type, struct kdf_event *e)
@@ -104,11 +344,13 @@ static void sys(uint64_t enter, uint64_t exit, uint32_t tid, uint32_t nr, int32_
 	if (enter) {
 		ev_new(enter, tid, KDF_EV_SYS_ENTER, &e)->u.sys.nr = nr;
 		put(&e);
+		note(enter, tid, F_SYS_ENTER, nr, NULL);
 	}
 	if (exit) {
 		ev_new(exit, tid, KDF_EV_SYS_EXIT, &e)->u.sys.nr = nr;
 		e.u.sys.ret = ret;
 		put(&e);
+		note(exit, tid, F_SYS_EXIT, nr, NULL);
 	}
 }
 
@@ -136,6 +378,8 @@ static void sw(uint64_t ts, uint32_t prev, uint32_t next, uint32_t prev_state, i
 	e.flags = (prev != OTHER ? KDF_SW_PREV_TARGET : 0) | (next != OTHER ? KDF_SW_NEXT_TARGET : 0) |
 		  (preempt ? KDF_SW_PREEMPT : 0);
 	put(&e);
+	note(ts, prev, prev_state == 0 ? F_SWITCH_OUT_RUNNABLE : F_SWITCH_OUT, 0, NULL);
+	note(ts, next, F_SWITCH_IN, 0, NULL);
 }
 
 static void wake(uint64_t ts, uint32_t tid)
@@ -144,6 +388,7 @@ static void wake(uint64_t ts, uint32_t tid)
 
 	ev_new(ts, tid, KDF_EV_WAKEUP, &e)->u.wakeup.waker_tid = OTHER;
 	put(&e);
+	note(ts, tid, F_WAKEUP, 0, NULL);
 }
 
 static void hardirq(uint64_t entry, uint64_t exit, uint32_t tid, uint32_t irq, const char *name,
@@ -155,10 +400,12 @@ static void hardirq(uint64_t entry, uint64_t exit, uint32_t tid, uint32_t irq, c
 	e.u.irq_entry.irq = irq;
 	e.u.irq_entry.name_id = kdf_writer_intern(w, name, strlen(name));
 	put(&e);
+	note(entry, tid, F_IRQ_ENTRY, irq, name);
 	ev_new(exit, tid, KDF_EV_IRQ_EXIT, &e);
 	e.u.irq_exit.irq = irq;
 	e.u.irq_exit.ret = ret;
 	put(&e);
+	note(exit, tid, ret == 0 ? F_IRQ_EXIT_NONE : F_IRQ_EXIT, irq, NULL);
 }
 
 static void softirq(uint64_t entry, uint64_t exit, uint32_t tid, uint32_t vec)
@@ -167,8 +414,18 @@ static void softirq(uint64_t entry, uint64_t exit, uint32_t tid, uint32_t vec)
 
 	ev_new(entry, tid, KDF_EV_SOFTIRQ_ENTRY, &e)->u.softirq.vec = vec;
 	put(&e);
+	note(entry, tid, F_SOFTIRQ_ENTRY, vec, NULL);
 	ev_new(exit, tid, KDF_EV_SOFTIRQ_EXIT, &e)->u.softirq.vec = vec;
 	put(&e);
+	note(exit, tid, F_SOFTIRQ_EXIT, vec, NULL);
+}
+
+static void thread_exit(uint64_t ts, uint32_t tid)
+{
+	struct kdf_event e;
+
+	put(ev_new(ts, tid, KDF_EV_THREAD_EXIT, &e));
+	note(ts, tid, F_THREAD_EXIT, 0, NULL);
 }
 
 static void thread(uint64_t ts, uint32_t tid, const char *name, size_t len)
@@ -188,12 +445,18 @@ static void window(uint32_t index, uint32_t flags, uint64_t start, uint64_t end,
 
 	if (kdf_writer_window(w, &win))
 		die("kdf_writer_window");
+	/* A skipped window keeps no events: nothing to report. */
+	if (!(flags & KDF_WIN_SKIPPED))
+		oracle_window(index, start, end);
 }
 
 static void close_capture(void)
 {
 	if (kdf_writer_close(w, NULL))
 		die("kdf_writer_close");
+	if (fclose(oracle))
+		die("closing the oracle file");
+	oracle = NULL;
 }
 
 /*
@@ -240,11 +503,7 @@ static void basic(const char *dir)
 	sw(S + 700000, OTHER, REVAL, 0, 0);
 
 	sys(S + 1000000, S + 1200000, URCU, 202, 0);
-	{
-		struct kdf_event e;
-
-		put(ev_new(S + 1300000, URCU, KDF_EV_THREAD_EXIT, &e));
-	}
+	thread_exit(S + 1300000, URCU);
 	sys(S + 450 * MS, 0, MAIN, 202, 0); /* still blocked at the stop */
 
 	thread(MONO0, MAIN, "ovs-vswitchd", 12);

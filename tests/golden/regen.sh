@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# tests/golden/regen.sh - regenerate the golden captures and the expected
-# reports.  Deliberate only: review `git diff tests/golden` afterwards,
-# every changed number must be explained.
-#   tests/golden/regen.sh            captures and expected outputs
+# tests/golden/regen.sh - regenerate the golden captures, their oracles
+# (NAME.oracle: the statistics mkgolden works out from the events it
+# writes, independent of kdelay-report) and the expected reports.
+# Deliberate only: review `git diff tests/golden` afterwards, every
+# changed number must be explained.
+#   tests/golden/regen.sh            captures, oracles and expected outputs
 #   tests/golden/regen.sh --outputs  expected outputs only (keep the .kdd)
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)

@@ -4,10 +4,13 @@ Format file as kdelay-report --export chrome-json writes it.
 
 Checks: the file is strict JSON (no NaN, UTF-8), traceEvents is a list,
 every complete ("X") event has name/pid/tid/ts and a dur >= 0, every
-thread that holds a slice is named by a thread_name metadata event, and
-on every (pid, tid) track the slices nest properly (each one either
-ends before the next starts or contains it) - the rule the trace viewers
-need to draw them.  Exit 0 when all holds, 1 with one line per problem.
+begin ("B") event has name/pid/tid/ts and is closed by an end ("E")
+event of the same name on its track, the events of a track are in time
+order in the file, every thread that holds a slice is named by a
+thread_name metadata event, and on every (pid, tid) track the slices nest
+properly (each one either ends before the next starts or contains it) -
+the rule the trace viewers need to draw them.  Exit 0 when all holds, 1
+with one line per problem.
 
 --dump prints, sorted, one line per event: "TRACK|NAME|TS_NS|DUR_NS"
 for slices and "TRACK|@NAME|TS_NS" for instants, so that a test can
@@ -44,10 +47,32 @@ def main():
         print('not ok: no traceEvents list')
         return 1
     names, tracks, lines = {}, {}, []
+    open_b, last_ts = {}, {}  # per track: the B events not yet ended; the last ts
     for i, e in enumerate(events):
         ph = e.get('ph')
+        key = (e.get('pid'), e.get('tid'))
+        if ph in ('B', 'E', 'X') and 'ts' in e:
+            if key in last_ts and ns(e['ts']) < last_ts[key]:
+                problems.append('event %d: ts %s before the previous event of its track'
+                                % (i, e['ts']))
+            last_ts[key] = ns(e['ts'])
         if ph == 'M' and e.get('name') == 'thread_name':
             names[(e['pid'], e['tid'])] = e['args']['name']
+        elif ph == 'B':
+            for k in ('name', 'pid', 'tid', 'ts'):
+                if k not in e:
+                    problems.append('event %d: B without %s' % (i, k))
+            open_b.setdefault(key, []).append((e, i))
+        elif ph == 'E':
+            stack = open_b.get(key)
+            if not stack:
+                problems.append('event %d: E without a B on its track' % i)
+                continue
+            b, bi = stack.pop()
+            if e.get('name') != b.get('name'):
+                problems.append('event %d: E of %r ends B of %r' % (i, e.get('name'), b.get('name')))
+            tracks.setdefault(key, []).append(
+                (ns(b.get('ts', 0)), ns(e['ts']) - ns(b.get('ts', 0)), b.get('name'), bi))
         elif ph == 'X':
             for k in ('name', 'pid', 'tid', 'ts', 'dur'):
                 if k not in e:
@@ -64,6 +89,9 @@ def main():
             lines.append((names.get((e.get('pid'), e.get('tid')), '?'), '@' + str(e.get('name')), ns(e.get('ts', 0)), None))
         elif ph not in ('M', 'X', 'i', 'I', 'b', 'e', 'n', 'C'):
             problems.append('event %d: unexpected ph %r' % (i, ph))
+    for key, stack in open_b.items():
+        for b, bi in stack:
+            problems.append('event %d: B of %r never ends' % (bi, b.get('name')))
     for key, sl in tracks.items():
         if key not in names:
             problems.append('track pid %s tid %s has slices but no thread_name' % key)

@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --experimental-websocket
+#!/usr/bin/env node
 // html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM] - load a page of
 // kdelay-report --html in headless Chromium through the DevTools protocol
-// (no npm package: node 20's fetch and WebSocket), and print one line per
+// over --remote-debugging-pipe (chromium_pipe.mjs), and print one line per
 // check, "ok - what" or "not ok - what: detail":
 //   no uncaught exception, console error or failed resource; no request
 //   leaves file:/data: (the page must work offline); the JS finished
@@ -9,89 +9,17 @@
 //   they should; the timeline canvas is drawn and zooms on the wheel; the
 //   window selector redraws the budgets.  Then a screenshot to SHOT.png.
 // Exit status 0 when every check passed.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { openChromium } from './chromium_pipe.mjs';
 
 const [page, shot, browser = 'chromium'] = process.argv.slice(2);
 if (!page || !shot) {
   console.error('usage: html_browser_check.mjs PAGE.html SHOT.png [CHROMIUM]');
   process.exit(2);
 }
-const profile = mkdtempSync(join(tmpdir(), 'kdelay-chromium-'));
-const chrome = spawn(browser, ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-  '--no-first-run', '--hide-scrollbars', '--window-size=1400,1800', `--user-data-dir=${profile}`,
-  '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-let failed = 0;
-function check(ok, what, detail) {
-  console.log(ok ? `ok - ${what}` : `not ok - ${what}${detail ? ': ' + detail : ''}`);
-  if (!ok) failed++;
-}
-function finish(code) {
-  chrome.kill('SIGKILL');
-  try { rmSync(profile, { recursive: true, force: true }); } catch { /* busy: leave it */ }
-  process.exit(code);
-}
-const deadline = setTimeout(() => { check(false, 'finished within 60 s'); finish(1); }, 60000);
-
-const wsUrl = await new Promise((res, rej) => {
-  let err = '';
-  chrome.stderr.on('data', (d) => {
-    err += d;
-    const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-    if (m) res(m[1]);
-  });
-  chrome.on('exit', (c) => rej(new Error(`chromium exited (${c}): ${err.slice(-500)}`)));
-}).catch((e) => { check(false, 'chromium starts', e.message); finish(1); });
-
-const port = new URL(wsUrl).port;
-const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-const target = targets.find((t) => t.type === 'page');
-const ws = new WebSocket(target.webSocketDebuggerUrl);
-await new Promise((res) => ws.addEventListener('open', res));
-let nextId = 1;
-const pending = new Map();
-const problems = [];
-const offsite = [];
-let loaded = null;
-const loadedP = new Promise((res) => { loaded = res; });
-ws.addEventListener('message', (m) => {
-  const msg = JSON.parse(m.data);
-  if (msg.id && pending.has(msg.id)) {
-    pending.get(msg.id)(msg);
-    pending.delete(msg.id);
-    return;
-  }
-  const p = msg.params || {};
-  if (msg.method === 'Runtime.exceptionThrown')
-    problems.push('uncaught: ' + (p.exceptionDetails.exception?.description || p.exceptionDetails.text));
-  else if (msg.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'warning' || p.type === 'assert'))
-    problems.push(`console.${p.type}: ` + p.args.map((a) => a.value ?? a.description).join(' '));
-  else if (msg.method === 'Log.entryAdded' && (p.entry.level === 'error' || p.entry.level === 'warning'))
-    problems.push(`log ${p.entry.level}: ${p.entry.text} ${p.entry.url || ''}`);
-  else if (msg.method === 'Network.requestWillBeSent' && !/^(file|data|about):/.test(p.request.url))
-    offsite.push(p.request.url);
-  else if (msg.method === 'Network.loadingFailed')
-    problems.push(`resource failed: ${p.errorText}`);
-  else if (msg.method === 'Page.loadEventFired')
-    loaded();
-});
-function send(method, params = {}) {
-  const id = nextId++;
-  ws.send(JSON.stringify({ id, method, params }));
-  return new Promise((res) => pending.set(id, res));
-}
-async function js(expr) {
-  const r = await send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
-  if (r.result?.exceptionDetails) throw new Error(`${expr}: ${r.result.exceptionDetails.exception?.description}`);
-  return r.result?.result?.value;
-}
-
-for (const d of ['Runtime', 'Log', 'Page', 'Network']) await send(`${d}.enable`);
-await send('Page.navigate', { url: 'file://' + resolve(page) });
-await loadedP;
+const b = await openChromium({ browser });
+const { check, js } = b;
+await b.navigate('file://' + resolve(page));
 let ready = null;
 for (let i = 0; i < 50 && ready !== '1'; i++) {
   ready = await js("document.body.getAttribute('data-ready')");
@@ -147,11 +75,7 @@ try {
   check(false, 'page checks ran', e.message);
 }
 
-check(problems.length === 0, 'no console error, exception or failed resource', problems.join(' | '));
-check(offsite.length === 0, 'no request leaves the file', offsite.join(' '));
-const png = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
-if (png.result?.data) writeFileSync(shot, Buffer.from(png.result.data, 'base64'));
-check(!!png.result?.data, `screenshot written to ${shot}`);
-clearTimeout(deadline);
-ws.close();
-finish(failed ? 1 : 0);
+check(b.problems.length === 0, 'no console error, exception or failed resource', b.problems.join(' | '));
+check(b.offsite.length === 0, 'no request leaves the file', b.offsite.join(' '));
+await b.screenshot(shot);
+b.finish();

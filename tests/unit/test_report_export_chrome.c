@@ -3,8 +3,8 @@
  * test_report_export_chrome.c - kdr_export_chrome_json() on the synthetic
  * capture: the exact slices per track (through tests/tools/
  * check_chrome_trace.py, which also proves the file is strict JSON and
- * that every track nests), metadata, escaping, stacks, the time range and
- * the error paths.
+ * that every track nests), ends printed as the next start's exact text,
+ * metadata, escaping, stacks, the time range and the error paths.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,6 +166,32 @@ static void test_incomplete(void **state)
 	free(err);
 }
 
+/* A slice is a B and an E event whose ts are printed from integer ns: the
+ * end of main's first ready slice and the start of its running slice are
+ * the same text, so no viewer can see one end after the other begins. */
+static void test_exact_ends(void **state)
+{
+	char *out, *p;
+
+	(void)state;
+	assert_int_equal(synth_export(kdr_export_chrome_json, 0, NULL, &out, NULL, NULL), EX_OK);
+	p = strstr(out, "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":0.100,\"name\":\"ready\"");
+	assert_non_null(p);
+	p = strstr(p, "\n{\"ph\":\"E\",\"pid\":100,\"tid\":101,\"ts\":0.200,\"name\":\"ready\"}");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":0.200,"
+				  "\"name\":\"running\""));
+	/* The window: a begin with its args, an end at its end. */
+	assert_non_null(strstr(out, "{\"ph\":\"B\",\"pid\":100,\"tid\":20971520,\"ts\":0.000,"
+				    "\"name\":\"window 0\",\"cat\":\"window\",\"args\":{"));
+	assert_non_null(strstr(out, "{\"ph\":\"E\",\"pid\":100,\"tid\":20971520,\"ts\":10.000,"
+				    "\"name\":\"window 0\"}"));
+	/* No complete event and no floating-point duration is left. */
+	assert_null(strstr(out, "\"ph\":\"X\""));
+	assert_null(strstr(out, "\"dur\""));
+	free(out);
+}
+
 static void test_errors(void **state)
 {
 	struct kdr_export_opts o = { 0 };
@@ -207,7 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices),	   cmocka_unit_test(test_content),
 		cmocka_unit_test(test_range_and_filter), cmocka_unit_test(test_incomplete),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_exact_ends), cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * fuzz_report.c - libFuzzer target for the whole report path (reader,
  * pairing, views, text, JSON, --info), not only the format reader:
- * `make fuzz-report` (FUZZ_SECONDS).  Not part of libkdreport.
+ * `make fuzz-report` (FUZZ_SECONDS).  A test, not part of the report.
  */
 #include <stddef.h>
 #include <stdint.h>
