@@ -597,3 +597,66 @@ int BPF_PROG(kagg_spsc_softirq, unsigned int vec)
 		spsc_emit(0, KAGG_REC_SOFTIRQ, vec, 0);
 	return 0;
 }
+
+/*
+ * ---- stream-perfbuf: bpf_perf_event_output to per-CPU perf buffers, what
+ * bpftrace and BCC's perf_submit do.  perf's buffer is per CPU and takes
+ * no lock: nested writers reserve with local atomics, and the helper has
+ * per-CPU sample slots for three nested programs (-EBUSY beyond).  Every
+ * failure is counted here, not from perf's LOST records, which are only
+ * written once space frees up again and would be missing at the end.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_out SEC(".maps");
+
+static __always_inline void perfbuf_emit(void *ctx, __u32 tid, __u8 type, __u32 nr, __s32 ret)
+{
+	struct kagg_rec2 r;
+
+	verify_count();
+	fill_rec(&r, bpf_ktime_get_ns(), tid, type, nr, ret);
+	if (bpf_perf_event_output(ctx, &perf_out, BPF_F_CURRENT_CPU, &r, sizeof(r)))
+		__sync_fetch_and_add(&stream_dropped, 1);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(kagg_pb_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid || !capture_enabled(pid_tgid))
+		return 0;
+	perfbuf_emit(ctx, (__u32)pid_tgid, 1, (__u32)id, 0);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(kagg_pb_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if ((__u32)(pid_tgid >> 32) != target_tgid || !capture_enabled(pid_tgid))
+		return 0;
+	perfbuf_emit(ctx, (__u32)pid_tgid, 2, (__u32)regs->orig_ax, (__s32)ret);
+	return 0;
+}
+
+/* The nesting test's producers for stream-perfbuf (see kagg_pc_tick). */
+SEC("perf_event")
+int kagg_pb_tick(struct bpf_perf_event_data *ctx)
+{
+	if (capture_enabled((__u64)target_tgid << 32))
+		perfbuf_emit(ctx, 0, KAGG_REC_HARDIRQ, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(kagg_pb_softirq, unsigned int vec)
+{
+	if (capture_enabled((__u64)target_tgid << 32))
+		perfbuf_emit(ctx, 0, KAGG_REC_SOFTIRQ, vec, 0);
+	return 0;
+}

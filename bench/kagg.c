@@ -37,12 +37,13 @@ enum kagg_hook {
 	HOOK_STREAM1,
 	HOOK_STREAM_PERCPU,
 	HOOK_STREAM_SPSC,
+	HOOK_STREAM_PERFBUF,
 	HOOK_NR
 };
 
 static const char *const hook_names[HOOK_NR] = {
 	"tp_btf",  "raw_tp", "tracepoint",    "count",
-	"stream2", "stream1", "stream-percpu", "stream-spsc",
+	"stream2", "stream1", "stream-percpu", "stream-spsc", "stream-perfbuf",
 };
 
 #define TICK_MS 2 /* the streaming modes drain the ring this often */
@@ -91,7 +92,8 @@ static void usage(FILE *f)
 		"                       syscalls (the floor); stream2, stream1: stream 2\n"
 		"                       records per syscall, or 1, to a ring drained every\n"
 		"                       2 ms, instead of aggregating (see kagg.bpf.c)\n"
-		"                       stream-percpu, stream-spsc: the lock-free designs\n"
+		"                       stream-percpu, stream-spsc: the lock-free designs;\n"
+		"                       stream-perfbuf: per-CPU perf buffers, bpftrace's way\n"
 		"  -d, --duration SECS  stop after SECS (default: when the target exits)\n"
 		"  -q, --quiet          print only the summary line\n"
 		"      --verify         (stream modes) check every record, add softirq and\n"
@@ -207,6 +209,7 @@ static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook, int verify)
 		{ skel->progs.kagg_s1_enter, skel->progs.kagg_s1_exit },
 		{ skel->progs.kagg_pc_enter, skel->progs.kagg_pc_exit },
 		{ skel->progs.kagg_spsc_enter, skel->progs.kagg_spsc_exit },
+		{ skel->progs.kagg_pb_enter, skel->progs.kagg_pb_exit },
 	};
 
 	for (int h = 0; h < HOOK_NR; h++)
@@ -221,12 +224,15 @@ static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook, int verify)
 	bpf_program__set_autoload(skel->progs.kagg_spsc_tick, hook == HOOK_STREAM_SPSC && verify);
 	bpf_program__set_autoload(skel->progs.kagg_spsc_softirq,
 				  hook == HOOK_STREAM_SPSC && verify);
+	bpf_program__set_autoload(skel->progs.kagg_pb_tick, hook == HOOK_STREAM_PERFBUF && verify);
+	bpf_program__set_autoload(skel->progs.kagg_pb_softirq,
+				  hook == HOOK_STREAM_PERFBUF && verify);
 }
 
 static int is_stream(enum kagg_hook hook)
 {
 	return hook == HOOK_STREAM1 || hook == HOOK_STREAM2 || hook == HOOK_STREAM_PERCPU ||
-	       hook == HOOK_STREAM_SPSC;
+	       hook == HOOK_STREAM_SPSC || hook == HOOK_STREAM_PERFBUF;
 }
 
 /*
@@ -267,6 +273,14 @@ static int see_batch(void *ctx, void *data, size_t size)
 	for (size_t i = 0; i < size / sizeof(*r); i++)
 		see_record(ctx, &r[i], i ? &r[i - 1] : NULL);
 	return 0;
+}
+
+/* stream-perfbuf: one record per sample; losses are counted by the programs. */
+static void see_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	if (size >= sizeof(struct kagg_rec2))
+		see_record(ctx, data, NULL);
 }
 
 /* stream-spsc: the per-CPU rings, mapped from the BPF array. */
@@ -330,6 +344,7 @@ static void spsc_unmap(struct spsc_rings *s)
 struct drain {
 	struct ring_buffer *rb;
 	struct spsc_rings *spsc;
+	struct perf_buffer *pb;
 	struct kagg_seen *seen;
 };
 
@@ -337,6 +352,8 @@ static void drain_all(struct drain *d)
 {
 	if (d->rb)
 		ring_buffer__consume(d->rb);
+	if (d->pb)
+		perf_buffer__consume(d->pb);
 	if (d->spsc)
 		spsc_drain(d->spsc, d->seen);
 }
@@ -567,8 +584,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kagg: --verify and --hold need a streaming hook\n");
 		return 2;
 	}
-	if (o.verify && o.hook != HOOK_STREAM_PERCPU && o.hook != HOOK_STREAM_SPSC) {
-		fprintf(stderr, "kagg: --verify checks stream-percpu and stream-spsc only\n");
+	if (o.verify && (o.hook == HOOK_STREAM1 || o.hook == HOOK_STREAM2)) {
+		fprintf(stderr, "kagg: --verify checks stream-percpu, -spsc and -perfbuf only\n");
+		return 2;
+	}
+	if (o.one_level && o.hook == HOOK_STREAM_PERFBUF) {
+		fprintf(stderr, "kagg: --verify-one-level: stream-perfbuf has no levels\n");
 		return 2;
 	}
 	if (!o.tick_us)
@@ -610,11 +631,14 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto cleanup;
 	}
-	if (o.hook == HOOK_STREAM_PERCPU || (o.hook == HOOK_STREAM_SPSC && o.verify)) {
+	if (o.hook == HOOK_STREAM_PERCPU || (o.verify && o.hook == HOOK_STREAM_SPSC) ||
+	    (o.verify && o.hook == HOOK_STREAM_PERFBUF)) {
+		struct bpf_program *tick = o.hook == HOOK_STREAM_PERCPU ? skel->progs.kagg_pc_tick :
+					   o.hook == HOOK_STREAM_SPSC	? skel->progs.kagg_spsc_tick :
+									  skel->progs.kagg_pb_tick;
+
 		ticks = calloc((size_t)ncpu, sizeof(*ticks));
-		if (!ticks || attach_ticks(o.hook == HOOK_STREAM_PERCPU ? skel->progs.kagg_pc_tick :
-									   skel->progs.kagg_spsc_tick,
-					   ncpu, o.tick_us, ticks))
+		if (!ticks || attach_ticks(tick, ncpu, o.tick_us, ticks))
 			goto cleanup;
 	}
 	if (is_stream(o.hook)) {
@@ -630,6 +654,20 @@ int main(int argc, char **argv)
 			if (spsc_map(&spsc, skel, ncpu))
 				goto cleanup;
 			drain.spsc = &spsc;
+		}
+		if (o.hook == HOOK_STREAM_PERFBUF) {
+			/* the ring buffer's 4 MiB, shared out per CPU (a power of 2 pages) */
+			size_t pages = 1;
+
+			while (pages * 2 * (size_t)ncpu * 4096 <= KAGG_RING_BYTES)
+				pages *= 2;
+			drain.pb = perf_buffer__new(bpf_map__fd(skel->maps.perf_out), pages,
+						    see_perf_sample, NULL, &seen, NULL);
+			if (!drain.pb) {
+				fprintf(stderr, "kagg: cannot map the perf buffers: %s\n",
+					strerror(errno));
+				goto cleanup;
+			}
 		}
 	}
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.capture_on), &zero, &one, BPF_ANY)) {
@@ -656,6 +694,7 @@ cleanup:
 		bpf_link__destroy(ticks[c]);
 	free(ticks);
 	spsc_unmap(&spsc);
+	perf_buffer__free(drain.pb);
 	ring_buffer__free(rb);
 	kagg_bpf__destroy(skel);
 	return err;
