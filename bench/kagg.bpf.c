@@ -302,16 +302,23 @@ int BPF_PROG(kagg_s1_exit, struct pt_regs *regs, long ret)
  * Levels beyond KAGG_LEVELS (never seen: task, softirq, hardirq and NMI
  * are four) fall back to bpf_ringbuf_output.
  *
- * On a kernel where these programs could be preempted (PREEMPT_RT runs
- * tracepoint programs with migration disabled only), the LIFO argument
- * breaks; a per-level owner word taken with __sync_val_compare_and_swap
- * would replace the counter there, at the price of one locked instruction.
+ * On a kernel where these programs can be preempted (PREEMPT_RT runs
+ * tracepoint programs with migration disabled only, and syscall
+ * tracepoints may be called preemptible in the future) the LIFO argument
+ * breaks: a preempted program's level can be taken by the next task on
+ * the CPU.  claim_cas (the "-cas" hooks) claims instead a per-level owner
+ * word with __sync_val_compare_and_swap, first free level wins: correct
+ * under any interleaving on one CPU, for one locked instruction per claim.
+ * The owner is released with a plain store: only programs on this same
+ * CPU (migration is disabled) ever look at it.
  */
 #define barrier() asm volatile("" ::: "memory")
 #define READ_ONCE_U32(x) (*(volatile __u32 *)&(x))
 #define READ_ONCE_U64(x) (*(volatile __u64 *)&(x))
 #define WRITE_ONCE_U32(x, v) (*(volatile __u32 *)&(x) = (v))
 #define WRITE_ONCE_U64(x, v) (*(volatile __u64 *)&(x) = (v))
+
+const volatile bool claim_cas = false;
 
 /* The nesting test (kagg --verify) only: counted with atomics, so apart. */
 const volatile bool verify = false;
@@ -323,12 +330,12 @@ __u64 verify_nested = 0;   /* records written at a level above 0 */
  */
 const volatile bool verify_one_level = false;
 
-/* The level a program takes, given the counter it read. */
-static __always_inline __u32 level_of(__u32 nest)
+/* The buffer a program writes to, given the level it holds. */
+static __always_inline __u32 slot_of(__u32 level)
 {
-	if (verify && nest)
+	if (verify && level)
 		__sync_fetch_and_add(&verify_nested, 1);
-	return verify_one_level ? 0 : nest;
+	return verify_one_level ? 0 : level;
 }
 
 static __always_inline void verify_count(void)
@@ -385,22 +392,46 @@ static __always_inline void stage_flush(struct kagg_stage *s)
 	s->n = 0;
 }
 
+/* Take a level no running program holds; KAGG_LEVELS when none is free. */
+static __always_inline __u32 percpu_claim(struct kagg_percpu *pc)
+{
+	__u32 nest;
+
+	if (claim_cas) {
+		for (__u32 l = 0; l < KAGG_LEVELS; l++)
+			if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1) == 0)
+				return l;
+		return KAGG_LEVELS;
+	}
+	nest = READ_ONCE_U32(pc->nest);
+	WRITE_ONCE_U32(pc->nest, nest + 1);
+	barrier();
+	return nest;
+}
+
+static __always_inline void percpu_release(struct kagg_percpu *pc, __u32 level)
+{
+	barrier();
+	if (!claim_cas)
+		WRITE_ONCE_U32(pc->nest, level); /* what it was before the claim */
+	else if (level < KAGG_LEVELS)
+		WRITE_ONCE_U32(pc->level[level].owner, 0);
+}
+
 static __always_inline void percpu_emit(__u32 tid, __u8 type, __u32 nr, __s32 ret)
 {
 	struct kagg_percpu *pc;
 	struct kagg_stage *s;
-	__u32 zero = 0, nest, level, n;
+	__u32 zero = 0, held, level, n;
 	__u64 ts;
 
 	pc = bpf_map_lookup_elem(&percpu_stage, &zero);
 	if (!pc)
 		return;
-	nest = READ_ONCE_U32(pc->nest);
-	WRITE_ONCE_U32(pc->nest, nest + 1);
-	barrier();
+	held = percpu_claim(pc);
 	ts = bpf_ktime_get_ns();
 	verify_count();
-	level = level_of(nest);
+	level = slot_of(held);
 	if (level >= KAGG_LEVELS) {
 		fallback_output(ts, tid, type, nr, ret);
 		goto out;
@@ -416,8 +447,7 @@ static __always_inline void percpu_emit(__u32 tid, __u8 type, __u32 nr, __s32 re
 	if (n + 1 == KAGG_BATCH || ts - s->first_ts >= KAGG_FLUSH_NS)
 		stage_flush(s);
 out:
-	barrier();
-	WRITE_ONCE_U32(pc->nest, nest);
+	percpu_release(pc, held);
 }
 
 /*
@@ -432,6 +462,16 @@ static __always_inline void percpu_flush_free_levels(void)
 	pc = bpf_map_lookup_elem(&percpu_stage, &zero);
 	if (!pc)
 		return;
+	if (claim_cas) {
+		for (__u32 l = 0; l < KAGG_LEVELS; l++) {
+			if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1))
+				continue; /* a program holds it: it flushes it itself */
+			stage_flush(&pc->level[l]);
+			barrier();
+			WRITE_ONCE_U32(pc->level[l].owner, 0);
+		}
+		return;
+	}
 	level = READ_ONCE_U32(pc->nest);
 	WRITE_ONCE_U32(pc->nest, KAGG_LEVELS);
 	barrier();
@@ -529,19 +569,23 @@ static __always_inline void spsc_publish(struct kagg_spsc *q, __u64 head)
 
 static __always_inline void spsc_emit(__u32 tid, __u8 type, __u32 nr, __s32 ret)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), nest, level;
+	__u32 cpu = bpf_get_smp_processor_id(), held, level;
 	struct kagg_spsc *q;
 	__u64 ts, head;
 
 	q = bpf_map_lookup_elem(&spsc_ring, &cpu);
 	if (!q)
 		return;
-	nest = READ_ONCE_U32(q->nest);
-	WRITE_ONCE_U32(q->nest, nest + 1);
+	if (claim_cas) {
+		held = __sync_val_compare_and_swap(&q->owner, 0, 1) ? 1 : 0;
+	} else {
+		held = READ_ONCE_U32(q->nest);
+		WRITE_ONCE_U32(q->nest, held + 1);
+	}
 	barrier();
 	ts = bpf_ktime_get_ns();
 	verify_count();
-	level = level_of(nest);
+	level = slot_of(held);
 	if (level) {
 		/* a nested program: the ring buffer's reserve is safe there */
 		fallback_output(ts, tid, type, nr, ret);
@@ -556,7 +600,10 @@ static __always_inline void spsc_emit(__u32 tid, __u8 type, __u32 nr, __s32 ret)
 	spsc_publish(q, head + 1);
 out:
 	barrier();
-	WRITE_ONCE_U32(q->nest, nest);
+	if (!claim_cas)
+		WRITE_ONCE_U32(q->nest, held);
+	else if (held == 0)
+		WRITE_ONCE_U32(q->owner, 0);
 }
 
 SEC("tp_btf/sys_enter")

@@ -38,12 +38,15 @@ enum kagg_hook {
 	HOOK_STREAM_PERCPU,
 	HOOK_STREAM_SPSC,
 	HOOK_STREAM_PERFBUF,
+	HOOK_STREAM_PERCPU_CAS,
+	HOOK_STREAM_SPSC_CAS,
 	HOOK_NR
 };
 
 static const char *const hook_names[HOOK_NR] = {
 	"tp_btf",  "raw_tp", "tracepoint",    "count",
 	"stream2", "stream1", "stream-percpu", "stream-spsc", "stream-perfbuf",
+	"stream-percpu-cas", "stream-spsc-cas",
 };
 
 #define TICK_MS 2 /* the streaming modes drain the ring this often */
@@ -57,6 +60,7 @@ struct kagg_opts {
 	int hold;	 /* drain only once the target has exited: forces losses */
 	int tick_us;	 /* period of the per-CPU tick, 0 = the design's default */
 	int one_level;	 /* the nesting test's negative control */
+	int cas;	 /* a -cas hook: levels claimed by compare-and-swap */
 };
 
 /* What the consumer saw; with --verify, checked record by record. */
@@ -93,7 +97,9 @@ static void usage(FILE *f)
 		"                       records per syscall, or 1, to a ring drained every\n"
 		"                       2 ms, instead of aggregating (see kagg.bpf.c)\n"
 		"                       stream-percpu, stream-spsc: the lock-free designs;\n"
-		"                       stream-perfbuf: per-CPU perf buffers, bpftrace's way\n"
+		"                       stream-perfbuf: per-CPU perf buffers, bpftrace's way;\n"
+		"                       stream-percpu-cas, stream-spsc-cas: levels claimed\n"
+		"                       by compare-and-swap (safe if programs are preempted)\n"
 		"  -d, --duration SECS  stop after SECS (default: when the target exits)\n"
 		"  -q, --quiet          print only the summary line\n"
 		"      --verify         (stream modes) check every record, add softirq and\n"
@@ -144,6 +150,12 @@ static int parse_opts(int argc, char **argv, struct kagg_opts *o)
 				return -1;
 			}
 			o->hook = (enum kagg_hook)c;
+			/* the -cas hooks are their design's programs, claiming by CAS */
+			o->cas = o->hook == HOOK_STREAM_PERCPU_CAS || o->hook == HOOK_STREAM_SPSC_CAS;
+			if (o->hook == HOOK_STREAM_PERCPU_CAS)
+				o->hook = HOOK_STREAM_PERCPU;
+			else if (o->hook == HOOK_STREAM_SPSC_CAS)
+				o->hook = HOOK_STREAM_SPSC;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
@@ -210,9 +222,11 @@ static void select_hook(struct kagg_bpf *skel, enum kagg_hook hook, int verify)
 		{ skel->progs.kagg_pc_enter, skel->progs.kagg_pc_exit },
 		{ skel->progs.kagg_spsc_enter, skel->progs.kagg_spsc_exit },
 		{ skel->progs.kagg_pb_enter, skel->progs.kagg_pb_exit },
+		{ NULL, NULL }, /* the -cas hooks load their design's programs */
+		{ NULL, NULL },
 	};
 
-	for (int h = 0; h < HOOK_NR; h++)
+	for (int h = 0; h < HOOK_STREAM_PERCPU_CAS; h++)
 		for (int i = 0; i < 2; i++)
 			bpf_program__set_autoload(progs[h][i], h == (int)hook);
 	/* stream-percpu flushes at switches and on its tick */
@@ -275,12 +289,28 @@ static int see_batch(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* stream-perfbuf: one record per sample; losses are counted by the programs. */
-static void see_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+/*
+ * stream-perfbuf: one record per sample; losses are counted by the
+ * programs (perf's LOST records would say it again, later).
+ */
+struct perf_raw_sample {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+static enum bpf_perf_event_ret perf_event_cb(void *ctx, int cpu, struct perf_event_header *ev)
 {
+	const struct perf_raw_sample *s = (const void *)ev;
+
+	struct kagg_rec2 r;
+
 	(void)cpu;
-	if (size >= sizeof(struct kagg_rec2))
-		see_record(ctx, data, NULL);
+	if (ev->type != PERF_RECORD_SAMPLE || s->size < sizeof(r))
+		return LIBBPF_PERF_EVENT_CONT;
+	memcpy(&r, s->data, sizeof(r)); /* 4 bytes past an 8-byte boundary */
+	see_record(ctx, &r, NULL);
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
 /* stream-spsc: the per-CPU rings, mapped from the BPF array. */
@@ -617,6 +647,7 @@ int main(int argc, char **argv)
 	skel->rodata->target_tgid = (__u32)o.pid;
 	skel->rodata->verify = o.verify;
 	skel->rodata->verify_one_level = o.one_level;
+	skel->rodata->claim_cas = o.cas;
 	select_hook(skel, o.hook, o.verify);
 	if (o.hook == HOOK_STREAM_SPSC && bpf_map__set_max_entries(skel->maps.spsc_ring, ncpu)) {
 		fprintf(stderr, "kagg: cannot size the per-CPU rings\n");
@@ -661,8 +692,26 @@ int main(int argc, char **argv)
 
 			while (pages * 2 * (size_t)ncpu * 4096 <= KAGG_RING_BYTES)
 				pages *= 2;
-			drain.pb = perf_buffer__new(bpf_map__fd(skel->maps.perf_out), pages,
-						    see_perf_sample, NULL, &seen, NULL);
+			/*
+			 * libbpf's default asks a wake-up per sample: an irq_work
+			 * interrupt per record on the producer's CPU.  kagg polls
+			 * every 2 ms, as with BPF_RB_NO_WAKEUP: wake at half full.
+			 */
+			struct perf_event_attr attr = {
+				.type = PERF_TYPE_SOFTWARE,
+				.config = PERF_COUNT_SW_BPF_OUTPUT,
+				.size = sizeof(attr),
+				.sample_type = PERF_SAMPLE_RAW,
+				.sample_period = 1,
+				.watermark = 1,
+				.wakeup_watermark = (__u32)(pages * 4096 / 2),
+			};
+			struct perf_buffer_raw_opts raw = {
+				.sz = sizeof(raw),
+				.cpu_cnt = 0, /* every CPU */
+			};
+			drain.pb = perf_buffer__new_raw(bpf_map__fd(skel->maps.perf_out), pages,
+							&attr, perf_event_cb, &seen, &raw);
 			if (!drain.pb) {
 				fprintf(stderr, "kagg: cannot map the perf buffers: %s\n",
 					strerror(errno));
@@ -674,7 +723,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kagg: cannot enable capture: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	printf("kagg ready pid=%d hook=%s\n", o.pid, hook_names[o.hook]);
+	printf("kagg ready pid=%d hook=%s%s\n", o.pid, hook_names[o.hook], o.cas ? " claim=cas" : "");
 	fflush(stdout);
 
 	if (wait_done(o.pid, o.duration, rb ? &drain : NULL, o.hold))

@@ -69,7 +69,7 @@ struct kagg_rec1 {
 
 struct kagg_stage {
 	__u32 n;	 /* records staged */
-	__u32 pad;
+	__u32 owner;	 /* 1 while a program holds this level (claim by CAS) */
 	__u64 first_ts;	 /* time of the oldest staged record */
 	__u64 lost;	 /* records whose batch found the ring full */
 	struct kagg_rec2 recs[KAGG_BATCH];
@@ -97,7 +97,7 @@ struct kagg_spsc {
 	__u64 pad2[7];
 	__u64 lost;	 /* records that found the ring full */
 	__u32 nest;	 /* as kagg_percpu.nest */
-	__u32 pad3;
+	__u32 owner;	 /* as kagg_stage.owner, for the ring (level 0) */
 	__u64 pad4[6];
 	struct kagg_rec2 recs[KAGG_SPSC_RECS];
 };

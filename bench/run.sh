@@ -362,7 +362,7 @@ goal() {
 
 # ------------------------------------------- 1. overhead per traced syscall
 
-STREAM_TOOLS="kagg-stream2 kagg-stream1 kagg-stream-percpu kagg-stream-spsc kagg-stream-perfbuf"
+STREAM_TOOLS="kagg-stream2 kagg-stream1 kagg-stream-percpu kagg-stream-percpu-cas kagg-stream-spsc kagg-stream-spsc-cas kagg-stream-perfbuf"
 M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kagg perf-record perf-record-z perf-trace}
 
 bench_overhead() {

@@ -47,7 +47,7 @@ run() {
 # v TAG KEY: a value of the verify line
 v() { sed -n "s/^kagg verify.* $2=\\([0-9]*\\).*/\\1/p" "$T_TMP/$1.out"; }
 
-for hook in stream-percpu stream-spsc stream-perfbuf; do
+for hook in stream-percpu stream-spsc stream-perfbuf stream-percpu-cas stream-spsc-cas; do
 	t=${hook#stream-}
 	check "$hook: the loop runs under kagg --verify" run $hook $t --verify
 	produced=$(v $t produced)
