@@ -438,13 +438,14 @@ static int wait_done(int pid, double duration, struct drain *rb, int hold)
 	while (!stop) {
 		int wait = rb && (timeout < 0 || timeout > TICK_MS) ? TICK_MS : timeout;
 		int n = poll(&pfd, 1, wait);
+		int poll_errno = errno; /* the drain may change errno */
 
 		if (rb && !hold)
 			drain_all(rb);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && poll_errno == EINTR)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "kagg: poll: %s\n", strerror(errno));
+			fprintf(stderr, "kagg: poll: %s\n", strerror(poll_errno));
 			close(pidfd);
 			return -1;
 		}
