@@ -20,7 +20,7 @@
 need_root
 need_bins bench/kagg bench/loop
 
-N=200000
+N=100000
 CPU=1
 [ "$(nproc)" -ge 2 ] || CPU=0
 
@@ -67,6 +67,8 @@ for hook in stream-percpu stream-spsc stream-perfbuf stream-percpu-cas stream-sp
 		in_range "$hook: drops, getppid exits no more than made" "$(v $t getppid_exit)" 0 $N
 	fi
 
+	# the -cas hooks differ only in how a level is claimed: same buffers
+	case $hook in *-cas) continue ;; esac
 	check "$hook: the loop runs under kagg --verify --hold" run $hook $t-hold --verify --hold
 	produced=$(v $t-hold produced)
 	in_range "$hook --hold: the full buffers dropped records" "$(v $t-hold dropped)" 1 $((4 * N))
