@@ -289,7 +289,7 @@ int BPF_PROG(kagg_s1_exit, struct pt_regs *regs, long ret)
  * A BPF program on a tracepoint runs to completion on its CPU with
  * migration disabled, and with preemption disabled too (raw tracepoint
  * programs run under cant_sleep(); the syscall tracepoints, faultable
- * since 6.13, call BPF programs inside a preemption-disabled guard).  So
+ * since 6.13-6.14, call BPF programs inside a preemption-disabled guard).  So
  * the only thing that can run between two instructions of a program on
  * the same CPU is an interrupt (softirq, hardirq, NMI) whose programs run
  * to completion before the interrupted one resumes: nesting is strictly
@@ -517,10 +517,11 @@ int BPF_PROG(kagg_pc_switch, bool preempt, struct task_struct *prev, struct task
  * The flush bound: a per-CPU software clock event (perf_event_open
  * cpu-clock, pinned to its CPU) runs this every KAGG_FLUSH_NS / 2 in
  * hardirq context on that CPU, even when the target has stopped.
- * Why not a BPF timer: before 6.7 (BPF_F_TIMER_CPU_PIN) its callback
- * may run on another CPU than the one whose staging it must flush, and
- * tracing programs of kernels before 6.x cannot own one; a perf event
- * program works the same on every 5.x and 6.x kernel.  In the nesting
+ * Why not a BPF timer: timers exist from 5.15 only, the verifier refuses
+ * them to kprobe, tracepoint and perf_event programs, and before 6.7
+ * (BPF_F_TIMER_CPU_PIN) the callback may run on another CPU than the one
+ * whose staging it must flush; a perf event program works the same on
+ * every 5.x and 6.x kernel.  In the nesting
  * test it also writes a record: a hardirq producer on top of syscalls.
  */
 SEC("perf_event")
