@@ -412,7 +412,7 @@ bench_overhead() {
 	md "the hooks run in its context, so it holds their whole cost, without the time"
 	md "other sessions' tasks took CPU $CPU_TARGET away.  Wall-clock figures beside it."
 	md ""
-	md "Besides the peers, three bench/kagg modes bracket kdelay's design (bench/kagg.bpf.c):"
+	md "Besides the peers, bench/kagg modes bracket kdelay's design (bench/kagg.bpf.c):"
 	md "kagg-count only counts the target's syscalls (the floor any hook pays here);"
 	md "kagg-stream2 streams a 24-byte record per sys_enter and per sys_exit to a 4 MiB"
 	md "ring drained every 2 ms, as kdelay does, with no recorder behind it;"
