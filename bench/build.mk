@@ -41,3 +41,8 @@ bench: $(BENCH_FORMAT) $(BENCH_BINS) $(O)/kdelay-record $(O)/kdelay-report $(SAM
 	$(Q)O=$(O) bench/run.sh
 
 .PHONY: bench-tools
+
+# The streaming designs' correctness test runs in `make check` (a few
+# seconds): bench/stream-check.sh needs kagg and loop.
+E2E_TESTS += bench/stream-check.sh
+check: $(O)/bench/kagg $(O)/bench/loop

@@ -219,10 +219,16 @@ start_tracer() {
 			"$KAGG" -q -p "$target" > "$t.out" 2> "$t.err" &
 		TR_PID=$!
 		wait_line "$t.out" '^kagg ready' 30 $TR_PID ;;
-	kagg-tp | kagg-count | kagg-stream2 | kagg-stream1)
+	kagg-tp | kagg-count)
 		local hook=${tool#kagg-}
 		[ "$hook" = tp ] && hook=tracepoint
 		taskset -c $CPU_TOOL "$KAGG" -q --hook $hook -p "$target" > "$t.out" 2> "$t.err" &
+		TR_PID=$!
+		wait_line "$t.out" '^kagg ready' 30 $TR_PID ;;
+	kagg-stream*)
+		# timed: the consumer's CPU per record
+		taskset -c $CPU_TOOL /usr/bin/time -v -o "$t.time" \
+			"$KAGG" -q --hook ${tool#kagg-} -p "$target" > "$t.out" 2> "$t.err" &
 		TR_PID=$!
 		wait_line "$t.out" '^kagg ready' 30 $TR_PID ;;
 	perf-record | perf-record-z)
@@ -356,7 +362,8 @@ goal() {
 
 # ------------------------------------------- 1. overhead per traced syscall
 
-M1_TOOLS=${BENCH_TOOLS:-none kagg-count kagg-stream2 kagg-stream1 kdelay kagg perf-record perf-record-z perf-trace}
+STREAM_TOOLS="kagg-stream2 kagg-stream1 kagg-stream-percpu kagg-stream-percpu-cas kagg-stream-spsc kagg-stream-spsc-cas kagg-stream-perfbuf"
+M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kagg perf-record perf-record-z perf-trace}
 
 bench_overhead() {
 	local r tool n tag
@@ -373,6 +380,8 @@ bench_overhead() {
 			case $tool in
 			kdelay)
 				echo "$(stat -c %s "$TMP/$tag.kdelay") $(kd_events "$TMP/$tag.kdelay") $(kd_drops "$TMP/$tag.kdelay") $(rusage_cpu "$TMP/$tag.time") $(rusage_rss_kib "$TMP/$tag.time") $(kd_duration "$TMP/$tag.kdelay")" >> "$TMP/m1-kdelay.files" ;;
+			kagg-stream*)
+				echo "$(field records "$TMP/$tag.out") $(field dropped "$TMP/$tag.out") $(field staged "$TMP/$tag.out") $(rusage_cpu "$TMP/$tag.time")" >> "$TMP/m1-$tool.files" ;;
 			perf-record | perf-record-z)
 				echo "$(stat -c %s "$TMP/$tag.perf") $(perf_stats "$TMP/$tag.perf")" >> "$TMP/m1-$tool.files"
 				[ $tool = perf-record-z ] && [ "$r" = 1 ] && cp "$TMP/$tag.perf" "$TMP/loop-z.perf"
@@ -403,12 +412,18 @@ bench_overhead() {
 	md "the hooks run in its context, so it holds their whole cost, without the time"
 	md "other sessions' tasks took CPU $CPU_TARGET away.  Wall-clock figures beside it."
 	md ""
-	md "Besides the peers, three bench/kagg modes bracket kdelay's design (bench/kagg.bpf.c):"
+	md "Besides the peers, bench/kagg modes bracket kdelay's design (bench/kagg.bpf.c):"
 	md "kagg-count only counts the target's syscalls (the floor any hook pays here);"
 	md "kagg-stream2 streams a 24-byte record per sys_enter and per sys_exit to a 4 MiB"
 	md "ring drained every 2 ms, as kdelay does, with no recorder behind it;"
 	md "kagg-stream1 keeps the entry in task storage and streams one 32-byte record per"
-	md "syscall at sys_exit."
+	md "syscall at sys_exit.  Two more stream kdelay's records without the ring buffer's"
+	md "per-record lock: kagg-stream-percpu stages them per CPU and nesting level and hands"
+	md "$(awk '/define KAGG_BATCH/ { print $3 }' bench/kagg.h) at a time to the ring with one bpf_ringbuf_output (and at a"
+	md "switch, and on a per-CPU tick every 5 ms); kagg-stream-spsc writes them to a per-CPU"
+	md "single-producer ring in a mmapable array that kagg drains directly every 2 ms;"
+	md "kagg-stream-perfbuf sends each record with bpf_perf_event_output to per-CPU perf"
+	md "buffers (bpftrace's and BCC's way), drained every 2 ms."
 	md ""
 	md "| setup | command | CPU ns/call | overhead ns | kdelay / this | wall ns/call | wall overhead |"
 	md "|---|---|---:|---:|---:|---:|---:|"
@@ -420,7 +435,7 @@ bench_overhead() {
 		kagg) cmd="bench/kagg -p PID" ;;
 		kagg-count) cmd="bench/kagg --hook count -p PID" ;;
 		kagg-stream2) cmd="bench/kagg --hook stream2 -p PID" ;;
-		kagg-stream1) cmd="bench/kagg --hook stream1 -p PID" ;;
+		kagg-stream*) cmd="bench/kagg --hook ${tool#kagg-} -p PID" ;;
 		perf-record) cmd="perf record -e $SYS_EVENTS -p PID" ;;
 		perf-record-z) cmd="perf record -z -e $SYS_EVENTS -p PID" ;;
 		perf-trace) cmd="perf trace -s -p PID" ;;
@@ -443,6 +458,37 @@ bench_overhead() {
 	done
 	[ -s "$TMP/m1-kdelay.files" ] &&
 		md "kdelay dropped $(awk '{ d += ($3 == "n/a" ? 0 : $3) } END { print d + 0 }' "$TMP/m1-kdelay.files") events."
+	md ""
+	stream_table
+}
+
+# The streaming designs side by side: the target's cost against the
+# reserve/submit design and the peers, the consumer's CPU per record, losses.
+stream_table() {
+	local tool any=0
+	for tool in $STREAM_TOOLS; do [ -s "$TMP/m1-$tool.files" ] && any=1; done
+	[ $any = 1 ] || return 0
+	md "### Streaming designs side by side"
+	md ""
+	md "Same rounds as the table above.  Consumer CPU = kagg's user + system time"
+	md "(/usr/bin/time) / records, median of the rounds: the drain alone, no encoding."
+	md "Records + dropped + staged over the rounds; kagg accounts for every record."
+	md ""
+	md "| design | overhead ns | / kagg-stream2 (reserve/submit) | / kagg | / perf record | consumer CPU ns/record | records | dropped | staged |"
+	md "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for tool in $STREAM_TOOLS kdelay; do
+		[[ " $M1_TOOLS " == *" $tool "* ]] || continue
+		local cons=n/a tot="n/a n/a n/a"
+		if [ -s "$TMP/m1-$tool.files" ] && [ $tool != kdelay ]; then
+			cons=$(awk '$1 > 0 { print $4 * 1e9 / $1 }' "$TMP/m1-$tool.files" | median)
+			tot=$(awk '{ r += $1; d += $2; s += $3 } END { print r, d, s }' "$TMP/m1-$tool.files")
+		fi
+		set -- $tot
+		md "| $tool | $(fmt %.0f "${M1_OV[$tool]:-n/a}") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[kagg-stream2]:-n/a}")") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[kagg]:-n/a}")") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[perf-record]:-n/a}")") | $(fmt %.1f "$cons") | $1 | $2 | $3 |"
+	done
+	md ""
+	md "Issue 14's goals for a design: <= 0.6x kagg and <= 0.3x perf record per traced"
+	md "syscall; adopted if it costs the target >= 25% less than kagg-stream2 (<= 0.75x)."
 	md ""
 }
 
@@ -475,7 +521,7 @@ bench_bpf_cost() {
 	md ""
 	md "| tracer | program | runs | ns per run |"
 	md "|---|---|---:|---:|"
-	for tool in kdelay kagg kagg-count; do
+	for tool in kdelay kagg kagg-count kagg-stream2 kagg-stream-percpu kagg-stream-spsc kagg-stream-perfbuf; do
 		[[ " $M1_TOOLS " == *" $tool "* ]] || continue
 		tag=m1b-$tool
 		# runs until killed once both snapshots are taken
@@ -504,7 +550,7 @@ bench_bpf_cost() {
 
 # ----------------------------------- 2. overhead on a process not traced
 
-M2_TOOLS="none kdelay kagg kagg-tp perf-record"
+M2_TOOLS="none kdelay kagg kagg-tp kagg-count kagg-stream2 kagg-stream-percpu kagg-stream-spsc kagg-stream-perfbuf perf-record"
 [[ " $M1_TOOLS " == *" kdelay "* ]] || M2_TOOLS=${M2_TOOLS/kdelay /}
 
 bench_nontarget() {
@@ -551,6 +597,16 @@ bench_nontarget() {
 	md "-p opens per-task events, so it shows the cost of merely enabling the tracepoints."
 	md ""
 	md "Goal: kdelay <= +60 ns per syscall: $(goal "${M2_OV[kdelay]:-n/a}" '<=' 60)."
+	if [ -n "${M2_OV[kagg-count]:-}" ]; then
+		local t
+		md ""
+		md "Issue 14: a design costs a non-target process no more than kagg-count"
+		md "(compare only, $(fmt %+.0f "${M2_OV[kagg-count]}") ns here, +20 ns of slack for the noise):"
+		for t in kdelay kagg-stream2 kagg-stream-percpu kagg-stream-spsc kagg-stream-perfbuf; do
+			[ -n "${M2_OV[$t]:-}" ] || continue
+			md "$t $(fmt %+.0f "${M2_OV[$t]}") ns, $(goal "${M2_OV[$t]}" '<=' "$(calc "${M2_OV[kagg-count]} + 20")");"
+		done
+	fi
 	md ""
 }
 
