@@ -38,6 +38,9 @@
  *               each burn --spin-ms of CPU time: each waits about as long
  *               on the run queue.  --policy rr makes them SCHED_RR at one
  *               priority: they take strict turns whatever else runs.
+ *               Each prints its CPU time, wall time and, as the kernel
+ *               counted it (schedstat's run_delay), its time waiting on
+ *               the run queue from before the start gate to its end.
  *   exit-early  a thread (--thread, default early1) makes --calls calls
  *               and exits; the process goes on for --duration seconds.
  *   blocked     a thread (--thread, default blocker1) enters a read() on
@@ -417,9 +420,23 @@ struct spin_arg {
 	char name[16];
 	int cpu;
 	uint64_t cpu_ns, wall_ns;
+	long long ready_ns; /* run-queue wait the kernel counted, -1: unknown */
 	int ok_affinity;
 	int ok_policy;
 };
+
+/* The kernel's count of the time this thread waited on a run queue, ns
+ * (second field of schedstat); -1 when the kernel does not keep it. */
+static long long run_delay_ns(void)
+{
+	unsigned long long cpu, delay;
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+	int n = f ? fscanf(f, "%llu %llu", &cpu, &delay) : 0;
+
+	if (f)
+		fclose(f);
+	return n == 2 ? (long long)delay : -1;
+}
 
 /* Burn CPU without entering the kernel more than once a millisecond or so. */
 __attribute__((noinline, used)) void sample_spin(uint64_t budget_ns)
@@ -455,6 +472,8 @@ static void *spin_thread(void *p)
 	}
 	a->tid = gettid_();
 	thread_ready(a->name);
+	/* Before the gate: the wait for the CPU after its wakeup counts too. */
+	a->ready_ns = run_delay_ns();
 	gate_wait();
 	pthread_barrier_wait(&contend_barrier);
 	w0 = contend_t0;
@@ -463,6 +482,11 @@ static void *spin_thread(void *p)
 	sample_spin((uint64_t)opt.spin_ms * 1000000ull);
 	a->cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
 	a->wall_ns = now_ns(CLOCK_MONOTONIC) - w0;
+	{
+		long long end = run_delay_ns();
+
+		a->ready_ns = end < 0 || a->ready_ns < 0 ? -1 : end - a->ready_ns;
+	}
 	DTRACE_PROBE1(kdelay_sample, spin_done, a->cpu);
 	return NULL;
 }
@@ -506,10 +530,10 @@ static int run_contend(void)
 		pthread_join(t[i], NULL);
 	DTRACE_PROBE(kdelay_sample, run_block);
 	for (int i = 0; i < 2; i++)
-		out("thread=%s tid=%d cpu=%d spin_ms=%ld cpu_ns=%llu wall_ns=%llu wait_ns=%lld", a[i].name,
-		    a[i].tid, cpu, opt.spin_ms, (unsigned long long)a[i].cpu_ns,
+		out("thread=%s tid=%d cpu=%d spin_ms=%ld cpu_ns=%llu wall_ns=%llu wait_ns=%lld ready_ns=%lld",
+		    a[i].name, a[i].tid, cpu, opt.spin_ms, (unsigned long long)a[i].cpu_ns,
 		    (unsigned long long)a[i].wall_ns,
-		    (long long)a[i].wall_ns - (long long)a[i].cpu_ns);
+		    (long long)a[i].wall_ns - (long long)a[i].cpu_ns, a[i].ready_ns);
 	return 0;
 }
 

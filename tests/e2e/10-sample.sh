@@ -44,7 +44,8 @@ for t in spin1 spin2; do
 	cpu=$(sed -n "s/^thread=$t .*cpu_ns=\([0-9]*\) .*/\1/p" "$T_TMP/contend.out")
 	wt=$(sed -n "s/^thread=$t .*wait_ns=\([0-9-]*\).*/\1/p" "$T_TMP/contend.out")
 	in_range "contend: $t burnt its 150 ms of CPU (ms)" "$((${cpu:-0} / 1000000))" 150 200
-	in_range "contend: $t waited for the shared CPU (ms)" "$((${wt:-0} / 1000000))" 45 1500
+	# at least while the other ran; the node's other load only adds to it
+	in_range "contend: $t waited for the shared CPU (ms)" "$((${wt:-0} / 1000000))" 45 1000000
 done
 check_eq "contend: both on one CPU" 1 "$(sed -n 's/.* cpu=\([0-9]*\) .*/\1/p' "$T_TMP/contend.out" | sort -u | wc -l)"
 # SCHED_RR: strict 100 ms turns, whatever else runs: each waits 100..300 ms.

@@ -221,11 +221,12 @@ parse_report() {
 
 # stat_sum TSV WINDOW THREAD KIND KEY COLUMN: sum of COLUMN (6 = COUNT,
 # 7 = TOTAL ns, 8 = MAX/MIN) over the matching rows; WINDOW or THREAD "*"
-# match any.  Prints 0 when nothing matches.
+# match any.  Prints 0 when nothing matches.  (%.0f: mawk's %d stops at
+# 2^31 - 1, and a total over 2.147 s is common.)
 stat_sum() {
 	awk -F '\t' -v w="$2" -v t="$3" -v k="$4" -v key="$5" -v c="$6" '
 	(w == "*" || $1 == w) && (t == "*" || $3 == t) && $4 == k && (key == "*" || $5 == key) { s += $c }
-	END { printf "%d\n", s }' "$1"
+	END { printf "%.0f\n", s }' "$1"
 }
 
 # windows TEXT: how many sample dumps the text report holds.
