@@ -184,20 +184,8 @@ d = json.load(open(sys.argv[1]))
 print(d["recorder_exit"], d["incomplete_window"]["end_reason"])' "$T_TMP/one.info.json")"
 # --- disk full
 stop_pid "$SAMPLE_PID"
-# A modest rate and short windows: the 256 KiB fill up over several
-# windows, never inside the first one, however fast the machine is.
-start_sample full -m exact -c 2000 -i 1000000 --pause-ms 10
-release_sample full
-mkdir "$T_TMP/full"
-unshare -m --propagation private sh -c '
-	mount -t tmpfs -o size=256k tmpfs "$1/full" || exit 99
-	timeout 60 "$2" -p "$3" --sample-time 0.1 --sample-count 400 -o "$1/full/f.data" \
-		>"$1/full.out" 2>"$1/full.err"
-	rc=$?
-	cp "$1/full/f.data" "$1/full.data"
-	exit $rc' sh "$T_TMP" "$RECORD" "$SAMPLE_PID"
+record_disk_full
 rc=$?
-stop_pid "$SAMPLE_PID"
 check_eq "disk full: EX_IOERR (kdelay-record(1))" 74 $rc
 check_grep "disk full: a clear error" 'No space left on device' "$T_TMP/full.err"
 "$REPORT" -i "$T_TMP/full.data" >"$T_TMP/full.txt" 2>"$T_TMP/full.rep.err"

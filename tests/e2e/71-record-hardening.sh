@@ -200,18 +200,8 @@ check_exit "-- sh -c 'exit 3': exit 3" 3 "$RECORD" -q -o "$T_TMP/three.data" -- 
 check_exit "-- true: exit 0" 0 "$RECORD" -q -o "$T_TMP/true.data" -- true
 
 # --- disk full: a 256 KiB tmpfs fills up over several windows
-start_sample full -m exact -c 2000 -i 1000000 --pause-ms 10
-release_sample full
-mkdir "$T_TMP/full"
-unshare -m --propagation private sh -c '
-	mount -t tmpfs -o size=256k tmpfs "$1/full" || exit 99
-	timeout 60 "$2" -p "$3" --sample-time 0.1 --sample-count 400 -o "$1/full/f.data" \
-		>"$1/full.out" 2>"$1/full.err"
-	rc=$?
-	cp "$1/full/f.data" "$1/full.data"
-	exit $rc' sh "$T_TMP" "$RECORD" "$SAMPLE_PID"
+record_disk_full
 rc=$?
-stop_pid "$SAMPLE_PID"
 check_eq "disk full: EX_IOERR" 74 $rc
 check_grep "disk full: says so, naming the program" '^kdelay-record: .*No space left on device' "$T_TMP/full.err"
 check_eq "disk full: one error line" 1 "$(grep -c . "$T_TMP/full.err")"

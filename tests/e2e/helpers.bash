@@ -259,3 +259,25 @@ no_drops() {
 		ok "$1"
 	fi
 }
+
+# record_disk_full: record the exact sample, at a modest rate and in short
+# windows, into a 256 KiB tmpfs of a private mount namespace until the disk
+# fills (over several windows, never inside the first one, however fast the
+# machine is).  Leaves $T_TMP/full.{data,out,err}; returns the recorder's
+# exit status.
+record_disk_full() {
+	local rc
+	start_sample full -m exact -c 2000 -i 1000000 --pause-ms 10
+	release_sample full
+	mkdir "$T_TMP/full"
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs -o size=256k tmpfs "$1/full" || exit 99
+		timeout 60 "$2" -p "$3" --sample-time 0.1 --sample-count 400 -o "$1/full/f.data" \
+			>"$1/full.out" 2>"$1/full.err"
+		rc=$?
+		cp "$1/full/f.data" "$1/full.data"
+		exit $rc' sh "$T_TMP" "$RECORD" "$SAMPLE_PID"
+	rc=$?
+	stop_pid "$SAMPLE_PID"
+	return $rc
+}
