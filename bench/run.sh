@@ -487,7 +487,7 @@ stream_table() {
 		md "| $tool | $(fmt %.0f "${M1_OV[$tool]:-n/a}") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[kagg-stream2]:-n/a}")") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[kagg]:-n/a}")") | $(fmt %.3f "$(calc "${M1_OV[$tool]:-n/a} / ${M1_OV[perf-record]:-n/a}")") | $(fmt %.1f "$cons") | $1 | $2 | $3 |"
 	done
 	md ""
-	md "Issue 14's goals for a design: <= 0.6x kagg and <= 0.3x perf record per traced"
+	md "Goals for a streaming design: <= 0.6x kagg and <= 0.3x perf record per traced"
 	md "syscall; adopted if it costs the target >= 25% less than kagg-stream2 (<= 0.75x)."
 	md ""
 }
@@ -600,7 +600,7 @@ bench_nontarget() {
 	if [ -n "${M2_OV[kagg-count]:-}" ]; then
 		local t
 		md ""
-		md "Issue 14: a design costs a non-target process no more than kagg-count"
+		md "Goal: a design costs a non-target process no more than kagg-count"
 		md "(compare only, $(fmt %+.0f "${M2_OV[kagg-count]}") ns here, +20 ns of slack for the noise):"
 		for t in kdelay kagg-stream2 kagg-stream-percpu kagg-stream-spsc kagg-stream-perfbuf; do
 			[ -n "${M2_OV[$t]:-}" ] || continue
