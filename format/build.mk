@@ -14,6 +14,7 @@ FORMAT_SRCS := \
 	format/source.c \
 	format/writer.c \
 	format/reader_chunks.c \
+	format/reader_warn.c \
 	format/reader_budget.c \
 	format/reader_checks.c \
 	format/reader.c \

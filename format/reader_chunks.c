@@ -5,24 +5,9 @@
  * length cannot be trusted), then the payload CRC, then decompression.
  * Truncation and damage are warned about here, with offsets.
  */
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "alloc.h"
 #include "reader_internal.h"
-
-void kdf_reader_warnf(struct kdf_reader *r, uint64_t off, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (!r->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->warn(r->warn_ctx, off, msg);
-}
 
 static int grow(uint8_t **p, size_t *cap, size_t need)
 {
