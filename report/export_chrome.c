@@ -21,8 +21,10 @@
  * slice's end and the next one's start are the same number in the file,
  * and each track's events are written in time order with the end before
  * the next begin (export_timeline.c emits the slices of a lane in order).
- * Only a slice of zero length stays an X event of "dur":0, exact anyway,
- * which keeps its two ends in order wherever a viewer sorts them.
+ * A slice of zero length (a ready slice clipped to where the capture
+ * starts, say) is not written: it has nothing to draw, and a viewer that
+ * sorts events by time may put its end after the begin of a neighbour
+ * that starts at the same ns, which nests the two (speedscope does).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -212,12 +214,11 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 	struct chrome *c = ctx;
 	enum kdr_xlane lane = kdr_xlane_of(s->kind);
 	uint32_t tid = lane_tid(s->thread->tid, lane);
-	int zero = s->end == s->start;
 
+	if (s->end == s->start)
+		return 0;
 	declare_lane(c, s->thread, lane);
-	put_event_head(c, zero ? 'X' : 'B', tid, s->start);
-	if (zero)
-		fputs(",\"dur\":0", c->f);
+	put_event_head(c, 'B', tid, s->start);
 	put_name(c, s, 1);
 	put_args(c, s);
 	switch (s->kind) {
@@ -255,11 +256,9 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 	}
 	put_flags(c, s->flags);
 	fputs("}}", c->f);
-	if (!zero) {
-		put_event_head(c, 'E', tid, s->end);
-		put_name(c, s, 0);
-		putc('}', c->f);
-	}
+	put_event_head(c, 'E', tid, s->end);
+	put_name(c, s, 0);
+	putc('}', c->f);
 	c->nslices++;
 	return ferror(c->f) ? EX_IOERR : 0;
 }
