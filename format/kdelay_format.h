@@ -328,4 +328,9 @@ void kdf_reader_stats(const struct kdf_reader *r, struct kdf_read_stats *st);
 
 void kdf_reader_close(struct kdf_reader *r);
 
+/* Bytes read from capture files (not memory) by this process so far: what
+ * kdelay reports under KDELAY_DEBUG_READ_BYTES, so a test can check that
+ * it reads its capture once, not once per window. */
+uint64_t kdf_bytes_read(void);
+
 #endif /* KDELAY_FORMAT_H */

@@ -9,12 +9,14 @@
  * recorder; the report prints "# Stop sampling" and the dump.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "kdelay_format.h"
 #include "options.h"
 #include "output.h"
 #include "recorder.h"
@@ -95,6 +97,10 @@ int main(int argc, char **argv)
 		print_footer(o.output);
 	if (fd >= 0)
 		close(fd);
+	/* How much of its capture kdelay read back: about its size once,
+	 * whatever the number of windows (tests/e2e/42-kdelay-linear.sh). */
+	if (getenv("KDELAY_DEBUG_READ_BYTES"))
+		fprintf(stderr, "kdelay: read %" PRIu64 " bytes of the capture\n", kdf_bytes_read());
 	/* A window the report could not render (status > 1: not the
 	 * "incomplete capture" warning of a file still being written). */
 	if (!rc && d.report_rc > 1)
