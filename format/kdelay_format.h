@@ -309,6 +309,13 @@ void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *m
 /* Next item: 1 = *item filled, 0 = end of file, < 0 = kdf_err (fatal). */
 int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item);
 
+/* The capture is still being written, whole chunks at a time: its end, or
+ * a chunk not yet whole there, means "nothing more yet" (kdf_reader_next
+ * returns 0 without a warning) until the SUMMARY chunk was read, and the
+ * next kdf_reader_next() reads on from the first chunk not read, keeping
+ * the tables.  Damage before the end is reported as usual. */
+void kdf_reader_follow(struct kdf_reader *r);
+
 /* Tables the reader keeps as it goes (filled by chunks already read). */
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len);
 const uint64_t *kdf_reader_stack(const struct kdf_reader *r, uint32_t id, uint32_t *n);
