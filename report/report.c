@@ -429,7 +429,7 @@ int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FIL
 struct kdr_follow {
 	struct run run;
 	struct kdr_options o; /* run.c.o; o.window changes per call */
-	int rc;		      /* the open's failure, said again per window */
+	int rc;		      /* the open's failure (said once), for every window */
 };
 
 struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o, FILE *err)
@@ -451,6 +451,13 @@ struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o
 	f->rc = check_options(&f->o, err);
 	if (f->rc)
 		return f;
+	/* JSON is one document for the whole capture, not one per window. */
+	if (f->o.format != KDR_FMT_TEXT) {
+		fprintf(err, "%s: following a capture reports text only\n",
+			o->prog ? o->prog : "kdelay-report");
+		f->rc = EX_USAGE;
+		return f;
+	}
 	run_init(&f->run, path, &f->o, stdout, err);
 	r = kdf_reader_open(path, on_warning, &f->run, &e, msg, sizeof(msg));
 	if (!r) {

@@ -110,11 +110,12 @@ int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FIL
  *	rc = kdr_follow_window(f, idx, stdout, stderr);
  *	kdr_follow_close(f);
  *
- * kdr_follow_open() returns NULL only when out of memory (said on err);
- * a capture it cannot open is said on err once, and each
- * kdr_follow_window() returns its status.  That returns what kdr_report_file() returns with
- * o->window = idx, and prints the same.  o->window and o->info are
- * ignored; o is copied.
+ * kdr_follow_open() returns NULL only when out of memory (said on err).
+ * A capture it cannot open, or a format other than text (JSON is one
+ * document per capture: EX_USAGE), is said on err once, and each
+ * kdr_follow_window() returns that status.  Otherwise kdr_follow_window()
+ * prints and returns what kdr_report_file() would with o->window = idx.
+ * o is copied; its window and info are ignored.
  */
 struct kdr_follow;
 struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o, FILE *err);
