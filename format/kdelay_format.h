@@ -309,6 +309,13 @@ void kdf_reader_version(const struct kdf_reader *r, uint32_t *major, uint32_t *m
 /* Next item: 1 = *item filled, 0 = end of file, < 0 = kdf_err (fatal). */
 int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item);
 
+/* The capture is still being written, whole chunks at a time: its end, or
+ * a chunk not yet whole there, means "nothing more yet" (kdf_reader_next
+ * returns 0 without a warning) until the SUMMARY chunk was read, and the
+ * next kdf_reader_next() reads on from the first chunk not read, keeping
+ * the tables.  Damage before the end is reported as usual. */
+void kdf_reader_follow(struct kdf_reader *r);
+
 /* Tables the reader keeps as it goes (filled by chunks already read). */
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len);
 const uint64_t *kdf_reader_stack(const struct kdf_reader *r, uint32_t id, uint32_t *n);
@@ -327,5 +334,10 @@ struct kdf_read_stats {
 void kdf_reader_stats(const struct kdf_reader *r, struct kdf_read_stats *st);
 
 void kdf_reader_close(struct kdf_reader *r);
+
+/* Bytes read from capture files (not memory) by this process so far: what
+ * kdelay reports under KDELAY_DEBUG_READ_BYTES, so a test can check that
+ * it reads its capture once, not once per window. */
+uint64_t kdf_bytes_read(void);
 
 #endif /* KDELAY_FORMAT_H */

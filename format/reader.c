@@ -379,6 +379,7 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 	r->nsyms = 0;
 	for (;;) {
 		struct kdf_chunk_header h;
+		enum chunk_result cr;
 		uint64_t off;
 		int err = 0, rc;
 
@@ -389,18 +390,23 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return 1;
 		}
 		off = r->off;
-		switch (kdf_reader_read_chunk(r, &h, &err)) {
+		cr = kdf_reader_read_chunk(r, &h, &err);
+		switch (cr) {
 		case CHUNK_OK:
 			break;
 		case CHUNK_SKIPPED:
 			continue;
 		case CHUNK_END:
-			if (!r->st.has_summary)
+		case CHUNK_TRUNCATED:
+			/* Nothing more yet: r->off is the chunk to read next time. */
+			if (r->follow && !r->st.has_summary)
+				return 0;
+			if (cr == CHUNK_END && !r->st.has_summary)
 				kdf_reader_warnf(r, r->off, "no summary chunk: the recording was interrupted; "
 						 "everything up to offset %llu was read",
 				      (unsigned long long)r->off);
-			/* fall through */
-		case CHUNK_TRUNCATED:
+			r->done = 1;
+			return 0;
 		case CHUNK_STOPPED:
 			r->done = 1;
 			return 0;
@@ -420,6 +426,11 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 		if (rc > 0)
 			return 1;
 	}
+}
+
+void kdf_reader_follow(struct kdf_reader *r)
+{
+	r->follow = 1;
 }
 
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len)

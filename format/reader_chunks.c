@@ -26,6 +26,8 @@ static int grow(uint8_t **p, size_t *cap, size_t need)
 static void note_truncated(struct kdf_reader *r, uint64_t chunk_off, uint64_t end,
 			   const char *what, uint64_t size)
 {
+	if (r->follow && !r->st.has_summary) /* the rest is still to be written */
+		return;
 	r->st.truncated = 1;
 	if (size)
 		kdf_reader_warnf(r, chunk_off,
@@ -51,12 +53,14 @@ static enum chunk_result resync(struct kdf_reader *r, int *err)
 		return CHUNK_STOPPED;
 	}
 	found = kdf_source_find_chunk(&r->src, bad + 1, &at);
-
-	r->st.chunks_bad++;
 	if (found < 0) {
 		*err = KDF_E_IO;
 		return CHUNK_FATAL;
 	}
+	/* Last in a file still being written: maybe a header not whole yet. */
+	if (!found && r->follow && !r->st.has_summary)
+		return CHUNK_TRUNCATED;
+	r->st.chunks_bad++;
 	if (!found) {
 		uint64_t size = kdf_source_size(&r->src);
 

@@ -38,6 +38,7 @@ struct kdf_reader {
 	uint64_t kept;	  /* bytes charged to the budget (reader_budget.c) */
 	uint64_t decoded; /* payload bytes decompressed so far */
 	int stopped;	  /* over budget, or another capture: reading ends */
+	int follow;	  /* the file is still being written (kdf_reader_follow) */
 	/* reader_checks.c */
 	uint64_t events_chunks;	    /* EVENTS chunks seen (or numbered so far) */
 	int seq_in_use;		    /* a SEQUENCE chunk was seen */

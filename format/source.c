@@ -5,9 +5,18 @@
 #include <unistd.h>
 
 #include "chunk.h"
+#include "kdelay_format.h"
 #include "source.h"
 
 #define SCAN_BLOCK 4096
+
+/* Bytes read from capture files by this process (kdf_bytes_read). */
+static uint64_t bytes_read;
+
+uint64_t kdf_bytes_read(void)
+{
+	return __atomic_load_n(&bytes_read, __ATOMIC_RELAXED);
+}
 
 ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, size_t n)
 {
@@ -34,6 +43,7 @@ ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, siz
 			break;
 		done += (size_t)r;
 	}
+	__atomic_fetch_add(&bytes_read, done, __ATOMIC_RELAXED);
 	return (ssize_t)done;
 }
 

@@ -5,16 +5,18 @@
  * Same options, same output: it records with the recorder library into a
  * capture file (a nameless temporary one, or -o FILE which is kept) and, right
  * after each sample window closed, prints that window's report with the
- * report library.  "# Start sampling" lines are printed live by the
+ * report library, which reads on from where the previous window ended.  "# Start sampling" lines are printed live by the
  * recorder; the report prints "# Stop sampling" and the dump.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "kdelay_format.h"
 #include "options.h"
 #include "output.h"
 #include "recorder.h"
@@ -22,6 +24,7 @@
 #include "status.h"
 
 struct dropin {
+	struct kdr_follow *follow; /* the report, reading on window after window */
 	int report_rc; /* first non-zero status of the report */
 	int windows;   /* windows printed */
 };
@@ -29,14 +32,18 @@ struct dropin {
 static int print_window(void *ctx, const char *path, const struct kdf_window *win)
 {
 	struct dropin *d = ctx;
-	struct kdr_options ro;
 	int rc;
 
-	kdr_options_init(&ro);
-	ro.window = win->index;
-	ro.sections = KDR_SEC_STOP | KDR_SEC_DUMP;
-	ro.prog = "kdelay";
-	rc = kdr_report_file(path, &ro, stdout, stderr);
+	/* Opened at the first window: the capture's header is written by then. */
+	if (!d->follow) {
+		struct kdr_options ro;
+
+		kdr_options_init(&ro);
+		ro.sections = KDR_SEC_STOP | KDR_SEC_DUMP;
+		ro.prog = "kdelay";
+		d->follow = kdr_follow_open(path, &ro, stderr);
+	}
+	rc = d->follow ? kdr_follow_window(d->follow, win->index, stdout, stderr) : EX_OSERR;
 	fflush(stdout);
 	d->windows++;
 	if (rc && !d->report_rc)
@@ -89,12 +96,17 @@ int main(int argc, char **argv)
 	hooks.ctx = &d;
 	hooks.hook_prints_stop = 1;
 	rc = kd_record_run(&o, &hooks);
+	kdr_follow_close(d.follow);
 	/* The end-of-capture warnings, once something was recorded (a setup
 	 * error leaves an empty file and its own message). */
 	if (d.windows)
 		print_footer(o.output);
 	if (fd >= 0)
 		close(fd);
+	/* How much of its capture kdelay read back: about its size once,
+	 * whatever the number of windows (tests/e2e/42-kdelay-linear.sh). */
+	if (getenv("KDELAY_DEBUG_READ_BYTES"))
+		fprintf(stderr, "kdelay: read %" PRIu64 " bytes of the capture\n", kdf_bytes_read());
 	/* A window the report could not render (status > 1: not the
 	 * "incomplete capture" warning of a file still being written). */
 	if (!rc && d.report_rc > 1)

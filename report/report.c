@@ -215,22 +215,13 @@ static void incomplete_warnings(struct run *run, const struct kdf_read_stats *rs
 			"the windows they belonged to are incomplete\n", c->prog, what, rs->chunks_bad);
 }
 
-static int report(struct run *run)
+/* The accumulators and the sink, once the options are resolved. */
+static int start(struct run *run)
 {
 	struct kdr_ctx *c = &run->c;
 	const struct kdr_options *o = c->o;
 	struct kdr_stats_cfg cfg = { 0 };
-	struct kdf_read_stats rs;
-	struct kdf_window last;
-	struct kdf_item it;
-	enum kdr_end end;
-	int rc, status = 0, oom = 0;
 
-	rc = setup(run);
-	if (rc)
-		return rc;
-	if (o->info)
-		return kdr_info(c);
 	cfg.list_ns = c->list_ns;
 	cfg.poll_nr = c->poll_nr;
 	cfg.skip_poll = c->skip_poll;
@@ -246,6 +237,20 @@ static int report(struct run *run)
 	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
 	if (run->sink->begin(c, &run->js))
 		return EX_OSERR;
+	return 0;
+}
+
+/* Read on from where the reader is, up to the end of the capture or of
+ * the window asked for, and end the report. */
+static int read_on(struct run *run)
+{
+	struct kdr_ctx *c = &run->c;
+	const struct kdr_options *o = c->o;
+	struct kdf_read_stats rs;
+	struct kdf_window last;
+	struct kdf_item it;
+	enum kdr_end end;
+	int rc, status = 0, oom = 0;
 
 	while ((rc = kdf_reader_next(c->r, &it)) > 0) {
 		switch (it.type) {
@@ -334,6 +339,19 @@ static int report(struct run *run)
 	return run->tot.complete ? KDR_EXIT_OK : KDR_EXIT_INCOMPLETE;
 }
 
+static int report(struct run *run)
+{
+	int rc;
+
+	rc = setup(run);
+	if (rc)
+		return rc;
+	if (run->c.o->info)
+		return kdr_info(&run->c);
+	rc = start(run);
+	return rc ? rc : read_on(run);
+}
+
 static int check_options(const struct kdr_options *o, FILE *err)
 {
 	const char *prog = o->prog ? o->prog : "kdelay-report";
@@ -399,4 +417,80 @@ int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FIL
 	run_init(&run, NULL, o, out, err);
 	r = kdf_reader_open_mem(buf, len, on_warning, &run, &e, msg, sizeof(msg));
 	return run_on(&run, r, e, msg);
+}
+
+/*
+ * Following a capture being written: one run kept open across windows.
+ * The reader resumes at the first chunk it has not read and keeps its
+ * tables; the run keeps its window count, accumulators, thread names and
+ * symbols; so reporting a window reads only what was appended since the
+ * previous one.
+ */
+struct kdr_follow {
+	struct run run;
+	struct kdr_options o; /* run.c.o; o.window changes per call */
+	int rc;		      /* the open's failure (said once), for every window */
+};
+
+struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o, FILE *err)
+{
+	struct kdr_follow *f;
+	struct kdf_reader *r;
+	char msg[256] = "";
+	int e = 0;
+
+	if (!path)
+		path = "kdelay.data";
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		fprintf(err, "%s: out of memory\n", o->prog ? o->prog : "kdelay-report");
+		return NULL;
+	}
+	f->o = *o;
+	f->o.info = 0;
+	f->rc = check_options(&f->o, err);
+	if (f->rc)
+		return f;
+	/* JSON is one document for the whole capture, not one per window. */
+	if (f->o.format != KDR_FMT_TEXT) {
+		fprintf(err, "%s: following a capture reports text only\n",
+			o->prog ? o->prog : "kdelay-report");
+		f->rc = EX_USAGE;
+		return f;
+	}
+	run_init(&f->run, path, &f->o, stdout, err);
+	r = kdf_reader_open(path, on_warning, &f->run, &e, msg, sizeof(msg));
+	if (!r) {
+		f->rc = open_error(&f->run, e, msg);
+		return f;
+	}
+	kdf_reader_follow(r);
+	f->run.c.r = r;
+	f->rc = setup(&f->run);
+	if (!f->rc)
+		f->rc = start(&f->run);
+	return f;
+}
+
+int kdr_follow_window(struct kdr_follow *f, int64_t index, FILE *out, FILE *err)
+{
+	struct run *run = &f->run;
+
+	if (f->rc)
+		return f->rc;
+	f->o.window = index;
+	run->c.out = out;
+	run->c.err = err;
+	run->found = 0;
+	return read_on(run);
+}
+
+void kdr_follow_close(struct kdr_follow *f)
+{
+	if (!f)
+		return;
+	teardown(&f->run);
+	if (f->run.c.r)
+		kdf_reader_close(f->run.c.r);
+	free(f);
 }

@@ -100,4 +100,26 @@ int kdr_report_file(const char *path, const struct kdr_options *o, FILE *out, FI
 int kdr_report_mem(const void *buf, size_t len, const struct kdr_options *o, FILE *out,
 		   FILE *err);
 
+/*
+ * The report of a capture still being written, window after window, as
+ * kdelay prints it: each call reads only the chunks appended since the
+ * previous one (the capture is read once in all, not once per window).
+ *
+ *	f = kdr_follow_open(path, &o, stderr);    // o.sections as above
+ *	... after window idx was written (indexes in increasing order):
+ *	rc = kdr_follow_window(f, idx, stdout, stderr);
+ *	kdr_follow_close(f);
+ *
+ * kdr_follow_open() returns NULL only when out of memory (said on err).
+ * A capture it cannot open, or a format other than text (JSON is one
+ * document per capture: EX_USAGE), is said on err once, and each
+ * kdr_follow_window() returns that status.  Otherwise kdr_follow_window()
+ * prints and returns what kdr_report_file() would with o->window = idx.
+ * o is copied; its window and info are ignored.
+ */
+struct kdr_follow;
+struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o, FILE *err);
+int kdr_follow_window(struct kdr_follow *f, int64_t index, FILE *out, FILE *err);
+void kdr_follow_close(struct kdr_follow *f);
+
 #endif /* KDELAY_REPORT_H */
