@@ -81,7 +81,7 @@ mkdir "$ctl" || fail "cannot create $ctl"
 timeout=${TIMEOUT:-1800}
 # no_timer_check: on a loaded host the emulated guest can fail the boot's
 # IO-APIC timer check and panic ("IO-APIC + timer doesn't work").
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35
+qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max -machine q35
 	-m "${MEM:-3G}" -smp "${SMP:-2}"
 	-nographic -no-reboot -nodefaults -serial mon:stdio -net none
 	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio.gz"
