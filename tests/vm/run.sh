@@ -78,6 +78,15 @@ mkdir "$ctl" || fail "cannot create $ctl"
 	printf '\n'
 } >"$ctl/cmd"
 
+# The guest's TSC is the host's under TCG; its own calibration at boot can
+# be far off on a busy host, and its clocks (and every timeout in the
+# guest) would run at the wrong rate: tell it the frequency, measured here.
+top=$(cd "$here/../.." && pwd)
+tsc_khz_bin=${O:-.output}/tests/vm/tsc-khz
+[[ $tsc_khz_bin == /* ]] || tsc_khz_bin=$top/$tsc_khz_bin
+[ -x "$tsc_khz_bin" ] || fail "no $tsc_khz_bin; run make check-kernels (or make $tsc_khz_bin) first"
+tsc_khz=$("$tsc_khz_bin") || fail "cannot measure the host's TSC frequency (see the line above)"
+
 timeout=${TIMEOUT:-1800}
 # no_timer_check: on a loaded host the emulated guest can fail the boot's
 # IO-APIC timer check and panic ("IO-APIC + timer doesn't work").
@@ -85,7 +94,7 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max -machine q35
 	-m "${MEM:-3G}" -smp "${SMP:-2}"
 	-nographic -no-reboot -nodefaults -serial mon:stdio -net none
 	-kernel "$kdir/vmlinux" -initrd "$kdir/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 mitigations=off tsc=reliable no_timer_check kdelay.out=$out kdelay.kdir=$kdir kdelay.init=$here/guest-init.sh"
+	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 mitigations=off tsc=reliable tsc_early_khz=$tsc_khz no_timer_check kdelay.out=$out kdelay.kdir=$kdir kdelay.init=$here/guest-init.sh"
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 	-fsdev "local,id=vmout,path=$out,security_model=none,multidevs=remap"
