@@ -113,6 +113,18 @@ TOLERANCES = f"""\
   is counted by one tool only: a run, ready or irq COUNT may differ by up
   to {EDGE_EVENTS} (one per edge), and its TOTAL by the length of those
   intervals (each at most the row's MAX).
+- **Irq rows: kernel_delay.py can miss irqs that kdelay counts.**  Its
+  syscall and irq programs are classic tracepoints (`TRACEPOINT_PROBE`),
+  and the kernel runs no such program on a CPU while another one runs
+  there (the `bpf_prog_active` guard of `trace_call_bpf()`): an interrupt
+  that arrives while its `sys_enter` program runs, under TCG for
+  microseconds, has its `irq_handler_entry` and the `softirq_entry` of the
+  soft irqs on its way out dropped by the kernel, unseen and uncounted.
+  kdelay's `tp_btf` programs are guarded per program, so it counts them.
+  An irq row's COUNT may therefore be higher in kdelay than in
+  kernel_delay.py by any number (every such row of every run is shown,
+  with the excess), never lower by more than the {EDGE_EVENTS} the edges
+  allow; its TOTAL then differs by at most the excess x MAX as well.
 - **Clock reads: {PER_END_NS // 1000} us per interval end.**  Each tool
   timestamps an event in its own BPF program on the same hook (kdelay's
   raw tracepoints, the reference's raw and classic tracepoints), one after
@@ -137,7 +149,7 @@ TOLERANCES = f"""\
   shown per window ("interruptions").
 
 So a row passes when its COUNTs are equal (syscalls) or differ by at most
-{EDGE_EVENTS} (sched, irqs), and |TOTAL difference| <= 2 x {PER_END_NS // 1000} us x COUNT +
+{EDGE_EVENTS} (sched; irqs, plus what kernel_delay.py missed), and |TOTAL difference| <= 2 x {PER_END_NS // 1000} us x COUNT +
 interruptions + (COUNT difference x MAX); MAX and MIN, when the COUNTs are
 equal, within 2 x {PER_END_NS // 1000} us + interruptions.
 """
@@ -260,10 +272,11 @@ class Row:
         self.verdict.append(why)
 
 
-def judge(row, gap, exact_count):
+def judge(row, gap, exact_count, ref_may_miss=False):
     """Apply the rules of TOLERANCES to a row: values are tuples whose
     first member is COUNT, second TOTAL, and whose last is MAX (and, for
-    run, third MIN)."""
+    run, third MIN).  ref_may_miss: an irq row, where kernel_delay.py can
+    count fewer than kdelay by any number (its guarded tracepoints)."""
     r, k = row.ref, row.kd
     if not r or not k:
         n = (r or k)[0]
@@ -272,6 +285,8 @@ def judge(row, gap, exact_count):
             row.fail(f"only {who} has it")
         elif n <= EDGE_EVENTS:
             row.verdict.append(f"only {who}: {n} interval(s) at the window edges")
+        elif k and ref_may_miss:
+            row.verdict.append(f"only kdelay: {n} interval(s), missed by kernel_delay.py")
         else:
             row.fail(f"only {who} has it, {n} intervals: more than the {EDGE_EVENTS} the edges allow")
         return
@@ -279,13 +294,16 @@ def judge(row, gap, exact_count):
     if exact_count and dc:
         row.fail(f"COUNT differs by {dc}")
         return
-    if dc > EDGE_EVENTS:
+    missed = k[0] - r[0] - EDGE_EVENTS if ref_may_miss and k[0] - r[0] > EDGE_EVENTS else 0
+    if dc - missed > EDGE_EVENTS:
         row.fail(f"COUNT differs by {dc}: more than the {EDGE_EVENTS} the edges allow")
         return
     n = min(r[0], k[0])
     lim = 2 * PER_END_NS * n + gap + dc * max(r[-1], k[-1])
     d = abs(r[1] - k[1])
-    row.verdict.append("COUNT equal" if not dc else f"COUNT differs by {dc} (edges)")
+    row.verdict.append("COUNT equal" if not dc else
+                       f"COUNT differs by {dc} (edges, and at least {missed} missed by kernel_delay.py)" if missed else
+                       f"COUNT differs by {dc} (edges)")
     per = f", {fmt(d // n)} ns per interval" if n and not dc else ""
     if d <= lim:
         row.verdict.append(f"TOTAL differs by {fmt(d)} ns{per} (<= {fmt(lim)})")
@@ -349,7 +367,7 @@ def compare_window(kname, wi, rw, kw, gap, workload):
                 row = Row(label, f"{kind} {key}", ("COUNT", "TOTAL ns", "MAX ns"), r and r[off:], k and k[off:])
                 if kind == "softirq" and r and k and r[0] != k[0]:
                     row.fail(f"vector {r[0]} against {k[0]}")
-                judge(row, gap, False)
+                judge(row, gap, False, ref_may_miss=True)
                 check(f"{kname} window {wi}: {label} {kind} {key}: {fmt(r and r[off])} / {fmt(k and k[off])}",
                       row.ok, "; ".join(row.verdict))
                 rows.append(row)
