@@ -30,11 +30,13 @@ for flavour in ${KERNELS:-6.1 6.1-rt 6.12}; do
 		(cd "$TOP" && TIMEOUT=900 VM_OUT_HOST=$out VM_ENV=O O=$O "$vm/run.sh" "$v" tests/vm/guest-e2e.sh) \
 			>"$T_TMP/$flavour.tap" 2>"$T_TMP/$flavour.err"
 		rc=$?
-		# qemu's multi-threaded TCG may run a stale translation of kernel
-		# text that the guest has just patched (the jump labels flipped
-		# when tracepoints are attached), and the guest dies of an int3
-		# oops that no real CPU raises.  That is the emulator, not the
-		# kernel or kdelay: boot that kernel again (twice at most), and say so.
+		# qemu's multi-threaded TCG could run a stale translation of kernel
+		# text that the guest had just patched (the jump labels flipped
+		# when tracepoints are attached), and the guest died of an int3
+		# oops that no real CPU raises.  tests/vm/run.sh now runs the
+		# emulator single-threaded, which cannot; should it happen still,
+		# it is the emulator, not the kernel or kdelay: boot that kernel
+		# again (twice at most), and say so.
 		if [ $rc -eq 125 ] && [ $attempt -lt 3 ] && grep -q 'Oops: int3' "$out/.vm/console.log" 2>/dev/null; then
 			echo "# $flavour: the emulated guest died of an int3 oops in patched kernel text (qemu TCG); booting it once more"
 			continue
