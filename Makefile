@@ -33,7 +33,7 @@ SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 SAN_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS)
 
 FORMAT_LIBS := -lzstd -lcbor
-REPORT_LIBS := $(FORMAT_LIBS) -lelf -lm
+REPORT_LIBS := $(FORMAT_LIBS) -lm
 RECORD_LIBS := $(FORMAT_LIBS) -lbpf -lelf -lz -lpthread
 
 ifeq ($(V),1)
