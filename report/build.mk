@@ -2,8 +2,8 @@
 # link it); REPORT_MAIN holds main() and its -i/-o handling.
 REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
 	report/symbols.c report/walltime.c report/filter.c report/view.c \
-	report/text.c report/json.c report/json_out.c report/info.c \
-	report/stats_dist.c report/budget.c report/text_dist.c report/capture_end.c \
+	report/text.c report/utf8.c report/json.c report/json_out.c report/info.c \
+	report/stats_dist.c report/budget.c report/text_dist.c report/text_format.c report/capture_end.c \
 	report/losses.c
 REPORT_MAIN := report/main.c report/input_file.c report/output_file.c
 

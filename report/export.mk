@@ -3,7 +3,7 @@
 # library; kdelay-report's --export chrome-json, --html and --folded call
 # the functions of report/export.h.
 EXPORT_SRCS := report/export_common.c report/export_pass1.c report/export_timeline.c report/export_symbols.c \
-	report/export_json.c report/export_chrome.c report/export_folded.c \
+	report/export_chrome.c report/export_folded.c \
 	report/export_html.c report/export_html_stats.c
 
 # The HTML page's template, CSS and JS are edited as ordinary files and

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "utf8.h"
 
 struct line {
 	char *key;
@@ -58,6 +59,7 @@ static void put_frame(struct folded *fd, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
+	uint32_t cp;
 
 	if (fd->len)
 		put_bytes(fd, ";", 1);
@@ -71,7 +73,7 @@ static void put_frame(struct folded *fd, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = kdr_export_utf8_len(p + i, n - i);
+		k = kdr_utf8_seq(p + i, n - i, &cp);
 		if (k == 0) {
 			put_bytes(fd, "?", 1);
 			i++;

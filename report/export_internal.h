@@ -3,8 +3,8 @@
  * export_internal.h - what the exporters (export_chrome.c, export_html*.c,
  * export_folded.c) share: the capture context built by the first pass
  * (export_common.c), the slice stream of the second pass
- * (export_timeline.c), symbols (export_symbols.c) and JSON strings
- * (export_json.c).  Not part of the report's public API.
+ * (export_timeline.c) and symbols (export_symbols.c); their JSON strings
+ * go through json.h.  Not part of the report's public API.
  */
 #ifndef KDELAY_REPORT_EXPORT_INTERNAL_H
 #define KDELAY_REPORT_EXPORT_INTERNAL_H
@@ -164,23 +164,5 @@ void kdr_export_frame_long(const struct kdr_export *x, uint64_t addr, int is_ker
 /* "func", "[module]" or "[unknown]": aggregates well in flame graphs. */
 void kdr_export_frame_short(const struct kdr_export *x, uint64_t addr, int is_kernel, char *buf,
 			    size_t len);
-
-/* ------------------------------------------------------------ JSON */
-
-#define KDR_EXPORT_JSON_HTML (1u << 0) /* also escape < > & for <script> */
-
-/* Write s[0..len) as a JSON string literal, quotes included.  Any bytes:
- * valid UTF-8 passes through, every other byte b becomes \u00XX (its
- * Latin-1 reading), so no input can produce invalid JSON. */
-void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags);
-/* The same without the quotes: to build one string from several parts. */
-void kdr_export_json_chars(FILE *f, const char *s, size_t len, unsigned flags);
-static inline void kdr_export_json_cstr(FILE *f, const char *s, unsigned flags)
-{
-	kdr_export_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);
-}
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when s[0] is not the
- * start of one. */
-size_t kdr_export_utf8_len(const unsigned char *s, size_t len);
 
 #endif /* KDELAY_REPORT_EXPORT_INTERNAL_H */

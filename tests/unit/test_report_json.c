@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "utf8.h"
 
 static char *buf;
 static size_t len;
