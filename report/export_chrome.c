@@ -122,7 +122,7 @@ static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_ker
 		return;
 	fprintf(c->f, ",\"%s\":[", key);
 	for (i = 0; i < n; i++) {
-		kdr_export_frame_long(c->x, ips[i], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame(c->x->syms, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', c->f);
 		kdr_json_put_cstring(c->f, frame, 0);

@@ -99,7 +99,7 @@ static void put_stack(struct folded *fd, uint32_t id, int is_kernel, int lost)
 	if (id)
 		ips = kdf_reader_stack(fd->x->r, id, &n);
 	while (ips && n-- > 0) {
-		kdr_export_frame_short(fd->x, ips[n], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame_short(fd->x->syms, ips[n], is_kernel, frame, sizeof(frame));
 		put_frame(fd, frame, strlen(frame));
 	}
 }

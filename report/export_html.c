@@ -255,7 +255,7 @@ static void stack(struct page *p, const char *key, uint32_t id, int is_kernel)
 
 	fprintf(p->f, ",\"%s\":[", key);
 	for (i = 0; ips && i < n; i++) {
-		kdr_export_frame_long(p->x, ips[i], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame(p->x->syms, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', p->f);
 		kdr_json_put_cstring(p->f, frame, J);

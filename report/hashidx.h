@@ -35,6 +35,16 @@ static inline uint32_t kdr_ix_find(const struct kdr_ix *ix, uint64_t key)
 	return i;
 }
 
+/* After position i of key's chain: the next position holding key, or the
+ * empty slot that ends the chain (for keys that repeat). */
+static inline uint32_t kdr_ix_next(const struct kdr_ix *ix, uint64_t key, uint32_t i)
+{
+	do
+		i = (i + 1) & ix->mask;
+	while (ix->slots[i] && ix->keys[i] != key);
+	return i;
+}
+
 /* cap: a power of 2.  0 or -1 (out of memory). */
 int kdr_ix_init(struct kdr_ix *ix, uint32_t cap);
 void kdr_ix_free(struct kdr_ix *ix);
