@@ -24,13 +24,6 @@ san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
 REPORT_LIB := $(O)/libkdreport.a
 SAN_REPORT_LIB := $(O)/san/libkdreport.a
 
-# tests/golden/mkgolden: writes the synthetic golden captures; run only by
-# tests/golden/regen.sh (regenerating the golden files is a deliberate act).
-$(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
-	$(call msg,LINK,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
-
 # make fuzz-report: libFuzzer over the whole report path, seeded with the
 # golden captures.  Crashes land in $(O)/fuzz-report/artifacts/.
 FUZZ_REPORT_BIN := $(O)/fuzz-report/fuzz_report
