@@ -26,7 +26,7 @@
 
 #include <stdio.h>
 
-#include "options.h"
+#include "report_options.h"
 
 /* Defaults: text, every section, every window, as recorded, no filters. */
 void kdr_options_init(struct kdr_options *o);

@@ -14,7 +14,7 @@
 
 #include "capture_end.h"
 #include "export_internal.h"
-#include "options.h"
+#include "report_options.h"
 
 int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
 {

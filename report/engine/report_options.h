@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * options.h - what a report is asked for (struct kdr_options) and what it
+ * report_options.h - what a report is asked for (struct kdr_options) and what it
  * returns: the types that the engine, the outputs and the exports share
  * with report.h's callers, without the functions that run a report.
  */
-#ifndef KDELAY_REPORT_OPTIONS_H
-#define KDELAY_REPORT_OPTIONS_H
+#ifndef KDELAY_REPORT_REPORT_OPTIONS_H
+#define KDELAY_REPORT_REPORT_OPTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -63,4 +63,4 @@ struct kdr_options {
 	int budget;		  /* --budget: each thread's time budget per window */
 };
 
-#endif /* KDELAY_REPORT_OPTIONS_H */
+#endif /* KDELAY_REPORT_REPORT_OPTIONS_H */
