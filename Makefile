@@ -26,14 +26,17 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/;s/ppc64le/powerpc
 MULTIARCH := $(shell $(CC) -dumpmachine)
 
 WARN := -Wall -Wextra -Werror
-BASE_CFLAGS := -std=gnu11 -g $(WARN) -D_GNU_SOURCE -Iformat -Ireport -Irecord -Ibpf -I$(O)
+# report/'s folders follow its pipeline (report/build.mk); its sources
+# include each other by bare name.
+REPORT_INC := -Ireport -Ireport/engine -Ireport/sinks -Ireport/export -Ireport/diff -Ireport/cli
+BASE_CFLAGS := -std=gnu11 -g $(WARN) -D_GNU_SOURCE -Iformat $(REPORT_INC) -Irecord -Ibpf -I$(O)
 CFLAGS ?= -O2
 ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS)
 
 FORMAT_LIBS := -lzstd -lcbor
-REPORT_LIBS := $(FORMAT_LIBS) -lelf -lm
+REPORT_LIBS := $(FORMAT_LIBS) -lm
 RECORD_LIBS := $(FORMAT_LIBS) -lbpf -lelf -lz -lpthread
 
 ifeq ($(V),1)
@@ -68,8 +71,8 @@ include bpf/build.mk
 include samples/build.mk
 include tests/build.mk
 -include bench/build.mk
--include report/export.mk
--include report/diff.mk
+-include report/export/export.mk
+-include report/diff/diff.mk
 include static/build.mk
 include tests/vm/build.mk
 REPORT_SRCS += $(EXPORT_SRCS) $(DIFF_SRCS)
@@ -125,7 +128,7 @@ $(O)/kdelay: $(call objs,$(KDELAY_MAIN)) $(RECORD_LIB) $(REPORT_LIB) $(FORMAT_LI
 # (-MMD, the .d files the last line of this Makefile includes), so that
 # a changed header rebuilds what includes it.
 LAPTOP_O := $(O)/laptop
-LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_DEFAULT_SOURCE -Itests/no-linux -Iformat -Ireport
+LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_DEFAULT_SOURCE -Itests/no-linux -Iformat $(REPORT_INC)
 LAPTOP_SRCS := $(FORMAT_SRCS) $(REPORT_SRCS) $(REPORT_MAIN)
 LAPTOP_LIBS := $(FORMAT_LIBS) -lm
 # what ldd may show beside those two: the C library and the loader

@@ -1,11 +1,20 @@
 # report/: kdelay-report.  REPORT_SRCS go into libkdreport.a (unit tests
 # link it); REPORT_MAIN holds main() and its -i/-o handling.
-REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
-	report/symbols.c report/walltime.c report/filter.c report/view.c \
-	report/text.c report/json.c report/json_out.c report/info.c \
-	report/stats_dist.c report/budget.c report/text_dist.c report/capture_end.c \
-	report/losses.c
-REPORT_MAIN := report/main.c report/input_file.c report/output_file.c
+#
+# The folders follow the pipeline: engine/ reads nothing but the capture's
+# items and makes the statistics (pairing, losses, threads, symbols,
+# filters, budget, histograms); sinks/ write them (text, JSON, --info);
+# export/ holds the visual exports, diff/ `kdelay-report diff`; report.c
+# drives a report over engine/ and sinks/ (report.h is the library's API);
+# cli/ is kdelay-report's command line.
+REPORT_SRCS := report/report.c report/engine/stats.c report/engine/stats_store.c \
+	report/engine/hashidx.c report/engine/threads.c report/engine/symbols.c \
+	report/engine/walltime.c report/engine/filter.c report/engine/view.c \
+	report/sinks/text.c report/sinks/utf8.c report/sinks/json.c report/sinks/json_out.c report/sinks/info.c \
+	report/engine/stats_dist.c report/engine/budget.c report/sinks/text_dist.c \
+	report/sinks/text_format.c report/engine/capture_end.c report/engine/losses.c \
+	report/engine/hist.c
+REPORT_MAIN := report/cli/main.c report/cli/input_file.c report/cli/output_file.c
 
 # tests/build.mk (included before the Makefile defines these) names them in
 # prerequisites, which make expands at once: define them here first so that
@@ -15,20 +24,13 @@ san_objs = $(patsubst %.c,$(O)/san/%.o,$(1))
 REPORT_LIB := $(O)/libkdreport.a
 SAN_REPORT_LIB := $(O)/san/libkdreport.a
 
-# tests/golden/mkgolden: writes the synthetic golden captures; run only by
-# tests/golden/regen.sh (regenerating the golden files is a deliberate act).
-$(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
-	$(call msg,LINK,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
-
 # make fuzz-report: libFuzzer over the whole report path, seeded with the
 # golden captures.  Crashes land in $(O)/fuzz-report/artifacts/.
 FUZZ_REPORT_BIN := $(O)/fuzz-report/fuzz_report
-$(FUZZ_REPORT_BIN): tests/fuzz/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcard report/*.h format/*.h)
+$(FUZZ_REPORT_BIN): tests/fuzz/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(wildcard report/*.h report/*/*.h format/*.h)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)clang -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat -Ireport \
+	$(Q)clang -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iformat $(REPORT_INC) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 		tests/fuzz/fuzz_report.c $(REPORT_SRCS) $(FORMAT_SRCS) $(REPORT_LIBS) -o $@

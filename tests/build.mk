@@ -38,3 +38,10 @@ $(O)/san/tests/test_record_%: $(O)/san/tests/unit/test_record_%.o $(call san_obj
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN_CFLAGS) $^ $(RECORD_LIBS) -lcmocka -o $@
 $(call san_objs,$(RECORD_SRCS)): $(O)/kdelay.skel.h
+
+# tests/golden/mkgolden: writes the synthetic golden captures; run only by
+# tests/golden/regen.sh (regenerating the golden files is a deliberate act).
+$(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_budget.c - --budget (report/budget.c via report/stats.c):
+ * test_report_budget.c - --budget (report/engine/budget.c via report/engine/stats.c):
  * each thread's window split into running, ready, blocked per syscall,
  * hard/soft irq, other and unknown, adding up to the window's length
  * exactly, with spans clipped to the window edges.  Exact numbers on

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_capture_end.c - report/capture_end.c: the window a capture
+ * test_report_capture_end.c - report/engine/capture_end.c: the window a capture
  * leaves open (its bounds are its first and last events, late events of
  * the window closed before it are not its own, its index follows) and why
  * a capture ends (no SUMMARY, truncation, the SUMMARY's end_reason, an

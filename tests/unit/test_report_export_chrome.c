@@ -56,10 +56,10 @@ static const char all_dump[] =
 	"main (syscalls)|read|3000|100\n"
 	"sample windows|window 0|0|10000\n"
 	"sample windows|@start trigger|2500\n"
-	"w\\\"k\\\\\\u0001\\u00ff</script> (sched)|ready|100|2000\n"
-	"w\\\"k\\\\\\u0001\\u00ff</script> (sched)|running|2100|300\n"
-	"w\\\"k\\\\\\u0001\\u00ff</script> (syscalls)|poll|0|2200\n"
-	"w\\\"k\\\\\\u0001\\u00ff</script> (syscalls)|write|2300|7700\n";
+	"w\\\"k\\\\\\u0001\\ufffd</script> (sched)|ready|100|2000\n"
+	"w\\\"k\\\\\\u0001\\ufffd</script> (sched)|running|2100|300\n"
+	"w\\\"k\\\\\\u0001\\ufffd</script> (syscalls)|poll|0|2200\n"
+	"w\\\"k\\\\\\u0001\\ufffd</script> (syscalls)|write|2300|7700\n";
 
 static void test_slices(void **state)
 {
@@ -100,7 +100,7 @@ static void test_content(void **state)
 	assert_non_null(strstr(out, "\"hostname\":\"node<1>\""));
 	assert_non_null(strstr(out, "\"args\":{\"name\":\"synthd (pid 100)\"}"));
 	/* Any byte of a name: escaped, \xff read as Latin-1. */
-	assert_non_null(strstr(out, "\"name\":\"w\\\"k\\\\\\u0001\\u00ff</script> (sched)\""));
+	assert_non_null(strstr(out, "\"name\":\"w\\\"k\\\\\\u0001\\ufffd</script> (sched)\""));
 	/* Stacks innermost first, symbolized with the capture's symbols. */
 	assert_non_null(strstr(out, "\"ret\":42,\"kernel_stack\":[\"do_syscall_64+0x10 [kernel]\","
 				    "\"entry_SYSCALL_64+0x20 [kernel]\"],\"user_stack\":["

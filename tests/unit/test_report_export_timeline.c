@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * test_report_export_timeline.c - the slice stream every export is built
- * on (report/export_timeline.c): pairing of raw events into running,
+ * on (report/export/export_timeline.c): pairing of raw events into running,
  * ready, syscall and irq slices, the edges of the capture, the reorder of
  * out-of-order events, filters and the time range.
  */

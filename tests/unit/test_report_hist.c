@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_hist.c - report/hist.c: bucket geometry, exact statistics,
+ * test_report_hist.c - report/engine/hist.c: bucket geometry, exact statistics,
  * percentiles within the documented bound (v <= r < v * (1 + 1/64)),
  * merges, extreme values, and the BCC-style log2 print.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_histogram.c - --histogram's distributions (report/stats_dist.c):
+ * test_report_histogram.c - --histogram's distributions (report/engine/stats_dist.c):
  * built from exactly the intervals the statistics count (same pairing,
  * both ends in the window), so their counts equal the COUNT columns; their
  * percentiles within hist.h's documented error of the exact nearest-rank

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_json.c - report/json.c: escaping of every control character,
+ * test_report_json.c - report/sinks/json.c: escaping of every control character,
  * invalid UTF-8 replaced byte by byte, structure and determinism.
  */
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "utf8.h"
 
 static char *buf;
 static size_t len;

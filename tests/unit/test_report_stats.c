@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_stats.c - the interval pairing rules of report/stats.c at
+ * test_report_stats.c - the interval pairing rules of report/engine/stats.c at
  * window edges, with synthetic events and exact counts, totals and max.
  */
 #include <setjmp.h>

@@ -18,6 +18,7 @@
 
 #include "filter.h"
 #include "sink.h"
+#include "text_format.h"
 
 static char *buf;
 static size_t len;
@@ -187,6 +188,28 @@ static void test_symbol_lines(void **state)
 	assert_string_equal(b, "[unknown] 0x2000 [libc.so.6]");
 	kdr_symbols_format(s, 0xdead, 0, b, sizeof(b));
 	assert_string_equal(b, "[unknown] 0xdead");
+	/* the exports' frames, from the same store */
+	kdr_symbols_frame(s, 0x1000, 1, b, sizeof(b));
+	assert_string_equal(b, "kfunc+0x0");
+	kdr_symbols_frame(s, 0x2000, 0, b, sizeof(b));
+	assert_string_equal(b, "0x2000 [libc.so.6]");
+	kdr_symbols_frame(s, 0xdead, 0, b, sizeof(b));
+	assert_string_equal(b, "0xdead");
+	kdr_symbols_frame_short(s, 0xffffffff8100005bull, 1, b, sizeof(b));
+	assert_string_equal(b, "do_syscall_64");
+	kdr_symbols_frame_short(s, 0x2000, 0, b, sizeof(b));
+	assert_string_equal(b, "[libc.so.6]");
+	kdr_symbols_frame_short(s, 0x1000, 1, b, sizeof(b));
+	assert_string_equal(b, "kfunc");
+	kdr_symbols_frame_short(NULL, 0x1000, 1, b, sizeof(b)); /* no SYMBOLS at all */
+	assert_string_equal(b, "[unknown]");
+	/* a later entry for the same address replaces the earlier one */
+	v[1].name = "main2";
+	assert_int_equal(kdr_symbols_add(s, &v[1], 1), 0);
+	kdr_symbols_frame_short(s, 0x1000, 0, b, sizeof(b));
+	assert_string_equal(b, "main2");
+	kdr_symbols_frame_short(s, 0x1000, 1, b, sizeof(b));
+	assert_string_equal(b, "kfunc");
 	kdr_symbols_free(s);
 }
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "kdelay_format.h"
-#include "report.h"
+#include "report_options.h"
 
 struct kdr_filter {
 	const uint32_t *tids; /* NULL = any */

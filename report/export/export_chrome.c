@@ -34,6 +34,7 @@
 
 #include "capture_end.h"
 #include "export_internal.h"
+#include "json.h"
 
 #define PID_MAX_LIMIT (1u << 22)
 #define WINDOWS_TID (5u * PID_MAX_LIMIT) /* the "sample windows" track */
@@ -100,10 +101,10 @@ static void declare_lane(struct chrome *c, const struct kdr_xthread *t, enum kdr
 	/* "NAME (lane)": the name's raw bytes and our suffix, one string. */
 	fputs("{\"name\":\"", c->f);
 	if (t->name) {
-		kdr_export_json_chars(c->f, t->name, t->name_len, 0);
+		kdr_json_put_chars(c->f, t->name, t->name_len, 0);
 	} else {
 		n = snprintf(buf, sizeof(buf), "tid %u", t->tid);
-		kdr_export_json_chars(c->f, buf, (size_t)n, 0);
+		kdr_json_put_chars(c->f, buf, (size_t)n, 0);
 	}
 	fprintf(c->f, " (%s)\"}}", lane_names[lane]);
 	meta_event(c, "thread_sort_index", tid);
@@ -121,10 +122,10 @@ static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_ker
 		return;
 	fprintf(c->f, ",\"%s\":[", key);
 	for (i = 0; i < n; i++) {
-		kdr_export_frame_long(c->x, ips[i], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame(c->x->syms, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', c->f);
-		kdr_export_json_cstr(c->f, frame, 0);
+		kdr_json_put_cstring(c->f, frame, 0);
 	}
 	putc(']', c->f);
 }
@@ -170,24 +171,24 @@ static void put_name(struct chrome *c, const struct kdr_xslice *s, int with_cat)
 		break;
 	case KDR_X_SYSCALL:
 		name = kdr_export_syscall_name(c->x, s->nr, buf, sizeof(buf));
-		kdr_export_json_cstr(c->f, name, 0);
+		kdr_json_put_cstring(c->f, name, 0);
 		if (with_cat)
 			fputs(",\"cat\":\"syscall\"", c->f);
 		break;
 	case KDR_X_HARDIRQ:
 		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
 		if (name) {
-			kdr_export_json_str(c->f, name, len, 0);
+			kdr_json_put_string(c->f, name, len, 0);
 		} else {
 			snprintf(buf, sizeof(buf), "irq %u", s->nr);
-			kdr_export_json_cstr(c->f, buf, 0);
+			kdr_json_put_cstring(c->f, buf, 0);
 		}
 		if (with_cat)
 			fputs(",\"cat\":\"hardirq\"", c->f);
 		break;
 	default:
 		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
-		kdr_export_json_cstr(c->f, name, 0);
+		kdr_json_put_cstring(c->f, name, 0);
 		if (with_cat)
 			fputs(",\"cat\":\"softirq\"", c->f);
 		break;
@@ -318,7 +319,7 @@ static int on_window(void *ctx, const struct kdf_window *w)
 static void put_meta_str(FILE *f, const char *key, const char *v)
 {
 	fprintf(f, ",\"%s\":", key);
-	kdr_export_json_cstr(f, v, 0);
+	kdr_json_put_cstring(f, v, 0);
 }
 
 static void header(struct chrome *c)
@@ -353,7 +354,7 @@ static void header(struct chrome *c)
 	fprintf(c->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"tid\":%u,\"args\":",
 		m->pid, m->pid);
 	fputs("{\"name\":\"", c->f);
-	kdr_export_json_chars(c->f, m->comm ? m->comm : "", m->comm ? strlen(m->comm) : 0, 0);
+	kdr_json_put_chars(c->f, m->comm ? m->comm : "", m->comm ? strlen(m->comm) : 0, 0);
 	fprintf(c->f, " (pid %u)\"}}", m->pid);
 	meta_event(c, "thread_name", WINDOWS_TID);
 	fputs("{\"name\":\"sample windows\"}}", c->f);

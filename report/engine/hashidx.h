@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * hashidx.h - open-addressing index from a 64-bit key to a dense array
- * index, used for everything keyed by tid (linear probing, load <= 1/2).
- * Slots hold entry index + 1; 0 is empty.  Keys may repeat when the caller
- * folds a wider key into 64 bits: kdr_ix_find() then returns the first.
+ * hashidx.h - the report's one hash table: an open-addressing index from
+ * a 64-bit key to a dense array index (linear probing, load <= 1/2); the
+ * entries live in the caller's array.  Slots hold entry index + 1; 0 is
+ * empty.  Keys may repeat when the caller folds a wider key into 64 bits
+ * (an address and its kind, a string's hash): kdr_ix_find() returns the
+ * first, kdr_ix_next() the others, and the caller compares the entries.
  */
 #ifndef KDR_HASHIDX_H
 #define KDR_HASHIDX_H
@@ -32,6 +34,16 @@ static inline uint32_t kdr_ix_find(const struct kdr_ix *ix, uint64_t key)
 
 	while (ix->slots[i] && ix->keys[i] != key)
 		i = (i + 1) & ix->mask;
+	return i;
+}
+
+/* After position i of key's chain: the next position holding key, or the
+ * empty slot that ends the chain (for keys that repeat). */
+static inline uint32_t kdr_ix_next(const struct kdr_ix *ix, uint64_t key, uint32_t i)
+{
+	do
+		i = (i + 1) & ix->mask;
+	while (ix->slots[i] && ix->keys[i] != key);
 	return i;
 }
 

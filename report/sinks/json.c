@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 32
 
@@ -97,65 +98,12 @@ void kdr_json_arr_end(struct kdr_json *j)
 	end(j, ']');
 }
 
-size_t kdr_utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t n, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-int kdr_utf8_valid(const char *s, size_t len)
+void kdr_json_put_chars(FILE *f, const char *s, size_t len, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
 	uint32_t cp;
 
-	while (i < len) {
-		n = kdr_utf8_seq(p + i, len - i, &cp);
-		if (!n)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
-static void put_escaped(FILE *f, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
-	uint32_t cp;
-
-	fputc('"', f);
 	while (i < len) {
 		n = kdr_utf8_seq(p + i, len - i, &cp);
 		if (!n) {
@@ -171,6 +119,14 @@ static void put_escaped(FILE *f, const char *s, size_t len)
 		case '\n': fputs("\\n", f); break;
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
+		case '<':
+		case '>':
+		case '&':
+			if (flags & KDR_JSON_HTML)
+				fprintf(f, "\\u%04" PRIx32, cp);
+			else
+				fputc((int)cp, f);
+			break;
 		default:
 			if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
 				fprintf(f, "\\u%04" PRIx32, cp);
@@ -179,13 +135,19 @@ static void put_escaped(FILE *f, const char *s, size_t len)
 		}
 		i += n;
 	}
+}
+
+void kdr_json_put_string(FILE *f, const char *s, size_t len, unsigned flags)
+{
+	fputc('"', f);
+	kdr_json_put_chars(f, s, len, flags);
 	fputc('"', f);
 }
 
 void kdr_json_key(struct kdr_json *j, const char *key)
 {
 	prefix(j);
-	put_escaped(j->f, key, strlen(key));
+	kdr_json_put_string(j->f, key, strlen(key), 0);
 	fputs(j->pretty ? ": " : ":", j->f);
 	j->after_key = 1;
 }
@@ -193,7 +155,7 @@ void kdr_json_key(struct kdr_json *j, const char *key)
 void kdr_json_str(struct kdr_json *j, const char *s, size_t len)
 {
 	prefix(j);
-	put_escaped(j->f, s, len);
+	kdr_json_put_string(j->f, s, len, 0);
 }
 
 void kdr_json_cstr(struct kdr_json *j, const char *s)

@@ -20,7 +20,7 @@
 struct pass1 {
 	struct kdr_export *x;
 	struct kdr_unclosed unclosed;
-	size_t threads_cap, syms_cap, windows_cap;
+	size_t threads_cap, windows_cap;
 	uint32_t *index; /* thread_get()'s hash: slot + 1, 0 = free */
 	size_t index_cap;
 };
@@ -158,39 +158,13 @@ static int pass1_thread(struct pass1 *p, const struct kdf_thread *th)
 	return 0;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static int pass1_symbols(struct pass1 *p, const struct kdf_symbol *v, size_t n)
 {
 	struct kdr_export *x = p->x;
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct kdr_xsym *s;
-
-		if (x->nsyms == p->syms_cap) {
-			size_t cap = p->syms_cap ? p->syms_cap * 2 : 256;
-			void *nv = realloc(x->syms, cap * sizeof(*x->syms));
-
-			if (!nv)
-				return -1;
-			x->syms = nv;
-			p->syms_cap = cap;
-		}
-		s = &x->syms[x->nsyms];
-		s->addr = v[i].addr;
-		s->is_kernel = !!v[i].is_kernel;
-		s->offset = v[i].offset;
-		s->name = dup_or_null(v[i].name);
-		s->module = dup_or_null(v[i].module);
-		x->nsyms++; /* counted now so that close() frees a half copy */
-		if ((v[i].name && !s->name) || (v[i].module && !s->module))
-			return -1;
-	}
-	return 0;
+	if (!x->syms && !(x->syms = kdr_symbols_new()))
+		return -1;
+	return kdr_symbols_add(x->syms, v, n);
 }
 
 static int pass1_window(struct pass1 *p, const struct kdf_window *w)
@@ -208,15 +182,6 @@ static int pass1_window(struct pass1 *p, const struct kdf_window *w)
 	}
 	x->windows[x->nwindows++] = *w;
 	return 0;
-}
-
-static int cmp_sym(const void *a, const void *b)
-{
-	const struct kdr_xsym *sa = a, *sb = b;
-
-	if (sa->is_kernel != sb->is_kernel)
-		return sa->is_kernel < sb->is_kernel ? -1 : 1;
-	return (sa->addr > sb->addr) - (sa->addr < sb->addr);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -341,7 +306,5 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 			x->what, x->path, kdf_strerror(rc));
 	}
 	kdf_reader_stats(r, &x->stats);
-	if (x->nsyms) /* qsort(NULL, 0) is undefined */
-		qsort(x->syms, x->nsyms, sizeof(*x->syms), cmp_sym);
 	return finish_threads(x);
 }

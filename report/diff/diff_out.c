@@ -13,7 +13,7 @@
 
 #include "diff_internal.h"
 #include "json.h"
-#include "sink.h"
+#include "text_format.h"
 
 /* One syscall of a group pair: either side may lack it. */
 struct sysrow {

@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "sink.h"
+#include "utf8.h"
 
 #define KDR_JSON_SCHEMA_VERSION 1
 

@@ -7,7 +7,7 @@
  * html_app.js renders.  No network access: nothing is loaded from
  * elsewhere, so the page can be attached to a bug report as is.
  *
- * Every string goes through kdr_export_json_str(KDR_EXPORT_JSON_HTML): a thread
+ * Every string goes through kdr_json_put_string(KDR_JSON_HTML): a thread
  * named "</script>" cannot end the data element.
  */
 #include <inttypes.h>
@@ -19,8 +19,9 @@
 #include "capture_end.h"
 #include "export_html.h"
 #include "html_assets.h"
+#include "json.h"
 
-#define J KDR_EXPORT_JSON_HTML
+#define J KDR_JSON_HTML
 
 static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = "sys_enter",	  [KDF_EV_SYS_EXIT] = "sys_exit",
@@ -42,7 +43,7 @@ struct page {
 static void kv_str(FILE *f, const char *k, const char *v)
 {
 	fprintf(f, "\"%s\":", k);
-	kdr_export_json_cstr(f, v, J);
+	kdr_json_put_cstring(f, v, J);
 }
 
 static void kv_u64(FILE *f, const char *k, uint64_t v)
@@ -121,12 +122,12 @@ static void facts(struct page *p)
 		o->syscall_events_ns, o->skip_syscall_poll_events ? "true" : "false",
 		o->buffer_page_count);
 	if (o->start_trigger)
-		kdr_export_json_cstr(p->f, o->start_trigger, J);
+		kdr_json_put_cstring(p->f, o->start_trigger, J);
 	else
 		fputs("null", p->f);
 	fputs(",\"stop_trigger\":", p->f);
 	if (o->stop_trigger)
-		kdr_export_json_cstr(p->f, o->stop_trigger, J);
+		kdr_json_put_cstring(p->f, o->stop_trigger, J);
 	else
 		fputs("null", p->f);
 	fputs("}}", p->f);
@@ -152,10 +153,10 @@ static void threads(struct page *p)
 		p->tout[p->byorder[ord]] = (int32_t)n;
 		fprintf(p->f, "%s{\"tid\":%u,\"name\":", n ? "," : "", t->tid);
 		if (t->name) {
-			kdr_export_json_str(p->f, t->name, t->name_len, J);
+			kdr_json_put_string(p->f, t->name, t->name_len, J);
 		} else {
 			snprintf(buf, sizeof(buf), "tid %u", t->tid);
-			kdr_export_json_cstr(p->f, buf, J);
+			kdr_json_put_cstring(p->f, buf, J);
 		}
 		putc('}', p->f);
 		n++;
@@ -254,10 +255,10 @@ static void stack(struct page *p, const char *key, uint32_t id, int is_kernel)
 
 	fprintf(p->f, ",\"%s\":[", key);
 	for (i = 0; ips && i < n; i++) {
-		kdr_export_frame_long(p->x, ips[i], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame(p->x->syms, ips[i], is_kernel, frame, sizeof(frame));
 		if (i)
 			putc(',', p->f);
-		kdr_export_json_cstr(p->f, frame, J);
+		kdr_json_put_cstring(p->f, frame, J);
 	}
 	putc(']', p->f);
 }
@@ -331,7 +332,7 @@ static void labels(struct page *p)
 	for (i = 0; i < p->st->nlabels; i++) {
 		if (i)
 			putc(',', p->f);
-		kdr_export_json_cstr(p->f, p->st->labels[i], J);
+		kdr_json_put_cstring(p->f, p->st->labels[i], J);
 	}
 	putc(']', p->f);
 }

@@ -17,7 +17,7 @@
 #include "hist.h"
 #include "kdelay_format.h"
 #include "losses.h"
-#include "report.h"
+#include "report_options.h"
 #include "stats.h"
 #include "symbols.h"
 #include "threads.h"

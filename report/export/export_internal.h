@@ -3,8 +3,8 @@
  * export_internal.h - what the exporters (export_chrome.c, export_html*.c,
  * export_folded.c) share: the capture context built by the first pass
  * (export_common.c), the slice stream of the second pass
- * (export_timeline.c), symbols (export_symbols.c) and JSON strings
- * (export_json.c).  Not part of the report's public API.
+ * (export_timeline.c).  Symbols are symbols.h's store, JSON strings go
+ * through json.h.  Not part of the report's public API.
  */
 #ifndef KDELAY_REPORT_EXPORT_INTERNAL_H
 #define KDELAY_REPORT_EXPORT_INTERNAL_H
@@ -16,6 +16,7 @@
 
 #include "export.h"
 #include "kdelay_format.h"
+#include "symbols.h"
 
 /* ------------------------------------------------------------ context */
 
@@ -26,14 +27,6 @@ struct kdr_xthread {
 	size_t name_len;
 	uint32_t order;	 /* rank when sorted by name, then tid */
 	uint64_t exit_ts; /* KDF_EV_THREAD_EXIT seen, else 0 */
-};
-
-struct kdr_xsym {
-	uint64_t addr;
-	uint32_t is_kernel;
-	uint32_t offset;
-	char *name;   /* NULL = unknown */
-	char *module; /* NULL = unknown */
 };
 
 /* Everything the first pass learns, and the second pass's reader. */
@@ -47,8 +40,7 @@ struct kdr_export {
 
 	struct kdr_xthread *threads; /* sorted by tid */
 	size_t nthreads;
-	struct kdr_xsym *syms;	 /* sorted by (is_kernel, addr) */
-	size_t nsyms;
+	struct kdr_symbols *syms; /* NULL until the capture has SYMBOLS */
 	struct kdf_window *windows; /* file order */
 	size_t nwindows;
 	struct kdf_summary summary;
@@ -157,30 +149,5 @@ struct kdr_xsink {
 int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink);
 
 /* ------------------------------------------------------------ symbols */
-
-/* "func+0x1a [module]", "0xaddr [module]" or "0xaddr": for display. */
-void kdr_export_frame_long(const struct kdr_export *x, uint64_t addr, int is_kernel, char *buf,
-			   size_t len);
-/* "func", "[module]" or "[unknown]": aggregates well in flame graphs. */
-void kdr_export_frame_short(const struct kdr_export *x, uint64_t addr, int is_kernel, char *buf,
-			    size_t len);
-
-/* ------------------------------------------------------------ JSON */
-
-#define KDR_EXPORT_JSON_HTML (1u << 0) /* also escape < > & for <script> */
-
-/* Write s[0..len) as a JSON string literal, quotes included.  Any bytes:
- * valid UTF-8 passes through, every other byte b becomes \u00XX (its
- * Latin-1 reading), so no input can produce invalid JSON. */
-void kdr_export_json_str(FILE *f, const char *s, size_t len, unsigned flags);
-/* The same without the quotes: to build one string from several parts. */
-void kdr_export_json_chars(FILE *f, const char *s, size_t len, unsigned flags);
-static inline void kdr_export_json_cstr(FILE *f, const char *s, unsigned flags)
-{
-	kdr_export_json_str(f, s ? s : "", s ? __builtin_strlen(s) : 0, flags);
-}
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when s[0] is not the
- * start of one. */
-size_t kdr_export_utf8_len(const unsigned char *s, size_t len);
 
 #endif /* KDELAY_REPORT_EXPORT_INTERNAL_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * symbols.h - addresses symbolized by the recorder (SYMBOLS items), kept
- * for printing stacks: addr -> name+offset [module].
+ * symbols.h - the one store of the addresses the recorder symbolized
+ * (SYMBOLS items; the report never symbolizes itself: the binaries may
+ * not exist where it runs), and the ways the outputs print a frame.
  */
 #ifndef KDR_SYMBOLS_H
 #define KDR_SYMBOLS_H
@@ -28,7 +29,8 @@ void kdr_symbols_free(struct kdr_symbols *s);
  * earlier one.  0, or -1 when out of memory. */
 int kdr_symbols_add(struct kdr_symbols *s, const struct kdf_symbol *v, size_t n);
 
-/* NULL when the capture has no entry for addr. */
+/* NULL when the capture has no entry for addr.  Lookups accept s NULL,
+ * a capture without symbols. */
 const struct kdr_sym *kdr_symbols_get(const struct kdr_symbols *s, uint64_t addr, int is_kernel);
 
 /*
@@ -38,5 +40,13 @@ const struct kdr_sym *kdr_symbols_get(const struct kdr_symbols *s, uint64_t addr
  */
 size_t kdr_symbols_format(const struct kdr_symbols *s, uint64_t addr, int is_kernel, char *buf,
 			  size_t size);
+
+/* The exports' frames: "func+0x1a [module]", "0xaddr [module]" or
+ * "0xaddr"; truncated to size. */
+void kdr_symbols_frame(const struct kdr_symbols *s, uint64_t addr, int is_kernel, char *buf,
+		       size_t size);
+/* "func", "[module]" or "[unknown]": aggregates well in flame graphs. */
+void kdr_symbols_frame_short(const struct kdr_symbols *s, uint64_t addr, int is_kernel, char *buf,
+			     size_t size);
 
 #endif /* KDR_SYMBOLS_H */

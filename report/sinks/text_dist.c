@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sink.h"
+#include "text_format.h"
 #include "text_dist.h"
 
 #define INDENT "                            " /* 28 spaces, as text.c */

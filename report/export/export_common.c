@@ -14,7 +14,7 @@
 
 #include "capture_end.h"
 #include "export_internal.h"
-#include "report.h"
+#include "report_options.h"
 
 int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
 {
@@ -175,11 +175,7 @@ void kdr_export_close(struct kdr_export *x)
 	for (i = 0; i < x->nthreads; i++)
 		free(x->threads[i].name);
 	free(x->threads);
-	for (i = 0; i < x->nsyms; i++) {
-		free(x->syms[i].name);
-		free(x->syms[i].module);
-	}
-	free(x->syms);
+	kdr_symbols_free(x->syms);
 	free(x->windows);
 	memset(x, 0, sizeof(*x));
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_export_json.c - kdr_export_json_str(): any bytes in, a
- * strict JSON string literal out (valid UTF-8 kept, everything else
- * escaped), and in HTML mode nothing that can end a <script> element.
+ * test_report_json_escape.c - kdr_json_put_string(), the one escaper of
+ * every JSON kdelay-report writes: any bytes in, a strict JSON string
+ * literal out (valid UTF-8 kept, bad bytes as U+FFFD, controls escaped),
+ * and in HTML mode nothing that can end a <script> element.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "export_internal.h"
+#include "json.h"
 
 static char *esc(const char *s, size_t len, unsigned flags)
 {
@@ -23,7 +24,7 @@ static char *esc(const char *s, size_t len, unsigned flags)
 	FILE *f = open_memstream(&buf, &n);
 
 	assert_non_null(f);
-	kdr_export_json_str(f, s, len, flags);
+	kdr_json_put_string(f, s, len, flags);
 	fclose(f);
 	return buf;
 }
@@ -41,7 +42,7 @@ static void test_ascii_and_controls(void **state)
 	EXPECT("handler1", 0, "\"handler1\"");
 	EXPECT("", 0, "\"\"");
 	EXPECT("a\"b\\c", 0, "\"a\\\"b\\\\c\"");
-	EXPECT("\n\t\r\x01\x1f\x7f", 0, "\"\\n\\t\\r\\u0001\\u001f\\u007f\"");
+	EXPECT("\n\t\r\b\f\x01\x1f\x7f", 0, "\"\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f\"");
 	/* A NUL byte inside a name is data, not the end. */
 	EXPECT("a\0b", 0, "\"a\\u0000b\"");
 	EXPECT("/", 0, "\"/\"");
@@ -54,15 +55,17 @@ static void test_utf8(void **state)
 	EXPECT("\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 0,
 	       "\"\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
 	/* Stray continuation, lone lead, truncated sequence, overlong
-	 * forms, a surrogate, past U+10FFFF: each bad byte as \u00XX. */
-	EXPECT("\x80", 0, "\"\\u0080\"");
-	EXPECT("\xff\xfe", 0, "\"\\u00ff\\u00fe\"");
-	EXPECT("\xc3", 0, "\"\\u00c3\"");
-	EXPECT("\xe2\x82", 0, "\"\\u00e2\\u0082\"");
-	EXPECT("\xc0\xaf", 0, "\"\\u00c0\\u00af\"");
-	EXPECT("\xe0\x80\xaf", 0, "\"\\u00e0\\u0080\\u00af\"");
-	EXPECT("\xed\xa0\x80", 0, "\"\\u00ed\\u00a0\\u0080\"");
-	EXPECT("\xf4\x90\x80\x80", 0, "\"\\u00f4\\u0090\\u0080\\u0080\"");
+	 * forms, a surrogate, past U+10FFFF: each bad byte as U+FFFD. */
+	EXPECT("\x80", 0, "\"\\ufffd\"");
+	EXPECT("\xff\xfe", 0, "\"\\ufffd\\ufffd\"");
+	EXPECT("\xc3", 0, "\"\\ufffd\"");
+	EXPECT("\xe2\x82", 0, "\"\\ufffd\\ufffd\"");
+	EXPECT("\xc0\xaf", 0, "\"\\ufffd\\ufffd\"");
+	EXPECT("\xe0\x80\xaf", 0, "\"\\ufffd\\ufffd\\ufffd\"");
+	EXPECT("\xed\xa0\x80", 0, "\"\\ufffd\\ufffd\\ufffd\"");
+	EXPECT("\xf4\x90\x80\x80", 0, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	/* A bad byte does not swallow the valid sequence after it. */
+	EXPECT("\xc3\xc3\xa9", 0, "\"\\ufffd\xc3\xa9\"");
 	/* Valid JSON but a line end to JavaScript: escaped. */
 	EXPECT("\xe2\x80\xa8|\xe2\x80\xa9", 0, "\"\\u2028|\\u2029\"");
 }
@@ -71,7 +74,7 @@ static void test_html_mode(void **state)
 {
 	(void)state;
 	EXPECT("</script><!--&", 0, "\"</script><!--&\"");
-	EXPECT("</script><!--&", KDR_EXPORT_JSON_HTML,
+	EXPECT("</script><!--&", KDR_JSON_HTML,
 	       "\"\\u003c/script\\u003e\\u003c!--\\u0026\"");
 }
 
@@ -89,7 +92,7 @@ static void test_every_byte(void **state)
 
 		one[0] = (char)i;
 		all[i] = (char)i;
-		got = esc(one, 1, KDR_EXPORT_JSON_HTML);
+		got = esc(one, 1, KDR_JSON_HTML);
 		for (k = 0; got[k]; k++) {
 			assert_true((unsigned char)got[k] >= 0x20);
 			assert_true((unsigned char)got[k] < 0x7f);
@@ -101,9 +104,10 @@ static void test_every_byte(void **state)
 		char *got = esc(all, sizeof(all), 0);
 
 		/* 0x20..0x7e minus '"' and '\\' as themselves (93 bytes), the
-		 * two escaped in two bytes, 161 others in six, plus quotes;
-		 * \n \t \r in two instead of six. */
-		assert_int_equal(strlen(got), 2 + 93 + 2 * 2 + 161 * 6 - 3 * 4);
+		 * two escaped in two bytes, the 33 control characters in six
+		 * but \b \t \n \f \r in two, the 128 bytes from 0x80 (none
+		 * of them valid UTF-8 in this order) as \ufffd, plus quotes. */
+		assert_int_equal(strlen(got), 2 + 93 + 2 * 2 + 28 * 6 + 5 * 2 + 128 * 6);
 		free(got);
 	}
 }

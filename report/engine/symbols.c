@@ -44,8 +44,10 @@ static struct kdr_sym *find(const struct kdr_symbols *s, uint64_t addr, int is_k
 {
 	uint32_t i;
 
+	if (!s)
+		return NULL;
 	/* kernel and user addresses share the key: compare the kind too */
-	for (i = kdr_hash64(addr) & s->ix.mask; s->ix.slots[i]; i = (i + 1) & s->ix.mask) {
+	for (i = kdr_ix_find(&s->ix, addr); s->ix.slots[i]; i = kdr_ix_next(&s->ix, addr, i)) {
 		struct kdr_sym *e = &s->v[s->ix.slots[i] - 1];
 
 		if (e->addr == addr && !e->is_kernel == !is_kernel)
@@ -121,4 +123,34 @@ size_t kdr_symbols_format(const struct kdr_symbols *s, uint64_t addr, int is_ker
 			     e && e->module ? " [" : "", e && e->module ? e->module : "",
 			     e && e->module ? "]" : "");
 	return n < 0 ? 0 : (size_t)n;
+}
+
+void kdr_symbols_frame(const struct kdr_symbols *s, uint64_t addr, int is_kernel, char *buf,
+		       size_t size)
+{
+	const struct kdr_sym *e = find(s, addr, is_kernel);
+
+	if (e && e->name && e->module)
+		snprintf(buf, size, "%s+0x%" PRIx32 " [%s]", e->name, e->offset, e->module);
+	else if (e && e->name)
+		snprintf(buf, size, "%s+0x%" PRIx32, e->name, e->offset);
+	else if (e && e->module)
+		snprintf(buf, size, "0x%" PRIx64 " [%s]", addr, e->module);
+	else
+		snprintf(buf, size, "0x%" PRIx64, addr);
+}
+
+void kdr_symbols_frame_short(const struct kdr_symbols *s, uint64_t addr, int is_kernel, char *buf,
+			     size_t size)
+{
+	const struct kdr_sym *e = find(s, addr, is_kernel);
+
+	/* No offsets and no addresses: two calls from the same function
+	 * must merge into one frame of a flame graph. */
+	if (e && e->name)
+		snprintf(buf, size, "%s", e->name);
+	else if (e && e->module)
+		snprintf(buf, size, "[%s]", e->module);
+	else
+		snprintf(buf, size, "[unknown]");
 }

@@ -15,6 +15,8 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "hashidx.h"
+#include "utf8.h"
 
 struct line {
 	char *key;
@@ -23,8 +25,9 @@ struct line {
 
 struct folded {
 	struct kdr_export *x;
-	struct line *tab; /* open addressing, key NULL = free */
+	struct line *lines; /* distinct stacks, in order of appearance */
 	size_t cap, n;
+	struct kdr_ix ix;   /* hash of a line's key -> its index + 1 */
 	char *buf; /* the line being built */
 	size_t len, buf_cap;
 	uint64_t events;
@@ -58,6 +61,7 @@ static void put_frame(struct folded *fd, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
+	uint32_t cp;
 
 	if (fd->len)
 		put_bytes(fd, ";", 1);
@@ -71,7 +75,7 @@ static void put_frame(struct folded *fd, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = kdr_export_utf8_len(p + i, n - i);
+		k = kdr_utf8_seq(p + i, n - i, &cp);
 		if (k == 0) {
 			put_bytes(fd, "?", 1);
 			i++;
@@ -97,7 +101,7 @@ static void put_stack(struct folded *fd, uint32_t id, int is_kernel, int lost)
 	if (id)
 		ips = kdf_reader_stack(fd->x->r, id, &n);
 	while (ips && n-- > 0) {
-		kdr_export_frame_short(fd->x, ips[n], is_kernel, frame, sizeof(frame));
+		kdr_symbols_frame_short(fd->x->syms, ips[n], is_kernel, frame, sizeof(frame));
 		put_frame(fd, frame, strlen(frame));
 	}
 }
@@ -111,45 +115,42 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-static int grow(struct folded *fd)
-{
-	size_t cap = fd->cap ? fd->cap * 2 : 1024, i;
-	struct line *tab = calloc(cap, sizeof(*tab));
-
-	if (!tab)
-		return -1;
-	for (i = 0; i < fd->cap; i++) {
-		size_t h;
-
-		if (!fd->tab[i].key)
-			continue;
-		for (h = hash(fd->tab[i].key) & (cap - 1); tab[h].key; h = (h + 1) & (cap - 1))
-			;
-		tab[h] = fd->tab[i];
-	}
-	free(fd->tab);
-	fd->tab = tab;
-	fd->cap = cap;
-	return 0;
-}
-
 static int add_line(struct folded *fd, uint64_t weight)
 {
-	size_t h;
+	uint64_t key = hash(fd->buf);
+	uint32_t i;
 
-	if ((fd->n + 1) * 2 > fd->cap && grow(fd))
+	if (!fd->ix.slots && kdr_ix_init(&fd->ix, 1024))
 		return -1;
-	for (h = hash(fd->buf) & (fd->cap - 1); fd->tab[h].key; h = (h + 1) & (fd->cap - 1)) {
-		if (strcmp(fd->tab[h].key, fd->buf) == 0) {
-			fd->tab[h].weight += weight;
+	/* different stacks may share a hash: the chain holds them all */
+	for (i = kdr_ix_find(&fd->ix, key); fd->ix.slots[i]; i = kdr_ix_next(&fd->ix, key, i)) {
+		struct line *l = &fd->lines[fd->ix.slots[i] - 1];
+
+		if (strcmp(l->key, fd->buf) == 0) {
+			l->weight += weight;
 			return 0;
 		}
 	}
-	fd->tab[h].key = strdup(fd->buf);
-	if (!fd->tab[h].key)
+	if (fd->n == fd->cap) {
+		size_t cap = fd->cap ? fd->cap * 2 : 1024;
+		struct line *v;
+
+		if (cap > UINT32_MAX / 2)
+			return -1;
+		v = realloc(fd->lines, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		fd->lines = v;
+		fd->cap = cap;
+	}
+	if (kdr_ix_reserve(&fd->ix))
 		return -1;
-	fd->tab[h].weight = weight;
+	fd->lines[fd->n].key = strdup(fd->buf);
+	if (!fd->lines[fd->n].key)
+		return -1;
+	fd->lines[fd->n].weight = weight;
 	fd->n++;
+	kdr_ix_put(&fd->ix, key, (uint32_t)fd->n);
 	return 0;
 }
 
@@ -189,16 +190,11 @@ static int cmp_line(const void *a, const void *b)
 static int write_lines(struct folded *fd)
 {
 	FILE *f = fd->x->opts->out;
-	size_t i, n = 0;
+	size_t i;
 
-	/* Compact the table in place, then sort: no second allocation. */
-	for (i = 0; i < fd->cap; i++)
-		if (fd->tab[i].key)
-			fd->tab[n++] = fd->tab[i];
-	memset(fd->tab + n, 0, (fd->cap - n) * sizeof(*fd->tab));
-	qsort(fd->tab, n, sizeof(*fd->tab), cmp_line);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s %llu\n", fd->tab[i].key, (unsigned long long)fd->tab[i].weight);
+	qsort(fd->lines, fd->n, sizeof(*fd->lines), cmp_line);
+	for (i = 0; i < fd->n; i++)
+		fprintf(f, "%s %llu\n", fd->lines[i].key, (unsigned long long)fd->lines[i].weight);
 	return kdr_export_finish_output(fd->x);
 }
 
@@ -219,11 +215,12 @@ int kdr_export_folded(const char *capture_path, const struct kdr_export_opts *op
 				"kdelay-report: folded: warning: %s holds no syscall stacks "
 				"(record with --syscall-events and --stack-trace-size > 0)\n",
 				capture_path);
-		rc = fd.cap ? write_lines(&fd) : kdr_export_finish_output(&x);
+		rc = fd.n ? write_lines(&fd) : kdr_export_finish_output(&x);
 	}
-	for (i = 0; i < fd.cap; i++)
-		free(fd.tab[i].key);
-	free(fd.tab);
+	for (i = 0; i < fd.n; i++)
+		free(fd.lines[i].key);
+	free(fd.lines);
+	kdr_ix_free(&fd.ix);
 	free(fd.buf);
 	kdr_export_close(&x);
 	return rc;

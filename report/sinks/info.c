@@ -12,6 +12,7 @@
 #include "json.h"
 #include "losses.h"
 #include "sink.h"
+#include "text_format.h"
 
 static const char *const type_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = "sys_enter",	[KDF_EV_SYS_EXIT] = "sys_exit",

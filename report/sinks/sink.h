@@ -44,14 +44,6 @@ struct kdr_json_state {
 	int in_windows; /* the "windows" array is open */
 };
 
-/* Write a thread/irq/symbol name for a terminal: valid UTF-8 as is,
- * control characters and invalid bytes as \xNN; padded with spaces to
- * width and cut at maxw characters (0 = no cut), like Python's
- * "{:width.maxw}".  Shared with info.c. */
-void kdr_text_name(FILE *f, const char *s, size_t len, int width, int maxw);
-/* "1,234,567" */
-char *kdr_commas(uint64_t v, char *buf, size_t size);
-
 /* The "capture" object of the JSON outputs (meta and recording options). */
 void kdr_json_capture(struct kdr_ctx *c, struct kdr_json *j);
 
