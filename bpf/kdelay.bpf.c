@@ -383,8 +383,11 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
+/* The waker's name is taken here, at event time: by the time the report
+ * runs the waker may have exited or been renamed. */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
+	__u64 waker = bpf_get_current_pid_tgid();
 	struct kd_ev_wakeup *e;
 
 	if (p->tgid != targ_tgid || !capturing())
@@ -393,8 +396,9 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	if (!e)
 		return 0;
 	e->hdr.flags = flags;
-	e->waker_tid = (__u32)bpf_get_current_pid_tgid();
-	e->pad = 0;
+	e->waker_tid = (__u32)waker;
+	e->waker_pid = (__u32)(waker >> 32);
+	bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
 	ev_submit(e);
 	return 0;
 }

@@ -76,10 +76,15 @@ struct kd_ev_switch {
 	__u32 prev_state; /* prev's __state (0 = TASK_RUNNING) */
 };
 
+/* The waker is the task current on the waking CPU, taken at event time
+ * (it may have exited or been renamed by the time the report reads it);
+ * in an interrupt that is the task it interrupted (swapper, tid 0, when
+ * the CPU was idle). */
 struct kd_ev_wakeup {
 	struct kd_ev_hdr hdr;
-	__u32 waker_tid; /* current task on the waking CPU */
-	__u32 pad;
+	__u32 waker_tid;
+	__u32 waker_pid; /* its tgid */
+	char waker_comm[KD_COMM_LEN];
 };
 
 struct kd_ev_irq_entry {

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 1
+#define KDF_VERSION_MINOR 2
 
 /* ---------------------------------------------------------------- events */
 
@@ -70,7 +70,11 @@ struct kdf_event {
 			uint32_t prev_state; /* 0 = TASK_RUNNING */
 		} sw;
 		struct {
-			uint32_t waker_tid;
+			uint32_t waker_tid; /* current on the waking CPU; 0 = idle */
+			/* (1.2) its tgid, and its name then (a STRINGS id);
+			 * 0 in older captures */
+			uint32_t waker_pid;
+			uint32_t waker_name_id;
 		} wakeup;
 		struct {
 			uint32_t irq;

@@ -252,6 +252,11 @@ int consumer__handle(void *ctx, void *data, size_t size)
 
 		ev.type = KDF_EV_WAKEUP;
 		ev.u.wakeup.waker_tid = e->waker_tid;
+		ev.u.wakeup.waker_pid = e->waker_pid;
+		/* as irq names below: a few distinct names, each stored once */
+		if (c->flight || (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts))
+			ev.u.wakeup.waker_name_id = kdf_writer_intern(
+				c->w, e->waker_comm, strnlen(e->waker_comm, KD_COMM_LEN));
 		break;
 	}
 	case KD_EV_IRQ_ENTRY: {
