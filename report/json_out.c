@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "sink.h"
+#include "wakers_out.h"
 
 #define KDR_JSON_SCHEMA_VERSION 1
 
@@ -374,6 +375,8 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	key_u64(j, "end_before_start", v->diag->reversed);
 	key_u64(j, "late", v->diag->late);
 	kdr_json_obj_end(j);
+	if (v->wakers)
+		kdr_wakers_json(c, j, v->wakers, v->hi);
 	kdr_json_obj_end(j);
 	return 0;
 }

@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"                                syscall, run, ready and irq row\n"
 	"      --budget                  each thread's window split into running,\n"
 	"                                ready, blocked in syscalls, irqs, other\n"
+	"      --wakers                  each thread's blocked time split by syscall\n"
+	"                                and by the task that woke it\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
@@ -77,6 +79,7 @@ enum {
 	OPT_FOLDED,
 	OPT_HISTOGRAM,
 	OPT_BUDGET,
+	OPT_WAKERS,
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
@@ -104,6 +107,7 @@ static const struct option long_opts[] = {
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
 	{ "budget", no_argument, NULL, OPT_BUDGET },
+	{ "wakers", no_argument, NULL, OPT_WAKERS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -258,6 +262,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BUDGET:
 			o.budget = 1;
+			break;
+		case OPT_WAKERS:
+			o.wakers = 1;
 			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))

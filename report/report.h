@@ -78,6 +78,8 @@ struct kdr_options {
 	/* issue 8 (default 0: the reference's report, byte for byte) */
 	int histograms;		  /* --histogram: percentiles and log2 histograms */
 	int budget;		  /* --budget: each thread's time budget per window */
+	int wakers;		  /* --wakers: blocked time by syscall and waker (wakers.h);
+				   * JSON has it anyway from format 1.2 on */
 };
 
 /* Defaults: text, every section, every window, as recorded, no filters. */

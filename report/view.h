@@ -127,6 +127,7 @@ struct kdr_wview {
 	/* why the capture ends: said of a window that never closed
 	 * (win->flags & KDR_WIN_UNCLOSED) */
 	enum kdr_end end;
+	const struct kdr_wakers *wakers; /* who woke the threads; NULL = not shown */
 };
 
 /* Owns the arrays of one view; reused window after window. */
