@@ -12,13 +12,14 @@
 #define MAX_ARGS 8 /* arguments a 1.x reader keeps per event */
 
 /* Arguments per event type in this version (1.2); index = type.  A 1.1
- * writer's table has 1 argument for WAKEUP (no waker pid and name), a
- * 1.0 writer's the same without its last entry (LOSS). */
+ * writer's table has 1 argument for WAKEUP (no waker pid and name) and
+ * no CPU_RUN, a 1.0 writer's no LOSS either. */
 static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = 1,	    [KDF_EV_SYS_EXIT] = 2,     [KDF_EV_SWITCH] = 2,
 	[KDF_EV_WAKEUP] = 3,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
 	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
 	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,  [KDF_EV_LOSS] = 2,
+	[KDF_EV_CPU_RUN] = 2,
 };
 /* Entries of the 1.0 table: the shortest one the fast path decodes. */
 #define NTYPES_V1_0 (KDF_EV_THREAD_EXIT + 1)
@@ -130,6 +131,10 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		col_put(e, COL_ARGS, ev->u.loss.count);
 		/* the writer's callers keep end_ts >= ts; clamp what they do not */
 		col_put(e, COL_ARGS, ev->u.loss.end_ts > ev->ts ? ev->u.loss.end_ts - ev->ts : 0);
+		break;
+	case KDF_EV_CPU_RUN:
+		col_put(e, COL_ARGS, ev->u.cpu_run.pid);
+		col_put(e, COL_ARGS, ev->u.cpu_run.name_id);
 		break;
 	default: /* TRIGGER, THREAD_EXIT: flags say it all */
 		break;
@@ -244,6 +249,8 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 		ev->u.loss.count = a[0];
 		ev->u.loss.end_ts = ev->ts + a[1];
 		return a[1] <= UINT64_MAX - ev->ts;
+	case KDF_EV_CPU_RUN:
+		return to_u32(a[0], &ev->u.cpu_run.pid) && to_u32(a[1], &ev->u.cpu_run.name_id);
 	default:
 		return 1;
 	}

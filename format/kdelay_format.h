@@ -37,7 +37,10 @@ enum kdf_event_type {
 	/* (1.1) the recorder lost events (ring buffer full): ts = first loss,
 	 * cpu = where, tid = 0; see docs/format.md section 5.2 */
 	KDF_EV_LOSS = 12,
-	KDF_EV_TYPE_MAX = 12,
+	/* (1.2) tid runs on cpu from ts, while a target thread waits there
+	 * runnable; see docs/format.md section 5.3 */
+	KDF_EV_CPU_RUN = 13,
+	KDF_EV_TYPE_MAX = 13,
 };
 
 /* flags, per type (same bit values as bpf/kdelay_events.h on purpose) */
@@ -49,6 +52,7 @@ enum kdf_event_type {
 #define KDF_TRIG_STOP (1u << 1)
 #define KDF_STACK_KERNEL_LOST (1u << 0)
 #define KDF_STACK_USER_LOST (1u << 1)
+#define KDF_RUN_KTHREAD (1u << 0) /* CPU_RUN: the task is a kernel thread */
 
 /*
  * One decoded event.  40 bytes; which union member is valid follows type.
@@ -94,6 +98,10 @@ struct kdf_event {
 			uint32_t pad;
 			uint64_t entry_ts;
 		} stack;
+		struct {
+			uint32_t pid;	  /* the task's tgid (0: the idle task) */
+			uint32_t name_id; /* its name then, a STRINGS id; 0 = unknown */
+		} cpu_run;
 		struct {
 			uint64_t count;	 /* events lost on cpu */
 			uint64_t end_ts; /* >= ts: the ring took records again */

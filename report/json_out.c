@@ -10,6 +10,7 @@
 #include "json.h"
 #include "sink.h"
 #include "wakers_out.h"
+#include "culprits_out.h"
 
 #define KDR_JSON_SCHEMA_VERSION 1
 
@@ -377,6 +378,8 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	kdr_json_obj_end(j);
 	if (v->wakers)
 		kdr_wakers_json(c, j, v->wakers, v->hi);
+	if (v->culprits)
+		kdr_culprits_json(c, j, v->culprits, v->hi);
 	kdr_json_obj_end(j);
 	return 0;
 }

@@ -45,6 +45,8 @@ static const char usage_text[] =
 	"                                ready, blocked in syscalls, irqs, other\n"
 	"      --wakers                  each thread's blocked time split by syscall\n"
 	"                                and by the task that woke it\n"
+	"      --culprits                each thread's ready time split by the task\n"
+	"                                that ran on its CPU meanwhile\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
@@ -80,6 +82,7 @@ enum {
 	OPT_HISTOGRAM,
 	OPT_BUDGET,
 	OPT_WAKERS,
+	OPT_CULPRITS,
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
@@ -108,6 +111,7 @@ static const struct option long_opts[] = {
 	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
 	{ "budget", no_argument, NULL, OPT_BUDGET },
 	{ "wakers", no_argument, NULL, OPT_WAKERS },
+	{ "culprits", no_argument, NULL, OPT_CULPRITS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -265,6 +269,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_WAKERS:
 			o.wakers = 1;
+			break;
+		case OPT_CULPRITS:
+			o.culprits = 1;
 			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))

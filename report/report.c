@@ -20,11 +20,13 @@
 #include "report.h"
 #include "sink.h"
 #include "wakers_out.h"
+#include "culprits_out.h"
 
 struct run {
 	struct kdr_ctx c;
 	struct kdr_stats *st;
 	struct kdr_wakers *wakers; /* NULL when not shown */
+	struct kdr_culprits *culprits; /* NULL when not shown */
 	struct kdr_view_buf vb;
 	const struct kdr_sink *sink;
 	struct kdr_json_state js;
@@ -116,6 +118,7 @@ static void teardown(struct run *run)
 	kdr_symbols_free(run->c.syms);
 	kdr_stats_free(run->st);
 	kdr_wakers_free(run->wakers);
+	kdr_culprits_free(run->culprits);
 	kdr_view_buf_free(&run->vb);
 }
 
@@ -182,6 +185,10 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 		kdr_wakers_close(run->wakers, lo, hi); /* out of memory: said in its output */
 		v.wakers = run->wakers;
 	}
+	if (run->culprits && !v.skip) {
+		kdr_culprits_close(run->culprits, lo, hi); /* out of memory: said in its output */
+		v.culprits = run->culprits;
+	}
 	run->tot.reported++;
 	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
@@ -189,10 +196,14 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 	rc = run->sink->window(c, &run->js, &v);
 	if (v.wakers && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
 		kdr_wakers_text(c, v.wakers, hi);
+	if (v.culprits && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+		kdr_culprits_text(c, v.culprits, hi);
 next:
 	kdr_stats_reset(run->st);
 	if (run->wakers)
 		kdr_wakers_reset(run->wakers);
+	if (run->culprits)
+		kdr_culprits_reset(run->culprits);
 	/* events of this window that reach the file late are not the next one's */
 	kdr_stats_set_bounds(run->st, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo,
 			     c->filter.hi);
@@ -251,6 +262,11 @@ static int start(struct run *run)
 		if (!run->wakers)
 			return EX_OSERR;
 	}
+	if (o->culprits || (o->format == KDR_FMT_JSON && minor >= 2)) {
+		run->culprits = kdr_culprits_new(c->meta->pid, minor >= 2);
+		if (!run->culprits)
+			return EX_OSERR;
+	}
 	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
 	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
 	if (run->sink->begin(c, &run->js))
@@ -279,6 +295,9 @@ static int read_on(struct run *run)
 				oom = 1;
 			if (run->wakers && wants_events(run) &&
 			    kdr_wakers_feed(run->wakers, it.u.events.v, it.u.events.n))
+				oom = 1;
+			if (run->culprits && wants_events(run) &&
+			    kdr_culprits_feed(run->culprits, it.u.events.v, it.u.events.n))
 				oom = 1;
 			break;
 		case KDF_ITEM_THREAD:

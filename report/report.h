@@ -80,6 +80,8 @@ struct kdr_options {
 	int budget;		  /* --budget: each thread's time budget per window */
 	int wakers;		  /* --wakers: blocked time by syscall and waker (wakers.h);
 				   * JSON has it anyway from format 1.2 on */
+	int culprits;		  /* --culprits: ready time by the task on the CPU
+				   * (culprits.h); the same in JSON */
 };
 
 /* Defaults: text, every section, every window, as recorded, no filters. */
