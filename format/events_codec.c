@@ -19,7 +19,7 @@ static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_WAKEUP] = 3,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
 	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
 	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,  [KDF_EV_LOSS] = 2,
-	[KDF_EV_CPU_RUN] = 2,
+	[KDF_EV_CPU_RUN] = 2,	    [KDF_EV_CENSUS] = 2,
 };
 /* Entries of the 1.0 table: the shortest one the fast path decodes. */
 #define NTYPES_V1_0 (KDF_EV_THREAD_EXIT + 1)
@@ -136,6 +136,10 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		col_put(e, COL_ARGS, ev->u.cpu_run.pid);
 		col_put(e, COL_ARGS, ev->u.cpu_run.name_id);
 		break;
+	case KDF_EV_CENSUS: /* nr + 1, so that "none" (UINT32_MAX) is 0 */
+		col_put(e, COL_ARGS, ev->u.census.state);
+		col_put(e, COL_ARGS, (uint64_t)ev->u.census.nr + 1 > UINT32_MAX ? 0 : ev->u.census.nr + 1);
+		break;
 	default: /* TRIGGER, THREAD_EXIT: flags say it all */
 		break;
 	}
@@ -251,6 +255,9 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 		return a[1] <= UINT64_MAX - ev->ts;
 	case KDF_EV_CPU_RUN:
 		return to_u32(a[0], &ev->u.cpu_run.pid) && to_u32(a[1], &ev->u.cpu_run.name_id);
+	case KDF_EV_CENSUS:
+		ev->u.census.nr = (uint32_t)a[1] - 1; /* 0 (none) wraps to KDF_CENSUS_NO_SYSCALL */
+		return to_u32(a[0], &ev->u.census.state) && a[1] <= UINT32_MAX;
 	default:
 		return 1;
 	}

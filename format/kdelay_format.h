@@ -40,7 +40,10 @@ enum kdf_event_type {
 	/* (1.2) tid runs on cpu from ts, while a target thread waits there
 	 * runnable; see docs/format.md section 5.3 */
 	KDF_EV_CPU_RUN = 13,
-	KDF_EV_TYPE_MAX = 13,
+	/* (1.2) a thread of the target as /proc showed it when the window
+	 * opened or closed; see docs/format.md section 5.4 */
+	KDF_EV_CENSUS = 14,
+	KDF_EV_TYPE_MAX = 14,
 };
 
 /* flags, per type (same bit values as bpf/kdelay_events.h on purpose) */
@@ -53,6 +56,8 @@ enum kdf_event_type {
 #define KDF_STACK_KERNEL_LOST (1u << 0)
 #define KDF_STACK_USER_LOST (1u << 1)
 #define KDF_RUN_KTHREAD (1u << 0) /* CPU_RUN: the task is a kernel thread */
+#define KDF_CENSUS_END (1u << 0)  /* CENSUS: taken at the window's end, not start */
+#define KDF_CENSUS_NO_SYSCALL UINT32_MAX /* CENSUS nr: running, or not in a syscall */
 
 /*
  * One decoded event.  40 bytes; which union member is valid follows type.
@@ -102,6 +107,10 @@ struct kdf_event {
 			uint32_t pid;	  /* the task's tgid (0: the idle task) */
 			uint32_t name_id; /* its name then, a STRINGS id; 0 = unknown */
 		} cpu_run;
+		struct {
+			uint32_t state; /* /proc's state letter: 'R', 'S', 'D', 'T'... */
+			uint32_t nr;	/* the syscall it is in, KDF_CENSUS_NO_SYSCALL */
+		} census;
 		struct {
 			uint64_t count;	 /* events lost on cpu */
 			uint64_t end_ts; /* >= ts: the ring took records again */

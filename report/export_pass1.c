@@ -124,7 +124,8 @@ static int pass1_events(struct pass1 *p, const struct kdf_event *v, size_t n)
 		case KDF_EV_TRIGGER:
 			break; /* a trigger may fire in any thread */
 		case KDF_EV_CPU_RUN:
-			break; /* another task on a CPU: not a target thread */
+		case KDF_EV_CENSUS:
+			break; /* another task on a CPU; /proc's view, not an event of the thread */
 		default:
 			rc = note_tid(p, ev->tid, &last);
 			break;

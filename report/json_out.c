@@ -11,6 +11,7 @@
 #include "sink.h"
 #include "wakers_out.h"
 #include "culprits_out.h"
+#include "census_out.h"
 
 #define KDR_JSON_SCHEMA_VERSION 1
 
@@ -380,6 +381,8 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		kdr_wakers_json(c, j, v->wakers, v->hi);
 	if (v->culprits)
 		kdr_culprits_json(c, j, v->culprits, v->hi);
+	if (v->census)
+		kdr_census_json(c, j, v->census, v->hi);
 	kdr_json_obj_end(j);
 	return 0;
 }

@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"                                and by the task that woke it\n"
 	"      --culprits                each thread's ready time split by the task\n"
 	"                                that ran on its CPU meanwhile\n"
+	"      --census                  the threads that made no event in a window,\n"
+	"                                as /proc showed them at its start and end\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
@@ -83,6 +85,7 @@ enum {
 	OPT_BUDGET,
 	OPT_WAKERS,
 	OPT_CULPRITS,
+	OPT_CENSUS,
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
@@ -112,6 +115,7 @@ static const struct option long_opts[] = {
 	{ "budget", no_argument, NULL, OPT_BUDGET },
 	{ "wakers", no_argument, NULL, OPT_WAKERS },
 	{ "culprits", no_argument, NULL, OPT_CULPRITS },
+	{ "census", no_argument, NULL, OPT_CENSUS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -272,6 +276,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CULPRITS:
 			o.culprits = 1;
+			break;
+		case OPT_CENSUS:
+			o.census = 1;
 			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))

@@ -21,12 +21,14 @@
 #include "sink.h"
 #include "wakers_out.h"
 #include "culprits_out.h"
+#include "census_out.h"
 
 struct run {
 	struct kdr_ctx c;
 	struct kdr_stats *st;
 	struct kdr_wakers *wakers; /* NULL when not shown */
 	struct kdr_culprits *culprits; /* NULL when not shown */
+	struct kdr_census *census; /* NULL when not shown */
 	struct kdr_view_buf vb;
 	const struct kdr_sink *sink;
 	struct kdr_json_state js;
@@ -119,6 +121,7 @@ static void teardown(struct run *run)
 	kdr_stats_free(run->st);
 	kdr_wakers_free(run->wakers);
 	kdr_culprits_free(run->culprits);
+	kdr_census_free(run->census);
 	kdr_view_buf_free(&run->vb);
 }
 
@@ -189,6 +192,10 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 		kdr_culprits_close(run->culprits, lo, hi); /* out of memory: said in its output */
 		v.culprits = run->culprits;
 	}
+	if (run->census && !v.skip) {
+		kdr_census_close(run->census); /* out of memory: said in its output */
+		v.census = run->census;
+	}
 	run->tot.reported++;
 	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
@@ -198,12 +205,16 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 		kdr_wakers_text(c, v.wakers, hi);
 	if (v.culprits && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
 		kdr_culprits_text(c, v.culprits, hi);
+	if (v.census && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+		kdr_census_text(c, v.census, hi);
 next:
 	kdr_stats_reset(run->st);
 	if (run->wakers)
 		kdr_wakers_reset(run->wakers);
 	if (run->culprits)
 		kdr_culprits_reset(run->culprits);
+	if (run->census)
+		kdr_census_reset(run->census);
 	/* events of this window that reach the file late are not the next one's */
 	kdr_stats_set_bounds(run->st, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo,
 			     c->filter.hi);
@@ -267,6 +278,11 @@ static int start(struct run *run)
 		if (!run->culprits)
 			return EX_OSERR;
 	}
+	if (o->census || (o->format == KDR_FMT_JSON && minor >= 2)) {
+		run->census = kdr_census_new();
+		if (!run->census)
+			return EX_OSERR;
+	}
 	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
 	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
 	if (run->sink->begin(c, &run->js))
@@ -298,6 +314,9 @@ static int read_on(struct run *run)
 				oom = 1;
 			if (run->culprits && wants_events(run) &&
 			    kdr_culprits_feed(run->culprits, it.u.events.v, it.u.events.n))
+				oom = 1;
+			if (run->census && wants_events(run) &&
+			    kdr_census_feed(run->census, it.u.events.v, it.u.events.n))
 				oom = 1;
 			break;
 		case KDF_ITEM_THREAD:

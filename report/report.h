@@ -82,6 +82,8 @@ struct kdr_options {
 				   * JSON has it anyway from format 1.2 on */
 	int culprits;		  /* --culprits: ready time by the task on the CPU
 				   * (culprits.h); the same in JSON */
+	int census;		  /* --census: the silent threads (census.h); JSON
+				   * has every thread's census from format 1.2 on */
 };
 
 /* Defaults: text, every section, every window, as recorded, no filters. */

@@ -129,6 +129,7 @@ struct kdr_wview {
 	enum kdr_end end;
 	const struct kdr_wakers *wakers; /* who woke the threads; NULL = not shown */
 	const struct kdr_culprits *culprits; /* who took their CPU; NULL = not shown */
+	const struct kdr_census *census; /* every thread, from /proc; NULL = not shown */
 };
 
 /* Owns the arrays of one view; reused window after window. */

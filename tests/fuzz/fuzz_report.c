@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.budget = 1;
 		o.wakers = 1;
 		o.culprits = 1;
+		o.census = 1;
 	}
 	kdr_report_mem(data, size, &o, null, null);
 	return 0;
