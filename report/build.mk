@@ -6,7 +6,7 @@ REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashid
 	report/stats_dist.c report/budget.c report/text_dist.c report/capture_end.c \
 	report/losses.c report/wakers.c report/wakers_out.c \
 	report/culprits.c report/culprits_out.c \
-	report/census.c report/census_out.c
+	report/census.c report/census_out.c report/shown.c report/grow.c
 REPORT_MAIN := report/main.c report/input_file.c report/output_file.c
 
 # tests/build.mk (included before the Makefile defines these) names them in

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "grow.h"
 #include "hashidx.h"
 
 struct entry {
@@ -55,16 +56,7 @@ static struct entry *entry(struct kdr_census *c, uint32_t tid)
 
 	if (c->ix.slots[i])
 		return &c->v[c->ix.slots[i] - 1];
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct entry *nv = realloc(c->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		c->v = nv;
-		c->cap = ncap;
-	}
-	if (kdr_ix_reserve(&c->ix))
+	if (kdr_grow((void **)&c->v, &c->cap, c->n, sizeof(*c->v)) || kdr_ix_reserve(&c->ix))
 		return NULL;
 	e = &c->v[c->n++];
 	memset(e, 0, sizeof(*e));

@@ -7,20 +7,9 @@
 #include <string.h>
 
 #include "census_out.h"
+#include "shown.h"
 #include "json.h"
 #include "sink.h"
-
-static const char *shown_thread(struct kdr_ctx *c, uint32_t tid, uint64_t ts, char *buf,
-				size_t size, size_t *len)
-{
-	const char *name = kdr_thread_name(c, tid, ts, buf, size, len);
-	char z[64];
-	size_t n = *len < sizeof(z) - 1 ? *len : sizeof(z) - 1;
-
-	memcpy(z, name, n); /* the regex wants a C string */
-	z[n] = '\0';
-	return kdr_filter_thread(&c->filter, tid, z) ? name : NULL;
-}
 
 static void seen_json(struct kdr_ctx *c, struct kdr_json *j, const char *k,
 		      const struct kdr_census_seen *s)
@@ -56,7 +45,7 @@ void kdr_census_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_cen
 	kdr_json_key(j, "census");
 	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 
 		if (!name)
 			continue;
@@ -111,7 +100,7 @@ void kdr_census_text(struct kdr_ctx *c, const struct kdr_census *ce, uint64_t ts
 
 		if (!r[i].silent)
 			continue;
-		name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 		if (!name)
 			continue;
 		seen_text(c, &r[i].start, s0, sizeof(s0));

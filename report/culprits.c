@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "culprits.h"
+#include "grow.h"
 #include "hashidx.h"
 
 /* From ts on, this task runs on cpu. */
@@ -75,23 +76,6 @@ void kdr_culprits_reset(struct kdr_culprits *c)
 	c->oom = 0;
 }
 
-/* Room for one more element in *v; 0 or -1. */
-static int room(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	nv = realloc(*v, ncap * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 static struct thread_state *thread(struct kdr_culprits *c, uint32_t tid)
 {
 	uint32_t i = kdr_ix_find(&c->ix, tid);
@@ -99,7 +83,7 @@ static struct thread_state *thread(struct kdr_culprits *c, uint32_t tid)
 
 	if (c->ix.slots[i])
 		return &c->th[c->ix.slots[i] - 1];
-	if (room((void **)&c->th, &c->thcap, c->nth, sizeof(*c->th)) || kdr_ix_reserve(&c->ix))
+	if (kdr_grow((void **)&c->th, &c->thcap, c->nth, sizeof(*c->th)) || kdr_ix_reserve(&c->ix))
 		return NULL;
 	t = &c->th[c->nth++];
 	t->tid = tid;
@@ -114,7 +98,7 @@ static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t 
 
 	if (!c->recorded)
 		return 0;
-	if (room((void **)&c->runs, &c->runcap, c->nruns, sizeof(*c->runs)))
+	if (kdr_grow((void **)&c->runs, &c->runcap, c->nruns, sizeof(*c->runs)))
 		return -1;
 	r = &c->runs[c->nruns++];
 	r->ts = ev->ts;
@@ -150,7 +134,7 @@ static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
 		t->ready_since = 0;
 		return 0;
 	}
-	if (room((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
+	if (kdr_grow((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
 		return -1;
 	w = &c->waits[c->nwaits++];
 	w->start = t->ready_since;
@@ -256,7 +240,7 @@ static int piece_add(struct kdr_culprits *c, const struct wait *w, const struct 
 
 	if (!ns)
 		return 0;
-	if (room((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)))
+	if (kdr_grow((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)))
 		return -1;
 	p = &c->rows[c->nrows++];
 	memset(p, 0, sizeof(*p));

@@ -7,21 +7,9 @@
 #include <string.h>
 
 #include "culprits_out.h"
+#include "shown.h"
 #include "json.h"
 #include "sink.h"
-
-/* A thread's name at ts, and whether the filters show it. */
-static const char *shown_thread(struct kdr_ctx *c, uint32_t tid, uint64_t ts, char *buf,
-				size_t size, size_t *len)
-{
-	const char *name = kdr_thread_name(c, tid, ts, buf, size, len);
-	char z[64];
-	size_t n = *len < sizeof(z) - 1 ? *len : sizeof(z) - 1;
-
-	memcpy(z, name, n); /* the regex wants a C string */
-	z[n] = '\0';
-	return kdr_filter_thread(&c->filter, tid, z) ? name : NULL;
-}
 
 /* The culprit's name: taken at the event, or (a target thread) the
  * thread table's at ts; NULL when unknown. */
@@ -46,7 +34,7 @@ void kdr_culprits_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_c
 	kdr_json_key(j, "culprits");
 	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 		const char *cname;
 		int known = r[i].kind != KDR_CULPRIT_UNKNOWN;
 
@@ -127,7 +115,7 @@ void kdr_culprits_text(struct kdr_ctx *c, const struct kdr_culprits *cu, uint64_
 	fputs("# Culprits: ready time by the task on the CPU, largest first\n", f);
 	fprintf(f, "%-8s %-16s %4s %16s  %s\n", "TID", "THREAD", "CPU", "READY ns", "BEHIND");
 	for (size_t i = 0; i < n; i++) {
-		const char *name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 
 		if (!name)
 			continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hashidx.h"
 #include "wakers.h"
 
@@ -27,7 +28,8 @@ struct block {
 struct kdr_wakers {
 	uint32_t target_pid;
 	struct thread_state *th;
-	uint32_t nth, thcap;
+	uint32_t nth;
+	size_t thcap;
 	struct kdr_ix ix;
 	struct block *blocks;
 	size_t nblocks, blockcap;
@@ -68,36 +70,17 @@ void kdr_wakers_reset(struct kdr_wakers *w)
 	w->oom = 0;
 }
 
-/* Grow *v (of *cap elements of size each) to hold one more; 0 or -1. */
-static int room(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	nv = realloc(*v, ncap * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 /* The state of tid; *fresh says it was not seen before in this window. */
 static struct thread_state *thread(struct kdr_wakers *w, uint32_t tid, int *fresh)
 {
 	uint32_t i = kdr_ix_find(&w->ix, tid);
 	struct thread_state *t;
-	size_t cap = w->thcap;
 
 	*fresh = 0;
 	if (w->ix.slots[i])
 		return &w->th[w->ix.slots[i] - 1];
-	if (room((void **)&w->th, &cap, w->nth, sizeof(*w->th)) || kdr_ix_reserve(&w->ix))
+	if (kdr_grow((void **)&w->th, &w->thcap, w->nth, sizeof(*w->th)) || kdr_ix_reserve(&w->ix))
 		return NULL;
-	w->thcap = (uint32_t)cap;
 	t = &w->th[w->nth++];
 	t->tid = tid;
 	t->nr = KDR_WAKER_NR_NONE;
@@ -122,7 +105,7 @@ static int block_add(struct kdr_wakers *w, const struct thread_state *t, uint64_
 {
 	struct block *b;
 
-	if (room((void **)&w->blocks, &w->blockcap, w->nblocks, sizeof(*w->blocks)))
+	if (kdr_grow((void **)&w->blocks, &w->blockcap, w->nblocks, sizeof(*w->blocks)))
 		return -1;
 	b = &w->blocks[w->nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -242,7 +225,7 @@ int kdr_wakers_close(struct kdr_wakers *w, uint64_t lo, uint64_t hi)
 		if (b->end < lo || b->start > hi)
 			continue; /* outside the window (or --time-range) */
 		if (!w->nrows || key_cmp(&w->rows[w->nrows - 1], &b->key)) {
-			if (room((void **)&w->rows, &w->rowcap, w->nrows, sizeof(*w->rows))) {
+			if (kdr_grow((void **)&w->rows, &w->rowcap, w->nrows, sizeof(*w->rows))) {
 				w->oom = 1;
 				break;
 			}

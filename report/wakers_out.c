@@ -9,19 +9,7 @@
 #include "json.h"
 #include "sink.h"
 #include "wakers_out.h"
-
-/* The blocked thread's name at ts, and whether the filters show it. */
-static const char *shown_thread(struct kdr_ctx *c, uint32_t tid, uint64_t ts, char *buf,
-				size_t size, size_t *len)
-{
-	const char *name = kdr_thread_name(c, tid, ts, buf, size, len);
-	char z[64];
-	size_t n = *len < sizeof(z) - 1 ? *len : sizeof(z) - 1;
-
-	memcpy(z, name, n); /* the regex wants a C string */
-	z[n] = '\0';
-	return kdr_filter_thread(&c->filter, tid, z) ? name : NULL;
-}
+#include "shown.h"
 
 static const char *syscall_label(struct kdr_ctx *c, uint32_t nr, char *buf, size_t size)
 {
@@ -51,7 +39,7 @@ void kdr_wakers_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wak
 	kdr_json_key(j, "wakers");
 	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 		const char *wname;
 
 		if (!name)
@@ -138,7 +126,7 @@ void kdr_wakers_text(struct kdr_ctx *c, const struct kdr_wakers *w, uint64_t ts)
 	fprintf(f, "%-8s %-16s %-20s %10s %16s  %s\n", "TID", "THREAD", "SYSCALL", "COUNT",
 		"TOTAL ns", "WOKEN BY");
 	for (size_t i = 0; i < n; i++) {
-		const char *name = shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
+		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
 
 		if (!name)
 			continue;
