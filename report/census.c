@@ -148,7 +148,7 @@ void kdr_census_close(struct kdr_census *c)
 	for (size_t i = 0; i < c->n; i++)
 		if (c->v[i].in_census)
 			c->rows[c->nrows++] = c->v[i].row;
-	qsort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
+	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
 }
 
 const struct kdr_census_row *kdr_census_rows(const struct kdr_census *c, size_t *n)

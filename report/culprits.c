@@ -296,12 +296,12 @@ int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
 {
 	size_t n = 0;
 
-	qsort(c->runs, c->nruns, sizeof(*c->runs), run_cmp);
+	kdr_sort(c->runs, c->nruns, sizeof(*c->runs), run_cmp);
 	c->nrows = 0;
 	for (size_t i = 0; i < c->nwaits && !c->oom; i++)
 		if (c->waits[i].start >= lo && c->waits[i].end <= hi && split_wait(c, &c->waits[i]))
 			c->oom = 1;
-	qsort(c->rows, c->nrows, sizeof(*c->rows), piece_cmp);
+	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), piece_cmp);
 	for (size_t i = 0; i < c->nrows; i++) {
 		if (n && !key_cmp(&c->rows[n - 1], &c->rows[i]))
 			c->rows[n - 1].total_ns += c->rows[i].total_ns;
@@ -309,7 +309,7 @@ int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
 			c->rows[n++] = c->rows[i];
 	}
 	c->nrows = n;
-	qsort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
+	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
 	return c->oom ? -1 : 0;
 }
 

@@ -22,3 +22,9 @@ int kdr_grow(void **v, size_t *cap, size_t n, size_t size)
 	*cap = ncap;
 	return 0;
 }
+
+void kdr_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}

@@ -215,7 +215,7 @@ int kdr_wakers_close(struct kdr_wakers *w, uint64_t lo, uint64_t hi)
 	for (uint32_t i = 0; i < w->nth && !w->oom; i++)
 		if (w->th[i].blocked_since && block_add(w, &w->th[i], w->th[i].blocked_since, NULL, hi))
 			w->oom = 1;
-	qsort(w->blocks, w->nblocks, sizeof(*w->blocks), block_cmp);
+	kdr_sort(w->blocks, w->nblocks, sizeof(*w->blocks), block_cmp);
 	w->nrows = 0;
 	for (size_t i = 0; i < w->nblocks; i++) {
 		const struct block *b = &w->blocks[i];
@@ -238,7 +238,7 @@ int kdr_wakers_close(struct kdr_wakers *w, uint64_t lo, uint64_t hi)
 		r->count++;
 		r->total_ns += e > s ? e - s : 0;
 	}
-	qsort(w->rows, w->nrows, sizeof(*w->rows), row_cmp);
+	kdr_sort(w->rows, w->nrows, sizeof(*w->rows), row_cmp);
 	return w->oom ? -1 : 0;
 }
 
