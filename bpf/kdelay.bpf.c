@@ -70,6 +70,32 @@ struct {
 	__type(value, struct kd_ev_stack);
 } stack_scratch SEC(".maps");
 
+/*
+ * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), and the
+ * CPU each one waits on (+1; 0 = not waiting), so that a switch on a CPU
+ * where none waits costs one load.  Kept whatever the capture state, so
+ * that the counts stay right across windows.
+ */
+__u32 waiting[KD_LOSS_CPUS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} waits_on SEC(".maps");
+
+/*
+ * The task current on each CPU, as its last switch made it (a pointer,
+ * read only through probes): who holds a CPU when a target thread is
+ * queued there.  rq->curr through the runqueues ksym would be exact but
+ * needs the per-CPU variable in kallsyms, which not every kernel has.
+ * The one cost every switch on the node pays: a store.
+ */
+__u64 cpu_curr[KD_LOSS_CPUS];
+
+#define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
+
 /* Kernels before 5.14 call the field "state". */
 struct task_struct___pre514 {
 	long state;
@@ -355,6 +381,63 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 /* ----------------------------------------------------------- scheduler */
 
+/* p (a target thread) waits runnable on cpu from now on. */
+static __always_inline void wait_begin(struct task_struct *p, __u32 cpu)
+{
+	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!on || *on == cpu + 1)
+		return;
+	if (*on)
+		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	*on = cpu + 1;
+	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
+}
+
+/* p (a target thread) runs, or sleeps: it waits nowhere. */
+static __always_inline void wait_end(struct task_struct *p)
+{
+	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, 0);
+
+	if (!on || !*on)
+		return;
+	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	*on = 0;
+}
+
+/* t runs on cpu (t is read through probes: it may be another CPU's). */
+static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
+{
+	struct kd_ev_cpu_run *e;
+	__u32 tid = BPF_CORE_READ(t, pid);
+
+	e = ev_reserve(sizeof(*e), KD_EV_CPU_RUN, tid);
+	if (!e)
+		return;
+	e->hdr.cpu = cpu;
+	e->hdr.flags = (BPF_CORE_READ(t, flags) & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
+	e->pid = BPF_CORE_READ(t, tgid);
+	e->pad = 0;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->comm);
+	ev_submit(e);
+}
+
+/* The task current on cpu, where a target thread now waits (unknown
+ * until a switch was seen there). */
+static __always_inline void cpu_curr_emit(__u32 cpu)
+{
+	struct task_struct *t = (void *)cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
+
+	if (t)
+		cpu_run_emit(t, cpu);
+}
+
+static __always_inline __u32 task_cpu(struct task_struct *p)
+{
+	return BPF_CORE_READ(p, thread_info.cpu);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -363,16 +446,34 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	__u8 flags = 0;
 	__u32 state;
 
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	cpu_curr[cpu & (KD_LOSS_CPUS - 1)] = (__u64)next;
 	if (prev->tgid == targ)
 		flags |= KD_SW_PREV_TARGET;
 	if (next->tgid == targ)
 		flags |= KD_SW_NEXT_TARGET;
-	if (!flags || !capturing())
+	if (!flags) {
+		/* the fast path of every other switch on the node */
+		if (waiting[cpu & (KD_LOSS_CPUS - 1)] && capturing())
+			cpu_run_emit(next, cpu);
 		return 0;
+	}
 	state = task_state(prev);
-	/* Still runnable when switched out: it waits for a CPU from now on. */
-	if ((flags & KD_SW_PREV_TARGET) && (preempt || state == 0))
-		flags |= KD_SW_PREEMPT;
+	if (flags & KD_SW_PREV_TARGET) {
+		wait_end(prev);
+		/* Still runnable when switched out: it waits for a CPU from now on. */
+		if (preempt || state == 0) {
+			flags |= KD_SW_PREEMPT;
+			wait_begin(prev, cpu);
+		}
+	}
+	if (flags & KD_SW_NEXT_TARGET)
+		wait_end(next);
+	if (!capturing())
+		return 0;
+	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
+		cpu_run_emit(next, cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_SWITCH, prev->pid);
 	if (!e)
 		return 0;
@@ -383,18 +484,29 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
+/* The waker's name is taken here, at event time: by the time the report
+ * runs the waker may have exited or been renamed. */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
+	__u64 waker = bpf_get_current_pid_tgid();
 	struct kd_ev_wakeup *e;
 
-	if (p->tgid != targ_tgid || !capturing())
+	__u32 cpu;
+
+	if (p->tgid != targ_tgid)
 		return 0;
+	cpu = task_cpu(p);
+	wait_begin(p, cpu);
+	if (!capturing())
+		return 0;
+	cpu_curr_emit(cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, p->pid);
 	if (!e)
 		return 0;
 	e->hdr.flags = flags;
-	e->waker_tid = (__u32)bpf_get_current_pid_tgid();
-	e->pad = 0;
+	e->waker_tid = (__u32)waker;
+	e->waker_pid = (__u32)(waker >> 32);
+	bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
 	ev_submit(e);
 	return 0;
 }
@@ -409,6 +521,23 @@ SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
 	return wakeup(p, KD_WAKE_NEW);
+}
+
+/* A target thread moved while it waits: it waits on dest_cpu now. */
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
+{
+	__u32 *on;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	on = bpf_task_storage_get(&waits_on, p, 0, 0);
+	if (!on || !*on)
+		return 0;
+	wait_begin(p, dest_cpu);
+	if (capturing())
+		cpu_curr_emit(dest_cpu);
+	return 0;
 }
 
 /* --------------------------------------------------------- thread names */

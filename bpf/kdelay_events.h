@@ -34,6 +34,7 @@ enum kd_ev_type {
 	KD_EV_THREAD_EXIT = 11,	 /* struct kd_ev_exit */
 	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
 	KD_EV_LOSS = 13,	 /* struct kd_ev_loss, hdr.tid = 0, hdr.cpu = where */
+	KD_EV_CPU_RUN = 14,	 /* struct kd_ev_cpu_run, hdr.tid = the task, hdr.cpu = its CPU */
 };
 
 /* hdr.flags for KD_EV_SWITCH */
@@ -47,6 +48,8 @@ enum kd_ev_type {
 #define KD_TRIG_STOP (1u << 1)
 /* hdr.flags for KD_EV_COMM */
 #define KD_COMM_NEW_THREAD (1u << 0)
+/* hdr.flags for KD_EV_CPU_RUN */
+#define KD_RUN_KTHREAD (1u << 0) /* the task is a kernel thread (PF_KTHREAD) */
 /* hdr.flags for KD_EV_STACK */
 #define KD_STACK_KERNEL_LOST (1u << 0) /* bpf_get_stack() failed */
 #define KD_STACK_USER_LOST (1u << 1)
@@ -76,10 +79,15 @@ struct kd_ev_switch {
 	__u32 prev_state; /* prev's __state (0 = TASK_RUNNING) */
 };
 
+/* The waker is the task current on the waking CPU, taken at event time
+ * (it may have exited or been renamed by the time the report reads it);
+ * in an interrupt that is the task it interrupted (swapper, tid 0, when
+ * the CPU was idle). */
 struct kd_ev_wakeup {
 	struct kd_ev_hdr hdr;
-	__u32 waker_tid; /* current task on the waking CPU */
-	__u32 pad;
+	__u32 waker_tid;
+	__u32 waker_pid; /* its tgid */
+	char waker_comm[KD_COMM_LEN];
 };
 
 struct kd_ev_irq_entry {
@@ -123,6 +131,20 @@ struct kd_ev_stack {
 	__u16 user_depth;   /* user entries follow the kernel ones */
 	__u64 entry_ts;
 	__u64 ips[2 * KD_MAX_STACK_DEPTH];
+};
+
+/*
+ * Who runs on a CPU where a thread of the target waits runnable: written
+ * at each switch there to a task outside the target while one waits
+ * (hdr.ts = the switch), and for the task current there when a target
+ * thread is queued on it (woken, or migrated while it waits).  Nothing is
+ * written while no target thread waits on the CPU.
+ */
+struct kd_ev_cpu_run {
+	struct kd_ev_hdr hdr;
+	__u32 pid; /* its tgid */
+	__u32 pad;
+	char comm[KD_COMM_LEN];
 };
 
 /* Records that could not be reserved on hdr.cpu (the ring was full): from

@@ -11,16 +11,20 @@
 #define FIXED_HEADER_LEN (8 + 4 * 7 + 1)
 #define MAX_ARGS 8 /* arguments a 1.x reader keeps per event */
 
-/* Arguments per event type in this version (1.1); index = type.  A 1.0
- * writer's table is the same without its last entry (LOSS). */
+/* Arguments per event type in this version (1.2); index = type.  A 1.1
+ * writer's table has 1 argument for WAKEUP (no waker pid and name) and
+ * no CPU_RUN, a 1.0 writer's no LOSS either. */
 static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = 1,	    [KDF_EV_SYS_EXIT] = 2,     [KDF_EV_SWITCH] = 2,
-	[KDF_EV_WAKEUP] = 1,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
+	[KDF_EV_WAKEUP] = 3,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
 	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
 	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,  [KDF_EV_LOSS] = 2,
+	[KDF_EV_CPU_RUN] = 2,	    [KDF_EV_CENSUS] = 2,
 };
 /* Entries of the 1.0 table: the shortest one the fast path decodes. */
 #define NTYPES_V1_0 (KDF_EV_THREAD_EXIT + 1)
+/* WAKEUP's arguments before 1.2: the waker tid alone. */
+#define NARGS_WAKEUP_V1_1 1
 
 int kdf_events_enc_init(struct kdf_events_enc *e)
 {
@@ -102,6 +106,8 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		break;
 	case KDF_EV_WAKEUP:
 		col_put(e, COL_ARGS, tid_index(e, ev->u.wakeup.waker_tid));
+		col_put(e, COL_ARGS, ev->u.wakeup.waker_pid);
+		col_put(e, COL_ARGS, ev->u.wakeup.waker_name_id);
 		break;
 	case KDF_EV_IRQ_ENTRY:
 		col_put(e, COL_ARGS, ev->u.irq_entry.irq);
@@ -125,6 +131,14 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		col_put(e, COL_ARGS, ev->u.loss.count);
 		/* the writer's callers keep end_ts >= ts; clamp what they do not */
 		col_put(e, COL_ARGS, ev->u.loss.end_ts > ev->ts ? ev->u.loss.end_ts - ev->ts : 0);
+		break;
+	case KDF_EV_CPU_RUN:
+		col_put(e, COL_ARGS, ev->u.cpu_run.pid);
+		col_put(e, COL_ARGS, ev->u.cpu_run.name_id);
+		break;
+	case KDF_EV_CENSUS: /* nr + 1, so that "none" (UINT32_MAX) is 0 */
+		col_put(e, COL_ARGS, ev->u.census.state);
+		col_put(e, COL_ARGS, (uint64_t)ev->u.census.nr + 1 > UINT32_MAX ? 0 : ev->u.census.nr + 1);
 		break;
 	default: /* TRIGGER, THREAD_EXIT: flags say it all */
 		break;
@@ -219,7 +233,10 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 	case KDF_EV_SWITCH:
 		return to_tid(in, a[0], &ev->u.sw.next_tid) && to_u32(a[1], &ev->u.sw.prev_state);
 	case KDF_EV_WAKEUP:
-		return to_tid(in, a[0], &ev->u.wakeup.waker_tid);
+		/* before 1.2 a[1] and a[2] are missing: 0, unknown */
+		return to_tid(in, a[0], &ev->u.wakeup.waker_tid) &&
+		       to_u32(a[1], &ev->u.wakeup.waker_pid) &&
+		       to_u32(a[2], &ev->u.wakeup.waker_name_id);
 	case KDF_EV_IRQ_ENTRY:
 		return to_u32(a[0], &ev->u.irq_entry.irq) && to_u32(a[1], &ev->u.irq_entry.name_id);
 	case KDF_EV_IRQ_EXIT:
@@ -236,6 +253,11 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 		ev->u.loss.count = a[0];
 		ev->u.loss.end_ts = ev->ts + a[1];
 		return a[1] <= UINT64_MAX - ev->ts;
+	case KDF_EV_CPU_RUN:
+		return to_u32(a[0], &ev->u.cpu_run.pid) && to_u32(a[1], &ev->u.cpu_run.name_id);
+	case KDF_EV_CENSUS:
+		ev->u.census.nr = (uint32_t)a[1] - 1; /* 0 (none) wraps to KDF_CENSUS_NO_SYSCALL */
+		return to_u32(a[0], &ev->u.census.state) && a[1] <= UINT32_MAX;
 	default:
 		return 1;
 	}
@@ -281,13 +303,19 @@ static int split_sections(const uint8_t *raw, size_t raw_len, uint32_t count,
 	return !c.bad && kdf_cursor_left(&c) == 0;
 }
 
-/* Is this chunk's argument table ours, or an older minor's prefix of it
- * (1.0 at least)?  Then the fast path decodes it; decode_v1() still
- * refuses the types beyond the chunk's table. */
+/* Is this chunk's argument table ours, or an older minor's (1.0 at
+ * least: a prefix of it, WAKEUP without its 1.2 arguments)?  Then the
+ * fast path decodes it, with the chunk's own argument counts; decode_v1()
+ * still refuses the types beyond the chunk's table. */
 static int layout_is_v1(const struct events_in *in)
 {
-	return in->ntypes >= NTYPES_V1_0 && in->ntypes <= sizeof(nargs_v1) &&
-	       !memcmp(in->nargs, nargs_v1, in->ntypes);
+	if (in->ntypes < NTYPES_V1_0 || in->ntypes > sizeof(nargs_v1))
+		return 0;
+	for (unsigned int t = 0; t < in->ntypes; t++)
+		if (in->nargs[t] != nargs_v1[t] &&
+		    !(t == KDF_EV_WAKEUP && in->nargs[t] == NARGS_WAKEUP_V1_1))
+			return 0;
+	return 1;
 }
 
 /*
@@ -316,7 +344,7 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 
 	for (uint32_t i = 0; i < in->n; i++) {
 		struct kdf_event *ev = &out[i];
-		uint64_t a[4];
+		uint64_t a[4] = { 0 };
 
 		if (!decode_common(in, i, &ts, ev))
 			return 0;
@@ -338,7 +366,7 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 			/* 0 is reserved; above the table is out of this layout */
 			if (ev->type == 0 || ev->type >= in->ntypes)
 				return 0;
-			for (unsigned int k = 0; k < nargs_v1[ev->type]; k++)
+			for (unsigned int k = 0; k < in->nargs[ev->type]; k++)
 				a[k] = kdf_cursor_varint(args);
 			if (!fill_args(in, ev, a))
 				return 0;

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 1
+#define KDF_VERSION_MINOR 2
 
 /* ---------------------------------------------------------------- events */
 
@@ -37,7 +37,13 @@ enum kdf_event_type {
 	/* (1.1) the recorder lost events (ring buffer full): ts = first loss,
 	 * cpu = where, tid = 0; see docs/format.md section 5.2 */
 	KDF_EV_LOSS = 12,
-	KDF_EV_TYPE_MAX = 12,
+	/* (1.2) tid runs on cpu from ts, while a target thread waits there
+	 * runnable; see docs/format.md section 5.3 */
+	KDF_EV_CPU_RUN = 13,
+	/* (1.2) a thread of the target as /proc showed it when the window
+	 * opened or closed; see docs/format.md section 5.4 */
+	KDF_EV_CENSUS = 14,
+	KDF_EV_TYPE_MAX = 14,
 };
 
 /* flags, per type (same bit values as bpf/kdelay_events.h on purpose) */
@@ -49,6 +55,9 @@ enum kdf_event_type {
 #define KDF_TRIG_STOP (1u << 1)
 #define KDF_STACK_KERNEL_LOST (1u << 0)
 #define KDF_STACK_USER_LOST (1u << 1)
+#define KDF_RUN_KTHREAD (1u << 0) /* CPU_RUN: the task is a kernel thread */
+#define KDF_CENSUS_END (1u << 0)  /* CENSUS: taken at the window's end, not start */
+#define KDF_CENSUS_NO_SYSCALL UINT32_MAX /* CENSUS nr: running, or not in a syscall */
 
 /*
  * One decoded event.  40 bytes; which union member is valid follows type.
@@ -70,7 +79,11 @@ struct kdf_event {
 			uint32_t prev_state; /* 0 = TASK_RUNNING */
 		} sw;
 		struct {
-			uint32_t waker_tid;
+			uint32_t waker_tid; /* current on the waking CPU; 0 = idle */
+			/* (1.2) its tgid, and its name then (a STRINGS id);
+			 * 0 in older captures */
+			uint32_t waker_pid;
+			uint32_t waker_name_id;
 		} wakeup;
 		struct {
 			uint32_t irq;
@@ -90,6 +103,14 @@ struct kdf_event {
 			uint32_t pad;
 			uint64_t entry_ts;
 		} stack;
+		struct {
+			uint32_t pid;	  /* the task's tgid (0: the idle task) */
+			uint32_t name_id; /* its name then, a STRINGS id; 0 = unknown */
+		} cpu_run;
+		struct {
+			uint32_t state; /* /proc's state letter: 'R', 'S', 'D', 'T'... */
+			uint32_t nr;	/* the syscall it is in, KDF_CENSUS_NO_SYSCALL */
+		} census;
 		struct {
 			uint64_t count;	 /* events lost on cpu */
 			uint64_t end_ts; /* >= ts: the ring took records again */

@@ -152,6 +152,7 @@ static size_t min_size(uint8_t type)
 	case KD_EV_THREAD_EXIT: return sizeof(struct kd_ev_exit);
 	case KD_EV_STACK: return KD_EV_STACK_SIZE(0);
 	case KD_EV_LOSS: return sizeof(struct kd_ev_loss);
+	case KD_EV_CPU_RUN: return sizeof(struct kd_ev_cpu_run);
 	}
 	return (size_t)-1;
 }
@@ -252,6 +253,11 @@ int consumer__handle(void *ctx, void *data, size_t size)
 
 		ev.type = KDF_EV_WAKEUP;
 		ev.u.wakeup.waker_tid = e->waker_tid;
+		ev.u.wakeup.waker_pid = e->waker_pid;
+		/* as irq names below: a few distinct names, each stored once */
+		if (c->flight || (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts))
+			ev.u.wakeup.waker_name_id = kdf_writer_intern(
+				c->w, e->waker_comm, strnlen(e->waker_comm, KD_COMM_LEN));
 		break;
 	}
 	case KD_EV_IRQ_ENTRY: {
@@ -297,6 +303,17 @@ int consumer__handle(void *ctx, void *data, size_t size)
 		const struct kd_ev_loss *e = data;
 
 		loss_event(c, &ev, e->count, e->end_ts);
+		break;
+	}
+	case KD_EV_CPU_RUN: {
+		const struct kd_ev_cpu_run *e = data;
+
+		ev.type = KDF_EV_CPU_RUN;
+		ev.flags &= KDF_RUN_KTHREAD;
+		ev.u.cpu_run.pid = e->pid;
+		if (c->flight || (h->ts >= c->win->start_ts && h->ts <= c->win->end_ts))
+			ev.u.cpu_run.name_id =
+				kdf_writer_intern(c->w, e->comm, strnlen(e->comm, KD_COMM_LEN));
 		break;
 	}
 	default:

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "kdelay.skel.h"
+#include "census.h"
 #include "flight.h"
 #include "kdelay_events.h"
 #include "session.h"
@@ -113,6 +114,17 @@ static uint64_t trigger_ts(struct session *s, bool stop)
 	return ts ? ts : meta__mono_ns();
 }
 
+/* Every thread of the target, as the window opens or closes: stamped
+ * with the window's bound so that it belongs to it, though /proc is read
+ * a moment later (within a tick of a triggered start). */
+static void take_census(struct session *s, uint64_t ts, uint8_t flags)
+{
+	int err = census__take(&s->win, s->target.pid, ts, flags);
+
+	if (err && !s->cons.err)
+		s->cons.err = err;
+}
+
 /* The start trigger fired: open the window at its timestamp. */
 static void open_triggered(void *ctx)
 {
@@ -124,6 +136,7 @@ static void open_triggered(void *ctx)
 		return;
 	ts = trigger_ts(s, false);
 	window__open(&s->win, ts, ts, true, s->bpf.has_stop);
+	take_census(s, ts, 0);
 	snprintf(msg, sizeof(msg), "# Start sampling (trigger@%llu)", (unsigned long long)ts);
 	/* The trigger's own wall-clock time, as the report computes it. */
 	status__line_at(&s->st, msg, s->meta.m.realtime_ns + (ts - s->meta.m.mono_ns));
@@ -142,6 +155,7 @@ static void begin_window(struct session *s)
 		return;
 	}
 	window__open(&s->win, meta__mono_ns(), 0, s->bpf.has_stop, false);
+	take_census(s, s->win.start_ts, 0);
 	/* The window's own start, so this line equals the report's. */
 	status__line_at(&s->st, "# Start sampling",
 			s->meta.m.realtime_ns + (s->win.start_ts - s->meta.m.mono_ns));
@@ -207,6 +221,7 @@ static bool run_window(struct session *s)
 			end_ts = stop_ts = trigger_ts(s, true);
 	}
 	window__end(&s->win, end_ts, stop_ts, flags);
+	take_census(s, end_ts, KDF_CENSUS_END);
 	return true;
 }
 

@@ -13,7 +13,9 @@ REPORT_SRCS := report/report.c report/engine/stats.c report/engine/stats_store.c
 	report/sinks/text.c report/sinks/utf8.c report/sinks/json.c report/sinks/json_out.c report/sinks/info.c \
 	report/engine/stats_dist.c report/engine/budget.c report/sinks/text_dist.c \
 	report/sinks/text_format.c report/engine/capture_end.c report/engine/losses.c \
-	report/engine/hist.c
+	report/engine/hist.c report/engine/grow.c \
+	report/engine/wakers.c report/engine/culprits.c report/engine/census.c \
+	report/sinks/wakers_out.c report/sinks/culprits_out.c report/sinks/census_out.c report/sinks/shown.c
 REPORT_MAIN := report/cli/main.c report/cli/input_file.c report/cli/output_file.c
 
 # tests/build.mk (included before the Makefile defines these) names them in

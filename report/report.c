@@ -19,10 +19,16 @@
 #include "capture_end.h"
 #include "report.h"
 #include "sink.h"
+#include "wakers_out.h"
+#include "culprits_out.h"
+#include "census_out.h"
 
 struct run {
 	struct kdr_ctx c;
 	struct kdr_stats *st;
+	struct kdr_wakers *wakers; /* NULL when not shown */
+	struct kdr_culprits *culprits; /* NULL when not shown */
+	struct kdr_census *census; /* NULL when not shown */
 	struct kdr_view_buf vb;
 	const struct kdr_sink *sink;
 	struct kdr_json_state js;
@@ -113,6 +119,9 @@ static void teardown(struct run *run)
 	kdr_threads_free(run->c.threads);
 	kdr_symbols_free(run->c.syms);
 	kdr_stats_free(run->st);
+	kdr_wakers_free(run->wakers);
+	kdr_culprits_free(run->culprits);
+	kdr_census_free(run->census);
 	kdr_view_buf_free(&run->vb);
 }
 
@@ -175,13 +184,37 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 		goto next;
 	}
 	v.end = end;
+	if (run->wakers && !v.skip) {
+		kdr_wakers_close(run->wakers, lo, hi); /* out of memory: said in its output */
+		v.wakers = run->wakers;
+	}
+	if (run->culprits && !v.skip) {
+		kdr_culprits_close(run->culprits, lo, hi); /* out of memory: said in its output */
+		v.culprits = run->culprits;
+	}
+	if (run->census && !v.skip) {
+		kdr_census_close(run->census); /* out of memory: said in its output */
+		v.census = run->census;
+	}
 	run->tot.reported++;
 	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
 	losses_total(&run->tot, &v);
 	rc = run->sink->window(c, &run->js, &v);
+	if (v.wakers && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+		kdr_wakers_text(c, v.wakers, hi);
+	if (v.culprits && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+		kdr_culprits_text(c, v.culprits, hi);
+	if (v.census && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+		kdr_census_text(c, v.census, hi);
 next:
 	kdr_stats_reset(run->st);
+	if (run->wakers)
+		kdr_wakers_reset(run->wakers);
+	if (run->culprits)
+		kdr_culprits_reset(run->culprits);
+	if (run->census)
+		kdr_census_reset(run->census);
 	/* events of this window that reach the file late are not the next one's */
 	kdr_stats_set_bounds(run->st, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo,
 			     c->filter.hi);
@@ -221,6 +254,7 @@ static int start(struct run *run)
 	struct kdr_ctx *c = &run->c;
 	const struct kdr_options *o = c->o;
 	struct kdr_stats_cfg cfg = { 0 };
+	uint32_t minor;
 
 	cfg.list_ns = c->list_ns;
 	cfg.poll_nr = c->poll_nr;
@@ -233,6 +267,22 @@ static int start(struct run *run)
 	run->st = kdr_stats_new(&cfg);
 	if (!run->st)
 		return EX_OSERR;
+	kdf_reader_version(c->r, NULL, &minor);
+	if (o->wakers || (o->format == KDR_FMT_JSON && minor >= 2)) {
+		run->wakers = kdr_wakers_new(c->meta->pid);
+		if (!run->wakers)
+			return EX_OSERR;
+	}
+	if (o->culprits || (o->format == KDR_FMT_JSON && minor >= 2)) {
+		run->culprits = kdr_culprits_new(c->meta->pid, minor >= 2);
+		if (!run->culprits)
+			return EX_OSERR;
+	}
+	if (o->census || (o->format == KDR_FMT_JSON && minor >= 2)) {
+		run->census = kdr_census_new();
+		if (!run->census)
+			return EX_OSERR;
+	}
 	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
 	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
 	if (run->sink->begin(c, &run->js))
@@ -258,6 +308,15 @@ static int read_on(struct run *run)
 			kdr_unclosed_events(&run->unclosed, it.u.events.v, it.u.events.n);
 			if (wants_events(run) &&
 			    kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
+				oom = 1;
+			if (run->wakers && wants_events(run) &&
+			    kdr_wakers_feed(run->wakers, it.u.events.v, it.u.events.n))
+				oom = 1;
+			if (run->culprits && wants_events(run) &&
+			    kdr_culprits_feed(run->culprits, it.u.events.v, it.u.events.n))
+				oom = 1;
+			if (run->census && wants_events(run) &&
+			    kdr_census_feed(run->census, it.u.events.v, it.u.events.n))
 				oom = 1;
 			break;
 		case KDF_ITEM_THREAD:

@@ -43,6 +43,12 @@ static const char usage_text[] =
 	"                                syscall, run, ready and irq row\n"
 	"      --budget                  each thread's window split into running,\n"
 	"                                ready, blocked in syscalls, irqs, other\n"
+	"      --wakers                  each thread's blocked time split by syscall\n"
+	"                                and by the task that woke it\n"
+	"      --culprits                each thread's ready time split by the task\n"
+	"                                that ran on its CPU meanwhile\n"
+	"      --census                  the threads that made no event in a window,\n"
+	"                                as /proc showed them at its start and end\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
 	"                                (flame graphs) instead; see docs/export.md\n"
 	"      --html, --folded          --export html, --export folded\n"
@@ -77,6 +83,9 @@ enum {
 	OPT_FOLDED,
 	OPT_HISTOGRAM,
 	OPT_BUDGET,
+	OPT_WAKERS,
+	OPT_CULPRITS,
+	OPT_CENSUS,
 };
 
 enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
@@ -104,6 +113,9 @@ static const struct option long_opts[] = {
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
 	{ "budget", no_argument, NULL, OPT_BUDGET },
+	{ "wakers", no_argument, NULL, OPT_WAKERS },
+	{ "culprits", no_argument, NULL, OPT_CULPRITS },
+	{ "census", no_argument, NULL, OPT_CENSUS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -258,6 +270,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BUDGET:
 			o.budget = 1;
+			break;
+		case OPT_WAKERS:
+			o.wakers = 1;
+			break;
+		case OPT_CULPRITS:
+			o.culprits = 1;
+			break;
+		case OPT_CENSUS:
+			o.census = 1;
 			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))

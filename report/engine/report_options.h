@@ -61,6 +61,12 @@ struct kdr_options {
 	/* issue 8 (default 0: the reference's report, byte for byte) */
 	int histograms;		  /* --histogram: percentiles and log2 histograms */
 	int budget;		  /* --budget: each thread's time budget per window */
+	int wakers;		  /* --wakers: blocked time by syscall and waker (wakers.h);
+				   * JSON has it anyway from format 1.2 on */
+	int culprits;		  /* --culprits: ready time by the task on the CPU
+				   * (culprits.h); the same in JSON */
+	int census;		  /* --census: the silent threads (census.h); JSON
+				   * has every thread's census from format 1.2 on */
 };
 
 #endif /* KDELAY_REPORT_REPORT_OPTIONS_H */

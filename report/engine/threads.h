@@ -3,9 +3,9 @@
  * threads.h - thread names from the capture's THREAD items.
  *
  * A tid can be renamed (prctl, pthread_setname_np) or reused after the
- * thread exited, so each tid keeps its two most recent names with the time
- * each became valid; a lookup at time ts returns the name valid then
- * (the newest one not later than ts, else the oldest known).
+ * thread exited, so each tid keeps every name it had with the time each
+ * became valid; a lookup at time ts returns the name valid then (the
+ * newest one not later than ts, else the oldest known).
  */
 #ifndef KDR_THREADS_H
 #define KDR_THREADS_H

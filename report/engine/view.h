@@ -127,6 +127,9 @@ struct kdr_wview {
 	/* why the capture ends: said of a window that never closed
 	 * (win->flags & KDR_WIN_UNCLOSED) */
 	enum kdr_end end;
+	const struct kdr_wakers *wakers; /* who woke the threads; NULL = not shown */
+	const struct kdr_culprits *culprits; /* who took their CPU; NULL = not shown */
+	const struct kdr_census *census; /* every thread, from /proc; NULL = not shown */
 };
 
 /* Owns the arrays of one view; reused window after window. */

@@ -30,6 +30,7 @@ static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SOFTIRQ_ENTRY] = "softirq_entry", [KDF_EV_SOFTIRQ_EXIT] = "softirq_exit",
 	[KDF_EV_TRIGGER] = "trigger",		  [KDF_EV_STACK] = "stack",
 	[KDF_EV_THREAD_EXIT] = "thread_exit", [KDF_EV_LOSS] = "loss",
+	[KDF_EV_CPU_RUN] = "cpu_run",	  [KDF_EV_CENSUS] = "census",
 };
 
 struct page {
@@ -101,6 +102,8 @@ static void facts(struct page *p)
 		total += x->events_by_type[i];
 		if (i == KDF_EV_LOSS && !x->events_by_type[i])
 			continue; /* (format 1.1) only when events were lost */
+		if ((i == KDF_EV_CPU_RUN || i == KDF_EV_CENSUS) && !x->events_by_type[i])
+			continue; /* (format 1.2) only when there are some */
 		fprintf(p->f, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", event_names[i],
 			x->events_by_type[i]);
 	}

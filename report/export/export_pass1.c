@@ -123,6 +123,9 @@ static int pass1_events(struct pass1 *p, const struct kdf_event *v, size_t n)
 			break;
 		case KDF_EV_TRIGGER:
 			break; /* a trigger may fire in any thread */
+		case KDF_EV_CPU_RUN:
+		case KDF_EV_CENSUS:
+			break; /* another task on a CPU; /proc's view, not an event of the thread */
 		default:
 			rc = note_tid(p, ev->tid, &last);
 			break;

@@ -321,6 +321,8 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	}
 	if (ev->type == KDF_EV_LOSS)
 		return on_loss(sc, ev);
+	if (ev->type == KDF_EV_CPU_RUN || ev->type == KDF_EV_CENSUS)
+		return 0; /* another task on a CPU; /proc's view of a thread: no state change */
 	if (ev->type == KDF_EV_SWITCH) {
 		rc = 0;
 		if ((ev->flags & KDF_SW_PREV_TARGET) && (ts = state_of(sc, ev->tid, &t)))

@@ -20,7 +20,8 @@ static const char *const type_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_IRQ_ENTRY] = "irq_entry",	[KDF_EV_IRQ_EXIT] = "irq_exit",
 	[KDF_EV_SOFTIRQ_ENTRY] = "softirq_entry", [KDF_EV_SOFTIRQ_EXIT] = "softirq_exit",
 	[KDF_EV_TRIGGER] = "trigger",		[KDF_EV_STACK] = "stack",
-	[KDF_EV_THREAD_EXIT] = "thread_exit",
+	[KDF_EV_THREAD_EXIT] = "thread_exit",	[KDF_EV_CPU_RUN] = "cpu_run",
+	[KDF_EV_CENSUS] = "census",
 };
 
 struct info {
@@ -217,7 +218,7 @@ static void text_info(struct kdr_ctx *c, const struct info *in)
 	}
 	fprintf(f, "%-20s %s\n", "events:", kdr_commas(in->events, a, sizeof(a)));
 	for (int i = 1; i <= KDF_EV_TYPE_MAX; i++)
-		if (type_names[i])
+		if (type_names[i] && (i < KDF_EV_CPU_RUN || in->by_type[i])) /* 1.2's when some */
 			fprintf(f, "  %-18s %s\n", type_names[i], kdr_commas(in->by_type[i], a, sizeof(a)));
 	if (in->other_types)
 		fprintf(f, "  %-18s %s\n", "unknown type", kdr_commas(in->other_types, a, sizeof(a)));
@@ -301,7 +302,7 @@ static void json_info(struct kdr_ctx *c, const struct info *in)
 	kdr_json_key(j, "events_by_type");
 	kdr_json_obj_begin(j);
 	for (int i = 1; i <= KDF_EV_TYPE_MAX; i++) {
-		if (!type_names[i])
+		if (!type_names[i] || (i >= KDF_EV_CPU_RUN && !in->by_type[i])) /* 1.2's when some */
 			continue;
 		kdr_json_key(j, type_names[i]);
 		kdr_json_u64(j, in->by_type[i]);

@@ -10,6 +10,9 @@
 #include "json.h"
 #include "sink.h"
 #include "utf8.h"
+#include "wakers_out.h"
+#include "culprits_out.h"
+#include "census_out.h"
 
 #define KDR_JSON_SCHEMA_VERSION 1
 
@@ -375,6 +378,12 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	key_u64(j, "end_before_start", v->diag->reversed);
 	key_u64(j, "late", v->diag->late);
 	kdr_json_obj_end(j);
+	if (v->wakers)
+		kdr_wakers_json(c, j, v->wakers, v->hi);
+	if (v->culprits)
+		kdr_culprits_json(c, j, v->culprits, v->hi);
+	if (v->census)
+		kdr_census_json(c, j, v->census, v->hi);
 	kdr_json_obj_end(j);
 	return 0;
 }

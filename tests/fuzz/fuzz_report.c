@@ -32,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 1 && (data[1] & 1)) {
 		o.histograms = 1;
 		o.budget = 1;
+		o.wakers = 1;
+		o.culprits = 1;
+		o.census = 1;
 	}
 	kdr_report_mem(data, size, &o, null, null);
 	return 0;

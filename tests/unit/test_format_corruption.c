@@ -183,15 +183,15 @@ static void put_varint(struct kdf_buf *b, uint64_t v)
 }
 
 /*
- * An EVENTS chunk as a newer minor version could write it: a 14th event
+ * An EVENTS chunk as a newer minor version could write it: a 16th event
  * type with one argument, and SYS_EXIT with a third argument.  The known
  * events come back, the unknown one is skipped and warned about once.
  */
 static void test_newer_event_layout(void **state)
 {
-	static const uint8_t nargs[14] = { 0, 1, 3, 2, 1, 2, 2, 1, 1, 0, 4, 0, 2, 1 };
+	static const uint8_t nargs[16] = { 0, 1, 3, 2, 3, 2, 2, 1, 1, 0, 4, 0, 2, 2, 2, 1 };
 	struct kdf_buf cols[4] = { 0 }, raw = { 0 }, chunk = { 0 };
-	uint8_t types[3] = { KDF_EV_SYS_ENTER, 13, KDF_EV_SYS_EXIT }, flags[3] = { 0, 0, 0 };
+	uint8_t types[3] = { KDF_EV_SYS_ENTER, 15, KDF_EV_SYS_EXIT }, flags[3] = { 0, 0, 0 };
 	uint8_t hdr[37];
 	struct kdf_test_result res;
 	size_t len, out_len;
@@ -205,7 +205,7 @@ static void test_newer_event_layout(void **state)
 		put_varint(&cols[2], i ? 200 : 0); /* zigzag(+100) */
 	}
 	put_varint(&cols[3], 110);			/* SYS_ENTER nr */
-	put_varint(&cols[3], 5);			/* type 13's argument */
+	put_varint(&cols[3], 5);			/* type 15's argument */
 	put_varint(&cols[3], 110);			/* SYS_EXIT nr */
 	put_varint(&cols[3], 8);			/* zigzag(4) */
 	put_varint(&cols[3], 12345);			/* the extra argument */

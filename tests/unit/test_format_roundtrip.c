@@ -214,6 +214,8 @@ static void random_event(uint64_t *seed, uint64_t *ts, struct kdf_event *ev)
 		break;
 	case KDF_EV_WAKEUP:
 		ev->u.wakeup.waker_tid = (uint32_t)(r >> 7);
+		ev->u.wakeup.waker_pid = (uint32_t)(r >> 32);
+		ev->u.wakeup.waker_name_id = (uint32_t)r;
 		break;
 	case KDF_EV_STACK:
 		ev->u.stack.nr = (uint32_t)r;
@@ -279,7 +281,7 @@ static void test_many_random_events(void **state)
 
 /*
  * KDF_EV_LOSS (format 1.1): count and end_ts round-trip exactly at their
- * extremes, beside the events around them; the file says minor 1.
+ * extremes, beside the events around them; the file says this minor.
  */
 static void test_loss_events(void **state)
 {
@@ -302,7 +304,7 @@ static void test_loss_events(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(kdf_writer_event(w, &want[i]), KDF_OK);
 	buf = kdf_test_writer_finish(w, sink, NULL, &len);
-	assert_int_equal(buf[10] | buf[11] << 8, 1); /* header: minor 1 */
+	assert_int_equal(buf[10] | buf[11] << 8, KDF_VERSION_MINOR); /* header */
 	assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
 	assert_int_equal(res.nevents, n);
 	for (size_t i = 0; i < n; i++)

@@ -153,6 +153,21 @@ static void test_thread_names_over_time(void **state)
 	assert_int_equal(kdr_threads_add(th, 7, 30, "middle", 6), 0);
 	assert_string_equal(kdr_threads_name(th, 7, 40, &n), "middle");
 	assert_string_equal(kdr_threads_name(th, 7, 60, &n), "renamed");
+	/* every name is kept, not only the last two */
+	assert_string_equal(kdr_threads_name(th, 7, 20, &n), "first");
+	for (uint64_t ts = 1000; ts < 1100; ts++) {
+		char b[16];
+
+		snprintf(b, sizeof(b), "n%u", (unsigned)ts);
+		assert_int_equal(kdr_threads_add(th, 9, ts, b, strlen(b)), 0);
+	}
+	assert_string_equal(kdr_threads_name(th, 9, 1000, &n), "n1000");
+	assert_string_equal(kdr_threads_name(th, 9, 1050, &n), "n1050");
+	assert_string_equal(kdr_threads_name(th, 9, 5000, &n), "n1099");
+	/* the same time twice: the later given wins */
+	assert_int_equal(kdr_threads_add(th, 9, 1050, "again", 5), 0);
+	assert_string_equal(kdr_threads_name(th, 9, 1050, &n), "again");
+	assert_string_equal(kdr_threads_name(th, 9, 1049, &n), "n1049");
 	/* any bytes, embedded NUL included */
 	assert_int_equal(kdr_threads_add(th, 8, 0, "a\0b", 3), 0);
 	assert_memory_equal(kdr_threads_name(th, 8, 0, &n), "a\0b", 3);

@@ -58,7 +58,7 @@ static const struct kdf_event test_events[] = {
 	{ .ts = 1500, .tid = 100, .cpu = 1, .type = KDF_EV_SWITCH,
 	  .flags = KDF_SW_PREV_TARGET | KDF_SW_PREEMPT, .u.sw = { UINT32_MAX, 0 } },
 	{ .ts = 1200, .tid = UINT32_MAX, .cpu = 1, .type = KDF_EV_WAKEUP, .flags = KDF_WAKE_NEW,
-	  .u.wakeup = { 100 } },
+	  .u.wakeup = { 100, UINT32_MAX, UINT32_MAX } },
 	{ .ts = 2000, .tid = 100, .cpu = UINT16_MAX, .type = KDF_EV_IRQ_ENTRY,
 	  .u.irq_entry = { UINT32_MAX, 1 } },
 	{ .ts = 2100, .tid = 100, .cpu = UINT16_MAX, .type = KDF_EV_IRQ_EXIT,

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * census.h - every thread of the target as /proc shows it when a window
+ * opens and when it closes (KDF_EV_CENSUS events): the threads that make
+ * no event in the window (asleep in poll all along) are seen too.
+ */
+#ifndef KD_CENSUS_H
+#define KD_CENSUS_H
+
+#include <sys/types.h>
+
+#include "window.h"
+
+/*
+ * One CENSUS event per thread of pid, at time ts (the window's start or
+ * end, so that they belong to it), into the window; flags
+ * KDF_CENSUS_END at the end.  A thread that exits meanwhile is left out.
+ * Returns the window's emit error, 0 otherwise (also when /proc/PID/task
+ * cannot be read: the target is gone, there is nothing to count).
+ */
+int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags);
+
+#endif /* KD_CENSUS_H */

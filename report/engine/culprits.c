@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * culprits.c - see culprits.h.  Who ran on each CPU is kept as a list of
+ * (cpu, since, task) and each wait as (thread, cpu, start, end); when the
+ * window closes, each wait is cut where the task on its CPU changed and
+ * the pieces are summed per thread and task.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "culprits.h"
+#include "grow.h"
+#include "hashidx.h"
+
+/* From ts on, this task runs on cpu. */
+struct run {
+	uint64_t ts;
+	uint32_t cpu, tid, pid, name_id;
+	enum kdr_culprit_kind kind;
+};
+
+struct wait {
+	uint64_t start, end;
+	uint32_t tid, cpu;
+};
+
+struct thread_state {
+	uint32_t tid;
+	uint64_t ready_since; /* 0 = not waiting */
+};
+
+struct kdr_culprits {
+	uint32_t target_pid;
+	int recorded;
+	struct thread_state *th;
+	size_t nth, thcap;
+	struct kdr_ix ix;
+	struct run *runs;
+	size_t nruns, runcap;
+	struct wait *waits;
+	size_t nwaits, waitcap;
+	struct kdr_culprit_row *rows; /* pieces, then merged rows */
+	size_t nrows, rowcap;
+	int oom;
+};
+
+struct kdr_culprits *kdr_culprits_new(uint32_t target_pid, int recorded)
+{
+	struct kdr_culprits *c = calloc(1, sizeof(*c));
+
+	if (!c || kdr_ix_init(&c->ix, 64)) {
+		free(c);
+		return NULL;
+	}
+	c->target_pid = target_pid;
+	c->recorded = recorded;
+	return c;
+}
+
+void kdr_culprits_free(struct kdr_culprits *c)
+{
+	if (!c)
+		return;
+	kdr_ix_free(&c->ix);
+	free(c->th);
+	free(c->runs);
+	free(c->waits);
+	free(c->rows);
+	free(c);
+}
+
+void kdr_culprits_reset(struct kdr_culprits *c)
+{
+	kdr_ix_clear(&c->ix);
+	c->nth = c->nruns = c->nwaits = c->nrows = 0;
+	c->oom = 0;
+}
+
+static struct thread_state *thread(struct kdr_culprits *c, uint32_t tid)
+{
+	uint32_t i = kdr_ix_find(&c->ix, tid);
+	struct thread_state *t;
+
+	if (c->ix.slots[i])
+		return &c->th[c->ix.slots[i] - 1];
+	if (kdr_grow((void **)&c->th, &c->thcap, c->nth, sizeof(*c->th)) || kdr_ix_reserve(&c->ix))
+		return NULL;
+	t = &c->th[c->nth++];
+	t->tid = tid;
+	t->ready_since = 0;
+	kdr_ix_put(&c->ix, tid, (uint32_t)c->nth);
+	return t;
+}
+
+static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t tid)
+{
+	struct run *r;
+
+	if (!c->recorded)
+		return 0;
+	if (kdr_grow((void **)&c->runs, &c->runcap, c->nruns, sizeof(*c->runs)))
+		return -1;
+	r = &c->runs[c->nruns++];
+	r->ts = ev->ts;
+	r->cpu = ev->cpu;
+	r->tid = tid;
+	if (ev->type == KDF_EV_SWITCH) { /* a target thread switched in */
+		r->pid = c->target_pid;
+		r->name_id = 0;
+		r->kind = KDR_CULPRIT_TARGET;
+		return 0;
+	}
+	r->pid = ev->u.cpu_run.pid;
+	r->name_id = ev->u.cpu_run.name_id;
+	if (ev->flags & KDF_RUN_KTHREAD)
+		r->kind = KDR_CULPRIT_KTHREAD;
+	else if (!tid)
+		r->kind = KDR_CULPRIT_IDLE;
+	else if (r->pid == c->target_pid)
+		r->kind = KDR_CULPRIT_TARGET;
+	else
+		r->kind = KDR_CULPRIT_PROCESS;
+	return 0;
+}
+
+static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t = thread(c, ev->u.sw.next_tid);
+	struct wait *w;
+
+	if (!t || run_add(c, ev, ev->u.sw.next_tid))
+		return -1;
+	if (!t->ready_since || ev->ts < t->ready_since) {
+		t->ready_since = 0;
+		return 0;
+	}
+	if (kdr_grow((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
+		return -1;
+	w = &c->waits[c->nwaits++];
+	w->start = t->ready_since;
+	w->end = ev->ts;
+	w->tid = t->tid;
+	w->cpu = ev->cpu;
+	t->ready_since = 0;
+	return 0;
+}
+
+static int feed_one(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t;
+
+	switch (ev->type) {
+	case KDF_EV_CPU_RUN:
+		return run_add(c, ev, ev->tid);
+	case KDF_EV_WAKEUP:
+		t = thread(c, ev->tid);
+		if (!t)
+			return -1;
+		if (!t->ready_since)
+			t->ready_since = ev->ts;
+		return 0;
+	case KDF_EV_SWITCH:
+		if (ev->flags & KDF_SW_PREV_TARGET) {
+			t = thread(c, ev->tid);
+			if (!t)
+				return -1;
+			t->ready_since = (ev->flags & KDF_SW_PREEMPT) ? ev->ts : 0;
+		}
+		if (ev->flags & KDF_SW_NEXT_TARGET)
+			return switch_in(c, ev);
+		return 0;
+	case KDF_EV_THREAD_EXIT:
+		t = thread(c, ev->tid);
+		if (!t)
+			return -1;
+		t->ready_since = 0;
+		return 0;
+	case KDF_EV_LOSS:
+		/* a wait spanning lost events may have lost its switch-in */
+		for (size_t i = 0; i < c->nth; i++)
+			c->th[i].ready_since = 0;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n && !c->oom; i++)
+		if (feed_one(c, &ev[i]))
+			c->oom = 1;
+	return c->oom ? -1 : 0;
+}
+
+static int run_cmp(const void *pa, const void *pb)
+{
+	const struct run *a = pa, *b = pb;
+
+	if (a->cpu != b->cpu)
+		return a->cpu < b->cpu ? -1 : 1;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return 0;
+}
+
+static int key_cmp(const struct kdr_culprit_row *a, const struct kdr_culprit_row *b)
+{
+	const uint32_t ka[] = { a->tid, a->kind, a->culprit_tid, a->culprit_pid,
+				a->culprit_name_id, a->cpu };
+	const uint32_t kb[] = { b->tid, b->kind, b->culprit_tid, b->culprit_pid,
+				b->culprit_name_id, b->cpu };
+
+	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return 0;
+}
+
+static int piece_cmp(const void *a, const void *b)
+{
+	return key_cmp(a, b);
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct kdr_culprit_row *a = pa, *b = pb;
+
+	if (a->tid != b->tid)
+		return a->tid < b->tid ? -1 : 1;
+	if (a->total_ns != b->total_ns)
+		return a->total_ns > b->total_ns ? -1 : 1;
+	return key_cmp(a, b);
+}
+
+static int piece_add(struct kdr_culprits *c, const struct wait *w, const struct run *r,
+		     uint64_t ns)
+{
+	struct kdr_culprit_row *p;
+
+	if (!ns)
+		return 0;
+	if (kdr_grow((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)))
+		return -1;
+	p = &c->rows[c->nrows++];
+	memset(p, 0, sizeof(*p));
+	p->tid = w->tid;
+	p->cpu = w->cpu;
+	p->total_ns = ns;
+	p->kind = r ? r->kind : KDR_CULPRIT_UNKNOWN;
+	if (r) {
+		p->culprit_tid = r->tid;
+		p->culprit_pid = r->pid;
+		p->culprit_name_id = r->name_id;
+	}
+	return 0;
+}
+
+/* The first run of cpu later than ts, in runs[lo, hi) sorted by (cpu, ts). */
+static size_t first_after(const struct run *runs, size_t lo, size_t hi, uint32_t cpu,
+			  uint64_t ts)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (runs[mid].cpu < cpu || (runs[mid].cpu == cpu && runs[mid].ts <= ts))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Cut w where the task on its CPU changed. */
+static int split_wait(struct kdr_culprits *c, const struct wait *w)
+{
+	size_t i = first_after(c->runs, 0, c->nruns, w->cpu, w->start);
+	const struct run *cur = i && c->runs[i - 1].cpu == w->cpu ? &c->runs[i - 1] : NULL;
+	uint64_t at = w->start;
+
+	while (at < w->end) {
+		uint64_t until = w->end;
+
+		if (i < c->nruns && c->runs[i].cpu == w->cpu && c->runs[i].ts < until)
+			until = c->runs[i].ts;
+		if (piece_add(c, w, cur, until - at))
+			return -1;
+		at = until;
+		if (i < c->nruns && c->runs[i].cpu == w->cpu && c->runs[i].ts == until)
+			cur = &c->runs[i++];
+	}
+	return 0;
+}
+
+int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
+{
+	size_t n = 0;
+
+	kdr_sort(c->runs, c->nruns, sizeof(*c->runs), run_cmp);
+	c->nrows = 0;
+	for (size_t i = 0; i < c->nwaits && !c->oom; i++)
+		if (c->waits[i].start >= lo && c->waits[i].end <= hi && split_wait(c, &c->waits[i]))
+			c->oom = 1;
+	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), piece_cmp);
+	for (size_t i = 0; i < c->nrows; i++) {
+		if (n && !key_cmp(&c->rows[n - 1], &c->rows[i]))
+			c->rows[n - 1].total_ns += c->rows[i].total_ns;
+		else
+			c->rows[n++] = c->rows[i];
+	}
+	c->nrows = n;
+	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
+	return c->oom ? -1 : 0;
+}
+
+const struct kdr_culprit_row *kdr_culprits_rows(const struct kdr_culprits *c, size_t *n)
+{
+	*n = c->nrows;
+	return c->rows;
+}
+
+int kdr_culprits_incomplete(const struct kdr_culprits *c)
+{
+	return c->oom;
+}
+
+const char *kdr_culprit_kind_name(enum kdr_culprit_kind k)
+{
+	static const char *const names[] = {
+		[KDR_CULPRIT_PROCESS] = "process", [KDR_CULPRIT_KTHREAD] = "kthread",
+		[KDR_CULPRIT_TARGET] = "target",   [KDR_CULPRIT_IDLE] = "idle",
+		[KDR_CULPRIT_UNKNOWN] = "unknown",
+	};
+
+	return (unsigned int)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}

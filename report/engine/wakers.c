@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * wakers.c - see wakers.h.  Blocks are kept as they end (one record per
+ * wakeup, bounded by the window's events) and summed when the window
+ * closes, once its bounds are known.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "hashidx.h"
+#include "wakers.h"
+
+/* Where each thread is, from its events of this window. */
+struct thread_state {
+	uint32_t tid;
+	uint32_t nr;	       /* its current syscall, KDR_WAKER_NR_NONE outside */
+	uint32_t blocked_nr;   /* the syscall it blocked in */
+	uint64_t blocked_since; /* 0 = not blocked */
+};
+
+/* One block, ended by a wakeup or still going. */
+struct block {
+	struct kdr_waker_row key; /* count and total_ns unused */
+	uint64_t start, end;
+};
+
+struct kdr_wakers {
+	uint32_t target_pid;
+	struct thread_state *th;
+	uint32_t nth;
+	size_t thcap;
+	struct kdr_ix ix;
+	struct block *blocks;
+	size_t nblocks, blockcap;
+	struct kdr_waker_row *rows;
+	size_t nrows, rowcap;
+	int oom;
+};
+
+struct kdr_wakers *kdr_wakers_new(uint32_t target_pid)
+{
+	struct kdr_wakers *w = calloc(1, sizeof(*w));
+
+	if (!w || kdr_ix_init(&w->ix, 64)) {
+		free(w);
+		return NULL;
+	}
+	w->target_pid = target_pid;
+	return w;
+}
+
+void kdr_wakers_free(struct kdr_wakers *w)
+{
+	if (!w)
+		return;
+	kdr_ix_free(&w->ix);
+	free(w->th);
+	free(w->blocks);
+	free(w->rows);
+	free(w);
+}
+
+void kdr_wakers_reset(struct kdr_wakers *w)
+{
+	kdr_ix_clear(&w->ix);
+	w->nth = 0;
+	w->nblocks = 0;
+	w->nrows = 0;
+	w->oom = 0;
+}
+
+/* The state of tid; *fresh says it was not seen before in this window. */
+static struct thread_state *thread(struct kdr_wakers *w, uint32_t tid, int *fresh)
+{
+	uint32_t i = kdr_ix_find(&w->ix, tid);
+	struct thread_state *t;
+
+	*fresh = 0;
+	if (w->ix.slots[i])
+		return &w->th[w->ix.slots[i] - 1];
+	if (kdr_grow((void **)&w->th, &w->thcap, w->nth, sizeof(*w->th)) || kdr_ix_reserve(&w->ix))
+		return NULL;
+	t = &w->th[w->nth++];
+	t->tid = tid;
+	t->nr = KDR_WAKER_NR_NONE;
+	t->blocked_nr = KDR_WAKER_NR_NONE;
+	t->blocked_since = 0;
+	kdr_ix_put(&w->ix, tid, w->nth);
+	*fresh = 1;
+	return t;
+}
+
+static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_event *ev)
+{
+	if (!ev->u.wakeup.waker_tid)
+		return KDR_WAKER_IDLE;
+	if (!ev->u.wakeup.waker_pid)
+		return KDR_WAKER_UNKNOWN;
+	return ev->u.wakeup.waker_pid == w->target_pid ? KDR_WAKER_TARGET : KDR_WAKER_PROCESS;
+}
+
+static int block_add(struct kdr_wakers *w, const struct thread_state *t, uint64_t start,
+		     const struct kdf_event *wake, uint64_t end)
+{
+	struct block *b;
+
+	if (kdr_grow((void **)&w->blocks, &w->blockcap, w->nblocks, sizeof(*w->blocks)))
+		return -1;
+	b = &w->blocks[w->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->key.tid = t->tid;
+	b->key.nr = start ? t->blocked_nr : KDR_WAKER_NR_BEFORE;
+	b->start = start;
+	b->end = end;
+	if (!wake) {
+		b->key.kind = KDR_WAKER_NONE;
+		return 0;
+	}
+	b->key.kind = kind_of(w, wake);
+	b->key.waker_tid = wake->u.wakeup.waker_tid;
+	b->key.waker_pid = wake->u.wakeup.waker_pid;
+	b->key.waker_name_id = wake->u.wakeup.waker_name_id;
+	return 0;
+}
+
+static int feed_one(struct kdr_wakers *w, const struct kdf_event *ev)
+{
+	struct thread_state *t;
+	int fresh;
+
+	if (ev->type == KDF_EV_LOSS) {
+		/* a block spanning lost events may have lost its wakeup */
+		for (uint32_t i = 0; i < w->nth; i++)
+			w->th[i].blocked_since = 0;
+		return 0;
+	}
+	if (ev->type == KDF_EV_SWITCH && !(ev->flags & KDF_SW_PREV_TARGET))
+		return 0; /* only a target thread coming in: not a block */
+	if (ev->type != KDF_EV_SYS_ENTER && ev->type != KDF_EV_SYS_EXIT &&
+	    ev->type != KDF_EV_SWITCH && ev->type != KDF_EV_WAKEUP)
+		return 0;
+	t = thread(w, ev->tid, &fresh);
+	if (!t)
+		return -1;
+	switch (ev->type) {
+	case KDF_EV_SYS_ENTER:
+		t->nr = ev->u.sys.nr;
+		break;
+	case KDF_EV_SYS_EXIT:
+		t->nr = KDR_WAKER_NR_NONE;
+		break;
+	case KDF_EV_SWITCH:
+		if (!(ev->flags & KDF_SW_PREEMPT) && ev->ts) {
+			t->blocked_since = ev->ts;
+			t->blocked_nr = t->nr;
+		}
+		break;
+	case KDF_EV_WAKEUP:
+		if (ev->flags & KDF_WAKE_NEW)
+			break; /* a new thread's first wakeup ends no block */
+		if (fresh) /* asleep since before the window */
+			return block_add(w, t, 0, ev, ev->ts);
+		if (t->blocked_since && ev->ts >= t->blocked_since) {
+			if (block_add(w, t, t->blocked_since, ev, ev->ts))
+				return -1;
+		}
+		t->blocked_since = 0;
+		break;
+	}
+	return 0;
+}
+
+int kdr_wakers_feed(struct kdr_wakers *w, const struct kdf_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n && !w->oom; i++)
+		if (feed_one(w, &ev[i]))
+			w->oom = 1;
+	return w->oom ? -1 : 0;
+}
+
+static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
+{
+	const uint32_t ka[] = { a->tid, a->nr, a->kind, a->waker_tid, a->waker_pid,
+				a->waker_name_id };
+	const uint32_t kb[] = { b->tid, b->nr, b->kind, b->waker_tid, b->waker_pid,
+				b->waker_name_id };
+
+	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return 0;
+}
+
+static int block_cmp(const void *a, const void *b)
+{
+	return key_cmp(&((const struct block *)a)->key, &((const struct block *)b)->key);
+}
+
+/* By tid, then largest total first; ties in key order, for stable output. */
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct kdr_waker_row *a = pa, *b = pb;
+
+	if (a->tid != b->tid)
+		return a->tid < b->tid ? -1 : 1;
+	if (a->total_ns != b->total_ns)
+		return a->total_ns > b->total_ns ? -1 : 1;
+	return key_cmp(a, b);
+}
+
+int kdr_wakers_close(struct kdr_wakers *w, uint64_t lo, uint64_t hi)
+{
+	/* the blocks still going end with the window */
+	for (uint32_t i = 0; i < w->nth && !w->oom; i++)
+		if (w->th[i].blocked_since && block_add(w, &w->th[i], w->th[i].blocked_since, NULL, hi))
+			w->oom = 1;
+	kdr_sort(w->blocks, w->nblocks, sizeof(*w->blocks), block_cmp);
+	w->nrows = 0;
+	for (size_t i = 0; i < w->nblocks; i++) {
+		const struct block *b = &w->blocks[i];
+		uint64_t s = b->start > lo ? b->start : lo, e = b->end < hi ? b->end : hi;
+		struct kdr_waker_row *r;
+
+		if (b->end < lo || b->start > hi)
+			continue; /* outside the window (or --time-range) */
+		if (!w->nrows || key_cmp(&w->rows[w->nrows - 1], &b->key)) {
+			if (kdr_grow((void **)&w->rows, &w->rowcap, w->nrows, sizeof(*w->rows))) {
+				w->oom = 1;
+				break;
+			}
+			r = &w->rows[w->nrows++];
+			*r = b->key;
+			r->count = 0;
+			r->total_ns = 0;
+		}
+		r = &w->rows[w->nrows - 1];
+		r->count++;
+		r->total_ns += e > s ? e - s : 0;
+	}
+	kdr_sort(w->rows, w->nrows, sizeof(*w->rows), row_cmp);
+	return w->oom ? -1 : 0;
+}
+
+const struct kdr_waker_row *kdr_wakers_rows(const struct kdr_wakers *w, size_t *n)
+{
+	*n = w->nrows;
+	return w->rows;
+}
+
+int kdr_wakers_incomplete(const struct kdr_wakers *w)
+{
+	return w->oom;
+}
+
+const char *kdr_waker_kind_name(enum kdr_waker_kind k)
+{
+	static const char *const names[] = {
+		[KDR_WAKER_TARGET] = "target",	 [KDR_WAKER_PROCESS] = "process",
+		[KDR_WAKER_IDLE] = "idle",	 [KDR_WAKER_UNKNOWN] = "unknown",
+		[KDR_WAKER_NONE] = "none",
+	};
+
+	return (unsigned int)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}

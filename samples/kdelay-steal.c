@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * kdelay-steal.c - a workload from which another process steals a known
+ * amount of CPU, for the report's culprits (report/culprits.h).
+ *
+ * Thread "victim" spins on CPU K (the last CPU), always runnable.  A child
+ * process, "stealer", is pinned to the same CPU at SCHED_FIFO: each time
+ * the parent asks (one byte on a pipe, a handshake, not a delay) it
+ * preempts the victim, spins --steal-ms on CLOCK_MONOTONIC, and answers
+ * with the time it spun.  The parent's main thread runs on another CPU
+ * and sums those times: the oracle of what the stealer took from the
+ * victim, inside the window.  Before the first round, each next one
+ * and the window's close, it waits until the victim ran again, so that
+ * each wait begins and ends inside the window.
+ *
+ *   kdelay-steal --start-file F [--rounds N] [--steal-ms MS]
+ *
+ * Prints "stealer pid=P", "thread=victim tid=T cpu=K" and "ready", waits
+ * until F exists, fires USDT kdelay_steal:run_start, does the rounds,
+ * fires kdelay_steal:run_stop, prints "stolen_ns=NS rounds=N" and exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/sdt.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+static int cpu_k;
+static atomic_int victim_on_k;
+static atomic_int stop;
+static atomic_ulong laps; /* the victim's progress: it ran */
+
+static void die(int code, const char *what)
+{
+	fprintf(stderr, "kdelay-steal: %s: %s\n", what, strerror(errno));
+	exit(code);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die(EX_OSERR, "sched_setaffinity");
+}
+
+static void *victim(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "victim", 0, 0, 0);
+	pin(cpu_k);
+	while (sched_getcpu() != cpu_k)
+		;
+	printf("thread=victim tid=%ld cpu=%d\n", (long)syscall(SYS_gettid), cpu_k);
+	fflush(stdout);
+	atomic_store(&victim_on_k, 1);
+	while (!atomic_load(&stop))
+		atomic_fetch_add(&laps, 1); /* always runnable: every wait is a steal */
+	return NULL;
+}
+
+/* The child: spin steal_ms each time it is asked, at SCHED_FIFO on K. */
+static void stealer(int cmd, int ack, int steal_ms)
+{
+	struct sched_param sp = { .sched_priority = 10 };
+	char c;
+
+	prctl(PR_SET_NAME, "stealer", 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	pin(cpu_k);
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		die(EX_NOPERM, "sched_setscheduler(SCHED_FIFO)");
+	while (read(cmd, &c, 1) == 1 && c == 's') {
+		uint64_t t0 = now_ns(), t1;
+
+		while ((t1 = now_ns()) - t0 < (uint64_t)steal_ms * 1000000u)
+			;
+		t1 -= t0;
+		if (write(ack, &t1, sizeof(t1)) != sizeof(t1))
+			die(EX_OSERR, "write");
+	}
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "start-file", required_argument, NULL, 'f' },
+		{ "rounds", required_argument, NULL, 'n' },
+		{ "steal-ms", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *start_file = NULL;
+	int rounds = 3, steal_ms = 50, cmd[2], ack[2], o, status;
+	uint64_t stolen = 0;
+	pthread_t v;
+	struct stat sb;
+	pid_t child;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			start_file = optarg;
+			break;
+		case 'n':
+			rounds = atoi(optarg);
+			break;
+		case 's':
+			steal_ms = atoi(optarg);
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (!start_file || rounds <= 0 || steal_ms <= 0)
+		goto usage;
+	cpu_k = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	if (cpu_k < 1) {
+		fprintf(stderr, "kdelay-steal: needs 2 CPUs at least\n");
+		return EX_UNAVAILABLE;
+	}
+	if (pipe(cmd) || pipe(ack))
+		die(EX_OSERR, "pipe");
+	child = fork();
+	if (child < 0)
+		die(EX_OSERR, "fork");
+	if (!child)
+		stealer(cmd[0], ack[1], steal_ms);
+	close(cmd[0]); /* a stealer that died is then an end of file, not a hang */
+	close(ack[1]);
+	pin(0);
+	printf("stealer pid=%ld\n", (long)child);
+	fflush(stdout);
+	if (pthread_create(&v, NULL, victim, NULL))
+		die(EX_OSERR, "pthread_create");
+	while (!atomic_load(&victim_on_k))
+		;
+	printf("ready\n");
+	fflush(stdout);
+	while (stat(start_file, &sb)) {
+		struct timespec ms = { 0, 10000000 };
+
+		nanosleep(&ms, NULL);
+	}
+	DTRACE_PROBE(kdelay_steal, run_start);
+	/* a wait of the victim begun before the window has ended */
+	for (unsigned long l = atomic_load(&laps); atomic_load(&laps) == l;)
+		;
+	for (int i = 0; i < rounds; i++) {
+		uint64_t spun;
+
+		if (write(cmd[1], "s", 1) != 1 || read(ack[0], &spun, sizeof(spun)) != sizeof(spun))
+			die(EX_OSERR, "talking to the stealer");
+		stolen += spun;
+		/* the victim ran again: its wait ended inside the window */
+		for (unsigned long l = atomic_load(&laps); atomic_load(&laps) == l;)
+			;
+	}
+	DTRACE_PROBE(kdelay_steal, run_stop);
+	atomic_store(&stop, 1);
+	pthread_join(v, NULL);
+	if (write(cmd[1], "q", 1) != 1 || waitpid(child, &status, 0) != child)
+		die(EX_OSERR, "stopping the stealer");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "kdelay-steal: the stealer failed\n");
+		return EX_SOFTWARE;
+	}
+	printf("stolen_ns=%" PRIu64 " rounds=%d\n", stolen, rounds);
+	return 0;
+usage:
+	fprintf(stderr, "usage: kdelay-steal --start-file F [--rounds N] [--steal-ms MS]\n");
+	return EX_USAGE;
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Who took the CPU (kdelay-report --culprits, and "culprits" in JSON).
+# samples/kdelay-steal.c: thread "victim" spins on CPU K; a child process
+# "stealer", pinned to K at SCHED_FIFO, preempts it N times on request and
+# spins a known time each (it measures it: the oracle).  The victim's
+# ready time behind the stealer is that time within 10%, under the
+# stealer's name and pid, on CPU K; and the victim's culprit rows add up
+# to its ready total.  The default text stays the reference's.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+need_root
+need_bins kdelay-steal kdelay-record kdelay-report
+
+SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
+# A wait that spans lost events (the ring full while the machine is
+# loaded) counts in no statistic: record again (a few times at most)
+# until a window without losses.
+for attempt in 1 2 3; do
+	rm -f "$T_TMP/st.go" "$T_TMP/st.data"
+	"$BIN/kdelay-steal" --start-file "$T_TMP/st.go" --rounds 4 --steal-ms 50 >"$T_TMP/st.out" 2>"$T_TMP/st.err" &
+	SPID=$!
+	defer "stop_pid $SPID"
+	if ! wait_for_line "$T_TMP/st.out" '^ready$' 10; then
+		not_ok "kdelay-steal is ready"
+		diag <"$T_TMP/st.err"
+	fi
+	start_record st -p $SPID --start-trigger u:kdelay_steal:run_start \
+		--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/st.data"
+	wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
+		not_ok "kdelay-record attaches its triggers"
+	touch "$T_TMP/st.go"
+	wait_exit $SPID 60
+	src=$?
+	wait_exit "$RECORD_PID" 30
+	rrc=$?
+	dropped=$("$REPORT" -i "$T_TMP/st.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
+	[ "$dropped" = 0 ] && break
+	echo "attempt $attempt: $dropped events lost, recording again" | diag
+done
+check_eq "kdelay-steal exits 0" 0 $src
+check_eq "kdelay-record exits 0" 0 $rrc
+check_eq "a window without lost events (attempt $attempt)" 0 "$dropped"
+stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
+check "the stealer spun 4 x 50 ms (stolen_ns=$stolen)" test "${stolen:-0}" -ge 200000000
+ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
+vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")
+cpu=$(sed -n 's/^thread=victim tid=[0-9]* cpu=//p' "$T_TMP/st.out")
+
+"$REPORT" -i "$T_TMP/st.data" --json >"$T_TMP/st.json" 2>"$T_TMP/st.jerr"
+check_eq "kdelay-report --json exits 0" 0 $?
+python3 - "$T_TMP/st.json" "$vtid" "$ppid" >"$T_TMP/st.rows" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+tid, pid = int(sys.argv[2]), int(sys.argv[3])
+for w in doc["windows"]:
+    rows = [r for r in w.get("culprits", []) if r["tid"] == tid]
+    ready = sum(t["ready"]["total_ns"] for t in w["threads"] if t["tid"] == tid and t["ready"])
+    for r in rows:
+        if r["culprit_pid"] == pid:
+            print("stealer", r["name"], r["culprit_kind"], r["culprit_tid"], r["culprit_name"],
+                  r["cpu"], r["ready_ns"])
+    print("sum", sum(r["ready_ns"] for r in rows), ready)
+PY
+diag <"$T_TMP/st.rows"
+read -r _ vname kind ctid cname ccpu stolen_seen <<<"$(grep '^stealer ' "$T_TMP/st.rows")"
+check_eq "JSON: the victim's culprit is the stealer (process $ppid, on CPU $cpu)" \
+	"victim process $ppid stealer $cpu" "$vname $kind $ctid $cname $ccpu"
+check "JSON: behind the stealer ${stolen_seen:-?} ns, the stealer spun $stolen ns: within 10%" \
+	test "${stolen_seen:-0}" -ge $((stolen * 9 / 10)) -a "${stolen_seen:-0}" -le $((stolen * 11 / 10))
+read -r _ sum ready <<<"$(grep '^sum ' "$T_TMP/st.rows")"
+check_eq "JSON: the victim's culprits add up to its ready total ($ready ns)" "$ready" "$sum"
+
+"$REPORT" -i "$T_TMP/st.data" >"$T_TMP/st.txt" 2>&1
+check_eq "text without --culprits exits 0" 0 $?
+check "text without --culprits has no culprits table (the reference's layout)" \
+	sh -c "! grep -q '^# Culprits' '$T_TMP/st.txt'"
+"$REPORT" -i "$T_TMP/st.data" --culprits >"$T_TMP/st.ctxt" 2>&1
+check_eq "text --culprits exits 0" 0 $?
+grep -m1 "^$vtid " "$T_TMP/st.ctxt" >"$T_TMP/st.first"
+check_grep "text --culprits: the victim's first row is behind the stealer on CPU $cpu" \
+	"^$vtid +victim +$cpu +[0-9,]+  process stealer \\(pid $ppid, tid $ppid\\)\$" "$T_TMP/st.first"
+
+# A 1.0 capture: no "culprits" in its JSON (the golden files stay as they were).
+"$REPORT" -i "$TOP/tests/golden/real-contend.kdd" --json >"$T_TMP/old.json" 2>&1
+check "1.0 capture: JSON has no culprits" sh -c "! grep -q '\"culprits\"' '$T_TMP/old.json'"
+"$REPORT" -i "$TOP/tests/golden/real-contend.kdd" --culprits >"$T_TMP/old.txt" 2>&1
+check_eq "1.0 capture: --culprits exits 0" 0 $?
+check_grep "1.0 capture: who ran is not recorded, and it says so" '\(not recorded\)$' "$T_TMP/old.txt"
+done_testing
