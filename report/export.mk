@@ -4,7 +4,10 @@
 # the functions of report/export.h.
 EXPORT_SRCS := report/export_common.c report/export_pass1.c report/export_timeline.c report/export_symbols.c \
 	report/export_json.c report/export_chrome.c report/export_folded.c \
-	report/export_html.c report/export_html_stats.c
+	report/export_html.c report/export_html_stats.c report/export_tables.c
+# The tables export's loop over captures and its output folder go with
+# main(): they read captures through its -i handling (input_file.c).
+REPORT_MAIN += report/export_tables_run.c report/export_tables_dir.c
 
 # The HTML page's template, CSS and JS are edited as ordinary files and
 # compiled in as C strings.  The generated header is committed too, so a

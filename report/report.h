@@ -38,7 +38,10 @@
 enum kdr_format {
 	KDR_FMT_TEXT = 0, /* kernel_delay.py's layout */
 	KDR_FMT_JSON,	  /* docs/json-schema.md */
+	KDR_FMT_TABLES,	  /* rows of tables (export_tables.h; needs tables) */
 };
+
+struct kdr_tables;
 
 /* What the text report prints, per window and at the end (bit mask). */
 #define KDR_SEC_START (1u << 0)	 /* "# Start sampling ..." line */
@@ -78,6 +81,8 @@ struct kdr_options {
 	/* issue 8 (default 0: the reference's report, byte for byte) */
 	int histograms;		  /* --histogram: percentiles and log2 histograms */
 	int budget;		  /* --budget: each thread's time budget per window */
+
+	struct kdr_tables *tables; /* KDR_FMT_TABLES: where the rows go */
 };
 
 /* Defaults: text, every section, every window, as recorded, no filters. */
