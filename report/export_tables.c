@@ -28,7 +28,7 @@
 
 /* Every table starts with the capture's identity. */
 #define ID_COLS "capture_id,host,kernel,target_comm,target_pid"
-#define WIN_COLS ID_COLS ",window,window_start"
+#define WIN_COLS ID_COLS ",window_index,window_start"
 #define PCT_COLS "p50_ns,p90_ns,p99_ns,p99_9_ns"
 
 const struct kdr_table_def kdr_table_defs[KDR_T_N] = {
@@ -56,7 +56,7 @@ const struct kdr_table_def kdr_table_defs[KDR_T_N] = {
 		     WIN_COLS ",tid,thread,thread_hex,kind,irq,irq_hex,vec,count,total_ns,min_ns,"
 			      "max_ns," PCT_COLS },
 	[KDR_T_INTERVALS] = { "intervals.csv",
-			  ID_COLS ",window,tid,thread,thread_hex,kind,name,nr,start_time,start_ns,"
+			  ID_COLS ",window_index,tid,thread,thread_hex,kind,name,nr,start_time,start_ns,"
 				  "duration_ns,ret,open_start,unfinished,clipped,lost" },
 };
 
@@ -114,6 +114,12 @@ static void put_cstr(FILE *f, const char *s)
 	put_text(f, s, s ? strlen(s) : 0);
 }
 
+static void sep_cstr(FILE *f, const char *s)
+{
+	putc(',', f);
+	put_cstr(f, s);
+}
+
 /* A name and its *_hex column (the exact bytes, when the text column had
  * to replace some). */
 static void put_name(FILE *f, const char *s, size_t len)
@@ -162,15 +168,20 @@ static void put_time(FILE *f, const struct kdr_walltime *wt, uint64_t mono_ns)
 		tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
 }
 
+/* A percentile of a distribution; nothing when it is empty or absent. */
+static void sep_pct(FILE *f, const struct kdr_hist *h, double p)
+{
+	putc(',', f);
+	if (h && h->count)
+		put_u64(f, kdr_hist_percentile(h, p));
+}
+
 static void sep_pcts(FILE *f, const struct kdr_hist *h)
 {
 	static const double p[] = { 50, 90, 99, 99.9 };
 
-	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
-		putc(',', f);
-		if (h && h->count)
-			put_u64(f, kdr_hist_percentile(h, p[i]));
-	}
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		sep_pct(f, h, p[i]);
 }
 
 /* The identity columns, then the window's: the start of every row. */
@@ -204,20 +215,21 @@ static int tables_begin(struct kdr_ctx *c, void *state)
 	if (!f)
 		return -1;
 	put_cstr(f, m->capture_id);
-	putc(',', f);
-	put_cstr(f, m->hostname);
-	putc(',', f);
-	put_cstr(f, m->kernel_release);
-	putc(',', f);
-	put_cstr(f, m->comm);
+	sep_cstr(f, m->hostname);
+	sep_cstr(f, m->kernel_release);
+	sep_cstr(f, m->comm);
 	sep_u64(f, m->pid);
 	return fclose(f) ? -1 : 0;
 }
 
-static void stat_cols(FILE *f, const struct kdr_stat *s)
+/* count, total, max, p50, p99 of the run or ready intervals. */
+static void sched_cols(FILE *f, const struct kdr_stat *s, const struct kdr_hist *h)
 {
 	sep_u64(f, s ? s->count : 0);
 	sep_u64(f, s ? s->total : 0);
+	sep_u64(f, s ? s->max : 0);
+	sep_pct(f, h, 50);
+	sep_pct(f, h, 99);
 }
 
 static void thread_row(struct kdr_tables *t, const struct kdr_wview *v, const struct kdr_tview *tv)
@@ -233,22 +245,8 @@ static void thread_row(struct kdr_tables *t, const struct kdr_wview *v, const st
 	sep_u64(f, tv->tid);
 	putc(',', f);
 	put_name(f, tv->name, tv->name_len);
-	stat_cols(f, tv->run);
-	sep_u64(f, tv->run ? tv->run->max : 0);
-	putc(',', f);
-	if (tv->run_hist && tv->run_hist->count)
-		put_u64(f, kdr_hist_percentile(tv->run_hist, 50));
-	putc(',', f);
-	if (tv->run_hist && tv->run_hist->count)
-		put_u64(f, kdr_hist_percentile(tv->run_hist, 99));
-	stat_cols(f, tv->ready);
-	sep_u64(f, tv->ready ? tv->ready->max : 0);
-	putc(',', f);
-	if (tv->ready_hist && tv->ready_hist->count)
-		put_u64(f, kdr_hist_percentile(tv->ready_hist, 50));
-	putc(',', f);
-	if (tv->ready_hist && tv->ready_hist->count)
-		put_u64(f, kdr_hist_percentile(tv->ready_hist, 99));
+	sched_cols(f, tv->run, tv->run_hist);
+	sched_cols(f, tv->ready, tv->ready_hist);
 	sep_u64(f, sys_count);
 	sep_u64(f, sys_ns);
 	sep_u64(f, tv->sys_count_nopoll);
@@ -333,8 +331,7 @@ static int tables_window(struct kdr_ctx *c, void *state, const struct kdr_wview 
 	sep_u64(f, v->hi);
 	sep_u64(f, v->hi - v->lo);
 	sep_bool(f, v->clipped);
-	putc(',', f);
-	put_cstr(f, skip[v->skip]);
+	sep_cstr(f, skip[v->skip]);
 	putc(',', f);
 	if (v->trigger_delta)
 		put_u64(f, v->trigger_delta);
@@ -366,17 +363,13 @@ static int tables_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t
 	(void)state;
 	row_start(t, f);
 	sep_bool(f, (int)m->capture_id_derived);
-	putc(',', f);
-	put_cstr(f, m->arch);
+	sep_cstr(f, m->arch);
 	sep_u64(f, m->ncpus);
-	putc(',', f);
-	put_cstr(f, m->kdelay_version);
-	putc(',', f);
-	put_cstr(f, m->command_line);
+	sep_cstr(f, m->kdelay_version);
+	sep_cstr(f, m->command_line);
 	putc(',', f);
 	put_time(f, &t->wt, m->mono_ns);
-	putc(',', f);
-	put_cstr(f, t->file);
+	sep_cstr(f, t->file);
 	sep_u64(f, tot->windows);
 	sep_u64(f, tot->reported);
 	sep_u64(f, tot->dropped);
