@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,40 @@
 #include "export_tables.h"
 
 #define PROG "kdelay-report"
+
+/* The temporary folder to remove when a signal ends the run half way
+ * (unlinkat and rmdir are async-signal-safe). */
+static volatile sig_atomic_t have_pending;
+static int pending_fd = -1;
+static char pending_path[4096];
+
+static void remove_pending_and_die(int sig)
+{
+	if (have_pending) {
+		for (int i = 0; i < KDR_T_N; i++)
+			unlinkat(pending_fd, kdr_table_defs[i].file, 0);
+		rmdir(pending_path);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void guard(const struct kdr_tables_dir *d)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	if (strlen(d->tmp) >= sizeof(pending_path))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = remove_pending_and_die;
+	sigemptyset(&sa.sa_mask);
+	strcpy(pending_path, d->tmp);
+	pending_fd = d->fd;
+	have_pending = 1;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 int kdr_tables_is_table(const char *name)
 {
@@ -125,6 +160,7 @@ int kdr_tables_dir_open(struct kdr_tables_dir *d, const char *path, FILE *err)
 		kdr_tables_dir_discard(d);
 		return EX_CANTCREAT;
 	}
+	guard(d);
 	return 0;
 }
 
@@ -162,6 +198,10 @@ int kdr_tables_dir_commit(struct kdr_tables_dir *d, FILE *err)
 		kdr_tables_dir_discard(d);
 		return EX_IOERR;
 	}
+	/* The folder is about to become DIR: a signal must not remove it
+	 * any more (it would leave the temporary folder in the short while
+	 * before the renames). */
+	have_pending = 0;
 	if (!rename(d->tmp, d->path))
 		goto done;
 	if (errno != ENOTEMPTY && errno != EEXIST)
@@ -215,6 +255,7 @@ failed:
 
 void kdr_tables_dir_discard(struct kdr_tables_dir *d)
 {
+	have_pending = 0;
 	if (d->fd >= 0) {
 		remove_tables(d->fd, d->tmp);
 		close(d->fd);
