@@ -84,7 +84,8 @@ struct kdr_tables_dir {
  * folder with other files than tables), then create the temporary folder.
  * 0, or EX_CANTCREAT / EX_OSERR after one line on err. */
 int kdr_tables_dir_open(struct kdr_tables_dir *d, const char *path, FILE *err);
-/* Create table file name in the temporary folder (exclusively). */
+/* Create file name in the temporary folder (exclusively), for writing
+ * and reading back. */
 FILE *kdr_tables_dir_file(struct kdr_tables_dir *d, const char *name, FILE *err);
 /* Put the temporary folder in DIR's place (the files are closed).  0, or
  * an EX_* code after one line on err (DIR then stays as it was). */

@@ -166,8 +166,8 @@ int kdr_tables_dir_open(struct kdr_tables_dir *d, const char *path, FILE *err)
 
 FILE *kdr_tables_dir_file(struct kdr_tables_dir *d, const char *name, FILE *err)
 {
-	int fd = openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	int fd = openat(d->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
 
 	if (!f) {
 		fprintf(err, PROG ": cannot create '%s/%s': %s\n", d->tmp, name, strerror(errno));
