@@ -5,7 +5,7 @@
  * named there, read into one set of tables.
  *
  * Reading a capture is one CPU's work (decoding, pairing, distributions),
- * so a fleet's captures are split between workers, one per online CPU:
+ * so a fleet's captures are split between workers, one per CPU it may use:
  * worker k reads the k-th contiguous block of the list, one capture after
  * the other.  Worker 0 is this process and writes the tables themselves;
  * the others are forked and write their rows to files of the temporary
@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -281,10 +282,23 @@ static int worse(int a, int b)
 	return a > b ? a : b;
 }
 
+/* The CPUs this process may run on (taskset, cgroups' cpusets). */
+static size_t usable_cpus(void)
+{
+#ifdef CPU_COUNT
+	cpu_set_t set;
+
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0)
+		return (size_t)CPU_COUNT(&set);
+#endif
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 0 ? (size_t)cpus : 1;
+}
+
 static size_t workers_for(size_t ncaptures)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus > 0 ? (size_t)cpus : 1;
+	size_t n = usable_cpus();
 
 	if (n > MAX_WORKERS)
 		n = MAX_WORKERS;
