@@ -8,8 +8,9 @@
  * The numbers are the report's own: each capture goes through
  * kdr_report_file() with the tables sink (export_tables.c) in place of
  * the text or JSON one, so a thread's counts are those the text report
- * prints.  Captures are read one after the other into one set of files:
- * memory does not grow with their number.
+ * prints.  Captures are read by one worker per usable CPU, each holding
+ * one capture at a time (export_tables_run.c): memory does not grow with
+ * their number.
  */
 #ifndef KDELAY_REPORT_EXPORT_TABLES_H
 #define KDELAY_REPORT_EXPORT_TABLES_H
