@@ -114,7 +114,7 @@ for t in spin1 spin2; do
 			tr '\t' ' ')"
 done
 check_eq "every budget adds up to its window" "0" \
-	"$(sql "$out" "SELECT count(*) FROM threads t JOIN windows w USING (capture_id, window)
+	"$(sql "$out" "SELECT count(*) FROM threads t JOIN windows w USING (capture_id, window_index)
 		WHERE budget_running_ns + budget_ready_ns + budget_blocked_ns + budget_hardirq_ns
 		+ budget_softirq_ns + budget_other_ns + budget_unknown_ns <> w.duration_ns")"
 
@@ -132,6 +132,9 @@ check_eq "intervals: their durations sum to the statistics' total" \
 	"$(sql "$out" "SELECT sum(total_ns) FROM syscalls WHERE host = 'node-a' AND thread = 'handler1' AND syscall = 'getppid'")" \
 	"$(sql "$out2" "SELECT sum(duration_ns) FROM intervals WHERE host = 'node-a' AND thread = 'handler1'
 		AND kind = 'syscall' AND name = 'getppid'")"
+
+taskset -c 0 "$REPORT" --export tables --intervals -i "$caps" -o "$T_TMP/one" 2>/dev/null
+check "one worker (taskset -c 0) writes the very bytes $(nproc) workers wrote" diff -r "$out2" "$T_TMP/one"
 
 # ------------------------------------------------------------ the output folder
 "$REPORT" --export tables -o "$out" -i "$caps/node-b.data" 2>"$T_TMP/re.err"
