@@ -80,7 +80,7 @@ check_eq "every row of every table names a capture of the captures table" "0" \
 check_eq "DuckDB reads the times as timestamps and the counts as integers" \
 	"TIMESTAMP WITH TIME ZONE BIGINT BIGINT" \
 	"$(sql "$out" "SELECT typeof(window_start), typeof(count), typeof(total_ns) FROM syscalls LIMIT 1" | tr '\t' ' ')"
-check_eq "the capture id in the tables is the one --info... of the file: same for both exports" \
+check_eq "node-a's threads rows carry node-a's capture id" \
 	"$(sql "$out" "SELECT capture_id FROM captures WHERE host = 'node-a'")" \
 	"$(sql "$out" "SELECT DISTINCT capture_id FROM threads WHERE host = 'node-a'")"
 
