@@ -148,6 +148,12 @@ struct kdf_meta {
 	struct kdf_options options;
 	const char *const *syscall_names; /* indexed by nr; NULL = unknown */
 	uint32_t syscall_count;
+	/* Names this capture among others (a fleet's captures in one table):
+	 * random, written by the recorder.  A reader always fills it: a
+	 * capture without one gets "meta-" and a hash of its META chunk
+	 * (docs/format.md 4.1), and capture_id_derived says so. */
+	const char *capture_id;
+	uint32_t capture_id_derived; /* bool */
 };
 
 /* A thread name, as seen at time ts (start of capture, creation, rename). */

@@ -55,7 +55,7 @@ int kdf_meta_encode(const struct kdf_meta *m, struct kdf_buf *out)
 
 	if (m->syscall_count && !m->syscall_names)
 		return KDF_E_INVAL;
-	map = cbor_new_definite_map(12);
+	map = cbor_new_definite_map(13);
 	if (!map)
 		return KDF_E_NOMEM;
 	if (kdf_cbor_put_text(map, "kdelay_version", m->kdelay_version) ||
@@ -69,7 +69,10 @@ int kdf_meta_encode(const struct kdf_meta *m, struct kdf_buf *out)
 	    kdf_cbor_put_uint(map, "mono_ns", m->mono_ns) ||
 	    kdf_cbor_put_uint(map, "realtime_ns", m->realtime_ns) ||
 	    kdf_cbor_put(map, "options", options_item(&m->options)) ||
-	    kdf_cbor_put(map, "syscalls", syscalls_item(m))) {
+	    kdf_cbor_put(map, "syscalls", syscalls_item(m)) ||
+	    /* absent rather than null: a writer without an id writes the
+	     * bytes it wrote before ids existed */
+	    (m->capture_id && kdf_cbor_put_text(map, "capture_id", m->capture_id))) {
 		cbor_decref(&map);
 		return KDF_E_NOMEM;
 	}
@@ -84,6 +87,7 @@ void kdf_meta_free(struct kdf_meta *m)
 	kdf_free((char *)m->kernel_release);
 	kdf_free((char *)m->arch);
 	kdf_free((char *)m->comm);
+	kdf_free((char *)m->capture_id);
 	kdf_free((char *)m->options.start_trigger);
 	kdf_free((char *)m->options.stop_trigger);
 	for (uint32_t i = 0; m->syscall_names && i < m->syscall_count; i++)
@@ -158,6 +162,30 @@ static int decode_syscalls(const cbor_item_t *arr, struct kdf_meta *m)
 	return 0;
 }
 
+/* The id of a capture recorded before ids were: "meta-" and the 64-bit
+ * FNV-1a hash of its META payload, which holds the host name, the target
+ * and both clocks at the start, so it differs between captures and is the
+ * same at every reading. */
+static int derive_capture_id(const uint8_t *p, size_t len, struct kdf_meta *m)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = 0xcbf29ce484222325ull;
+	char *id;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	id = kdf_malloc(sizeof("meta-") + 16);
+	if (!id)
+		return KDF_E_NOMEM;
+	memcpy(id, "meta-", 5);
+	for (int i = 0; i < 16; i++)
+		id[5 + i] = hex[(h >> (60 - 4 * i)) & 0xf];
+	id[21] = '\0';
+	m->capture_id = id;
+	m->capture_id_derived = 1;
+	return 0;
+}
+
 int kdf_meta_decode(const uint8_t *p, size_t len, struct kdf_meta *m)
 {
 	cbor_item_t *map = kdf_cbor_load(p, len);
@@ -182,6 +210,12 @@ int kdf_meta_decode(const uint8_t *p, size_t len, struct kdf_meta *m)
 	m->options.syscall_events_ns = -1;
 	keep(&err, decode_options(kdf_cbor_get(map, "options"), &m->options));
 	keep(&err, decode_syscalls(kdf_cbor_get(map, "syscalls"), m));
+	keep(&err, decode_text(map, "capture_id", NULL, &m->capture_id));
+	if (!err && (!m->capture_id || !*m->capture_id)) {
+		kdf_free((char *)m->capture_id);
+		m->capture_id = NULL;
+		keep(&err, derive_capture_id(p, len, m));
+	}
 	cbor_decref(&map);
 	if (err)
 		kdf_meta_free(m);

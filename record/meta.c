@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +57,23 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
+/* 128 random bits: tells this capture from every other one of a fleet
+ * (two nodes may share a host name, or one node record twice in a ns). */
+static int new_capture_id(char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -1;
+	for (size_t i = 0; i < sizeof(b); i++) {
+		id[2 * i] = hex[b[i] >> 4];
+		id[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	id[2 * sizeof(b)] = '\0';
+	return 0;
+}
+
 int meta__init(struct kd_meta *km, const struct kd_opts *o, const struct kd_target *t)
 {
 	struct kdf_meta *m = &km->m;
@@ -63,8 +81,12 @@ int meta__init(struct kd_meta *km, const struct kd_opts *o, const struct kd_targ
 	long ncpus;
 
 	memset(km, 0, sizeof(*km));
-	if (gethostname(km->hostname, sizeof(km->hostname) - 1))
+	if (o->host_label)
+		snprintf(km->hostname, sizeof(km->hostname), "%s", o->host_label);
+	else if (gethostname(km->hostname, sizeof(km->hostname) - 1))
 		strcpy(km->hostname, "unknown");
+	if (new_capture_id(km->capture_id))
+		return -errno;
 	uname(&km->uts);
 	km->command_line = join_argv(o->argc, o->argv);
 	if (!km->command_line)
@@ -74,6 +96,7 @@ int meta__init(struct kd_meta *km, const struct kd_opts *o, const struct kd_targ
 	m->kdelay_version = KDELAY_VERSION;
 	m->command_line = km->command_line;
 	m->hostname = km->hostname;
+	m->capture_id = km->capture_id;
 	m->kernel_release = km->uts.release;
 	m->arch = km->uts.machine;
 	m->ncpus = ncpus > 0 ? (uint32_t)ncpus : 1;

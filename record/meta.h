@@ -21,10 +21,11 @@ struct kd_meta {
 	struct kdf_meta m;
 	struct utsname uts;
 	char hostname[256];
+	char capture_id[33]; /* 128 random bits in hex */
 	char *command_line; /* malloc()ed */
 };
 
-/* Fill *km; returns 0 or -ENOMEM.  Free with meta__free(). */
+/* Fill *km; returns 0, -ENOMEM, or -errno of getrandom().  Free with meta__free(). */
 int meta__init(struct kd_meta *km, const struct kd_opts *o, const struct kd_target *t);
 void meta__free(struct kd_meta *km);
 

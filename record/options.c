@@ -31,6 +31,7 @@ enum {
 	OPT_COMM,
 	OPT_FLIGHT,
 	OPT_FLIGHT_MB,
+	OPT_HOST_LABEL,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
 	{ "flight-buffer-mb", required_argument, NULL, OPT_FLIGHT_MB },
+	{ "host-label", required_argument, NULL, OPT_HOST_LABEL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +73,7 @@ void options__usage(enum kd_prog prog, FILE *f)
 		"       [--trigger-delta [DURATION_NS]] [-o FILE] [-q]%s\n\n",
 		prog_name(prog),
 		prog == KD_PROG_RECORD ? "\n       [--comm NAME] [--flight-recorder SECONDS [--flight-buffer-mb MB]]"
+					 "\n       [--host-label NAME]"
 					 "\n       [[--] COMMAND [ARGS...]]" : "");
 	fprintf(f,
 		"options:\n"
@@ -115,6 +118,8 @@ void options__usage(enum kd_prog prog, FILE *f)
 			   "                        trigger window only when it lasts >= --trigger-delta,\n"
 			   "                        and the last SECONDS on SIGUSR2; run until stopped\n"
 			   "  --flight-buffer-mb MB Memory cap of the flight recorder, default %u\n"
+			   "  --host-label NAME     Host name the capture carries, instead of this\n"
+			   "                        host's (a fleet's node name, a container's host)\n"
 			   "  COMMAND [ARGS...]     Start COMMAND and trace it from its first instruction\n",
 			KD_FLIGHT_DEFAULT_MB);
 	fprintf(f, "\nTriggers: u|usdt:PROVIDER:PROBE  t|trace:SYSTEM:EVENT  k|kprobe:FUNC\n"
@@ -381,6 +386,14 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 			if (d <= 0)
 				return ARG_ERR("--flight-recorder", "must be > 0 and <= 86400 seconds");
 			o->flight_seconds = d;
+			break;
+		case OPT_HOST_LABEL:
+			if (prog != KD_PROG_RECORD)
+				return usage_error(prog, err, "unrecognized arguments: %s%s",
+						   "--host-label", "");
+			if (!*optarg || strlen(optarg) > 255)
+				return ARG_ERR("--host-label", "must be 1 to 255 bytes");
+			o->host_label = optarg;
 			break;
 		case OPT_FLIGHT_MB:
 			if (prog != KD_PROG_RECORD)

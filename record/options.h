@@ -31,6 +31,7 @@ struct kd_opts {
 	int debug;		     /* -D [LEVEL]: libbpf debug output when != 0 */
 	pid_t pid;		     /* -p; 0 = find it (--comm or ovs-vswitchd) */
 	const char *comm;	     /* --comm NAME */
+	const char *host_label;	     /* --host-label NAME: the capture's host name */
 	char **command;		     /* -- COMMAND ARGS..., NULL terminated; NULL = none */
 	int64_t syscall_events_ns;   /* -s [NS]; -1 = not given */
 	uint32_t buffer_page_count;  /* rounded up to a power of two */

@@ -83,8 +83,11 @@ int session__setup(struct session *s)
 	s->until_exit = o->command && !o->sample_time_given;
 	if ((rc = attach__check_triggers(&s->bpf, o, &s->target, stderr)))
 		return rc;
-	if (meta__init(&s->meta, o, &s->target)) {
-		status__error(stderr, "out of memory");
+	if ((rc = meta__init(&s->meta, o, &s->target))) {
+		if (rc == -ENOMEM)
+			status__error(stderr, "out of memory");
+		else
+			status__error(stderr, "cannot draw a random capture id: %s", strerror(-rc));
 		return EX_OSERR;
 	}
 	/* BPF first: when it cannot load, an existing capture stays as it is. */

@@ -284,7 +284,9 @@ static int start(struct run *run)
 			return EX_OSERR;
 	}
 	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
-	run->sink = o->format == KDR_FMT_JSON ? &kdr_json_sink : &kdr_text_sink;
+	run->sink = o->format == KDR_FMT_JSON	  ? &kdr_json_sink
+		    : o->format == KDR_FMT_TABLES ? &kdr_tables_sink
+						  : &kdr_text_sink;
 	if (run->sink->begin(c, &run->js))
 		return EX_OSERR;
 	return 0;
@@ -415,7 +417,9 @@ static int check_options(const struct kdr_options *o, FILE *err)
 {
 	const char *prog = o->prog ? o->prog : "kdelay-report";
 
-	if ((o->ntids && !o->tids) || (o->format != KDR_FMT_TEXT && o->format != KDR_FMT_JSON)) {
+	if ((o->ntids && !o->tids) ||
+	    (o->format != KDR_FMT_TEXT && o->format != KDR_FMT_JSON &&
+	     !(o->format == KDR_FMT_TABLES && o->tables))) {
 		fprintf(err, "%s: invalid options\n", prog);
 		return EX_USAGE;
 	}

@@ -134,18 +134,23 @@ if ! "$(dirname "$0")/vm/kernels.sh" 6.1 6.1-rt 6.12 >/dev/null 2>&1; then
 	fi
 fi
 
-# The viewers the exports are opened in (tests/e2e/41-speedscope.sh):
-# speedscope from npm, at the version tests/package-lock.json pins, into
+# The viewers and engines the exports are opened in: speedscope
+# (tests/e2e/41-speedscope.sh) and DuckDB (tests/e2e/75-tables.sh) from
+# npm, at the versions tests/package-lock.json pins, into
 # tests/node_modules.  Debian's nodejs comes without npm (NodeSource's
 # has it): its npm package only when there is no npm at all.
 tests_dir=$(cd "$(dirname "$0")" && pwd)
-npm_wanted=$(sed -n 's/^ *"speedscope": "\([0-9.]*\)"$/\1/p' "$tests_dir/package.json")
-npm_have=$(sed -n 's/^ *"version": "\([0-9.]*\)",$/\1/p' \
-	"$tests_dir/node_modules/speedscope/package.json" 2>/dev/null | head -1 || true)
-if [ "$npm_have" != "$npm_wanted" ]; then
+npm_stale=()
+for pkg in speedscope @duckdb/node-api; do
+	npm_wanted=$(sed -n "s|^ *\"$pkg\": \"\\([0-9A-Za-z.-]*\\)\"[,]*\$|\\1|p" "$tests_dir/package.json")
+	npm_have=$(sed -n 's/^ *"version": "\([0-9A-Za-z.-]*\)",$/\1/p' \
+		"$tests_dir/node_modules/$pkg/package.json" 2>/dev/null | head -1 || true)
+	[ "$npm_have" = "$npm_wanted" ] || npm_stale+=("$pkg@$npm_wanted")
+done
+if [ ${#npm_stale[@]} -gt 0 ]; then
 	if [ $check_only -eq 1 ]; then
-		echo "missing npm package: speedscope@$npm_wanted in $tests_dir/node_modules"
-		missing+=("speedscope@$npm_wanted")
+		echo "missing npm packages: ${npm_stale[*]} in $tests_dir/node_modules"
+		missing+=("${npm_stale[@]}")
 	else
 		if ! command -v npm >/dev/null 2>&1; then
 			apt-get install -y -q --no-install-recommends npm

@@ -12,12 +12,14 @@
 
 #include "diff.h"
 #include "export.h"
+#include "export_tables.h"
 #include "filter.h"
 #include "input_file.h"
 #include "output_file.h"
 #include "report.h"
 
 #define MAX_TIDS 1024
+#define MAX_INPUTS 4096 /* -i given this often; more: name their folder */
 
 static const char usage_text[] =
 	"Usage: kdelay-report [-i FILE] [OPTIONS]\n"
@@ -26,7 +28,8 @@ static const char usage_text[] =
 	"compare two captures thread role by role (docs/diff.md).\n"
 	"\n"
 	"  -i, --input FILE              capture to read (default kdelay.data; - for\n"
-	"                                standard input, a pipe works)\n"
+	"                                standard input, a pipe works); with --export\n"
+	"                                tables, repeatable, and FILE may be a folder\n"
 	"      --json                    JSON output (docs/json-schema.md)\n"
 	"      --info                    describe the capture instead\n"
 	"      --tid TID                 only this thread (repeatable)\n"
@@ -50,7 +53,10 @@ static const char usage_text[] =
 	"      --census                  the threads that made no event in a window,\n"
 	"                                as /proc showed them at its start and end\n"
 	"      --export FORMAT           chrome-json (Perfetto), html or folded\n"
-	"                                (flame graphs) instead; see docs/export.md\n"
+	"                                (flame graphs) instead; see docs/export.md;\n"
+	"                                or tables: CSV tables in the folder -o DIR for\n"
+	"                                DuckDB, Spark, Trino (docs/tables.md)\n"
+	"      --intervals               --export tables: every interval too\n"
 	"      --html, --folded          --export html, --export folded\n"
 	"  -o, --output FILE             write to FILE instead of stdout (replaced\n"
 	"                                only when the output is complete)\n"
@@ -86,13 +92,15 @@ enum {
 	OPT_WAKERS,
 	OPT_CULPRITS,
 	OPT_CENSUS,
+	OPT_INTERVALS,
 };
 
-enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED };
+enum export_kind { EXPORT_NONE, EXPORT_CHROME, EXPORT_HTML, EXPORT_FOLDED, EXPORT_TABLES };
 static const char *const export_option[] = {
 	[EXPORT_CHROME] = "--export chrome-json",
 	[EXPORT_HTML] = "--html",
 	[EXPORT_FOLDED] = "--folded",
+	[EXPORT_TABLES] = "--export tables",
 };
 
 static const struct option long_opts[] = {
@@ -116,6 +124,7 @@ static const struct option long_opts[] = {
 	{ "wakers", no_argument, NULL, OPT_WAKERS },
 	{ "culprits", no_argument, NULL, OPT_CULPRITS },
 	{ "census", no_argument, NULL, OPT_CENSUS },
+	{ "intervals", no_argument, NULL, OPT_INTERVALS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -192,6 +201,9 @@ static int run_export(enum export_kind kind, const char *input, const struct kdr
 int main(int argc, char **argv)
 {
 	static uint32_t tids[MAX_TIDS];
+	static const char *inputs[MAX_INPUTS];
+	size_t ninputs = 0;
+	int intervals = 0;
 	enum export_kind export = EXPORT_NONE;
 	const char *output_kind = NULL;
 	struct kdr_options o;
@@ -211,7 +223,12 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":i:s::o:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			input = optarg;
+			if (ninputs == MAX_INPUTS) {
+				fprintf(stderr, "kdelay-report: at most %d -i; name their folder\n",
+					MAX_INPUTS);
+				return EX_USAGE;
+			}
+			input = inputs[ninputs++] = optarg;
 			break;
 		case OPT_JSON:
 			o.format = KDR_FMT_JSON;
@@ -280,6 +297,9 @@ int main(int argc, char **argv)
 		case OPT_CENSUS:
 			o.census = 1;
 			break;
+		case OPT_INTERVALS:
+			intervals = 1;
+			break;
 		case OPT_EXPORT:
 			if (!strcmp(optarg, "chrome-json"))
 				export = EXPORT_CHROME;
@@ -287,8 +307,10 @@ int main(int argc, char **argv)
 				export = EXPORT_HTML;
 			else if (!strcmp(optarg, "folded"))
 				export = EXPORT_FOLDED;
+			else if (!strcmp(optarg, "tables"))
+				export = EXPORT_TABLES;
 			else
-				return bad("--export (chrome-json, html or folded)", optarg);
+				return bad("--export (chrome-json, html, folded or tables)", optarg);
 			if (choose_output(&output_kind, export_option[export]))
 				return EX_USAGE;
 			break;
@@ -320,6 +342,19 @@ int main(int argc, char **argv)
 	if ((export && o.format == KDR_FMT_JSON && choose_output(&output_kind, "--json")) ||
 	    (export && o.info && choose_output(&output_kind, "--info")))
 		return EX_USAGE;
+	/* Tables: several captures into one folder (export_tables.h). */
+	if (export == EXPORT_TABLES || intervals || ninputs > 1) {
+		if (export != EXPORT_TABLES || !output) {
+			fprintf(stderr, "kdelay-report: %s --export tables -o DIR\n",
+				export != EXPORT_TABLES ? (intervals ? "--intervals goes with"
+								     : "several -i go with")
+							: "the tables need a folder:");
+			return EX_USAGE;
+		}
+		if (!ninputs)
+			inputs[ninputs++] = input;
+		return kdr_export_tables(inputs, ninputs, output, intervals, &o, stderr);
+	}
 	/* The input first: a missing or refused input must cost no output. */
 	rc = kdr_input_open(&in, input, stderr);
 	if (rc)

@@ -21,7 +21,10 @@
 enum kdr_format {
 	KDR_FMT_TEXT = 0, /* kernel_delay.py's layout */
 	KDR_FMT_JSON,	  /* docs/json-schema.md */
+	KDR_FMT_TABLES,	  /* rows of tables (export_tables.h; needs tables) */
 };
+
+struct kdr_tables;
 
 /* What the text report prints, per window and at the end (bit mask). */
 #define KDR_SEC_START (1u << 0)	 /* "# Start sampling ..." line */
@@ -67,6 +70,8 @@ struct kdr_options {
 				   * (culprits.h); the same in JSON */
 	int census;		  /* --census: the silent threads (census.h); JSON
 				   * has every thread's census from format 1.2 on */
+
+	struct kdr_tables *tables; /* KDR_FMT_TABLES: where the rows go */
 };
 
 #endif /* KDELAY_REPORT_REPORT_OPTIONS_H */

@@ -37,6 +37,8 @@ struct kdr_sink {
 
 extern const struct kdr_sink kdr_text_sink;
 extern const struct kdr_sink kdr_json_sink;
+/* Rows of the tables export (export_tables.c); its state is c->o->tables. */
+extern const struct kdr_sink kdr_tables_sink;
 
 /* State of the JSON sink. */
 struct kdr_json_state {

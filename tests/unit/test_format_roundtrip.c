@@ -343,6 +343,57 @@ static void test_meta_minimal(void **state)
 	free(buf);
 }
 
+/* Read META of a capture written with meta; NULL-safe copy of its id. */
+static char *capture_id_of(const struct kdf_meta *meta, int *derived)
+{
+	struct kdf_test_sink *sink;
+	struct kdf_writer *w = kdf_test_writer_open(meta, &sink);
+	struct kdf_reader *r;
+	uint8_t *buf;
+	size_t len;
+	char *id;
+	int err;
+
+	buf = kdf_test_writer_finish(w, sink, NULL, &len);
+	r = kdf_reader_open_mem(buf, len, NULL, NULL, &err, NULL, 0);
+	assert_non_null(r);
+	id = strdup(kdf_reader_meta(r)->capture_id);
+	*derived = (int)kdf_reader_meta(r)->capture_id_derived;
+	kdf_reader_close(r);
+	free(buf);
+	return id;
+}
+
+/* A capture id written is read back as is; a capture without one gets
+ * "meta-" and the hash of its META, the same at every reading and
+ * different for another META. */
+static void test_capture_id(void **state)
+{
+	struct kdf_meta meta = *kdf_test_meta();
+	char *a, *b, *c;
+	int derived;
+
+	(void)state;
+	meta.capture_id = "0123456789abcdef0123456789abcdef";
+	a = capture_id_of(&meta, &derived);
+	assert_string_equal(a, meta.capture_id);
+	assert_int_equal(derived, 0);
+	meta.capture_id = NULL;
+	b = capture_id_of(&meta, &derived);
+	assert_int_equal(derived, 1);
+	assert_int_equal(strlen(b), 21);
+	assert_memory_equal(b, "meta-", 5);
+	c = capture_id_of(&meta, &derived);
+	assert_string_equal(b, c);
+	free(c);
+	meta.realtime_ns++;
+	c = capture_id_of(&meta, &derived);
+	assert_string_not_equal(b, c);
+	free(a);
+	free(b);
+	free(c);
+}
+
 static void test_intern_ids(void **state)
 {
 	struct kdf_test_sink *sink;
@@ -498,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_many_random_events),
 		cmocka_unit_test(test_loss_events),
 		cmocka_unit_test(test_meta_minimal),
+		cmocka_unit_test(test_capture_id),
 		cmocka_unit_test(test_intern_ids),
 		cmocka_unit_test(test_abort_keeps_events),
 		cmocka_unit_test(test_windows_in_order),
