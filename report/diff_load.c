@@ -14,11 +14,6 @@
  *     are left out;
  *   - only running, ready and syscall slices are kept (irqs are not
  *     compared yet).
- * One difference from the text report remains: its pairing state is
- * reset at each window's start, the timeline's is not, so a thread still
- * runnable when window k closed and woken again in window k+1 has its
- * ready interval start in window k (left out here) where the text report
- * starts it at the wakeup.  It needs a preemption at a window's very end.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -12,6 +12,13 @@
  * (KDR_XS_UNFINISHED) - a syscall blocked when recording stopped is often
  * the very thing being hunted.
  *
+ * Nothing is recorded between two sample windows: when a window starts
+ * after the previous one ended, what was open at that end runs to it
+ * (KDR_XS_UNFINISHED) and the lanes start afresh at the new window's
+ * start, as at the start of the capture - a thread preempted at a
+ * window's end and woken in the next one ran and slept in the gap, it
+ * did not wait through it.
+ *
  * Where the recorder lost events (a LOSS event, losses.h) every lane's
  * open slice ends at the loss, flagged KDR_XS_LOST (its real end is
  * unknown), and the lanes start afresh: what ends after the loss without
@@ -60,6 +67,8 @@ struct scan {
 	size_t head, n;
 	struct kdr_losses losses;
 	struct kdr_loss_touched touched; /* threads changed since the last loss */
+	uint64_t open_start;	/* where a slice whose start was not seen starts */
+	size_t window;		/* x->windows[] the events are in now */
 	struct tcache {
 		uint32_t tid, idx; /* idx + 1; 0 = empty */
 	} cache[256];	       /* tid -> thread, before the binary search */
@@ -124,7 +133,7 @@ static int on_switch_out(struct scan *sc, const struct kdr_xthread *t, struct ts
 	if (ts->sched == SCHED_RUNNING)
 		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, 0));
 	else if (ts->sched == SCHED_UNKNOWN)
-		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, sc->open_start, ev->ts, KDR_XS_OPEN_START));
 	/* READY or SLEEPING here means events were lost: no slice. */
 	ts->sched_since = ev->ts;
 	if (ev->u.sw.prev_state == 0 || (ev->flags & KDF_SW_PREEMPT)) {
@@ -145,7 +154,7 @@ static int on_switch_in(struct scan *sc, const struct kdr_xthread *t, struct tst
 		rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
 				     ts->ready_preempted ? KDR_XS_PREEMPTED : 0));
 	else if (ts->sched == SCHED_UNKNOWN)
-		rc = emit(sc, ts, mk(KDR_X_READY, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+		rc = emit(sc, ts, mk(KDR_X_READY, t, sc->open_start, ev->ts, KDR_XS_OPEN_START));
 	ts->sched = SCHED_RUNNING;
 	ts->sched_since = ev->ts;
 	return rc;
@@ -171,7 +180,7 @@ static int on_sys_exit(struct scan *sc, const struct kdr_xthread *t, struct tsta
 		s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, 0);
 		ts->pending_entry = ts->sys_since;
 	} else if (ts->sys == SYS_UNKNOWN) {
-		s = mk(KDR_X_SYSCALL, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START);
+		s = mk(KDR_X_SYSCALL, t, sc->open_start, ev->ts, KDR_XS_OPEN_START);
 		ts->pending_entry = 0;
 	} else {
 		ts->sys = SYS_OUT; /* lost its entry */
@@ -285,6 +294,59 @@ static int on_loss(struct scan *sc, const struct kdf_event *ev)
 	return rc;
 }
 
+/* Whatever is still open at end (the end of the capture, or of a window
+ * followed by a gap) runs to it; the lanes start afresh after it. */
+static int close_open(struct scan *sc, uint64_t end)
+{
+	struct kdr_export *x = sc->x;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < x->nthreads && !rc; i++) {
+		const struct kdr_xthread *t = &x->threads[i];
+		struct tstate *ts = &sc->st[i];
+		struct kdr_xslice s;
+
+		if (!t->keep)
+			continue;
+		rc = flush_pending(sc, ts);
+		if (!rc && ts->sched == SCHED_RUNNING)
+			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, end, KDR_XS_UNFINISHED));
+		if (!rc && ts->sched == SCHED_READY)
+			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, end,
+					     KDR_XS_UNFINISHED |
+						     (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
+		if (!rc && ts->sys == SYS_IN) {
+			s = mk(KDR_X_SYSCALL, t, ts->sys_since, end, KDR_XS_UNFINISHED);
+			s.nr = ts->sys_nr;
+			rc = emit(sc, ts, s);
+		}
+		ts->sched = SCHED_UNKNOWN;
+		ts->sys = SYS_UNKNOWN;
+		ts->hard_in = ts->soft_in = 0;
+	}
+	return rc;
+}
+
+/* Before ev: close the windows it is past.  A window that starts after the
+ * previous one ended leaves a gap nothing was recorded in. */
+static int cross_windows(struct scan *sc, const struct kdf_event *ev)
+{
+	const struct kdr_export *x = sc->x;
+	int rc = 0;
+
+	while (!rc && sc->window + 1 < x->nwindows && ev->ts >= x->windows[sc->window + 1].start_ts) {
+		const struct kdf_window *w = &x->windows[sc->window], *next = w + 1;
+
+		if (next->start_ts > w->end_ts && next->start_ts >= w->start_ts) {
+			rc = close_open(sc, w->end_ts);
+			sc->open_start = next->start_ts;
+		}
+		sc->window++;
+	}
+	return rc;
+}
+
 /* The state of a kept target thread, else NULL. */
 static struct tstate *state_of(struct scan *sc, uint32_t tid, const struct kdr_xthread **tp)
 {
@@ -314,6 +376,9 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	struct tstate *ts;
 	int rc;
 
+	rc = cross_windows(sc, ev);
+	if (rc)
+		return rc;
 	if (ev->type == KDF_EV_TRIGGER) {
 		if (ev->ts < sc->x->from || ev->ts >= sc->x->to || !sc->sink->trigger)
 			return 0;
@@ -370,37 +435,6 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	}
 }
 
-/* Whatever is still open when the capture ends runs to its end. */
-static int finish(struct scan *sc)
-{
-	struct kdr_export *x = sc->x;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < x->nthreads && !rc; i++) {
-		const struct kdr_xthread *t = &x->threads[i];
-		struct tstate *ts = &sc->st[i];
-		struct kdr_xslice s;
-
-		if (!t->keep)
-			continue;
-		rc = flush_pending(sc, ts);
-		if (!rc && ts->sched == SCHED_RUNNING)
-			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, x->end_ts,
-					     KDR_XS_UNFINISHED));
-		if (!rc && ts->sched == SCHED_READY)
-			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, x->end_ts,
-					     KDR_XS_UNFINISHED |
-						     (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
-		if (!rc && ts->sys == SYS_IN) {
-			s = mk(KDR_X_SYSCALL, t, ts->sys_since, x->end_ts, KDR_XS_UNFINISHED);
-			s.nr = ts->sys_nr;
-			rc = emit(sc, ts, s);
-		}
-	}
-	return rc;
-}
-
 /* ------------------------------------------------------------ reorder */
 
 /*
@@ -449,7 +483,7 @@ static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
 
 int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 {
-	struct scan sc = { .x = x, .sink = sink };
+	struct scan sc = { .x = x, .sink = sink, .open_start = x->first_ts };
 	struct kdf_item it;
 	int rc = 0, n;
 
@@ -471,7 +505,7 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 	while (!rc && sc.n)
 		rc = process(&sc, ring_pop(&sc));
 	if (!rc)
-		rc = finish(&sc);
+		rc = close_open(&sc, x->end_ts);
 	free(sc.st);
 	free(sc.ring);
 	kdr_loss_touched_free(&sc.touched);
