@@ -2,7 +2,7 @@
 # The top Makefile includes this file and appends EXPORT_SRCS to the report
 # library; kdelay-report's --export chrome-json, --html and --folded call
 # the functions of report/export.h.
-EXPORT_SRCS := report/export_common.c report/export_pass1.c report/export_timeline.c report/export_symbols.c \
+EXPORT_SRCS := report/export_common.c report/export_status.c report/export_pass1.c report/export_timeline.c report/export_symbols.c \
 	report/export_json.c report/export_chrome.c report/export_folded.c \
 	report/export_html.c report/export_html_stats.c
 
