@@ -245,6 +245,39 @@ static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct 
 	return emit(sc, ts, s);
 }
 
+/* Every slice of thread t open now ends at end, flagged why (LOST or
+ * UNFINISHED); the irqs too when irqs (a loss: they are known to have
+ * begun; at an end of recording, one still open is not shown). */
+static int end_open(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts, uint64_t end,
+		    uint32_t why, int irqs)
+{
+	struct kdr_xslice s;
+	int rc = flush_pending(sc, ts);
+
+	if (!rc && ts->sched == SCHED_RUNNING)
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, end, why));
+	if (!rc && ts->sched == SCHED_READY)
+		rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, end,
+				     why | (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
+	if (!rc && ts->sys == SYS_IN) {
+		s = mk(KDR_X_SYSCALL, t, ts->sys_since, end, why);
+		s.nr = ts->sys_nr;
+		rc = emit(sc, ts, s);
+	}
+	if (!rc && irqs && ts->hard_in) {
+		s = mk(KDR_X_HARDIRQ, t, ts->hard_since, end, why);
+		s.nr = ts->hard_irq;
+		s.name_id = ts->hard_name;
+		rc = emit(sc, ts, s);
+	}
+	if (!rc && irqs && ts->soft_in) {
+		s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, end, why);
+		s.nr = ts->soft_vec;
+		rc = emit(sc, ts, s);
+	}
+	return rc;
+}
+
 /* Events were lost from ev->ts on: every open slice ends there, its real
  * end unknown, and every lane starts afresh.  Only the threads touched
  * since the last loss can have one open. */
@@ -260,32 +293,10 @@ static int on_loss(struct scan *sc, const struct kdf_event *ev)
 		size_t i = tc->all ? k : tc->v[k];
 		const struct kdr_xthread *t = &x->threads[i];
 		struct tstate *ts = &sc->st[i];
-		struct kdr_xslice s;
 
 		if (!t->keep)
 			continue;
-		rc = flush_pending(sc, ts);
-		if (!rc && ts->sched == SCHED_RUNNING)
-			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, KDR_XS_LOST));
-		if (!rc && ts->sched == SCHED_READY)
-			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
-					     KDR_XS_LOST | (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
-		if (!rc && ts->sys == SYS_IN) {
-			s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->sys_nr;
-			rc = emit(sc, ts, s);
-		}
-		if (!rc && ts->hard_in) {
-			s = mk(KDR_X_HARDIRQ, t, ts->hard_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->hard_irq;
-			s.name_id = ts->hard_name;
-			rc = emit(sc, ts, s);
-		}
-		if (!rc && ts->soft_in) {
-			s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->soft_vec;
-			rc = emit(sc, ts, s);
-		}
+		rc = end_open(sc, t, ts, ev->ts, KDR_XS_LOST, 1);
 		ts->sched = SCHED_LOST;
 		ts->sys = SYS_LOST;
 		ts->hard_in = ts->soft_in = 0;
@@ -305,22 +316,10 @@ static int close_open(struct scan *sc, uint64_t end)
 	for (i = 0; i < x->nthreads && !rc; i++) {
 		const struct kdr_xthread *t = &x->threads[i];
 		struct tstate *ts = &sc->st[i];
-		struct kdr_xslice s;
 
 		if (!t->keep)
 			continue;
-		rc = flush_pending(sc, ts);
-		if (!rc && ts->sched == SCHED_RUNNING)
-			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, end, KDR_XS_UNFINISHED));
-		if (!rc && ts->sched == SCHED_READY)
-			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, end,
-					     KDR_XS_UNFINISHED |
-						     (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
-		if (!rc && ts->sys == SYS_IN) {
-			s = mk(KDR_X_SYSCALL, t, ts->sys_since, end, KDR_XS_UNFINISHED);
-			s.nr = ts->sys_nr;
-			rc = emit(sc, ts, s);
-		}
+		rc = end_open(sc, t, ts, end, KDR_XS_UNFINISHED, 0);
 		ts->sched = SCHED_UNKNOWN;
 		ts->sys = SYS_UNKNOWN;
 		ts->hard_in = ts->soft_in = 0;
