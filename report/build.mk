@@ -1,6 +1,6 @@
 # report/: kdelay-report.  REPORT_SRCS go into libkdreport.a (unit tests
 # link it); REPORT_MAIN holds main() and its -i/-o handling.
-REPORT_SRCS := report/report.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
+REPORT_SRCS := report/report.c report/reorder.c report/stats.c report/stats_store.c report/hashidx.c report/threads.c \
 	report/symbols.c report/walltime.c report/filter.c report/view.c \
 	report/text.c report/json.c report/json_out.c report/info.c \
 	report/stats_dist.c report/budget.c report/text_dist.c report/capture_end.c \

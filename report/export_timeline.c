@@ -27,7 +27,8 @@
  * a measurement.
  *
  * Events of different CPUs can reach the file slightly out of time order,
- * so they pass through a reorder ring of REORDER events first; whatever
+ * so they pass through a reorder ring of REORDER events first (reorder.h,
+ * as the statistics do, each event held back); whatever
  * disorder is left is absorbed by clamping: a slice never starts before
  * the previous slice of its lane ended and never ends before it starts.
  */
@@ -37,6 +38,7 @@
 
 #include "export_internal.h"
 #include "losses.h"
+#include "reorder.h"
 
 #define REORDER 4096
 
@@ -63,8 +65,7 @@ struct scan {
 	struct kdr_export *x;
 	const struct kdr_xsink *sink;
 	struct tstate *st; /* parallel to x->threads */
-	struct kdf_event *ring; /* REORDER events, a power of 2 */
-	size_t head, n;
+	struct kdr_reorder reorder; /* REORDER events, every one held back */
 	struct kdr_losses losses;
 	struct kdr_loss_touched touched; /* threads changed since the last loss */
 	uint64_t open_start;	/* where a slice whose start was not seen starts */
@@ -434,48 +435,19 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	}
 }
 
-/* ------------------------------------------------------------ reorder */
-
-/*
- * The file is nearly sorted: a ring of the last REORDER events, each new
- * one inserted from the back (insertion sort: O(1) per event when in
- * order, O(displacement) otherwise, stable for equal times so a STACK
- * stays after its SYS_EXIT); the oldest leaves when the ring is full.
- */
-static void ring_push(struct scan *sc, const struct kdf_event *ev)
-{
-	size_t i = sc->head + sc->n;
-
-	while (i > sc->head && sc->ring[(i - 1) & (REORDER - 1)].ts > ev->ts) {
-		sc->ring[i & (REORDER - 1)] = sc->ring[(i - 1) & (REORDER - 1)];
-		i--;
-	}
-	sc->ring[i & (REORDER - 1)] = *ev;
-	sc->n++;
-}
-
-static const struct kdf_event *ring_pop(struct scan *sc)
-{
-	const struct kdf_event *ev = &sc->ring[sc->head & (REORDER - 1)];
-
-	sc->head++;
-	sc->n--;
-	return ev;
-}
+/* ------------------------------------------------------------ reading */
 
 static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
 {
+	const struct kdf_event *old;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		if (sc->n == REORDER) {
-			/* Processed before the slot is reused by the push. */
-			rc = process(sc, ring_pop(sc));
-			if (rc)
-				return rc;
-		}
-		ring_push(sc, &v[i]);
+		/* Processed before the slot is reused by the push. */
+		if ((old = kdr_reorder_full(&sc->reorder)) && (rc = process(sc, old)))
+			return rc;
+		kdr_reorder_push(&sc->reorder, &v[i]); /* (the reach is the whole ring) */
 	}
 	return 0;
 }
@@ -483,15 +455,15 @@ static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
 int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 {
 	struct scan sc = { .x = x, .sink = sink, .open_start = x->first_ts };
+	const struct kdf_event *ev;
 	struct kdf_item it;
 	int rc = 0, n;
 
 	kdr_loss_touched_init(&sc.touched);
 	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
-	sc.ring = malloc(REORDER * sizeof(*sc.ring));
-	if (!sc.st || !sc.ring) {
+	if (!sc.st || kdr_reorder_init(&sc.reorder, REORDER, REORDER)) {
 		free(sc.st);
-		free(sc.ring);
+		kdr_reorder_free(&sc.reorder);
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu threads", x->nthreads);
 	}
 	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
@@ -501,12 +473,12 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 			rc = sink->window(sink->ctx, &it.u.window);
 	}
 	/* A reader error was already said by the first pass. */
-	while (!rc && sc.n)
-		rc = process(&sc, ring_pop(&sc));
+	while (!rc && (ev = kdr_reorder_pop(&sc.reorder)))
+		rc = process(&sc, ev);
 	if (!rc)
 		rc = close_open(&sc, x->end_ts);
 	free(sc.st);
-	free(sc.ring);
+	kdr_reorder_free(&sc.reorder);
 	kdr_loss_touched_free(&sc.touched);
 	return rc;
 }

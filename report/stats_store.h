@@ -12,6 +12,7 @@
 #include "hashidx.h"
 #include "hist.h"
 #include "losses.h"
+#include "reorder.h"
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
@@ -22,9 +23,7 @@ struct kdr_stats {
 	uint64_t lo, hi;	/* kdr_stats_set_bounds() */
 	int failed;
 
-	/* reorder ring, kept sorted by ts */
-	struct kdf_event *rb;
-	size_t rb_cap, rb_head, rb_n;
+	struct kdr_reorder reorder; /* events held back, sorted by ts */
 	uint64_t last_ts; /* ts of the last event processed */
 
 	struct kdr_thread_state *thr;
