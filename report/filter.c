@@ -8,7 +8,7 @@
 #include <sysexits.h>
 
 #include "filter.h"
-#include "stats.h"
+#include "stats_types.h"
 
 uint32_t kdr_syscall_lookup(const struct kdf_meta *meta, const char *name)
 {
