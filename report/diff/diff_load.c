@@ -2,23 +2,19 @@
 /*
  * diff_load.c - one capture to per-role distributions for `diff`.
  *
- * The raw events are paired by the exports' timeline core
- * (export_internal.h: kdr_export_open() + kdr_export_scan()), which
- * already handles out-of-order events, lost ends and stacks.  This file
- * is the adapter that turns its slices into statistics with the meaning
- * of design-notes section 1, which the timeline deliberately stretches:
- *   - a slice counts only when both its ends fall inside one kept (not
- *     skipped) sample window; the timeline instead runs intervals cut by
- *     the capture's edges to those edges (KDR_XS_OPEN_START,
- *     KDR_XS_UNFINISHED) and clips to its range (KDR_XS_CUT_*): those
- *     are left out;
- *   - only running, ready and syscall slices are kept (irqs are not
- *     compared yet).
- * One difference from the text report remains: its pairing state is
- * reset at each window's start, the timeline's is not, so a thread still
- * runnable when window k closed and woken again in window k+1 has its
- * ready interval start in window k (left out here) where the text report
- * starts it at the wakeup.  It needs a preemption at a window's very end.
+ * The intervals are those of the text report, by construction: the raw
+ * events of each sample window go through the report's statistics
+ * (stats.h, with a distribution beside every row), which pair them with
+ * the meaning of design-notes section 1 - both ends inside the window,
+ * nothing across a loss of events - and each closed, kept (not skipped)
+ * window's distributions are merged into the role of their thread.  A
+ * window the capture leaves open is not compared (its length is
+ * unknown).  Only running, ready and syscall intervals are kept (irqs
+ * are not compared yet).
+ *
+ * The exports' first pass (export_internal.h: kdr_export_open()) gives
+ * the threads with their final names, the windows and the capture's
+ * state; its second reader feeds the statistics.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +23,7 @@
 #include "capture_end.h"
 #include "diff_internal.h"
 #include "export_internal.h"
+#include "stats.h"
 
 void kdr_diff_role(const char *name, size_t name_len, size_t *len)
 {
@@ -109,70 +106,77 @@ struct load {
 	struct kdr_export *x;
 	struct kdr_diff_side *s;
 	uint32_t *role_of;	  /* parallel to x->threads */
-	struct kdf_window *win;	  /* kept windows, by start time */
-	size_t nwin;
-	int nomem;
+	struct kdr_stats *st;	  /* the window being read */
 };
 
-/* Non-zero when [a, b] lies within one kept window. */
-static int in_window(const struct load *l, uint64_t a, uint64_t b)
+/* Window w closed: merge what its statistics hold into the roles. */
+static int add_window(struct load *l, const struct kdf_window *w)
 {
-	size_t lo = 0, hi = l->nwin;
+	const struct kdr_thread_state *thr;
+	const struct kdr_keyed *keyed;
+	size_t i, n;
 
-	/* The last window starting at or before a. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	kdr_stats_close(l->st, w->start_ts, w->end_ts < w->start_ts ? w->start_ts : w->end_ts);
+	if (kdr_stats_failed(l->st))
+		return -1;
+	thr = kdr_stats_threads(l->st, &n);
+	for (i = 0; i < n; i++) {
+		const struct kdr_xthread *t = kdr_export_thread(l->x, thr[i].tid);
+		struct kdr_diff_group *g;
 
-		if (l->win[mid].start_ts <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (!t)
+			continue;
+		g = &l->s->roles[l->role_of[t - l->x->threads]];
+		if (kdr_hist_merge(&g->run, kdr_stats_run_hist(l->st, i)) ||
+		    kdr_hist_merge(&g->ready, kdr_stats_ready_hist(l->st, i)))
+			return -1;
 	}
-	return lo && b <= l->win[lo - 1].end_ts;
-}
+	keyed = kdr_stats_keyed(l->st, &n);
+	for (i = 0; i < n; i++) {
+		const struct kdr_xthread *t = kdr_export_thread(l->x, keyed[i].tid);
+		const struct kdr_hist *h = kdr_stats_keyed_hist(l->st, i);
+		struct kdr_diff_group *g;
+		struct kdr_hist *gh;
 
-static int on_slice(void *ctx, const struct kdr_xslice *sl)
-{
-	const uint32_t cut = KDR_XS_OPEN_START | KDR_XS_UNFINISHED | KDR_XS_CUT_START |
-			     KDR_XS_CUT_END | KDR_XS_LOST;
-	struct load *l = ctx;
-	struct kdr_diff_group *g;
-	struct kdr_hist *h = NULL;
-	uint64_t d = sl->end - sl->start;
-
-	if ((sl->flags & cut) || !in_window(l, sl->start, sl->end))
-		return 0;
-	g = &l->s->roles[l->role_of[sl->thread - l->x->threads]];
-	switch (sl->kind) {
-	case KDR_X_RUNNING:
-		h = &g->run;
-		break;
-	case KDR_X_READY:
-		h = &g->ready;
-		break;
-	case KDR_X_SYSCALL:
-		if (kdr_hist_add(&g->sys_all, d))
-			goto nomem;
-		h = group_sys(g, sl->nr);
-		if (!h)
-			goto nomem;
-		break;
-	default:
-		return 0;
+		if (!t || keyed[i].kind != KDR_K_SYSCALL)
+			continue;
+		g = &l->s->roles[l->role_of[t - l->x->threads]];
+		gh = group_sys(g, keyed[i].key);
+		if (!gh || kdr_hist_merge(gh, h) || kdr_hist_merge(&g->sys_all, h))
+			return -1;
 	}
-	if (kdr_hist_add(h, d))
-		goto nomem;
 	return 0;
-nomem:
-	l->nomem = 1;
-	return EX_OSERR;
 }
 
-static int cmp_win(const void *a, const void *b)
+/* The second reader of x through the statistics, window by window, as
+ * the text report reads it.  0, or -1 when out of memory. */
+static int scan(struct load *l)
 {
-	const struct kdf_window *wa = a, *wb = b;
+	struct kdr_stats_cfg cfg = { .list_ns = -1, .poll_nr = KDR_NO_NR, .only_nr = KDR_NO_NR,
+				     .histograms = 1 };
+	struct kdf_item it;
+	int rc = 0;
 
-	return (wa->start_ts > wb->start_ts) - (wa->start_ts < wb->start_ts);
+	l->st = kdr_stats_new(&cfg);
+	if (!l->st)
+		return -1;
+	kdr_stats_set_bounds(l->st, 0, UINT64_MAX);
+	while (!rc && kdf_reader_next(l->x->r, &it) > 0) {
+		if (it.type == KDF_ITEM_EVENTS) {
+			rc = kdr_stats_feed(l->st, it.u.events.v, it.u.events.n);
+		} else if (it.type == KDF_ITEM_WINDOW) {
+			if (!(it.u.window.flags & KDF_WIN_SKIPPED))
+				rc = add_window(l, &it.u.window);
+			kdr_stats_reset(l->st);
+			/* events of this window that reach the file late are
+			 * not the next one's */
+			kdr_stats_set_bounds(l->st, it.u.window.end_ts, UINT64_MAX);
+		}
+	}
+	/* A reader error was already said by the first pass. */
+	kdr_stats_free(l->st);
+	l->st = NULL;
+	return rc;
 }
 
 /* Role of thread t: name without its numeric suffix. */
@@ -261,21 +265,15 @@ static int build_roles(struct load *l)
 		l->role_of[i] = (uint32_t)(kdr_diff_find_role(s, r, len) - s->roles);
 	}
 	s->nthreads = (uint32_t)x->nthreads;
-	l->win = malloc((x->nwindows ? x->nwindows : 1) * sizeof(*l->win));
-	if (!l->win)
-		return -1;
 	for (i = 0, j = 0; i < x->nwindows; i++) {
 		/* nor the window a capture leaves open: its length is unknown */
 		if (x->windows[i].flags & (KDF_WIN_SKIPPED | KDR_WIN_UNCLOSED))
 			continue;
-		l->win[j++] = x->windows[i];
+		j++;
 		s->window_ns += x->windows[i].end_ts > x->windows[i].start_ts
 					? x->windows[i].end_ts - x->windows[i].start_ts
 					: 0;
 	}
-	l->nwin = j;
-	if (j)
-		qsort(l->win, j, sizeof(*l->win), cmp_win);
 	s->windows = (uint32_t)x->nwindows;
 	s->windows_kept = (uint32_t)j;
 	return 0;
@@ -379,7 +377,6 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 	struct kdr_export_opts o;
 	struct kdr_export x;
 	struct load l;
-	struct kdr_xsink sink;
 	const char *why = NULL;
 	int rc;
 
@@ -388,7 +385,7 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 	s->path = path;
 	group_init(&s->all);
 	memset(&o, 0, sizeof(o));
-	/* The exports need an output stream; the scan writes nothing to it. */
+	/* The exports need an output stream; the diff writes nothing to it. */
 	o.out = err;
 	o.err = err;
 	rc = kdr_export_open(&x, path, &o, "diff");
@@ -403,18 +400,10 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory reading %s", path);
 		goto out;
 	}
-	memset(&sink, 0, sizeof(sink));
-	sink.ctx = &l;
-	sink.slice = on_slice;
-	rc = kdr_export_scan(&x, &sink);
-	if (rc == EX_OK && finish(&l))
-		l.nomem = 1;
-	if (l.nomem) {
+	if (scan(&l) || finish(&l)) {
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for the statistics of %s", path);
 		goto out;
 	}
-	if (rc != EX_OK)
-		goto out;
 	if (x.read_error)
 		why = "a chunk could not be read";
 	else if (x.stats.truncated)
@@ -432,7 +421,6 @@ int kdr_diff_load(struct kdr_diff_side *s, const char *path, const char *label, 
 	}
 out:
 	free(l.role_of);
-	free(l.win);
 	kdr_export_close(&x);
 	return rc;
 }

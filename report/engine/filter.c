@@ -8,7 +8,7 @@
 #include <sysexits.h>
 
 #include "filter.h"
-#include "stats.h"
+#include "stats_types.h"
 
 uint32_t kdr_syscall_lookup(const struct kdf_meta *meta, const char *name)
 {
@@ -72,8 +72,8 @@ static uint64_t add_secs(uint64_t base, double s)
 	return base + (uint64_t)ns;
 }
 
-int kdr_filter_init(struct kdr_filter *f, const struct kdr_options *o,
-		    const struct kdf_meta *meta, char *msg, size_t msg_len)
+int kdr_filter_threads(struct kdr_filter *f, const uint32_t *tids, size_t ntids,
+		       const char *regex, char *why, size_t why_len)
 {
 	int rc;
 
@@ -81,20 +81,29 @@ int kdr_filter_init(struct kdr_filter *f, const struct kdr_options *o,
 	f->nr = KDR_NO_NR;
 	f->lo = 0;
 	f->hi = UINT64_MAX;
-	if (o->ntids) {
-		f->tids = o->tids;
-		f->ntids = o->ntids;
+	if (tids && ntids) {
+		f->tids = tids;
+		f->ntids = ntids;
 	}
-	if (o->thread_regex) {
-		rc = regcomp(&f->re, o->thread_regex, REG_EXTENDED | REG_NOSUB);
+	if (regex) {
+		rc = regcomp(&f->re, regex, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
-			char why[128];
-
-			regerror(rc, &f->re, why, sizeof(why));
-			snprintf(msg, msg_len, "bad --thread regex '%s': %s", o->thread_regex, why);
+			regerror(rc, &f->re, why, why_len);
 			return EX_USAGE;
 		}
 		f->has_re = 1;
+	}
+	return 0;
+}
+
+int kdr_filter_init(struct kdr_filter *f, const struct kdr_options *o,
+		    const struct kdf_meta *meta, char *msg, size_t msg_len)
+{
+	char why[128];
+
+	if (kdr_filter_threads(f, o->tids, o->ntids, o->thread_regex, why, sizeof(why))) {
+		snprintf(msg, msg_len, "bad --thread regex '%s': %s", o->thread_regex, why);
+		return EX_USAGE;
 	}
 	if (o->syscall) {
 		f->nr = kdr_syscall_lookup(meta, o->syscall);

@@ -28,6 +28,14 @@ struct kdr_filter {
  */
 int kdr_filter_init(struct kdr_filter *f, const struct kdr_options *o,
 		    const struct kdf_meta *meta, char *msg, size_t msg_len);
+/*
+ * Only the thread part (the exports take no kdr_options): threads whose
+ * tid is in tids (when ntids > 0) and whose name matches regex (when not
+ * NULL); any syscall, any time.  Returns 0, or EX_USAGE with regerror()'s
+ * reason in why.  kdr_filter_free() either way.
+ */
+int kdr_filter_threads(struct kdr_filter *f, const uint32_t *tids, size_t ntids,
+		       const char *regex, char *why, size_t why_len);
 void kdr_filter_free(struct kdr_filter *f);
 
 /* Is this thread shown?  name is NUL terminated. */

@@ -20,17 +20,19 @@
  * before the loss ended and ends after it, is unknown (thread_state
  * unknown[]), never counted; the threads' states start afresh as at the
  * start of a window.
+ *
+ * It also owns the lifecycle (new, bounds, reset, free), the one place
+ * that knows every part: the tables (stats_store.c) and what
+ * stats_dist.c keeps beside them.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats_internal.h"
+#include "stats_store.h"
 
 #define LIST_STACK_SEARCH 256
-/* An event older than the REORDER_REACH newest held back is too far out of
- * order to be a CPU race (the ring buffer is shared and the timestamp is
- * taken right after the reservation): it is processed at once, as late,
- * which keeps the insertion O(REORDER_REACH) on any input. */
+/* An event older than the REORDER_REACH newest held back is processed at
+ * once, as late (reorder.h). */
 #define REORDER_REACH 256
 
 static inline void stat_add(struct kdr_stat *s, uint64_t d)
@@ -350,62 +352,103 @@ static inline int in_range(const struct kdf_event *e, uint64_t lo, uint64_t hi)
 
 int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
 {
-	size_t cap = st->rb_cap, mask_ok = (cap & (cap - 1)) == 0;
-	size_t k;
+	struct kdr_reorder *r = &st->reorder;
+	const struct kdf_event *old;
 
 	st->diag.events += n;
-	for (k = 0; k < n; k++) {
+	for (size_t k = 0; k < n; k++) {
 		const struct kdf_event *e = &ev[k];
-		size_t j, prev;
 
 		if (!in_range(e, st->lo, st->hi)) {
 			st->diag.clipped++;
 			continue;
 		}
-		if (st->rb_n == cap) {
-			process(st, &st->rb[st->rb_head]);
-			st->rb_head = mask_ok ? (st->rb_head + 1) & (cap - 1) : (st->rb_head + 1) % cap;
-			st->rb_n--;
-		}
-		/* insertion into the sorted ring; nearly always at the tail */
-		j = st->rb_head + st->rb_n;
-		j = mask_ok ? j & (cap - 1) : j % cap;
-		if (st->rb_n > REORDER_REACH) {
-			size_t far = (j + cap - REORDER_REACH) % cap;
-
-			if (e->ts < st->rb[far].ts) {
-				process(st, e);
-				continue;
-			}
-		}
-		while (st->rb_n && j != st->rb_head) {
-			prev = j ? j - 1 : cap - 1;
-			if (st->rb[prev].ts <= e->ts)
-				break;
-			st->rb[j] = st->rb[prev];
-			j = prev;
-		}
-		st->rb[j] = *e;
-		st->rb_n++;
+		if ((old = kdr_reorder_full(r)))
+			process(st, old);
+		if (kdr_reorder_push(r, e))
+			process(st, e); /* too late to be held back */
 	}
 	return st->failed ? -1 : 0;
 }
 
 int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 {
+	const struct kdf_event *e;
+
 	st->bud_lo = lo;
 	st->bud_hi = hi;
-	while (st->rb_n) {
-		const struct kdf_event *e = &st->rb[st->rb_head];
-
+	while ((e = kdr_reorder_pop(&st->reorder))) {
 		if (!in_range(e, lo, hi))
 			st->diag.clipped++;
 		else
 			process(st, e);
-		st->rb_head = (st->rb_head + 1) % st->rb_cap;
-		st->rb_n--;
 	}
 	if (st->cfg.budget)
 		kdr_stats_budget_close(st, lo, hi);
 	return st->failed ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
+{
+	struct kdr_stats *st = calloc(1, sizeof(*st));
+	size_t cap = REORDER_DEFAULT;
+
+	if (!st)
+		return NULL;
+	st->cfg = *cfg;
+	if (cfg->reorder_cap)
+		cap = cfg->reorder_cap;
+	st->hi = UINT64_MAX;
+	st->bud_hi = UINT64_MAX;
+	kdr_loss_touched_init(&st->touched);
+	if (kdr_reorder_init(&st->reorder, cap, REORDER_REACH) || kdr_ix_init(&st->thr_ix, 256) ||
+	    kdr_ix_init(&st->key_ix, 1024)) {
+		kdr_stats_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void kdr_stats_free(struct kdr_stats *st)
+{
+	if (!st)
+		return;
+	kdr_reorder_free(&st->reorder);
+	free(st->thr);
+	free(st->keyed);
+	free(st->ev);
+	kdr_ix_free(&st->thr_ix);
+	kdr_ix_free(&st->key_ix);
+	kdr_loss_touched_free(&st->touched);
+	kdr_stats_dist_free(st);
+	free(st);
+}
+
+void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi)
+{
+	st->lo = lo;
+	st->hi = hi;
+	/* until the window's own bounds are known (kdr_stats_close) */
+	st->bud_lo = lo;
+	st->bud_hi = hi;
+}
+
+void kdr_stats_reset(struct kdr_stats *st)
+{
+	kdr_reorder_clear(&st->reorder);
+	st->last_ts = 0;
+	for (uint32_t i = 0; i < st->nthr; i++)
+		st->tcache[st->thr[i].tid & (TCACHE - 1)].slot = 0;
+	st->nthr = 0;
+	kdr_ix_clear(&st->thr_ix);
+	st->nkeyed = 0;
+	kdr_ix_clear(&st->key_ix);
+	st->nev = 0;
+	st->failed = 0;
+	memset(&st->diag, 0, sizeof(st->diag));
+	kdr_losses_init(&st->losses);
+	kdr_loss_touched_next(&st->touched); /* the threads are gone */
+	kdr_stats_dist_reset(st);
 }

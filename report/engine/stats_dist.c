@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats_internal.h"
+#include "stats_store.h"
 
 /* Make arr hold at least n entries, the new ones empty histograms. */
 static int hist_room(struct kdr_hist **arr, uint32_t *cap, size_t n)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * stats_store.c - storage of report/stats.c: allocation and reset, the
- * per-window tables (threads by tid, rows by tid x kind x key, both
- * open-addressing) and the accessors of stats.h.
+ * stats_store.c - storage of report/stats.c: the per-window tables
+ * (threads by tid, rows by tid x kind x key, both open-addressing) and
+ * the accessors of stats.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats_internal.h"
+#include "stats_store.h"
 
 static int grow_array(void **p, uint32_t *cap, size_t elem)
 {
@@ -19,71 +19,6 @@ static int grow_array(void **p, uint32_t *cap, size_t elem)
 	*p = n;
 	*cap = ncap;
 	return 0;
-}
-
-struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
-{
-	struct kdr_stats *st = calloc(1, sizeof(*st));
-	size_t cap = REORDER_DEFAULT;
-
-	if (!st)
-		return NULL;
-	st->cfg = *cfg;
-	if (cfg->reorder_cap)
-		cap = cfg->reorder_cap;
-	st->rb_cap = cap;
-	st->rb = calloc(cap, sizeof(*st->rb));
-	st->hi = UINT64_MAX;
-	st->bud_hi = UINT64_MAX;
-	kdr_loss_touched_init(&st->touched);
-	if (!st->rb || kdr_ix_init(&st->thr_ix, 256) || kdr_ix_init(&st->key_ix, 1024)) {
-		kdr_stats_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-void kdr_stats_free(struct kdr_stats *st)
-{
-	if (!st)
-		return;
-	free(st->rb);
-	free(st->thr);
-	free(st->keyed);
-	free(st->ev);
-	kdr_ix_free(&st->thr_ix);
-	kdr_ix_free(&st->key_ix);
-	kdr_loss_touched_free(&st->touched);
-	kdr_stats_dist_free(st);
-	free(st);
-}
-
-void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi)
-{
-	st->lo = lo;
-	st->hi = hi;
-	/* until the window's own bounds are known (kdr_stats_close) */
-	st->bud_lo = lo;
-	st->bud_hi = hi;
-}
-
-void kdr_stats_reset(struct kdr_stats *st)
-{
-	st->rb_head = 0;
-	st->rb_n = 0;
-	st->last_ts = 0;
-	for (uint32_t i = 0; i < st->nthr; i++)
-		st->tcache[st->thr[i].tid & (TCACHE - 1)].slot = 0;
-	st->nthr = 0;
-	kdr_ix_clear(&st->thr_ix);
-	st->nkeyed = 0;
-	kdr_ix_clear(&st->key_ix);
-	st->nev = 0;
-	st->failed = 0;
-	memset(&st->diag, 0, sizeof(st->diag));
-	kdr_losses_init(&st->losses);
-	kdr_loss_touched_next(&st->touched); /* the threads are gone */
-	kdr_stats_dist_reset(st);
 }
 
 int kdr_stats_failed(const struct kdr_stats *st)

@@ -2,7 +2,7 @@
 # The top Makefile includes this file and appends EXPORT_SRCS to the report
 # library; kdelay-report's --export chrome-json, --html and --folded call
 # the functions of report/export/export.h.
-EXPORT_SRCS := report/export/export_common.c report/export/export_pass1.c \
+EXPORT_SRCS := report/export/export_common.c report/export/export_status.c report/export/export_pass1.c \
 	report/export/export_timeline.c report/export/export_chrome.c report/export/export_folded.c \
 	report/export/export_html.c report/export/export_html_stats.c report/export/export_tables.c
 # The tables export's loop over captures and its output folder go with

@@ -3,11 +3,10 @@
  * export_common.c - what every export shares around its two passes:
  * opening the capture (twice: export_pass1.c, then export_timeline.c on a
  * fresh reader), t = 0 and the clipping range, errors and exit statuses
- * in kdr_report_file()'s terms, names of syscalls and softirq vectors.
+ * in kdr_report_file()'s terms (export_status.c), names of syscalls and softirq vectors.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -15,18 +14,6 @@
 #include "capture_end.h"
 #include "export_internal.h"
 #include "report_options.h"
-
-int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(x->err, "kdelay-report: %s: ", x->what);
-	va_start(ap, fmt);
-	vfprintf(x->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', x->err);
-	return code;
-}
 
 static void warn_cb(void *ctx, uint64_t offset, const char *msg)
 {
@@ -60,24 +47,6 @@ static int reader_open(struct kdr_export *x, struct kdf_reader **out)
 	}
 }
 
-/* A name of the capture's syscall table, or a decimal number, as the text
- * report reads --syscall; UINT32_MAX when neither. */
-static uint32_t syscall_lookup(const struct kdf_meta *m, const char *name)
-{
-	unsigned long v;
-	char *end;
-	uint32_t i;
-
-	for (i = 0; m->syscall_names && i < m->syscall_count; i++)
-		if (m->syscall_names[i] && !strcmp(m->syscall_names[i], name))
-			return i;
-	errno = 0;
-	v = strtoul(name, &end, 10);
-	if (*name >= '0' && *name <= '9' && !*end && !errno && v < UINT32_MAX)
-		return (uint32_t)v;
-	return UINT32_MAX;
-}
-
 /* t = 0 and the clipping range, once pass 1 knows the windows. */
 static int set_range(struct kdr_export *x)
 {
@@ -107,7 +76,7 @@ static int set_range(struct kdr_export *x)
 								   : base + o->time_to_ns;
 	x->syscall_nr = UINT32_MAX;
 	if (o->syscall) {
-		x->syscall_nr = syscall_lookup(x->meta, o->syscall);
+		x->syscall_nr = kdr_syscall_lookup(x->meta, o->syscall);
 		if (x->syscall_nr == UINT32_MAX)
 			return kdr_export_fail(x, EX_USAGE, "unknown syscall '%s'", o->syscall);
 	}
@@ -177,38 +146,8 @@ void kdr_export_close(struct kdr_export *x)
 	free(x->threads);
 	kdr_symbols_free(x->syms);
 	free(x->windows);
+	kdr_filter_free(&x->filter);
 	memset(x, 0, sizeof(*x));
-}
-
-int kdr_export_finish_output(struct kdr_export *x)
-{
-	FILE *f = x->opts->out;
-	const char *why = NULL;
-	enum kdr_end end = kdr_capture_end(x->has_summary, &x->summary, x->stats.truncated);
-
-	errno = 0;
-	if (fflush(f) != 0 || ferror(f))
-		return kdr_export_fail(x, EX_IOERR, "writing the output failed: %s",
-				       errno ? strerror(errno) : "I/O error");
-	/* Same contract as kdr_report_file(): complete output of what could
-	 * be read, and a distinct status so scripts notice the gap. */
-	if (x->read_error)
-		why = "a chunk could not be read";
-	else if (x->stats.truncated)
-		why = "the file is truncated";
-	else if (x->stats.chunks_bad)
-		why = "corrupt chunks were skipped";
-	else if (!x->has_summary)
-		why = "it has no summary (the recorder did not close it)";
-	else if (kdr_end_lost(end))
-		why = kdr_end_text(end);
-	else if (x->nwindows && (x->windows[x->nwindows - 1].flags & KDR_WIN_UNCLOSED))
-		why = "its last window never closed";
-	if (why)
-		return kdr_export_fail(x, KDR_EXIT_INCOMPLETE,
-				       "warning: capture incomplete: %s; exported what precedes it",
-				       why);
-	return EX_OK;
 }
 
 const char *kdr_export_syscall_name(const struct kdr_export *x, uint32_t nr, char *buf, size_t len)

@@ -223,7 +223,8 @@ static void hists(struct page *p)
 					     [KDR_X_READY] = "ready",
 					     [KDR_X_SYSCALL] = "syscall" };
 	const struct kdr_html_stats *st = p->st;
-	size_t i, n = 0;
+	uint64_t slots[KDR_HTML_BUCKETS];
+	size_t i, n = 0, nslots;
 	unsigned b;
 
 	fputs(",\"hist\":[", p->f);
@@ -237,12 +238,13 @@ static void hists(struct page *p)
 			"%s\n{\"t\":%d,\"kind\":\"%s\",\"name\":%d,\"count\":%" PRIu64
 			",\"total\":%" PRIu64 ",\"max\":%" PRIu64 ",\"b\":[",
 			n++ ? "," : "", p->tout[h->tidx], kinds[h->kind],
-			h->kind == KDR_X_SYSCALL ? (int)sys_label(p, h->nr) : -1, h->count,
-			h->total, h->max);
-		for (b = 0; b < KDR_HTML_BUCKETS; b++) {
-			if (!h->b[b])
+			h->kind == KDR_X_SYSCALL ? (int)sys_label(p, h->nr) : -1, h->h.count,
+			h->h.total, h->h.max);
+		nslots = kdr_hist_log2(&h->h, 1, slots, KDR_HTML_BUCKETS);
+		for (b = 0; b < nslots; b++) {
+			if (!slots[b])
 				continue;
-			fprintf(p->f, "%s[%u,%" PRIu64 "]", first ? "" : ",", b, h->b[b]);
+			fprintf(p->f, "%s[%u,%" PRIu64 "]", first ? "" : ",", b, slots[b]);
 			first = 0;
 		}
 		fputs("]}", p->f);

@@ -8,9 +8,10 @@
 #define KDELAY_REPORT_EXPORT_HTML_H
 
 #include "export_internal.h"
+#include "hist.h"
 
 #define KDR_HTML_SLOWEST 50 /* slowest syscall events listed */
-#define KDR_HTML_BUCKETS 64 /* log2 buckets: [2^i, 2^(i+1)) ns; 0 ns in bucket 0 */
+#define KDR_HTML_BUCKETS 64 /* log2 slots written: [2^i, 2^(i+1)) ns; 0 ns in slot 0 */
 
 struct kdr_html_sysacc {
 	uint32_t nr;
@@ -24,14 +25,14 @@ struct kdr_html_budget {
 	uint32_t nsys, cap;
 };
 
-/* A log2 histogram of one (thread, kind, syscall nr) series. */
+/* The distribution of one (thread, kind, syscall nr) series (hist.h,
+ * written as its log2 view). */
 struct kdr_html_hist {
 	uint32_t tidx; /* into x->threads */
 	uint32_t kind; /* KDR_X_RUNNING, KDR_X_READY or KDR_X_SYSCALL */
 	uint32_t nr;
 	int used;
-	uint64_t count, total, max;
-	uint64_t b[KDR_HTML_BUCKETS];
+	struct kdr_hist h;
 };
 
 /* One timeline slice, compact. */

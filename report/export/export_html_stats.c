@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * export_html_stats.c - what the HTML page shows, aggregated from the
- * slice stream: per window and thread the time budget, log2 histograms per
- * thread x syscall (and of run and ready intervals), the slowest syscall
+ * slice stream: per window and thread the time budget, distributions
+ * (hist.h) per thread x syscall (and of run and ready intervals), the slowest syscall
  * events, and the timeline slices themselves up to a cap.
  *
  * Budgets clip every interval to each window it overlaps, so running +
@@ -205,6 +205,7 @@ static struct kdr_html_hist *hist_get(struct kdr_html_stats *st, uint32_t tidx, 
 	st->hist[h].tidx = tidx;
 	st->hist[h].kind = kind;
 	st->hist[h].nr = nr;
+	kdr_hist_init(&st->hist[h].h);
 	st->nhist++;
 	return &st->hist[h];
 }
@@ -241,7 +242,6 @@ static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
 				 KDR_XS_CUT_END | KDR_XS_LOST;
 	uint64_t ns = s->end - s->start;
 	struct kdr_html_hist *h;
-	unsigned b = 0;
 	size_t w;
 
 	if (s->kind != KDR_X_RUNNING && s->kind != KDR_X_READY && s->kind != KDR_X_SYSCALL)
@@ -258,14 +258,7 @@ static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
 		     s->kind == KDR_X_SYSCALL ? s->nr : 0);
 	if (!h)
 		return -1;
-	while (b + 1 < KDR_HTML_BUCKETS && (ns >> (b + 1)))
-		b++;
-	h->b[b]++;
-	h->count++;
-	h->total += ns;
-	if (ns > h->max)
-		h->max = ns;
-	return 0;
+	return kdr_hist_add(&h->h, ns);
 }
 
 /* ------------------------------------------------------------ slowest */
@@ -408,6 +401,9 @@ void kdr_export_html_stats_free(struct kdr_html_stats *st)
 			free(st->budget[i].sys);
 	free(st->budget);
 	free(st->win);
+	for (i = 0; i < st->hist_cap; i++)
+		if (st->hist[i].used)
+			kdr_hist_free(&st->hist[i].h);
 	free(st->hist);
 	free(st->tl);
 	for (i = 0; i < st->nlabels; i++)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "export.h"
+#include "filter.h"
 #include "kdelay_format.h"
 #include "symbols.h"
 
@@ -55,6 +56,7 @@ struct kdr_export {
 	uint64_t end_ts;	    /* end of the capture (last event or window) */
 	uint64_t from, to;	    /* absolute clipping range [from, to) */
 	uint32_t syscall_nr;	    /* opts->syscall resolved; UINT32_MAX = all */
+	struct kdr_filter filter;   /* the threads kept (filter.h) */
 };
 
 /* Open the capture, run the first pass, open the second pass's reader.

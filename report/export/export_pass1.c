@@ -9,7 +9,6 @@
  * how to print a stack when it meets them.  This pass reads only those;
  * memory stays proportional to threads, windows and symbols.
  */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -210,8 +209,8 @@ static int finish_threads(struct kdr_export *x)
 {
 	const struct kdr_export_opts *o = x->opts;
 	struct kdr_xthread **byname;
-	regex_t re;
-	size_t i, j;
+	char why[128];
+	size_t i;
 	int rc;
 
 	if (x->nthreads) /* qsort(NULL, 0) is undefined */
@@ -228,33 +227,18 @@ static int finish_threads(struct kdr_export *x)
 		byname[i]->order = (uint32_t)i;
 	free(byname);
 
-	if (o->thread_regex) {
-		rc = regcomp(&re, o->thread_regex, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char msg[128];
-
-			regerror(rc, &re, msg, sizeof(msg));
-			return kdr_export_fail(x, EX_USAGE, "bad thread regex '%s': %s",
-					       o->thread_regex, msg);
-		}
-	}
+	rc = kdr_filter_threads(&x->filter, o->tids, o->tid_count, o->thread_regex, why,
+				sizeof(why));
+	if (rc)
+		return kdr_export_fail(x, EX_USAGE, "bad thread regex '%s': %s", o->thread_regex,
+				       why);
+	/* A name with a NUL byte is matched up to it: regexec() takes C
+	 * strings, and such names are rare enough not to matter. */
 	for (i = 0; i < x->nthreads; i++) {
 		struct kdr_xthread *t = &x->threads[i];
 
-		t->keep = 1;
-		if (o->tids && o->tid_count) {
-			t->keep = 0;
-			for (j = 0; j < o->tid_count; j++)
-				if (o->tids[j] == t->tid)
-					t->keep = 1;
-		}
-		/* A name with a NUL byte is matched up to it: regexec() takes
-		 * C strings, and such names are rare enough not to matter. */
-		if (t->keep && o->thread_regex)
-			t->keep = regexec(&re, t->name ? t->name : "", 0, NULL, 0) == 0;
+		t->keep = kdr_filter_thread(&x->filter, t->tid, t->name ? t->name : "");
 	}
-	if (o->thread_regex)
-		regfree(&re);
 	return EX_OK;
 }
 

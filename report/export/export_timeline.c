@@ -12,6 +12,13 @@
  * (KDR_XS_UNFINISHED) - a syscall blocked when recording stopped is often
  * the very thing being hunted.
  *
+ * Nothing is recorded between two sample windows: when a window starts
+ * after the previous one ended, what was open at that end runs to it
+ * (KDR_XS_UNFINISHED) and the lanes start afresh at the new window's
+ * start, as at the start of the capture - a thread preempted at a
+ * window's end and woken in the next one ran and slept in the gap, it
+ * did not wait through it.
+ *
  * Where the recorder lost events (a LOSS event, losses.h) every lane's
  * open slice ends at the loss, flagged KDR_XS_LOST (its real end is
  * unknown), and the lanes start afresh: what ends after the loss without
@@ -20,7 +27,8 @@
  * a measurement.
  *
  * Events of different CPUs can reach the file slightly out of time order,
- * so they pass through a reorder ring of REORDER events first; whatever
+ * so they pass through a reorder ring of REORDER events first (reorder.h,
+ * as the statistics do, each event held back); whatever
  * disorder is left is absorbed by clamping: a slice never starts before
  * the previous slice of its lane ended and never ends before it starts.
  */
@@ -30,6 +38,7 @@
 
 #include "export_internal.h"
 #include "losses.h"
+#include "reorder.h"
 
 #define REORDER 4096
 
@@ -56,10 +65,11 @@ struct scan {
 	struct kdr_export *x;
 	const struct kdr_xsink *sink;
 	struct tstate *st; /* parallel to x->threads */
-	struct kdf_event *ring; /* REORDER events, a power of 2 */
-	size_t head, n;
+	struct kdr_reorder reorder; /* REORDER events, every one held back */
 	struct kdr_losses losses;
 	struct kdr_loss_touched touched; /* threads changed since the last loss */
+	uint64_t open_start;	/* where a slice whose start was not seen starts */
+	size_t window;		/* x->windows[] the events are in now */
 	struct tcache {
 		uint32_t tid, idx; /* idx + 1; 0 = empty */
 	} cache[256];	       /* tid -> thread, before the binary search */
@@ -124,7 +134,7 @@ static int on_switch_out(struct scan *sc, const struct kdr_xthread *t, struct ts
 	if (ts->sched == SCHED_RUNNING)
 		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, 0));
 	else if (ts->sched == SCHED_UNKNOWN)
-		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, sc->open_start, ev->ts, KDR_XS_OPEN_START));
 	/* READY or SLEEPING here means events were lost: no slice. */
 	ts->sched_since = ev->ts;
 	if (ev->u.sw.prev_state == 0 || (ev->flags & KDF_SW_PREEMPT)) {
@@ -145,7 +155,7 @@ static int on_switch_in(struct scan *sc, const struct kdr_xthread *t, struct tst
 		rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
 				     ts->ready_preempted ? KDR_XS_PREEMPTED : 0));
 	else if (ts->sched == SCHED_UNKNOWN)
-		rc = emit(sc, ts, mk(KDR_X_READY, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START));
+		rc = emit(sc, ts, mk(KDR_X_READY, t, sc->open_start, ev->ts, KDR_XS_OPEN_START));
 	ts->sched = SCHED_RUNNING;
 	ts->sched_since = ev->ts;
 	return rc;
@@ -171,7 +181,7 @@ static int on_sys_exit(struct scan *sc, const struct kdr_xthread *t, struct tsta
 		s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, 0);
 		ts->pending_entry = ts->sys_since;
 	} else if (ts->sys == SYS_UNKNOWN) {
-		s = mk(KDR_X_SYSCALL, t, sc->x->first_ts, ev->ts, KDR_XS_OPEN_START);
+		s = mk(KDR_X_SYSCALL, t, sc->open_start, ev->ts, KDR_XS_OPEN_START);
 		ts->pending_entry = 0;
 	} else {
 		ts->sys = SYS_OUT; /* lost its entry */
@@ -236,6 +246,39 @@ static int on_softirq_exit(struct scan *sc, const struct kdr_xthread *t, struct 
 	return emit(sc, ts, s);
 }
 
+/* Every slice of thread t open now ends at end, flagged why (LOST or
+ * UNFINISHED); the irqs too when irqs (a loss: they are known to have
+ * begun; at an end of recording, one still open is not shown). */
+static int end_open(struct scan *sc, const struct kdr_xthread *t, struct tstate *ts, uint64_t end,
+		    uint32_t why, int irqs)
+{
+	struct kdr_xslice s;
+	int rc = flush_pending(sc, ts);
+
+	if (!rc && ts->sched == SCHED_RUNNING)
+		rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, end, why));
+	if (!rc && ts->sched == SCHED_READY)
+		rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, end,
+				     why | (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
+	if (!rc && ts->sys == SYS_IN) {
+		s = mk(KDR_X_SYSCALL, t, ts->sys_since, end, why);
+		s.nr = ts->sys_nr;
+		rc = emit(sc, ts, s);
+	}
+	if (!rc && irqs && ts->hard_in) {
+		s = mk(KDR_X_HARDIRQ, t, ts->hard_since, end, why);
+		s.nr = ts->hard_irq;
+		s.name_id = ts->hard_name;
+		rc = emit(sc, ts, s);
+	}
+	if (!rc && irqs && ts->soft_in) {
+		s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, end, why);
+		s.nr = ts->soft_vec;
+		rc = emit(sc, ts, s);
+	}
+	return rc;
+}
+
 /* Events were lost from ev->ts on: every open slice ends there, its real
  * end unknown, and every lane starts afresh.  Only the threads touched
  * since the last loss can have one open. */
@@ -251,37 +294,56 @@ static int on_loss(struct scan *sc, const struct kdf_event *ev)
 		size_t i = tc->all ? k : tc->v[k];
 		const struct kdr_xthread *t = &x->threads[i];
 		struct tstate *ts = &sc->st[i];
-		struct kdr_xslice s;
 
 		if (!t->keep)
 			continue;
-		rc = flush_pending(sc, ts);
-		if (!rc && ts->sched == SCHED_RUNNING)
-			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, ev->ts, KDR_XS_LOST));
-		if (!rc && ts->sched == SCHED_READY)
-			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, ev->ts,
-					     KDR_XS_LOST | (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
-		if (!rc && ts->sys == SYS_IN) {
-			s = mk(KDR_X_SYSCALL, t, ts->sys_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->sys_nr;
-			rc = emit(sc, ts, s);
-		}
-		if (!rc && ts->hard_in) {
-			s = mk(KDR_X_HARDIRQ, t, ts->hard_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->hard_irq;
-			s.name_id = ts->hard_name;
-			rc = emit(sc, ts, s);
-		}
-		if (!rc && ts->soft_in) {
-			s = mk(KDR_X_SOFTIRQ, t, ts->soft_since, ev->ts, KDR_XS_LOST);
-			s.nr = ts->soft_vec;
-			rc = emit(sc, ts, s);
-		}
+		rc = end_open(sc, t, ts, ev->ts, KDR_XS_LOST, 1);
 		ts->sched = SCHED_LOST;
 		ts->sys = SYS_LOST;
 		ts->hard_in = ts->soft_in = 0;
 	}
 	kdr_loss_touched_next(tc);
+	return rc;
+}
+
+/* Whatever is still open at end (the end of the capture, or of a window
+ * followed by a gap) runs to it; the lanes start afresh after it. */
+static int close_open(struct scan *sc, uint64_t end)
+{
+	struct kdr_export *x = sc->x;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < x->nthreads && !rc; i++) {
+		const struct kdr_xthread *t = &x->threads[i];
+		struct tstate *ts = &sc->st[i];
+
+		if (!t->keep)
+			continue;
+		rc = end_open(sc, t, ts, end, KDR_XS_UNFINISHED, 0);
+		ts->sched = SCHED_UNKNOWN;
+		ts->sys = SYS_UNKNOWN;
+		ts->hard_in = ts->soft_in = 0;
+	}
+	return rc;
+}
+
+/* Before ev: close the windows it is past.  A window that starts after the
+ * previous one ended leaves a gap nothing was recorded in. */
+static int cross_windows(struct scan *sc, const struct kdf_event *ev)
+{
+	const struct kdr_export *x = sc->x;
+	int rc = 0;
+
+	while (!rc && sc->window + 1 < x->nwindows && ev->ts >= x->windows[sc->window + 1].start_ts) {
+		const struct kdf_window *w = &x->windows[sc->window], *next = w + 1;
+
+		if (next->start_ts > w->end_ts && next->start_ts >= w->start_ts) {
+			rc = close_open(sc, w->end_ts);
+			sc->open_start = next->start_ts;
+		}
+		sc->window++;
+	}
 	return rc;
 }
 
@@ -314,6 +376,9 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	struct tstate *ts;
 	int rc;
 
+	rc = cross_windows(sc, ev);
+	if (rc)
+		return rc;
 	if (ev->type == KDF_EV_TRIGGER) {
 		if (ev->ts < sc->x->from || ev->ts >= sc->x->to || !sc->sink->trigger)
 			return 0;
@@ -372,95 +437,35 @@ static int process(struct scan *sc, const struct kdf_event *ev)
 	}
 }
 
-/* Whatever is still open when the capture ends runs to its end. */
-static int finish(struct scan *sc)
-{
-	struct kdr_export *x = sc->x;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < x->nthreads && !rc; i++) {
-		const struct kdr_xthread *t = &x->threads[i];
-		struct tstate *ts = &sc->st[i];
-		struct kdr_xslice s;
-
-		if (!t->keep)
-			continue;
-		rc = flush_pending(sc, ts);
-		if (!rc && ts->sched == SCHED_RUNNING)
-			rc = emit(sc, ts, mk(KDR_X_RUNNING, t, ts->sched_since, x->end_ts,
-					     KDR_XS_UNFINISHED));
-		if (!rc && ts->sched == SCHED_READY)
-			rc = emit(sc, ts, mk(KDR_X_READY, t, ts->sched_since, x->end_ts,
-					     KDR_XS_UNFINISHED |
-						     (ts->ready_preempted ? KDR_XS_PREEMPTED : 0)));
-		if (!rc && ts->sys == SYS_IN) {
-			s = mk(KDR_X_SYSCALL, t, ts->sys_since, x->end_ts, KDR_XS_UNFINISHED);
-			s.nr = ts->sys_nr;
-			rc = emit(sc, ts, s);
-		}
-	}
-	return rc;
-}
-
-/* ------------------------------------------------------------ reorder */
-
-/*
- * The file is nearly sorted: a ring of the last REORDER events, each new
- * one inserted from the back (insertion sort: O(1) per event when in
- * order, O(displacement) otherwise, stable for equal times so a STACK
- * stays after its SYS_EXIT); the oldest leaves when the ring is full.
- */
-static void ring_push(struct scan *sc, const struct kdf_event *ev)
-{
-	size_t i = sc->head + sc->n;
-
-	while (i > sc->head && sc->ring[(i - 1) & (REORDER - 1)].ts > ev->ts) {
-		sc->ring[i & (REORDER - 1)] = sc->ring[(i - 1) & (REORDER - 1)];
-		i--;
-	}
-	sc->ring[i & (REORDER - 1)] = *ev;
-	sc->n++;
-}
-
-static const struct kdf_event *ring_pop(struct scan *sc)
-{
-	const struct kdf_event *ev = &sc->ring[sc->head & (REORDER - 1)];
-
-	sc->head++;
-	sc->n--;
-	return ev;
-}
+/* ------------------------------------------------------------ reading */
 
 static int feed(struct scan *sc, const struct kdf_event *v, size_t n)
 {
+	const struct kdf_event *old;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		if (sc->n == REORDER) {
-			/* Processed before the slot is reused by the push. */
-			rc = process(sc, ring_pop(sc));
-			if (rc)
-				return rc;
-		}
-		ring_push(sc, &v[i]);
+		/* Processed before the slot is reused by the push. */
+		if ((old = kdr_reorder_full(&sc->reorder)) && (rc = process(sc, old)))
+			return rc;
+		kdr_reorder_push(&sc->reorder, &v[i]); /* (the reach is the whole ring) */
 	}
 	return 0;
 }
 
 int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 {
-	struct scan sc = { .x = x, .sink = sink };
+	struct scan sc = { .x = x, .sink = sink, .open_start = x->first_ts };
+	const struct kdf_event *ev;
 	struct kdf_item it;
 	int rc = 0, n;
 
 	kdr_loss_touched_init(&sc.touched);
 	sc.st = calloc(x->nthreads ? x->nthreads : 1, sizeof(*sc.st));
-	sc.ring = malloc(REORDER * sizeof(*sc.ring));
-	if (!sc.st || !sc.ring) {
+	if (!sc.st || kdr_reorder_init(&sc.reorder, REORDER, REORDER)) {
 		free(sc.st);
-		free(sc.ring);
+		kdr_reorder_free(&sc.reorder);
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu threads", x->nthreads);
 	}
 	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
@@ -470,12 +475,12 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 			rc = sink->window(sink->ctx, &it.u.window);
 	}
 	/* A reader error was already said by the first pass. */
-	while (!rc && sc.n)
-		rc = process(&sc, ring_pop(&sc));
+	while (!rc && (ev = kdr_reorder_pop(&sc.reorder)))
+		rc = process(&sc, ev);
 	if (!rc)
-		rc = finish(&sc);
+		rc = close_open(&sc, x->end_ts);
 	free(sc.st);
-	free(sc.ring);
+	kdr_reorder_free(&sc.reorder);
 	kdr_loss_touched_free(&sc.touched);
 	return rc;
 }

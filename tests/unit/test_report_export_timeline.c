@@ -245,6 +245,77 @@ static void test_window(void **state)
 	expect(&g, all_slices, sizeof(all_slices) / sizeof(all_slices[0]));
 }
 
+/* Nothing is recorded between two windows: what is open at the end of
+ * window 0 runs to that end, and window 1 starts afresh.  Thread 101 is
+ * preempted at 900 with a read() open since 800; in the gap it runs and
+ * sleeps unseen; in window 1 it is woken at 5100, switched in at 5200,
+ * returns from a read() at 5300 (entered in the gap, or not: its start
+ * was not seen) and sleeps at 5500. */
+static void test_window_gap(void **state)
+{
+	static const char *const want[] = {
+		"101 ready 100..100 nr=0 ret=0 f=1 k=0 u=0",
+		"101 ready 5100..5200 nr=0 ret=0 f=0 k=0 u=0",
+		"101 ready 900..1000 nr=0 ret=0 f=a k=0 u=0",
+		"101 running 100..900 nr=0 ret=0 f=0 k=0 u=0",
+		"101 running 5200..5500 nr=0 ret=0 f=0 k=0 u=0",
+		"101 syscall 5000..5300 nr=0 ret=7 f=1 k=0 u=0",
+		"101 syscall 800..1000 nr=0 ret=0 f=2 k=0 u=0",
+	};
+	struct kdf_window w0 = { .index = 0, .start_ts = T0, .end_ts = T0 + 1000 };
+	struct kdf_window w1 = { .index = 1, .start_ts = T0 + 5000, .end_ts = T0 + 6000 };
+	struct kdf_thread th = { .ts = T0, .tid = 101, .name = "main", .name_len = 4 };
+	struct kdr_xsink sink = { .slice = on_slice };
+	struct kdf_test_sink *ts;
+	struct kdf_writer *w = kdf_test_writer_open(&synth_meta, &ts);
+	struct kdr_export_opts o = { .out = stdout };
+	struct kdr_export x;
+	char *path = synth_tmp(".kdelay");
+	struct kdf_event e;
+	struct got g;
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(w);
+	assert_non_null(path);
+	kdf_writer_thread(w, &th);
+	e = sw(100, 999, 101, KDF_SW_NEXT_TARGET, 0);
+	kdf_writer_event(w, &e);
+	e = sys(800, 101, 1, 0, 0);
+	kdf_writer_event(w, &e);
+	e = sw(900, 101, 999, KDF_SW_PREV_TARGET | KDF_SW_PREEMPT, 0);
+	kdf_writer_event(w, &e);
+	kdf_writer_window(w, &w0);
+	e = synth_ev(5100, 101, 0, KDF_EV_WAKEUP, 0);
+	kdf_writer_event(w, &e);
+	e = sw(5200, 999, 101, KDF_SW_NEXT_TARGET, 0);
+	kdf_writer_event(w, &e);
+	e = sys(5300, 101, 0, 0, 7);
+	kdf_writer_event(w, &e);
+	e = sw(5500, 101, 999, KDF_SW_PREV_TARGET, 1);
+	kdf_writer_event(w, &e);
+	kdf_writer_window(w, &w1);
+	buf = kdf_test_writer_finish(w, ts, NULL, &len);
+	assert_non_null(buf);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(buf);
+
+	memset(&g, 0, sizeof(g));
+	sink.ctx = &g;
+	assert_int_equal(kdr_export_open(&x, path, &o, "test"), EX_OK);
+	assert_int_equal(kdr_export_scan(&x, &sink), EX_OK);
+	kdr_export_close(&x);
+	unlink(path);
+	free(path);
+	qsort(g.lines, g.n, sizeof(g.lines[0]), cmp_line);
+	expect(&g, want, sizeof(want) / sizeof(want[0]));
+}
+
 static void test_bad_options(void **state)
 {
 	struct kdr_export_opts o = { .thread_regex = "(" };
@@ -291,7 +362,7 @@ int main(void)
 		cmocka_unit_test(test_pairing),	    cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_time_range),  cmocka_unit_test(test_time_range_from_report),
 		cmocka_unit_test(test_tid_filter),	     cmocka_unit_test(test_syscall_filter),
-		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_window),	     cmocka_unit_test(test_window_gap),
 		cmocka_unit_test(test_regex_filter), cmocka_unit_test(test_bad_options),
 	};
 

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * stats_internal.h - what stats.c (the pairing rules) and stats_store.c
- * (allocation, the tables, the accessors) share.  Not for the rest
- * of the report: use stats.h.
+ * stats_store.h - the state of one window's statistics (struct
+ * kdr_stats) and its tables (stats_store.c), which the pairing (stats.c)
+ * and the distributions and budget beside it (stats_dist.c) both work
+ * on.  Not for the rest of the report: use stats.h.
  */
-#ifndef KDR_STATS_INTERNAL_H
-#define KDR_STATS_INTERNAL_H
+#ifndef KDR_STATS_STORE_H
+#define KDR_STATS_STORE_H
 
 #include "budget.h"
 #include "hashidx.h"
 #include "hist.h"
 #include "losses.h"
+#include "reorder.h"
 #include "stats.h"
 
 #define REORDER_DEFAULT 4096
@@ -21,9 +23,7 @@ struct kdr_stats {
 	uint64_t lo, hi;	/* kdr_stats_set_bounds() */
 	int failed;
 
-	/* reorder ring, kept sorted by ts */
-	struct kdf_event *rb;
-	size_t rb_cap, rb_head, rb_n;
+	struct kdr_reorder reorder; /* events held back, sorted by ts */
 	uint64_t last_ts; /* ts of the last event processed */
 
 	struct kdr_thread_state *thr;
@@ -92,4 +92,4 @@ void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i);
 void kdr_stats_dist_reset(struct kdr_stats *st);
 void kdr_stats_dist_free(struct kdr_stats *st);
 
-#endif /* KDR_STATS_INTERNAL_H */
+#endif /* KDR_STATS_STORE_H */

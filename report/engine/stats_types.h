@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * stats_types.h - what one window's statistics hold: the sums per thread
+ * and per (thread, syscall / irq / vector), each thread's pairing state
+ * and the listed syscalls.  Apart from stats.h (the functions), so that
+ * the parts of the statistics (stats.c pairs, stats_store.c keeps the
+ * tables, stats_dist.c the distributions and budget) and the views that
+ * read them share the types without depending on each other.
+ */
+#ifndef KDR_STATS_TYPES_H
+#define KDR_STATS_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KDR_NO_NR UINT32_MAX
+
+struct kdr_stat {
+	uint64_t count;
+	uint64_t total;
+	uint64_t max;
+	uint64_t min;
+};
+
+enum kdr_key_kind {
+	KDR_K_SYSCALL = 1, /* key = syscall nr */
+	KDR_K_HARDIRQ = 2, /* key = string id of the irq action name */
+	KDR_K_SOFTIRQ = 3, /* key = vector */
+};
+
+/* One row of a per-thread table: syscall, hard irq or soft irq. */
+struct kdr_keyed {
+	uint32_t tid;
+	uint32_t key;
+	uint32_t kind; /* enum kdr_key_kind */
+	uint32_t pad;
+	struct kdr_stat st;
+};
+
+/* kdr_thread_state.flags */
+#define KDR_TS_IN_SYS (1u << 0)
+#define KDR_TS_ON_CPU (1u << 1)
+#define KDR_TS_READY (1u << 2)
+#define KDR_TS_IN_IRQ (1u << 3)
+#define KDR_TS_IN_SOFTIRQ (1u << 4)
+#define KDR_TS_EXITED (1u << 5)
+/* The intervals a LOSS event may have broken (losses.h). */
+#define KDR_TS_OPEN (KDR_TS_IN_SYS | KDR_TS_ON_CPU | KDR_TS_READY | KDR_TS_IN_IRQ | KDR_TS_IN_SOFTIRQ)
+
+/* Intervals of a thread that spanned a loss of events: unknown, counted
+ * apart, never in count, total, max, a distribution or the budget. */
+enum kdr_unknown_kind {
+	KDR_U_SYSCALL = 0,
+	KDR_U_RUN,
+	KDR_U_READY,
+	KDR_U_HARDIRQ,
+	KDR_U_SOFTIRQ,
+	KDR_U_N
+};
+
+struct kdr_thread_state {
+	uint32_t tid;
+	uint32_t flags;
+	uint64_t sys_ts;
+	uint64_t run_ts;
+	uint64_t ready_ts;
+	uint64_t irq_ts;
+	uint64_t soft_ts;
+	uint32_t sys_nr;
+	uint32_t irq_nr;
+	uint32_t irq_name;
+	uint32_t soft_vec;
+	uint32_t cache_nr[4];  /* syscall nrs counted lately (by nr & 3) ... */
+	uint32_t cache_ix1[4]; /* ... and their kdr_keyed index + 1, 0 = empty */
+	struct kdr_stat run;
+	struct kdr_stat ready;
+	uint64_t unknown[KDR_U_N]; /* enum kdr_unknown_kind */
+	uint64_t loss_mark;	   /* (stats.c's bookkeeping, losses.h) */
+};
+
+/* A syscall kept for the "# SYSCALL EVENTS" list. */
+struct kdr_sysev {
+	uint64_t entry_ts;
+	uint64_t exit_ts;
+	uint32_t tid;
+	uint32_t nr;
+	int32_t ret;
+	uint32_t kstack; /* kdf_reader_stack() ids, 0 = none */
+	uint32_t ustack;
+	uint8_t has_stack; /* a KDF_EV_STACK event was matched */
+	uint8_t stack_flags;
+	uint16_t pad;
+};
+
+struct kdr_stats_cfg {
+	int64_t list_ns;	/* list syscalls longer than this; 0 = all; < 0 = none */
+	uint32_t poll_nr;	/* KDR_NO_NR when the table has no poll */
+	int skip_poll;		/* do not list poll */
+	uint32_t only_nr;	/* list only this syscall; KDR_NO_NR = any */
+	const uint32_t *tids;	/* list only these tids (NULL = any) */
+	size_t ntids;
+	size_t reorder_cap;	/* events held back for reordering; 0 = default */
+	int histograms;		/* keep the distribution of every interval (hist.h) */
+	int budget;		/* keep each thread's time budget (budget.h) */
+};
+
+/* Diagnostics of one window. */
+struct kdr_stats_diag {
+	uint64_t events;     /* events fed */
+	uint64_t clipped;    /* outside the window (or --time-range): ignored */
+	uint64_t reversed;   /* an interval end before its start: not counted */
+	uint64_t late;	     /* arrived after newer events were processed */
+};
+
+#endif /* KDR_STATS_TYPES_H */
