@@ -484,17 +484,68 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
-/* The waker's name is taken here, at event time: by the time the report
- * runs the waker may have exited or been renamed. */
+/*
+ * The waker of each target thread, as sched_waking saw it.  sched_wakeup
+ * is not always in the waker's context: when try_to_wake_up() queues the
+ * wakeup on the wakee's CPU (the wakee still switching out there, or that
+ * CPU idle or in another cache domain), the activation and sched_wakeup
+ * run later from the IPI or the idle loop, where current is the idle task
+ * or whatever ran there.  sched_waking runs in the caller of
+ * try_to_wake_up() before any queueing, once per wakeup (the wakee is
+ * TASK_WAKING until activated: no second waker passes in between), so
+ * the waker is stashed on the wakee there and taken (and cleared) by its
+ * sched_wakeup.  Task storage: one slot per target thread, freed with it.
+ */
+struct waker {
+	__u64 pid_tgid;
+	__u32 set; /* 1 from sched_waking until its sched_wakeup */
+	__u32 pad;
+	char comm[KD_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct waker);
+} wakers SEC(".maps");
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	struct waker *w;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	w = bpf_task_storage_get(&wakers, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!w)
+		return 0; /* sched_wakeup falls back to its current task */
+	w->pid_tgid = bpf_get_current_pid_tgid();
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	w->set = 1;
+	return 0;
+}
+
+/* The waker's name is taken at event time: by the time the report runs
+ * the waker may have exited or been renamed.  A new thread has no
+ * sched_waking: its waker is the forking parent, current at
+ * sched_wakeup_new. */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
-	__u64 waker = bpf_get_current_pid_tgid();
+	struct waker *w = 0;
 	struct kd_ev_wakeup *e;
-
+	__u64 waker;
 	__u32 cpu;
 
 	if (p->tgid != targ_tgid)
 		return 0;
+	if (!(flags & KD_WAKE_NEW)) {
+		w = bpf_task_storage_get(&wakers, p, 0, 0);
+		if (w && !w->set)
+			w = 0;
+		else if (w)
+			w->set = 0;
+	}
 	cpu = task_cpu(p);
 	wait_begin(p, cpu);
 	if (!capturing())
@@ -504,9 +555,15 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	if (!e)
 		return 0;
 	e->hdr.flags = flags;
+	if (w) {
+		waker = w->pid_tgid;
+		__builtin_memcpy(e->waker_comm, w->comm, sizeof(e->waker_comm));
+	} else {
+		waker = bpf_get_current_pid_tgid();
+		bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
+	}
 	e->waker_tid = (__u32)waker;
 	e->waker_pid = (__u32)(waker >> 32);
-	bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
 	ev_submit(e);
 	return 0;
 }
