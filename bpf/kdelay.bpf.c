@@ -492,37 +492,38 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
  * run later from the IPI or the idle loop, where current is the idle task
  * or whatever ran there.  sched_waking runs in the caller of
  * try_to_wake_up() before any queueing, once per wakeup (the wakee is
- * TASK_WAKING until activated: no second waker passes in between), so
- * the waker is stashed on the wakee there and taken (and cleared) by its
- * sched_wakeup.  Task storage: one slot per target thread, freed with it.
+ * TASK_WAKING until activated: no second waker passes in between), so the
+ * waker is stashed there under the wakee's tid, and its sched_wakeup takes
+ * the entry out.  An entry lives only while a wakeup is in flight, so the
+ * map holds a few; when it is full, the wakeup names its current task as
+ * before.  A hash, not task storage: a task storage lookup fails while a
+ * preempted task on that CPU is inside a task storage operation (its
+ * per-CPU busy count), and a waker lost that way would be named wrong.
  */
 struct waker {
 	__u64 pid_tgid;
-	__u32 set; /* 1 from sched_waking until its sched_wakeup */
-	__u32 pad;
 	char comm[KD_COMM_LEN];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
 	__type(value, struct waker);
 } wakers SEC(".maps");
 
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking, struct task_struct *p)
 {
-	struct waker *w;
+	struct waker w;
+	__u32 tid;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	w = bpf_task_storage_get(&wakers, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!w)
-		return 0; /* sched_wakeup falls back to its current task */
-	w->pid_tgid = bpf_get_current_pid_tgid();
-	bpf_get_current_comm(w->comm, sizeof(w->comm));
-	w->set = 1;
+	tid = p->pid;
+	w.pid_tgid = bpf_get_current_pid_tgid();
+	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY); /* full: see above */
 	return 0;
 }
 
@@ -532,38 +533,38 @@ int BPF_PROG(sched_waking, struct task_struct *p)
  * sched_wakeup_new. */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
-	struct waker *w = 0;
 	struct kd_ev_wakeup *e;
-	__u64 waker;
+	struct waker w, *stash;
+	bool stashed = false;
+	__u32 tid = p->pid;
 	__u32 cpu;
 
 	if (p->tgid != targ_tgid)
 		return 0;
 	if (!(flags & KD_WAKE_NEW)) {
-		w = bpf_task_storage_get(&wakers, p, 0, 0);
-		if (w && !w->set)
-			w = 0;
-		else if (w)
-			w->set = 0;
+		stash = bpf_map_lookup_elem(&wakers, &tid);
+		if (stash) {
+			w = *stash; /* the slot is free for reuse once deleted */
+			stashed = true;
+			bpf_map_delete_elem(&wakers, &tid);
+		}
 	}
 	cpu = task_cpu(p);
 	wait_begin(p, cpu);
 	if (!capturing())
 		return 0;
 	cpu_curr_emit(cpu);
-	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, p->pid);
+	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
 	e->hdr.flags = flags;
-	if (w) {
-		waker = w->pid_tgid;
-		__builtin_memcpy(e->waker_comm, w->comm, sizeof(e->waker_comm));
-	} else {
-		waker = bpf_get_current_pid_tgid();
-		bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
+	if (!stashed) {
+		w.pid_tgid = bpf_get_current_pid_tgid();
+		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
 	}
-	e->waker_tid = (__u32)waker;
-	e->waker_pid = (__u32)(waker >> 32);
+	e->waker_tid = (__u32)w.pid_tgid;
+	e->waker_pid = (__u32)(w.pid_tgid >> 32);
+	__builtin_memcpy(e->waker_comm, w.comm, sizeof(e->waker_comm));
 	ev_submit(e);
 	return 0;
 }
