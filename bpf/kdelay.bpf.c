@@ -484,29 +484,87 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
-/* The waker's name is taken here, at event time: by the time the report
- * runs the waker may have exited or been renamed. */
+/*
+ * The waker of each target thread, as sched_waking saw it.  sched_wakeup
+ * is not always in the waker's context: when try_to_wake_up() queues the
+ * wakeup on the wakee's CPU (the wakee still switching out there, or that
+ * CPU idle or in another cache domain), the activation and sched_wakeup
+ * run later from the IPI or the idle loop, where current is the idle task
+ * or whatever ran there.  sched_waking runs in the caller of
+ * try_to_wake_up() before any queueing, once per wakeup (the wakee is
+ * TASK_WAKING until activated: no second waker passes in between), so the
+ * waker is stashed there under the wakee's tid, and its sched_wakeup takes
+ * the entry out.  An entry lives only while a wakeup is in flight, so the
+ * map holds a few; when it is full, the wakeup names its current task as
+ * before.  A hash, not task storage: a task storage lookup fails while a
+ * preempted task on that CPU is inside a task storage operation (its
+ * per-CPU busy count), and a waker lost that way would be named wrong.
+ */
+struct waker {
+	__u64 pid_tgid;
+	char comm[KD_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct waker);
+} wakers SEC(".maps");
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	struct waker w;
+	__u32 tid;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	tid = p->pid;
+	w.pid_tgid = bpf_get_current_pid_tgid();
+	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY); /* full: see above */
+	return 0;
+}
+
+/* The waker's name is taken at event time: by the time the report runs
+ * the waker may have exited or been renamed.  A new thread has no
+ * sched_waking: its waker is the forking parent, current at
+ * sched_wakeup_new. */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
-	__u64 waker = bpf_get_current_pid_tgid();
 	struct kd_ev_wakeup *e;
-
+	struct waker w, *stash;
+	bool stashed = false;
+	__u32 tid = p->pid;
 	__u32 cpu;
 
 	if (p->tgid != targ_tgid)
 		return 0;
+	if (!(flags & KD_WAKE_NEW)) {
+		stash = bpf_map_lookup_elem(&wakers, &tid);
+		if (stash) {
+			w = *stash; /* the slot is free for reuse once deleted */
+			stashed = true;
+			bpf_map_delete_elem(&wakers, &tid);
+		}
+	}
 	cpu = task_cpu(p);
 	wait_begin(p, cpu);
 	if (!capturing())
 		return 0;
 	cpu_curr_emit(cpu);
-	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, p->pid);
+	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
 	e->hdr.flags = flags;
-	e->waker_tid = (__u32)waker;
-	e->waker_pid = (__u32)(waker >> 32);
-	bpf_get_current_comm(e->waker_comm, sizeof(e->waker_comm)); /* zeroed on failure */
+	if (!stashed) {
+		w.pid_tgid = bpf_get_current_pid_tgid();
+		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	}
+	e->waker_tid = (__u32)w.pid_tgid;
+	e->waker_pid = (__u32)(w.pid_tgid >> 32);
+	__builtin_memcpy(e->waker_comm, w.comm, sizeof(e->waker_comm));
 	ev_submit(e);
 	return 0;
 }
