@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "export_tables.h"
+#include "report.h"
 #include "input_file.h"
 
 #define PROG "kdelay-report"

@@ -12,7 +12,7 @@
 
 #include "capture_end.h"
 #include "export_internal.h"
-#include "report.h"
+#include "report_options.h"
 
 int kdr_export_fail(struct kdr_export *x, int code, const char *fmt, ...)
 {

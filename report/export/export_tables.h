@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "report_options.h"
 #include "walltime.h"
 
 /* Bumped on any change of a column's name, type or meaning (additions at
