@@ -6,7 +6,7 @@
  * ring buffer as one small record (bpf/kdelay_events.h) and the recorder
  * writes it to the capture file; kdelay-report computes the statistics.
  *
- * Cost rules (see design-notes section 3):
+ * Cost rules:
  *  - the syscall hooks run for every process on the node, so they compare
  *    the tgid before anything else and return;
  *  - records are submitted with BPF_RB_NO_WAKEUP: the recorder drains the

@@ -5,7 +5,7 @@
  * The intervals are those of the text report, by construction: the raw
  * events of each sample window go through the report's statistics
  * (stats.h, with a distribution beside every row), which pair them with
- * the meaning of design-notes section 1 - both ends inside the window,
+ * the meaning of stats.c's pairing rules - both ends inside the window,
  * nothing across a loss of events - and each closed, kept (not skipped)
  * window's distributions are merged into the role of their thread.  A
  * window the capture leaves open is not compared (its length is

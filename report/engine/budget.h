@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * budget.h - the time budget of one thread in one window (issue 8): the
+ * budget.h - the time budget of one thread in one window: the
  * window's wall time [lo, hi] split into what the thread was doing, so
  * that the parts add up to hi - lo exactly.
  *

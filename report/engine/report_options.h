@@ -61,7 +61,7 @@ struct kdr_options {
 
 	const char *prog;	  /* message prefix, default "kdelay-report" */
 
-	/* issue 8 (default 0: the reference's report, byte for byte) */
+	/* Additions to the reference (default 0: its report, byte for byte) */
 	int histograms;		  /* --histogram: percentiles and log2 histograms */
 	int budget;		  /* --budget: each thread's time budget per window */
 	int wakers;		  /* --wakers: blocked time by syscall and waker (wakers.h);

@@ -2,7 +2,7 @@
 /*
  * stats.c - the interval pairing state machine and the per-window sums.
  *
- * Pairing rules (design-notes section 1), per thread of the target:
+ * Pairing rules, per thread of the target:
  *   SYSCALL  sys_enter -> sys_exit of the same tid and nr
  *   RUN      switched in -> switched out
  *   READY    woken (or switched out still runnable) -> switched in

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stats.h - per-window accumulation: pairs the raw events of one sample
- * window into intervals (design-notes section 1) and sums them per thread.
+ * window into intervals (the rules of stats.c) and sums them per thread.
  *
  * Events go through a small reorder buffer first (events of different CPUs
  * reach the file slightly out of timestamp order), then through a state

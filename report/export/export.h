@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * export.h - visual exports of a capture (issue 7), wired into kdelay-report:
+ * export.h - visual exports of a capture, wired into kdelay-report:
  *
  *   --export chrome-json -o FILE   kdr_export_chrome_json()
  *   --html -o FILE                 kdr_export_html()

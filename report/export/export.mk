@@ -1,4 +1,4 @@
-# report/export/export.mk - the visual exports of issue 7 (docs/export.md).
+# report/export/export.mk - the visual exports (docs/export.md).
 # The top Makefile includes this file and appends EXPORT_SRCS to the report
 # library; kdelay-report's --export chrome-json, --html and --folded call
 # the functions of report/export/export.h.

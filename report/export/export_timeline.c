@@ -3,7 +3,7 @@
  * export_timeline.c - the second pass: raw events to slices.
  *
  * Per kept thread, a small state machine per lane pairs the two ends of
- * each interval the way design-notes section 1 defines them (running:
+ * each interval the way stats.c's pairing rules define them (running:
  * switched in -> out; ready: woken or preempted -> switched in; syscall:
  * enter -> exit; hard/soft irq: entry -> exit).  Unlike the statistics,
  * a timeline also shows what the window edges cut: an interval whose

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * text_dist.c - the text report's issue-8 blocks, printed only when asked
+ * text_dist.c - the text report's optional blocks, printed only when asked
  * so that the default report stays kernel_delay.py's layout:
  *
  *   --histogram  after each thread's statistics, a [DISTRIBUTIONS] table
