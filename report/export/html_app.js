@@ -138,11 +138,14 @@
       case 'target': return n + ' (tid ' + r.tid + ')';
       case 'process': return n + ' (pid ' + r.pid + ')';
       case 'kthread': return n + ' (kernel thread)';
+      /* a capture older than format 1.2: a waker's tid, no name */
+      case 'unknown': if (kinds === WAKER) return 'tid ' + r.tid + ' (no name in this capture)';
+      /* falls through */
       default: return kinds[r.kind] || r.kind;
     }
   }
   var CULPRIT = { idle: 'idle CPU (wakeup latency)', unknown: 'not recorded' };
-  var WAKER = { idle: 'idle CPU (interrupt or timer)', unknown: 'unnamed task', none: 'not woken in the window' };
+  var WAKER = { idle: 'idle CPU (interrupt or timer)', none: 'not woken in the window' };
   var WHO_SHOWN = 3;
   function whoList(cls, head, rows, text) {
     if (!rows.length) return null;
@@ -186,7 +189,7 @@
           return taskName(c.r, CULPRIT) + ' ' + dur(c.ns) + (c.r.kind === 'idle' || c.r.kind === 'unknown' ? '' : ' on CPU ' + c.r.cpu);
         }),
         whoList('wakers', 'woken by: ', sumWho(ws, 'wakers', k), function (w) {
-          return taskName(w.r, WAKER) + (w.r.syscall ? ' in ' + w.r.syscall : '') + ' \u00d7' + commas(w.count) + ' ' + dur(w.ns);
+          return (w.r.syscall ? w.r.syscall + ': ' : '') + taskName(w.r, WAKER) + ' \u00d7' + commas(w.count) + ' ' + dur(w.ns);
         })]);
       body.appendChild(el('div', { 'class': 'brow ' + cls, 'data-tid': String(D.threads[k].tid) }, [name, el('div', {}, [bar, sbar]), who]));
     }

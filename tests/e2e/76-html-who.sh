@@ -107,7 +107,7 @@ check_eq "kdelay-report --html (wake) exits 0" 0 $?
 who wake "$out/wake.html" "$stid"
 check_eq "wake: the sleeper has one waker on the page" 1 "$(grep -c '^waker	' "$T_TMP/wake.who")"
 check_grep "wake: it is waker1 (tid $wtid), in read, $N times" \
-	"^waker	waker1 \\(tid $wtid\\) in read ×$N [0-9.]+ (ns|µs|ms|s)\$" "$T_TMP/wake.who"
+	"^waker	read: waker1 \\(tid $wtid\\) ×$N [0-9.]+ (ns|µs|ms|s)\$" "$T_TMP/wake.who"
 check_grep "wake: the silent threads have their own heading" \
 	'^silent-heading	Silent threads \([0-9]+\): no event in the window$' "$T_TMP/wake.who"
 check_grep "wake: the main thread is among them, asleep in futex (pthread_join)" \
