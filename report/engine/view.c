@@ -316,9 +316,14 @@ int kdr_view_add_silent(struct kdr_ctx *c, struct kdr_view_buf *b, const struct 
 		if (b->threads[i].name == b->threads[i].own)
 			b->threads[i].name = NULL;
 	if (reserve((void **)&b->threads, &b->threads_cap, nt + nsilent, sizeof(*b->threads)) ||
-	    reserve_silent(b, nsilent))
-		rc = -1;
-	for (i = 0; i < n && !rc; i++) {
+	    reserve_silent(b, nsilent)) {
+		for (i = 0; i < nt; i++)
+			if (!b->threads[i].name)
+				b->threads[i].name = b->threads[i].own;
+		v->threads = b->threads;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
 		/* no event: what /proc saw at the start held all window (at the
 		 * end for a thread the first census missed) */
 		const struct kdr_census_seen *s = r[i].start.known ? &r[i].start : &r[i].end;

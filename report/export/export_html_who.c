@@ -131,11 +131,13 @@ int kdr_html_who_window(void *ctx, const struct kdf_window *win)
 
 void kdr_html_who_finish(struct kdr_html_who *who)
 {
-	size_t last = who->nwin - 1;
+	size_t last;
 
-	if (!who->nwin || !who->fed || who->w[last].closed)
+	if (!who->nwin || !who->fed)
 		return;
-	if (!who->x->nwindows || (who->win[last].flags & KDR_WIN_UNCLOSED))
+	last = who->nwin - 1;
+	if (!who->w[last].closed &&
+	    (!who->x->nwindows || (who->win[last].flags & KDR_WIN_UNCLOSED)))
 		close_into(who, last);
 	reset(who);
 }
