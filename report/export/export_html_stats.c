@@ -334,7 +334,8 @@ static int add_tl(struct kdr_html_stats *st, const struct kdr_xslice *s)
 		st->tl = v;
 		st->tl_cap = cap;
 	}
-	t = &st->tl[st->ntl++];
+	t = &st->tl[st->ntl];
+	t->seq = (uint32_t)st->ntl++;
 	t->start = s->start - st->x->origin;
 	t->dur = s->end - s->start;
 	t->tidx = (uint32_t)(s->thread - st->x->threads);
@@ -364,7 +365,7 @@ int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, 
 
 	memset(st, 0, sizeof(*st));
 	st->x = x;
-	st->tl_max = tl_max;
+	st->tl_max = tl_max < UINT32_MAX ? tl_max : UINT32_MAX; /* seq is 32 bits */
 	st->win = calloc(n, sizeof(*st->win));
 	if (!st->win)
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu windows", n);
@@ -429,19 +430,57 @@ static int cmp_slow(const void *a, const void *b)
 	return (sa->s.thread->tid > sb->s.thread->tid) - (sa->s.thread->tid < sb->s.thread->tid);
 }
 
-static int cmp_tl(const void *a, const void *b)
+/* By thread, then start, then arrival: a total order, so the sort below
+ * needs no stability to give every libc the same page. */
+static int tl_before(const struct kdr_html_tl *a, const struct kdr_html_tl *b)
 {
-	const struct kdr_html_tl *ta = a, *tb = b;
+	if (a->tidx != b->tidx)
+		return a->tidx < b->tidx;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->seq < b->seq;
+}
 
-	if (ta->tidx != tb->tidx)
-		return ta->tidx < tb->tidx ? -1 : 1;
-	return (ta->start > tb->start) - (ta->start < tb->start);
+static void tl_sift_down(struct kdr_html_tl *v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct kdr_html_tl tmp;
+
+		if (l < n && tl_before(&v[m], &v[l]))
+			m = l;
+		if (l + 1 < n && tl_before(&v[m], &v[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		tmp = v[i];
+		v[i] = v[m];
+		v[m] = tmp;
+		i = m;
+	}
+}
+
+/* Heapsort, in place: the timeline is the export's largest array, and
+ * qsort() may allocate a copy of it (glibc's merge sort does), which
+ * doubled the export's peak memory. */
+static void tl_sort(struct kdr_html_tl *v, size_t n)
+{
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		tl_sift_down(v, i, n);
+	for (i = n; i-- > 1;) {
+		struct kdr_html_tl tmp = v[0];
+
+		v[0] = v[i];
+		v[i] = tmp;
+		tl_sift_down(v, 0, i);
+	}
 }
 
 void kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
 	if (st->nslow) /* qsort(NULL, 0) is undefined */
 		qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
-	if (st->ntl) /* qsort(NULL, 0) is undefined */
-		qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);
+	tl_sort(st->tl, st->ntl);
 }
