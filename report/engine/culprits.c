@@ -5,8 +5,7 @@
  * window closes, each wait is cut where the task on its CPU changed and
  * the pieces are summed per thread and task as they are cut, in a hash
  * table of the rows (a piece per cut, kept and sorted, was most of the
- * report's memory).  The runs are sorted in place: qsort() may allocate
- * a copy of the array.
+ * report's memory).  The runs are sorted in place (grow.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -204,49 +203,16 @@ int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t
 }
 
 /* By cpu, then time, then file order: a total order, so the in-place sort
- * below orders equal times as a stable sort would. */
-static int run_before(const struct run *a, const struct run *b)
+ * orders equal times as a stable sort would. */
+static int run_before(const void *pa, const void *pb)
 {
+	const struct run *a = pa, *b = pb;
+
 	if (a->cpu != b->cpu)
 		return a->cpu < b->cpu;
 	if (a->ts != b->ts)
 		return a->ts < b->ts;
 	return a->seq < b->seq;
-}
-
-static void run_sift_down(struct run *v, size_t i, size_t n)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct run tmp;
-
-		if (l < n && run_before(&v[m], &v[l]))
-			m = l;
-		if (l + 1 < n && run_before(&v[m], &v[l + 1]))
-			m = l + 1;
-		if (m == i)
-			return;
-		tmp = v[i];
-		v[i] = v[m];
-		v[m] = tmp;
-		i = m;
-	}
-}
-
-/* Heapsort: in place, O(n log n) on any input. */
-static void sort_runs(struct run *v, size_t n)
-{
-	size_t i;
-
-	for (i = n / 2; i-- > 0;)
-		run_sift_down(v, i, n);
-	for (i = n; i-- > 1;) {
-		struct run tmp = v[0];
-
-		v[0] = v[i];
-		v[i] = tmp;
-		run_sift_down(v, 0, i);
-	}
 }
 
 static int key_cmp(const struct kdr_culprit_row *a, const struct kdr_culprit_row *b)
@@ -358,7 +324,7 @@ static int split_wait(struct kdr_culprits *c, const struct wait *w)
 
 int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
 {
-	sort_runs(c->runs, c->nruns);
+	kdr_sort_in_place(c->runs, c->nruns, sizeof(*c->runs), run_before);
 	c->nrows = 0;
 	kdr_ix_clear(&c->rows_ix);
 	for (size_t i = 0; i < c->nwaits && !c->oom; i++)

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "export_html.h"
+#include "grow.h"
 
 /* ------------------------------------------------------------ labels */
 
@@ -430,10 +431,13 @@ static int cmp_slow(const void *a, const void *b)
 	return (sa->s.thread->tid > sb->s.thread->tid) - (sa->s.thread->tid < sb->s.thread->tid);
 }
 
-/* By thread, then start, then arrival: a total order, so the sort below
- * needs no stability to give every libc the same page. */
-static int tl_before(const struct kdr_html_tl *a, const struct kdr_html_tl *b)
+/* By thread, then start, then arrival: a total order, so the in-place
+ * sort gives every libc the page a stable sort gave.  In place: the
+ * timeline is the export's largest array, and qsort() may copy it. */
+static int tl_before(const void *pa, const void *pb)
 {
+	const struct kdr_html_tl *a = pa, *b = pb;
+
 	if (a->tidx != b->tidx)
 		return a->tidx < b->tidx;
 	if (a->start != b->start)
@@ -441,46 +445,9 @@ static int tl_before(const struct kdr_html_tl *a, const struct kdr_html_tl *b)
 	return a->seq < b->seq;
 }
 
-static void tl_sift_down(struct kdr_html_tl *v, size_t i, size_t n)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct kdr_html_tl tmp;
-
-		if (l < n && tl_before(&v[m], &v[l]))
-			m = l;
-		if (l + 1 < n && tl_before(&v[m], &v[l + 1]))
-			m = l + 1;
-		if (m == i)
-			return;
-		tmp = v[i];
-		v[i] = v[m];
-		v[m] = tmp;
-		i = m;
-	}
-}
-
-/* Heapsort, in place: the timeline is the export's largest array, and
- * qsort() may allocate a copy of it (glibc's merge sort does), which
- * doubled the export's peak memory. */
-static void tl_sort(struct kdr_html_tl *v, size_t n)
-{
-	size_t i;
-
-	for (i = n / 2; i-- > 0;)
-		tl_sift_down(v, i, n);
-	for (i = n; i-- > 1;) {
-		struct kdr_html_tl tmp = v[0];
-
-		v[0] = v[i];
-		v[i] = tmp;
-		tl_sift_down(v, 0, i);
-	}
-}
-
 void kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
 	if (st->nslow) /* qsort(NULL, 0) is undefined */
 		qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
-	tl_sort(st->tl, st->ntl);
+	kdr_sort_in_place(st->tl, st->ntl, sizeof(*st->tl), tl_before);
 }
