@@ -215,17 +215,26 @@ static int run_before(const void *pa, const void *pb)
 	return a->seq < b->seq;
 }
 
+#define KEY_FIELDS 6
+
+/* What makes a row: the thread, the task on the CPU, the CPU. */
+static void key_fields(const struct kdr_culprit_row *r, uint32_t k[KEY_FIELDS])
+{
+	k[0] = r->tid;
+	k[1] = r->kind;
+	k[2] = r->culprit_tid;
+	k[3] = r->culprit_pid;
+	k[4] = r->culprit_name_id;
+	k[5] = r->cpu;
+}
+
 static int key_cmp(const struct kdr_culprit_row *a, const struct kdr_culprit_row *b)
 {
-	const uint32_t ka[] = { a->tid, a->kind, a->culprit_tid, a->culprit_pid,
-				a->culprit_name_id, a->cpu };
-	const uint32_t kb[] = { b->tid, b->kind, b->culprit_tid, b->culprit_pid,
-				b->culprit_name_id, b->cpu };
+	uint32_t ka[KEY_FIELDS], kb[KEY_FIELDS];
 
-	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
-		if (ka[i] != kb[i])
-			return ka[i] < kb[i] ? -1 : 1;
-	return 0;
+	key_fields(a, ka);
+	key_fields(b, kb);
+	return kdr_fields_cmp(ka, kb, KEY_FIELDS);
 }
 
 static int row_cmp(const void *pa, const void *pb)
@@ -241,13 +250,10 @@ static int row_cmp(const void *pa, const void *pb)
 
 static uint64_t row_hash(const struct kdr_culprit_row *r)
 {
-	uint64_t h = r->tid;
+	uint32_t k[KEY_FIELDS];
 
-	h = h * 0x9e3779b97f4a7c15ull ^ r->kind;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->culprit_tid;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->culprit_pid;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->culprit_name_id;
-	return h * 0x9e3779b97f4a7c15ull ^ r->cpu;
+	key_fields(r, k);
+	return kdr_hash_fields(k, KEY_FIELDS);
 }
 
 /* ns of w's wait charged to r's task (NULL: not recorded): added to the

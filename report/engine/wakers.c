@@ -111,28 +111,34 @@ static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_
 	return ev->u.wakeup.waker_pid == w->target_pid ? KDR_WAKER_TARGET : KDR_WAKER_PROCESS;
 }
 
+#define KEY_FIELDS 6
+
+/* What makes a row: the thread, its syscall, the waker. */
+static void key_fields(const struct kdr_waker_row *r, uint32_t k[KEY_FIELDS])
+{
+	k[0] = r->tid;
+	k[1] = r->nr;
+	k[2] = r->kind;
+	k[3] = r->waker_tid;
+	k[4] = r->waker_pid;
+	k[5] = r->waker_name_id;
+}
+
 static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
 {
-	const uint32_t ka[] = { a->tid, a->nr, a->kind, a->waker_tid, a->waker_pid,
-				a->waker_name_id };
-	const uint32_t kb[] = { b->tid, b->nr, b->kind, b->waker_tid, b->waker_pid,
-				b->waker_name_id };
+	uint32_t ka[KEY_FIELDS], kb[KEY_FIELDS];
 
-	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
-		if (ka[i] != kb[i])
-			return ka[i] < kb[i] ? -1 : 1;
-	return 0;
+	key_fields(a, ka);
+	key_fields(b, kb);
+	return kdr_fields_cmp(ka, kb, KEY_FIELDS);
 }
 
 static uint64_t key_hash(const struct kdr_waker_row *r)
 {
-	uint64_t h = r->tid;
+	uint32_t k[KEY_FIELDS];
 
-	h = h * 0x9e3779b97f4a7c15ull ^ r->nr;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->kind;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->waker_tid;
-	h = h * 0x9e3779b97f4a7c15ull ^ r->waker_pid;
-	return h * 0x9e3779b97f4a7c15ull ^ r->waker_name_id;
+	key_fields(r, k);
+	return kdr_hash_fields(k, KEY_FIELDS);
 }
 
 /* Index of key in keys[], added when absent; -1 when out of memory. */
