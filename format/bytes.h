@@ -112,11 +112,72 @@ static inline uint64_t kdf_cursor_varint_slow(struct kdf_cursor *c)
 	return 0;
 }
 
+/* Fast path: one byte, or several when a whole varint's worth of bytes is
+ * left (no end check per byte); the same values and errors as the slow
+ * path. */
 static inline uint64_t kdf_cursor_varint(struct kdf_cursor *c)
 {
-	if (c->p < c->end && !(*c->p & 0x80))
-		return *c->p++;
-	return kdf_cursor_varint_slow(c);
+	const uint8_t *p = c->p;
+	uint64_t v, b;
+
+	if (c->end - p < KDF_VARINT_MAX) {
+		if (p < c->end && !(*p & 0x80))
+			return *c->p++;
+		return kdf_cursor_varint_slow(c);
+	}
+	b = p[0];
+	if (b < 0x80) {
+		c->p = p + 1;
+		return b;
+	}
+	v = b & 0x7f;
+	b = p[1];
+	if (b < 0x80) {
+		c->p = p + 2;
+		return v | b << 7;
+	}
+	v |= (b & 0x7f) << 7;
+	for (int i = 2; i < KDF_VARINT_MAX; i++) {
+		b = p[i];
+		if (i == KDF_VARINT_MAX - 1 && b > 1)
+			break; /* more than 64 bits */
+		v |= (b & 0x7f) << (7 * i);
+		if (b < 0x80) {
+			c->p = p + i + 1;
+			return v;
+		}
+	}
+	c->bad = 1;
+	c->p = c->end;
+	return 0;
+}
+
+/*
+ * For a column whose varints vary in length (timestamp deltas): up to 8
+ * bytes without a branch on the length, which a mix of lengths would
+ * mispredict.  The bytes are read as one little-endian word, the first
+ * byte without the continuation bit ends the varint, and the 7-bit groups
+ * are packed by three shift-and-mask steps.  Longer varints, and the last
+ * bytes of the column, take kdf_cursor_varint(): the same values and
+ * errors.
+ */
+static inline uint64_t kdf_cursor_varint_mixed(struct kdf_cursor *c)
+{
+	uint64_t x, stop;
+
+	if (c->end - c->p < KDF_VARINT_MAX)
+		return kdf_cursor_varint(c);
+	x = kdf_get_le64(c->p);
+	stop = ~x & 0x8080808080808080ull;
+	if (!stop)
+		return kdf_cursor_varint(c);
+	c->p += (__builtin_ctzll(stop) >> 3) + 1;
+	x &= stop ^ (stop - 1); /* the bytes up to the last one */
+	x &= 0x7f7f7f7f7f7f7f7full;
+	x = ((x & 0x7f007f007f007f00ull) >> 1) | (x & 0x007f007f007f007full);
+	x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
+	x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
+	return x;
 }
 
 /* A varint that must fit 32 bits. */

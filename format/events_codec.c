@@ -337,42 +337,64 @@ static inline int decode_common(struct events_in *in, uint32_t i, uint64_t *ts,
 	return cpu <= UINT16_MAX && to_tid(in, tidx, &ev->tid);
 }
 
-/* The usual case: a 1.0 layout, decoded straight into out. */
+/*
+ * The usual case: a 1.0 layout, decoded straight into out.  The column
+ * cursors are local copies, written back at the end, so that the compiler
+ * keeps them in registers (stores into out could otherwise alias them).
+ */
 static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 {
-	struct kdf_cursor *args = &in->col[COL_ARGS];
+	struct kdf_cursor tidx = in->col[COL_TIDX], cpu = in->col[COL_CPU];
+	struct kdf_cursor dts = in->col[COL_TS], args = in->col[COL_ARGS];
+	const uint32_t *tids = in->tids;
+	const uint32_t ntids = in->ntids;
+	int ok = 1;
 
-	for (uint32_t i = 0; i < in->n; i++) {
+	for (uint32_t i = 0; i < in->n && ok; i++) {
 		struct kdf_event *ev = &out[i];
+		uint64_t t = kdf_cursor_varint(&tidx);
+		uint64_t c = kdf_cursor_varint(&cpu);
 		uint64_t a[4] = { 0 };
 
-		if (!decode_common(in, i, &ts, ev))
-			return 0;
+		ts += (uint64_t)kdf_unzigzag(kdf_cursor_varint_mixed(&dts));
+		ev->ts = ts;
+		ev->type = in->type[i];
+		ev->flags = in->flags[i];
+		ev->cpu = (uint16_t)c;
+		memset(&ev->u, 0, sizeof(ev->u));
+		if (c > UINT16_MAX || t >= ntids) {
+			ok = 0;
+			break;
+		}
+		ev->tid = tids[t];
 		switch (ev->type) {
 		case KDF_EV_SYS_ENTER:
-			a[0] = kdf_cursor_varint(args);
+			a[0] = kdf_cursor_varint(&args);
 			ev->u.sys.nr = (uint32_t)a[0];
-			if (a[0] > UINT32_MAX)
-				return 0;
+			ok = a[0] <= UINT32_MAX;
 			continue;
 		case KDF_EV_SYS_EXIT:
-			a[0] = kdf_cursor_varint(args);
-			a[1] = kdf_cursor_varint(args);
+			a[0] = kdf_cursor_varint(&args);
+			a[1] = kdf_cursor_varint(&args);
 			ev->u.sys.nr = (uint32_t)a[0];
-			if (a[0] > UINT32_MAX || !to_s32(a[1], &ev->u.sys.ret))
-				return 0;
+			ok = a[0] <= UINT32_MAX && to_s32(a[1], &ev->u.sys.ret);
 			continue;
 		default:
 			/* 0 is reserved; above the table is out of this layout */
-			if (ev->type == 0 || ev->type >= in->ntypes)
-				return 0;
+			if (ev->type == 0 || ev->type >= in->ntypes) {
+				ok = 0;
+				break;
+			}
 			for (unsigned int k = 0; k < in->nargs[ev->type]; k++)
-				a[k] = kdf_cursor_varint(args);
-			if (!fill_args(in, ev, a))
-				return 0;
+				a[k] = kdf_cursor_varint(&args);
+			ok = fill_args(in, ev, a);
 		}
 	}
-	return 1;
+	in->col[COL_TIDX] = tidx;
+	in->col[COL_CPU] = cpu;
+	in->col[COL_TS] = dts;
+	in->col[COL_ARGS] = args;
+	return ok;
 }
 
 /* Any layout: a newer writer's extra arguments and event types skipped. */

@@ -45,3 +45,7 @@ $(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(FORMAT_LIBS) -o $@
+
+# tests/e2e/77-report-memory.sh measures the report on a capture written by
+# bench/gen_capture.
+check: $(O)/bench/gen_capture

@@ -22,6 +22,8 @@ PKGS=(
 	linux-perf bpftrace openvswitch-switch
 	procps psmisc iproute2 util-linux coreutils findutils grep sed mawk
 	binutils xxd python3
+	# GNU time: peak memory of a run (77-report-memory.sh, make bench)
+	time
 	# the HTML page's browser checks: headless Chromium driven over
 	# --remote-debugging-pipe by tests/tools/html_browser_check.mjs (node)
 	chromium nodejs

@@ -3,7 +3,9 @@
  * culprits.c - see culprits.h.  Who ran on each CPU is kept as a list of
  * (cpu, since, task) and each wait as (thread, cpu, start, end); when the
  * window closes, each wait is cut where the task on its CPU changed and
- * the pieces are summed per thread and task.
+ * the pieces are summed per thread and task as they are cut, in a hash
+ * table of the rows (a piece per cut, kept and sorted, was most of the
+ * report's memory).  The runs are sorted in place (grow.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@ struct run {
 	uint64_t ts;
 	uint32_t cpu, tid, pid, name_id;
 	enum kdr_culprit_kind kind;
+	uint32_t seq; /* file order: ties of (cpu, ts) keep it */
 };
 
 struct wait {
@@ -39,8 +42,9 @@ struct kdr_culprits {
 	size_t nruns, runcap;
 	struct wait *waits;
 	size_t nwaits, waitcap;
-	struct kdr_culprit_row *rows; /* pieces, then merged rows */
+	struct kdr_culprit_row *rows; /* one per (thread, culprit, cpu) */
 	size_t nrows, rowcap;
+	struct kdr_ix rows_ix;	      /* row_hash() -> rows index + 1 */
 	int oom;
 };
 
@@ -48,7 +52,9 @@ struct kdr_culprits *kdr_culprits_new(uint32_t target_pid, int recorded)
 {
 	struct kdr_culprits *c = calloc(1, sizeof(*c));
 
-	if (!c || kdr_ix_init(&c->ix, 64)) {
+	if (!c || kdr_ix_init(&c->ix, 64) || kdr_ix_init(&c->rows_ix, 64)) {
+		if (c)
+			kdr_ix_free(&c->ix);
 		free(c);
 		return NULL;
 	}
@@ -62,6 +68,7 @@ void kdr_culprits_free(struct kdr_culprits *c)
 	if (!c)
 		return;
 	kdr_ix_free(&c->ix);
+	kdr_ix_free(&c->rows_ix);
 	free(c->th);
 	free(c->runs);
 	free(c->waits);
@@ -72,6 +79,7 @@ void kdr_culprits_free(struct kdr_culprits *c)
 void kdr_culprits_reset(struct kdr_culprits *c)
 {
 	kdr_ix_clear(&c->ix);
+	kdr_ix_clear(&c->rows_ix);
 	c->nth = c->nruns = c->nwaits = c->nrows = 0;
 	c->oom = 0;
 }
@@ -100,7 +108,8 @@ static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t 
 		return 0;
 	if (kdr_grow((void **)&c->runs, &c->runcap, c->nruns, sizeof(*c->runs)))
 		return -1;
-	r = &c->runs[c->nruns++];
+	r = &c->runs[c->nruns];
+	r->seq = (uint32_t)c->nruns++;
 	r->ts = ev->ts;
 	r->cpu = ev->cpu;
 	r->tid = tid;
@@ -193,33 +202,39 @@ int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t
 	return c->oom ? -1 : 0;
 }
 
-static int run_cmp(const void *pa, const void *pb)
+/* By cpu, then time, then file order: a total order, so the in-place sort
+ * orders equal times as a stable sort would. */
+static int run_before(const void *pa, const void *pb)
 {
 	const struct run *a = pa, *b = pb;
 
 	if (a->cpu != b->cpu)
-		return a->cpu < b->cpu ? -1 : 1;
+		return a->cpu < b->cpu;
 	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return 0;
+		return a->ts < b->ts;
+	return a->seq < b->seq;
+}
+
+#define KEY_FIELDS 6
+
+/* What makes a row: the thread, the task on the CPU, the CPU. */
+static void key_fields(const struct kdr_culprit_row *r, uint32_t k[KEY_FIELDS])
+{
+	k[0] = r->tid;
+	k[1] = r->kind;
+	k[2] = r->culprit_tid;
+	k[3] = r->culprit_pid;
+	k[4] = r->culprit_name_id;
+	k[5] = r->cpu;
 }
 
 static int key_cmp(const struct kdr_culprit_row *a, const struct kdr_culprit_row *b)
 {
-	const uint32_t ka[] = { a->tid, a->kind, a->culprit_tid, a->culprit_pid,
-				a->culprit_name_id, a->cpu };
-	const uint32_t kb[] = { b->tid, b->kind, b->culprit_tid, b->culprit_pid,
-				b->culprit_name_id, b->cpu };
+	uint32_t ka[KEY_FIELDS], kb[KEY_FIELDS];
 
-	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
-		if (ka[i] != kb[i])
-			return ka[i] < kb[i] ? -1 : 1;
-	return 0;
-}
-
-static int piece_cmp(const void *a, const void *b)
-{
-	return key_cmp(a, b);
+	key_fields(a, ka);
+	key_fields(b, kb);
+	return kdr_fields_cmp(ka, kb, KEY_FIELDS);
 }
 
 static int row_cmp(const void *pa, const void *pb)
@@ -233,26 +248,47 @@ static int row_cmp(const void *pa, const void *pb)
 	return key_cmp(a, b);
 }
 
+static uint64_t row_hash(const struct kdr_culprit_row *r)
+{
+	uint32_t k[KEY_FIELDS];
+
+	key_fields(r, k);
+	return kdr_hash_fields(k, KEY_FIELDS);
+}
+
+/* ns of w's wait charged to r's task (NULL: not recorded): added to the
+ * row of that thread, task and cpu. */
 static int piece_add(struct kdr_culprits *c, const struct wait *w, const struct run *r,
 		     uint64_t ns)
 {
-	struct kdr_culprit_row *p;
+	struct kdr_culprit_row p = { 0 }, *row;
+	uint64_t h;
+	uint32_t i;
 
 	if (!ns)
 		return 0;
-	if (kdr_grow((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)))
-		return -1;
-	p = &c->rows[c->nrows++];
-	memset(p, 0, sizeof(*p));
-	p->tid = w->tid;
-	p->cpu = w->cpu;
-	p->total_ns = ns;
-	p->kind = r ? r->kind : KDR_CULPRIT_UNKNOWN;
+	p.tid = w->tid;
+	p.cpu = w->cpu;
+	p.kind = r ? r->kind : KDR_CULPRIT_UNKNOWN;
 	if (r) {
-		p->culprit_tid = r->tid;
-		p->culprit_pid = r->pid;
-		p->culprit_name_id = r->name_id;
+		p.culprit_tid = r->tid;
+		p.culprit_pid = r->pid;
+		p.culprit_name_id = r->name_id;
 	}
+	h = row_hash(&p);
+	for (i = kdr_ix_find(&c->rows_ix, h); c->rows_ix.slots[i]; i = kdr_ix_next(&c->rows_ix, h, i)) {
+		row = &c->rows[c->rows_ix.slots[i] - 1];
+		if (!key_cmp(row, &p)) {
+			row->total_ns += ns;
+			return 0;
+		}
+	}
+	if (kdr_grow((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)) ||
+	    kdr_ix_reserve(&c->rows_ix))
+		return -1;
+	p.total_ns = ns;
+	c->rows[c->nrows++] = p;
+	kdr_ix_put(&c->rows_ix, h, (uint32_t)c->nrows);
 	return 0;
 }
 
@@ -294,21 +330,12 @@ static int split_wait(struct kdr_culprits *c, const struct wait *w)
 
 int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
 {
-	size_t n = 0;
-
-	kdr_sort(c->runs, c->nruns, sizeof(*c->runs), run_cmp);
+	kdr_sort_in_place(c->runs, c->nruns, sizeof(*c->runs), run_before);
 	c->nrows = 0;
+	kdr_ix_clear(&c->rows_ix);
 	for (size_t i = 0; i < c->nwaits && !c->oom; i++)
 		if (c->waits[i].start >= lo && c->waits[i].end <= hi && split_wait(c, &c->waits[i]))
 			c->oom = 1;
-	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), piece_cmp);
-	for (size_t i = 0; i < c->nrows; i++) {
-		if (n && !key_cmp(&c->rows[n - 1], &c->rows[i]))
-			c->rows[n - 1].total_ns += c->rows[i].total_ns;
-		else
-			c->rows[n++] = c->rows[i];
-	}
-	c->nrows = n;
 	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
 	return c->oom ? -1 : 0;
 }

@@ -2,6 +2,7 @@
 /* grow.c - see grow.h. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "grow.h"
 
@@ -27,4 +28,50 @@ void kdr_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const voi
 {
 	if (n > 1)
 		qsort(v, n, size, cmp);
+}
+
+static void swap(char *a, char *b, size_t size)
+{
+	char tmp[64];
+
+	for (size_t off = 0, k; off < size; off += k) {
+		k = size - off < sizeof(tmp) ? size - off : sizeof(tmp);
+		memcpy(tmp, a + off, k);
+		memcpy(a + off, b + off, k);
+		memcpy(b + off, tmp, k);
+	}
+}
+
+static void sift_down(char *v, size_t i, size_t n, size_t size,
+		      int (*before)(const void *, const void *))
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < n && before(v + m * size, v + l * size))
+			m = l;
+		if (l + 1 < n && before(v + m * size, v + (l + 1) * size))
+			m = l + 1;
+		if (m == i)
+			return;
+		swap(v + i * size, v + m * size, size);
+		i = m;
+	}
+}
+
+/* Heapsort. */
+void kdr_sort_in_place(void *v, size_t n, size_t size,
+		       int (*before)(const void *a, const void *b))
+{
+	char *p = v;
+	size_t i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0;)
+		sift_down(p, i, n, size, before);
+	for (i = n; i-- > 1;) {
+		swap(p, p + i * size, size);
+		sift_down(p, 0, i, size, before);
+	}
 }

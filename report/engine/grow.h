@@ -13,4 +13,12 @@ int kdr_grow(void **v, size_t *cap, size_t n, size_t size);
 /* qsort(v, n, size, cmp), v NULL when n is 0. */
 void kdr_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* Sort in place without allocating (qsort() may copy the array: glibc's
+ * merge sort does, which doubles the peak memory of a large one), in
+ * O(n log n) on any input.  Not stable: before(a, b) must be a total
+ * order (break ties, by arrival order say) for a result that does not
+ * depend on the algorithm. */
+void kdr_sort_in_place(void *v, size_t n, size_t size,
+		       int (*before)(const void *a, const void *b));
+
 #endif /* KDR_GROW_H */

@@ -10,6 +10,7 @@
 #ifndef KDR_HASHIDX_H
 #define KDR_HASHIDX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct kdr_ix {
@@ -25,6 +26,26 @@ static inline uint32_t kdr_hash64(uint64_t k)
 	k *= 0xff51afd7ed558ccdULL;
 	k ^= k >> 33;
 	return (uint32_t)k;
+}
+
+/* A key made of n 32-bit fields, folded into 64 bits (equal fields, equal
+ * keys; different ones may collide: the caller compares its entries). */
+static inline uint64_t kdr_hash_fields(const uint32_t *v, size_t n)
+{
+	uint64_t h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h = h * 0x9e3779b97f4a7c15ULL ^ v[i];
+	return h;
+}
+
+/* Order of two such keys: field by field, -1, 0 or 1. */
+static inline int kdr_fields_cmp(const uint32_t *a, const uint32_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
 }
 
 /* Position of key, or of the empty slot where it would go. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* reorder.c - see reorder.h. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,14 +8,21 @@
 
 int kdr_reorder_init(struct kdr_reorder *r, size_t cap, size_t reach)
 {
+	size_t size = 1;
+
 	memset(r, 0, sizeof(*r));
 	if (!cap)
 		cap = 1;
-	r->ring = malloc(cap * sizeof(*r->ring));
+	while (size < cap) {
+		if (size > SIZE_MAX / 2 / sizeof(*r->ring))
+			return -1;
+		size *= 2;
+	}
+	r->ring = malloc(size * sizeof(*r->ring));
 	if (!r->ring)
 		return -1;
 	r->cap = cap;
-	r->mask = (cap & (cap - 1)) == 0 ? cap - 1 : 0;
+	r->mask = size - 1;
 	r->reach = reach;
 	return 0;
 }

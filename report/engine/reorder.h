@@ -26,8 +26,9 @@
 
 struct kdr_reorder {
 	struct kdf_event *ring;
-	size_t cap, mask; /* mask: cap - 1 when cap is a power of 2, else 0 */
-	size_t head, n;
+	size_t cap;	     /* events held back at most */
+	size_t mask;	     /* ring size - 1: the size is a power of 2 >= cap */
+	size_t head, n;	     /* head counts up; its slot is head & mask */
 	size_t reach;
 };
 
@@ -42,11 +43,6 @@ static inline void kdr_reorder_clear(struct kdr_reorder *r)
 	r->n = 0;
 }
 
-static inline size_t kdr_reorder_slot(const struct kdr_reorder *r, size_t i)
-{
-	return r->mask ? i & r->mask : i % r->cap;
-}
-
 /* The oldest event held back, removed; NULL when none.  It stays valid
  * until the next kdr_reorder_push() (which may reuse its slot). */
 static inline const struct kdf_event *kdr_reorder_pop(struct kdr_reorder *r)
@@ -55,8 +51,7 @@ static inline const struct kdf_event *kdr_reorder_pop(struct kdr_reorder *r)
 
 	if (!r->n)
 		return NULL;
-	e = &r->ring[r->head];
-	r->head = kdr_reorder_slot(r, r->head + 1);
+	e = &r->ring[r->head++ & r->mask];
 	r->n--;
 	return e;
 }
@@ -69,21 +64,22 @@ static inline const struct kdf_event *kdr_reorder_full(struct kdr_reorder *r)
 }
 
 /* Hold e back in time order (the ring must not be full): 0, or 1 when e
- * is older than the reach-th newest held back, and is not held. */
+ * is older than the reach-th newest held back, and is not held.  Positions
+ * count up from head without wrapping (a size_t does not, in practice);
+ * only the slot an index names is taken modulo the ring's size, with the
+ * mask: this runs once per event read. */
 static inline int kdr_reorder_push(struct kdr_reorder *r, const struct kdf_event *e)
 {
-	size_t j = kdr_reorder_slot(r, r->head + r->n), prev;
+	struct kdf_event *ring = r->ring;
+	size_t mask = r->mask, j = r->head + r->n;
 
-	if (r->n > r->reach && e->ts < r->ring[kdr_reorder_slot(r, j + r->cap - r->reach)].ts)
+	if (r->n > r->reach && e->ts < ring[(j - r->reach) & mask].ts)
 		return 1;
-	while (r->n && j != r->head) {
-		prev = j ? j - 1 : r->cap - 1;
-		if (r->ring[prev].ts <= e->ts)
-			break;
-		r->ring[j] = r->ring[prev];
-		j = prev;
+	while (j != r->head && ring[(j - 1) & mask].ts > e->ts) {
+		ring[j & mask] = ring[(j - 1) & mask];
+		j--;
 	}
-	r->ring[j] = *e;
+	ring[j & mask] = *e;
 	r->n++;
 	return 0;
 }

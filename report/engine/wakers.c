@@ -2,7 +2,9 @@
 /*
  * wakers.c - see wakers.h.  Blocks are kept as they end (one record per
  * wakeup, bounded by the window's events) and summed when the window
- * closes, once its bounds are known.
+ * closes, once its bounds are known.  A block holds its times and the
+ * index of its key (thread, syscall, waker) in a table of the keys seen,
+ * so that it is small and the sums need no sorting of the blocks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,8 @@ struct thread_state {
 
 /* One block, ended by a wakeup or still going. */
 struct block {
-	struct kdr_waker_row key; /* count and total_ns unused */
 	uint64_t start, end;
+	uint32_t key; /* into keys[] */
 };
 
 struct kdr_wakers {
@@ -33,6 +35,9 @@ struct kdr_wakers {
 	struct kdr_ix ix;
 	struct block *blocks;
 	size_t nblocks, blockcap;
+	struct kdr_waker_row *keys; /* the blocks' keys, count and total summed at close */
+	size_t nkeys, keycap;
+	struct kdr_ix keys_ix; /* key_hash() -> keys index + 1 */
 	struct kdr_waker_row *rows;
 	size_t nrows, rowcap;
 	int oom;
@@ -42,7 +47,9 @@ struct kdr_wakers *kdr_wakers_new(uint32_t target_pid)
 {
 	struct kdr_wakers *w = calloc(1, sizeof(*w));
 
-	if (!w || kdr_ix_init(&w->ix, 64)) {
+	if (!w || kdr_ix_init(&w->ix, 64) || kdr_ix_init(&w->keys_ix, 64)) {
+		if (w)
+			kdr_ix_free(&w->ix);
 		free(w);
 		return NULL;
 	}
@@ -55,8 +62,10 @@ void kdr_wakers_free(struct kdr_wakers *w)
 	if (!w)
 		return;
 	kdr_ix_free(&w->ix);
+	kdr_ix_free(&w->keys_ix);
 	free(w->th);
 	free(w->blocks);
+	free(w->keys);
 	free(w->rows);
 	free(w);
 }
@@ -64,8 +73,10 @@ void kdr_wakers_free(struct kdr_wakers *w)
 void kdr_wakers_reset(struct kdr_wakers *w)
 {
 	kdr_ix_clear(&w->ix);
+	kdr_ix_clear(&w->keys_ix);
 	w->nth = 0;
 	w->nblocks = 0;
+	w->nkeys = 0;
 	w->nrows = 0;
 	w->oom = 0;
 }
@@ -100,27 +111,77 @@ static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_
 	return ev->u.wakeup.waker_pid == w->target_pid ? KDR_WAKER_TARGET : KDR_WAKER_PROCESS;
 }
 
+#define KEY_FIELDS 6
+
+/* What makes a row: the thread, its syscall, the waker. */
+static void key_fields(const struct kdr_waker_row *r, uint32_t k[KEY_FIELDS])
+{
+	k[0] = r->tid;
+	k[1] = r->nr;
+	k[2] = r->kind;
+	k[3] = r->waker_tid;
+	k[4] = r->waker_pid;
+	k[5] = r->waker_name_id;
+}
+
+static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
+{
+	uint32_t ka[KEY_FIELDS], kb[KEY_FIELDS];
+
+	key_fields(a, ka);
+	key_fields(b, kb);
+	return kdr_fields_cmp(ka, kb, KEY_FIELDS);
+}
+
+static uint64_t key_hash(const struct kdr_waker_row *r)
+{
+	uint32_t k[KEY_FIELDS];
+
+	key_fields(r, k);
+	return kdr_hash_fields(k, KEY_FIELDS);
+}
+
+/* Index of key in keys[], added when absent; -1 when out of memory. */
+static int64_t key_index(struct kdr_wakers *w, const struct kdr_waker_row *key)
+{
+	uint64_t h = key_hash(key);
+	uint32_t i;
+
+	for (i = kdr_ix_find(&w->keys_ix, h); w->keys_ix.slots[i]; i = kdr_ix_next(&w->keys_ix, h, i))
+		if (!key_cmp(&w->keys[w->keys_ix.slots[i] - 1], key))
+			return w->keys_ix.slots[i] - 1;
+	if (w->nkeys >= UINT32_MAX - 1 ||
+	    kdr_grow((void **)&w->keys, &w->keycap, w->nkeys, sizeof(*w->keys)) ||
+	    kdr_ix_reserve(&w->keys_ix))
+		return -1;
+	w->keys[w->nkeys++] = *key;
+	kdr_ix_put(&w->keys_ix, h, (uint32_t)w->nkeys);
+	return (int64_t)w->nkeys - 1;
+}
+
 static int block_add(struct kdr_wakers *w, const struct thread_state *t, uint64_t start,
 		     const struct kdf_event *wake, uint64_t end)
 {
+	struct kdr_waker_row key = { 0 };
 	struct block *b;
+	int64_t k;
 
-	if (kdr_grow((void **)&w->blocks, &w->blockcap, w->nblocks, sizeof(*w->blocks)))
+	key.tid = t->tid;
+	key.nr = start ? t->blocked_nr : KDR_WAKER_NR_BEFORE;
+	key.kind = KDR_WAKER_NONE;
+	if (wake) {
+		key.kind = kind_of(w, wake);
+		key.waker_tid = wake->u.wakeup.waker_tid;
+		key.waker_pid = wake->u.wakeup.waker_pid;
+		key.waker_name_id = wake->u.wakeup.waker_name_id;
+	}
+	k = key_index(w, &key);
+	if (k < 0 || kdr_grow((void **)&w->blocks, &w->blockcap, w->nblocks, sizeof(*w->blocks)))
 		return -1;
 	b = &w->blocks[w->nblocks++];
-	memset(b, 0, sizeof(*b));
-	b->key.tid = t->tid;
-	b->key.nr = start ? t->blocked_nr : KDR_WAKER_NR_BEFORE;
 	b->start = start;
 	b->end = end;
-	if (!wake) {
-		b->key.kind = KDR_WAKER_NONE;
-		return 0;
-	}
-	b->key.kind = kind_of(w, wake);
-	b->key.waker_tid = wake->u.wakeup.waker_tid;
-	b->key.waker_pid = wake->u.wakeup.waker_pid;
-	b->key.waker_name_id = wake->u.wakeup.waker_name_id;
+	b->key = (uint32_t)k;
 	return 0;
 }
 
@@ -179,24 +240,6 @@ int kdr_wakers_feed(struct kdr_wakers *w, const struct kdf_event *ev, size_t n)
 	return w->oom ? -1 : 0;
 }
 
-static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
-{
-	const uint32_t ka[] = { a->tid, a->nr, a->kind, a->waker_tid, a->waker_pid,
-				a->waker_name_id };
-	const uint32_t kb[] = { b->tid, b->nr, b->kind, b->waker_tid, b->waker_pid,
-				b->waker_name_id };
-
-	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
-		if (ka[i] != kb[i])
-			return ka[i] < kb[i] ? -1 : 1;
-	return 0;
-}
-
-static int block_cmp(const void *a, const void *b)
-{
-	return key_cmp(&((const struct block *)a)->key, &((const struct block *)b)->key);
-}
-
 /* By tid, then largest total first; ties in key order, for stable output. */
 static int row_cmp(const void *pa, const void *pb)
 {
@@ -215,28 +258,30 @@ int kdr_wakers_close(struct kdr_wakers *w, uint64_t lo, uint64_t hi)
 	for (uint32_t i = 0; i < w->nth && !w->oom; i++)
 		if (w->th[i].blocked_since && block_add(w, &w->th[i], w->th[i].blocked_since, NULL, hi))
 			w->oom = 1;
-	kdr_sort(w->blocks, w->nblocks, sizeof(*w->blocks), block_cmp);
-	w->nrows = 0;
+	for (size_t i = 0; i < w->nkeys; i++) {
+		w->keys[i].count = 0;
+		w->keys[i].total_ns = 0;
+	}
 	for (size_t i = 0; i < w->nblocks; i++) {
 		const struct block *b = &w->blocks[i];
 		uint64_t s = b->start > lo ? b->start : lo, e = b->end < hi ? b->end : hi;
-		struct kdr_waker_row *r;
+		struct kdr_waker_row *r = &w->keys[b->key];
 
 		if (b->end < lo || b->start > hi)
 			continue; /* outside the window (or --time-range) */
-		if (!w->nrows || key_cmp(&w->rows[w->nrows - 1], &b->key)) {
-			if (kdr_grow((void **)&w->rows, &w->rowcap, w->nrows, sizeof(*w->rows))) {
-				w->oom = 1;
-				break;
-			}
-			r = &w->rows[w->nrows++];
-			*r = b->key;
-			r->count = 0;
-			r->total_ns = 0;
-		}
-		r = &w->rows[w->nrows - 1];
 		r->count++;
 		r->total_ns += e > s ? e - s : 0;
+	}
+	/* the rows: the keys some block of the window counted in */
+	w->nrows = 0;
+	for (size_t i = 0; i < w->nkeys; i++) {
+		if (!w->keys[i].count)
+			continue;
+		if (kdr_grow((void **)&w->rows, &w->rowcap, w->nrows, sizeof(*w->rows))) {
+			w->oom = 1;
+			break;
+		}
+		w->rows[w->nrows++] = w->keys[i];
 	}
 	kdr_sort(w->rows, w->nrows, sizeof(*w->rows), row_cmp);
 	return w->oom ? -1 : 0;

@@ -65,7 +65,9 @@ struct kdr_export_opts {
 	size_t html_max_slices;
 };
 
-#define KDR_EXPORT_HTML_MAX_SLICES 500000
+/* 32 bytes each (export_html.h): 8 MB, so that the export's peak memory
+ * stays under 16 MiB whatever the capture's size. */
+#define KDR_EXPORT_HTML_MAX_SLICES 250000
 
 struct kdr_options;
 /*

@@ -43,37 +43,18 @@ static const char *const lane_names[KDR_NLANES] = { "sched", "syscalls", "hardir
 
 struct chrome {
 	struct kdr_export *x;
-	FILE *f;
+	struct kdr_json *j;
 	uint8_t *declared; /* per thread: bit per lane whose metadata is out */
 	uint64_t windows_end;
 	uint64_t nslices;
 };
 
-/* Decimal digits without printf: a long capture's JSON is mostly these
- * numbers, and vfprintf was most of the export's time. */
-static void put_u64(FILE *f, uint64_t v)
+/* Timestamps in microseconds from the origin, with the ns as three
+ * decimals printed from the integer: equal ns are equal text. */
+static void key_ts(struct chrome *c, const char *key, uint64_t abs_ns)
 {
-	char buf[24], *p = buf + sizeof(buf);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fwrite(p, 1, buf + sizeof(buf) - p, f);
-}
-
-static void put_us(FILE *f, uint64_t ns)
-{
-	char frac[4] = { '.', (char)('0' + ns / 100 % 10), (char)('0' + ns / 10 % 10),
-			 (char)('0' + ns % 10) };
-
-	put_u64(f, ns / 1000);
-	fwrite(frac, 1, 4, f);
-}
-
-static void put_ts(struct chrome *c, uint64_t abs_ns)
-{
-	put_us(c->f, abs_ns - c->x->origin);
+	kdr_json_key(c->j, key);
+	kdr_json_fixed(c->j, abs_ns - c->x->origin, 3);
 }
 
 static uint32_t lane_tid(uint32_t tid, enum kdr_xlane lane)
@@ -81,34 +62,55 @@ static uint32_t lane_tid(uint32_t tid, enum kdr_xlane lane)
 	return tid + (uint32_t)lane * PID_MAX_LIMIT;
 }
 
-static void meta_event(struct chrome *c, const char *what, uint32_t tid)
+/* A metadata event, on a line of its own, left open at its args object. */
+static void meta_event(struct chrome *c, const char *what, uint32_t pid, uint32_t tid)
 {
-	fprintf(c->f, ",\n{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%u,\"tid\":%u,\"args\":", what,
-		c->x->meta->pid, tid);
+	struct kdr_json *j = c->j;
+
+	kdr_json_newline(j);
+	kdr_json_obj_begin(j);
+	kdr_json_key_cstr(j, "ph", "M");
+	kdr_json_key_cstr(j, "name", what);
+	kdr_json_key_u64(j, "pid", pid);
+	kdr_json_key_u64(j, "tid", tid);
+	kdr_json_key(j, "args");
+	kdr_json_obj_begin(j);
+}
+
+static void meta_end(struct chrome *c)
+{
+	kdr_json_obj_end(c->j);
+	kdr_json_obj_end(c->j);
 }
 
 static void declare_lane(struct chrome *c, const struct kdr_xthread *t, enum kdr_xlane lane)
 {
 	uint8_t *d = &c->declared[t - c->x->threads];
 	uint32_t tid = lane_tid(t->tid, lane);
+	struct kdr_json *j = c->j;
 	char buf[64];
 	int n;
 
 	if (*d & (1u << lane))
 		return;
 	*d |= 1u << lane;
-	meta_event(c, "thread_name", tid);
+	meta_event(c, "thread_name", c->x->meta->pid, tid);
 	/* "NAME (lane)": the name's raw bytes and our suffix, one string. */
-	fputs("{\"name\":\"", c->f);
+	kdr_json_key(j, "name");
+	kdr_json_str_open(j);
 	if (t->name) {
-		kdr_json_put_chars(c->f, t->name, t->name_len, 0);
+		kdr_json_str_part(j, t->name, t->name_len);
 	} else {
 		n = snprintf(buf, sizeof(buf), "tid %u", t->tid);
-		kdr_json_put_chars(c->f, buf, (size_t)n, 0);
+		kdr_json_str_part(j, buf, (size_t)n);
 	}
-	fprintf(c->f, " (%s)\"}}", lane_names[lane]);
-	meta_event(c, "thread_sort_index", tid);
-	fprintf(c->f, "{\"sort_index\":%u}}", t->order * KDR_NLANES + lane + 1);
+	n = snprintf(buf, sizeof(buf), " (%s)", lane_names[lane]);
+	kdr_json_str_part(j, buf, (size_t)n);
+	kdr_json_str_close(j);
+	meta_end(c);
+	meta_event(c, "thread_sort_index", c->x->meta->pid, tid);
+	kdr_json_key_u64(j, "sort_index", t->order * KDR_NLANES + lane + 1);
+	meta_end(c);
 }
 
 static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_kernel)
@@ -120,168 +122,191 @@ static void put_stack(struct chrome *c, const char *key, uint32_t id, int is_ker
 	ips = id ? kdf_reader_stack(c->x->r, id, &n) : NULL;
 	if (!ips)
 		return;
-	fprintf(c->f, ",\"%s\":[", key);
+	kdr_json_key(c->j, key);
+	kdr_json_arr_begin(c->j);
 	for (i = 0; i < n; i++) {
 		kdr_symbols_frame(c->x->syms, ips[i], is_kernel, frame, sizeof(frame));
-		if (i)
-			putc(',', c->f);
-		kdr_json_put_cstring(c->f, frame, 0);
+		kdr_json_str(c->j, frame, strlen(frame));
 	}
-	putc(']', c->f);
+	kdr_json_arr_end(c->j);
 }
 
 static void put_flags(struct chrome *c, uint32_t flags)
 {
 	if (flags & KDR_XS_OPEN_START)
-		fputs(",\"started_before_capture\":true", c->f);
+		kdr_json_key_bool(c->j, "started_before_capture", 1);
 	if (flags & KDR_XS_UNFINISHED)
-		fputs(",\"unfinished\":true", c->f);
+		kdr_json_key_bool(c->j, "unfinished", 1);
 	if (flags & KDR_XS_CLIPPED)
-		fputs(",\"clipped\":true", c->f);
+		kdr_json_key_bool(c->j, "clipped", 1);
 	if (flags & KDR_XS_LOST)
-		fputs(",\"spans_lost_events\":true", c->f);
+		kdr_json_key_bool(c->j, "spans_lost_events", 1);
 }
 
-/* Lane tids are made up: args carry the real one first. */
-static void put_args(struct chrome *c, const struct kdr_xslice *s)
-{
-	fputs(",\"args\":{\"tid\":", c->f);
-	put_u64(c->f, s->thread->tid);
-}
-
-/* ,"name":...,"cat":... of a slice: on its begin, and the name again on
- * its end (speedscope matches an end to its begin by name). */
+/* "name" and "cat" of a slice: on its begin, and the name again on its
+ * end (speedscope matches an end to its begin by name). */
 static void put_name(struct chrome *c, const struct kdr_xslice *s, int with_cat)
 {
+	struct kdr_json *j = c->j;
 	char buf[64];
 	const char *name;
 	size_t len;
 
-	fputs(",\"name\":", c->f);
+	kdr_json_key(j, "name");
 	switch (s->kind) {
 	case KDR_X_RUNNING:
-		fputs("\"running\"", c->f);
-		if (with_cat)
-			fputs(",\"cat\":\"sched\",\"cname\":\"thread_state_running\"", c->f);
+		kdr_json_cstr(j, "running");
+		if (with_cat) {
+			kdr_json_key_cstr(j, "cat", "sched");
+			kdr_json_key_cstr(j, "cname", "thread_state_running");
+		}
 		break;
 	case KDR_X_READY:
-		fputs("\"ready\"", c->f);
-		if (with_cat)
-			fputs(",\"cat\":\"sched\",\"cname\":\"thread_state_runnable\"", c->f);
+		kdr_json_cstr(j, "ready");
+		if (with_cat) {
+			kdr_json_key_cstr(j, "cat", "sched");
+			kdr_json_key_cstr(j, "cname", "thread_state_runnable");
+		}
 		break;
 	case KDR_X_SYSCALL:
 		name = kdr_export_syscall_name(c->x, s->nr, buf, sizeof(buf));
-		kdr_json_put_cstring(c->f, name, 0);
+		kdr_json_str(j, name ? name : "", name ? strlen(name) : 0);
 		if (with_cat)
-			fputs(",\"cat\":\"syscall\"", c->f);
+			kdr_json_key_cstr(j, "cat", "syscall");
 		break;
 	case KDR_X_HARDIRQ:
 		name = s->name_id ? kdf_reader_string(c->x->r, s->name_id, &len) : NULL;
 		if (name) {
-			kdr_json_put_string(c->f, name, len, 0);
+			kdr_json_str(j, name, len);
 		} else {
 			snprintf(buf, sizeof(buf), "irq %u", s->nr);
-			kdr_json_put_cstring(c->f, buf, 0);
+			kdr_json_cstr(j, buf);
 		}
 		if (with_cat)
-			fputs(",\"cat\":\"hardirq\"", c->f);
+			kdr_json_key_cstr(j, "cat", "hardirq");
 		break;
 	default:
 		name = kdr_export_softirq_name(s->nr, buf, sizeof(buf));
-		kdr_json_put_cstring(c->f, name, 0);
+		kdr_json_str(j, name ? name : "", name ? strlen(name) : 0);
 		if (with_cat)
-			fputs(",\"cat\":\"softirq\"", c->f);
+			kdr_json_key_cstr(j, "cat", "softirq");
 		break;
 	}
 }
 
-/* ,\n{"ph":"P","pid":N,"tid":N,"ts":T - the head every event of a track
- * starts with. */
-static void put_event_head(struct chrome *c, char ph, uint32_t tid, uint64_t abs_ns)
+/* {"ph":"P","pid":N,"tid":N,"ts":T - the head every event of a track
+ * starts with, on a line of its own; the caller ends the object. */
+static void put_event_head(struct chrome *c, const char *ph, uint32_t tid, uint64_t abs_ns)
 {
-	char head[] = ",\n{\"ph\":\"?\",\"pid\":";
+	struct kdr_json *j = c->j;
 
-	*strchr(head, '?') = ph;
-	fputs(head, c->f);
-	put_u64(c->f, c->x->meta->pid);
-	fputs(",\"tid\":", c->f);
-	put_u64(c->f, tid);
-	fputs(",\"ts\":", c->f);
-	put_ts(c, abs_ns);
+	kdr_json_newline(j);
+	kdr_json_obj_begin(j);
+	kdr_json_key_cstr(j, "ph", ph);
+	kdr_json_key_u64(j, "pid", c->x->meta->pid);
+	kdr_json_key_u64(j, "tid", tid);
+	key_ts(c, "ts", abs_ns);
+}
+
+static int io_status(struct chrome *c)
+{
+	return ferror(c->x->opts->out) ? EX_IOERR : 0;
 }
 
 static int on_slice(void *ctx, const struct kdr_xslice *s)
 {
 	struct chrome *c = ctx;
+	struct kdr_json *j = c->j;
 	enum kdr_xlane lane = kdr_xlane_of(s->kind);
 	uint32_t tid = lane_tid(s->thread->tid, lane);
 
 	if (s->end == s->start)
 		return 0;
 	declare_lane(c, s->thread, lane);
-	put_event_head(c, 'B', tid, s->start);
+	put_event_head(c, "B", tid, s->start);
 	put_name(c, s, 1);
-	put_args(c, s);
+	/* Lane tids are made up: args carry the real one first. */
+	kdr_json_key(j, "args");
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "tid", s->thread->tid);
 	switch (s->kind) {
 	case KDR_X_READY:
 		/* Ready since before the capture: the reason was not seen. */
 		if (!(s->flags & KDR_XS_OPEN_START))
-			fputs(s->flags & KDR_XS_PREEMPTED ? ",\"reason\":\"preempted\""
-							  : ",\"reason\":\"wakeup\"",
-			      c->f);
+			kdr_json_key_cstr(j, "reason",
+					  s->flags & KDR_XS_PREEMPTED ? "preempted" : "wakeup");
 		break;
 	case KDR_X_SYSCALL:
-		fputs(",\"nr\":", c->f);
-		put_u64(c->f, s->nr);
-		if (!(s->flags & KDR_XS_UNFINISHED)) {
-			fputs(s->ret < 0 ? ",\"ret\":-" : ",\"ret\":", c->f);
-			put_u64(c->f, s->ret < 0 ? (uint64_t)-(int64_t)s->ret : (uint64_t)s->ret);
-		}
+		kdr_json_key_u64(j, "nr", s->nr);
+		if (!(s->flags & KDR_XS_UNFINISHED))
+			kdr_json_key_i64(j, "ret", s->ret);
 		if (s->flags & KDR_XS_HAS_STACK) {
 			if (s->stack_flags & KDF_STACK_KERNEL_LOST)
-				fputs(",\"kernel_stack_lost\":true", c->f);
+				kdr_json_key_bool(j, "kernel_stack_lost", 1);
 			if (s->stack_flags & KDF_STACK_USER_LOST)
-				fputs(",\"user_stack_lost\":true", c->f);
+				kdr_json_key_bool(j, "user_stack_lost", 1);
 			put_stack(c, "kernel_stack", s->kstack_id, 1);
 			put_stack(c, "user_stack", s->ustack_id, 0);
 		}
 		break;
 	case KDR_X_HARDIRQ:
-		fprintf(c->f, ",\"irq\":%u,\"handled\":%s", s->nr, s->ret ? "true" : "false");
+		kdr_json_key_u64(j, "irq", s->nr);
+		kdr_json_key_bool(j, "handled", !!s->ret);
 		break;
 	case KDR_X_SOFTIRQ:
-		fprintf(c->f, ",\"vec\":%u", s->nr);
+		kdr_json_key_u64(j, "vec", s->nr);
 		break;
 	default:
 		break;
 	}
 	put_flags(c, s->flags);
-	fputs("}}", c->f);
-	put_event_head(c, 'E', tid, s->end);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+	put_event_head(c, "E", tid, s->end);
 	put_name(c, s, 0);
-	putc('}', c->f);
+	kdr_json_obj_end(j);
 	c->nslices++;
-	return ferror(c->f) ? EX_IOERR : 0;
+	return io_status(c);
 }
 
 static int on_trigger(void *ctx, const struct kdf_event *ev)
 {
 	struct chrome *c = ctx;
+	struct kdr_json *j = c->j;
 	const char *what = (ev->flags & KDF_TRIG_START) ? "start trigger"
 			   : (ev->flags & KDF_TRIG_STOP) ? "stop trigger"
 							 : "trigger";
 
-	fprintf(c->f, ",\n{\"ph\":\"i\",\"s\":\"p\",\"name\":\"%s\",\"cat\":\"trigger\",\"pid\":%u,"
-		      "\"tid\":%u,\"ts\":",
-		what, c->x->meta->pid, WINDOWS_TID);
-	put_ts(c, ev->ts);
-	fprintf(c->f, ",\"args\":{\"tid\":%u,\"cpu\":%u}}", ev->tid, ev->cpu);
-	return ferror(c->f) ? EX_IOERR : 0;
+	kdr_json_newline(j);
+	kdr_json_obj_begin(j);
+	kdr_json_key_cstr(j, "ph", "i");
+	kdr_json_key_cstr(j, "s", "p");
+	kdr_json_key_cstr(j, "name", what);
+	kdr_json_key_cstr(j, "cat", "trigger");
+	kdr_json_key_u64(j, "pid", c->x->meta->pid);
+	kdr_json_key_u64(j, "tid", WINDOWS_TID);
+	key_ts(c, "ts", ev->ts);
+	kdr_json_key(j, "args");
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "tid", ev->tid);
+	kdr_json_key_u64(j, "cpu", ev->cpu);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+	return io_status(c);
+}
+
+static void window_name(struct kdr_json *j, uint32_t index)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "window %u", index);
+	kdr_json_key_cstr(j, "name", buf);
 }
 
 static int on_window(void *ctx, const struct kdf_window *w)
 {
 	struct chrome *c = ctx;
+	struct kdr_json *j = c->j;
 	const struct kdr_export *x = c->x;
 	uint64_t s = w->start_ts, e = w->end_ts;
 
@@ -294,72 +319,88 @@ static int on_window(void *ctx, const struct kdf_window *w)
 	s = s < c->windows_end ? c->windows_end : s;
 	e = e < s ? s : e;
 	c->windows_end = e;
-	put_event_head(c, e == s ? 'X' : 'B', WINDOWS_TID, s);
+	put_event_head(c, e == s ? "X" : "B", WINDOWS_TID, s);
 	if (e == s)
-		fputs(",\"dur\":0", c->f);
-	fprintf(c->f, ",\"name\":\"window %u\",\"cat\":\"window\"", w->index);
-	fprintf(c->f,
-		",\"args\":{\"triggered\":%s,\"skipped\":%s,\"interrupted\":%s,"
-		"\"dropped\":%" PRIu64 ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64,
-		w->flags & KDF_WIN_TRIGGERED ? "true" : "false",
-		w->flags & KDF_WIN_SKIPPED ? "true" : "false",
-		w->flags & KDF_WIN_INTERRUPTED ? "true" : "false", w->dropped, w->trigger_missed,
-		w->stacks_lost);
-	if (w->flags & KDR_WIN_UNCLOSED) /* the text report's mark, the same words */
-		fprintf(c->f, ",\"incomplete\":true,\"end_reason\":\"%s\"",
-			kdr_end_token(kdr_capture_end(x->has_summary, &x->summary, x->stats.truncated)));
-	fputs("}}", c->f);
-	if (e != s) {
-		put_event_head(c, 'E', WINDOWS_TID, e);
-		fprintf(c->f, ",\"name\":\"window %u\"}", w->index);
+		kdr_json_key_u64(j, "dur", 0);
+	window_name(j, w->index);
+	kdr_json_key_cstr(j, "cat", "window");
+	kdr_json_key(j, "args");
+	kdr_json_obj_begin(j);
+	kdr_json_key_bool(j, "triggered", !!(w->flags & KDF_WIN_TRIGGERED));
+	kdr_json_key_bool(j, "skipped", !!(w->flags & KDF_WIN_SKIPPED));
+	kdr_json_key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
+	kdr_json_key_u64(j, "dropped", w->dropped);
+	kdr_json_key_u64(j, "trigger_missed", w->trigger_missed);
+	kdr_json_key_u64(j, "stacks_lost", w->stacks_lost);
+	if (w->flags & KDR_WIN_UNCLOSED) { /* the text report's mark, the same words */
+		kdr_json_key_bool(j, "incomplete", 1);
+		kdr_json_key_cstr(j, "end_reason",
+				  kdr_end_token(kdr_capture_end(x->has_summary, &x->summary,
+								x->stats.truncated)));
 	}
-	return ferror(c->f) ? EX_IOERR : 0;
-}
-
-static void put_meta_str(FILE *f, const char *key, const char *v)
-{
-	fprintf(f, ",\"%s\":", key);
-	kdr_json_put_cstring(f, v, 0);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
+	if (e != s) {
+		put_event_head(c, "E", WINDOWS_TID, e);
+		window_name(j, w->index);
+		kdr_json_obj_end(j);
+	}
+	return io_status(c);
 }
 
 static void header(struct chrome *c)
 {
 	const struct kdr_export *x = c->x;
 	const struct kdf_meta *m = x->meta;
+	struct kdr_json *j = c->j;
 	/* Wall clock of t = 0, from the mono/realtime pair taken together. */
 	uint64_t rt = m->realtime_ns + (x->origin - m->mono_ns);
 	time_t sec = (time_t)(rt / 1000000000u);
 	struct tm tm;
-	char iso[64] = "";
+	char iso[64] = "", utc[96], buf[32];
+	int n;
 
 	if (gmtime_r(&sec, &tm))
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
-	fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"kdelay-report\"", c->f);
-	put_meta_str(c->f, "kdelay_version", m->kdelay_version);
-	put_meta_str(c->f, "hostname", m->hostname);
-	put_meta_str(c->f, "kernel_release", m->kernel_release);
-	put_meta_str(c->f, "arch", m->arch);
-	put_meta_str(c->f, "command_line", m->command_line);
-	fprintf(c->f, ",\"pid\":%u", m->pid);
-	put_meta_str(c->f, "comm", m->comm);
-	fprintf(c->f,
-		",\"ts_origin_monotonic_ns\":%" PRIu64 ",\"ts_origin_realtime_ns\":%" PRIu64
-		",\"ts_origin_utc\":\"%s.%09uZ\",\"ts_origin\":\"start of the first sample window\""
-		",\"time_from_ns\":%" PRIu64,
-		x->origin, rt, iso, (unsigned)(rt % 1000000000u), x->from - x->origin);
+	snprintf(utc, sizeof(utc), "%s.%09uZ", iso, (unsigned)(rt % 1000000000u));
+	kdr_json_obj_begin(j);
+	kdr_json_key_cstr(j, "displayTimeUnit", "ns");
+	kdr_json_key(j, "otherData");
+	kdr_json_obj_begin(j);
+	kdr_json_key_cstr(j, "generator", "kdelay-report");
+	/* absent metadata strings as "" (the viewer shows them as text) */
+	kdr_json_key_cstr(j, "kdelay_version", m->kdelay_version ? m->kdelay_version : "");
+	kdr_json_key_cstr(j, "hostname", m->hostname ? m->hostname : "");
+	kdr_json_key_cstr(j, "kernel_release", m->kernel_release ? m->kernel_release : "");
+	kdr_json_key_cstr(j, "arch", m->arch ? m->arch : "");
+	kdr_json_key_cstr(j, "command_line", m->command_line ? m->command_line : "");
+	kdr_json_key_u64(j, "pid", m->pid);
+	kdr_json_key_cstr(j, "comm", m->comm ? m->comm : "");
+	kdr_json_key_u64(j, "ts_origin_monotonic_ns", x->origin);
+	kdr_json_key_u64(j, "ts_origin_realtime_ns", rt);
+	kdr_json_key_cstr(j, "ts_origin_utc", utc);
+	kdr_json_key_cstr(j, "ts_origin", "start of the first sample window");
+	kdr_json_key_u64(j, "time_from_ns", x->from - x->origin);
 	if (x->to != UINT64_MAX)
-		fprintf(c->f, ",\"time_to_ns\":%" PRIu64, x->to - x->origin);
-	fputs("},\n\"traceEvents\":[\n", c->f);
-	/* The first element has no leading comma; every later one has. */
-	fprintf(c->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"tid\":%u,\"args\":",
-		m->pid, m->pid);
-	fputs("{\"name\":\"", c->f);
-	kdr_json_put_chars(c->f, m->comm ? m->comm : "", m->comm ? strlen(m->comm) : 0, 0);
-	fprintf(c->f, " (pid %u)\"}}", m->pid);
-	meta_event(c, "thread_name", WINDOWS_TID);
-	fputs("{\"name\":\"sample windows\"}}", c->f);
-	meta_event(c, "thread_sort_index", WINDOWS_TID);
-	fputs("{\"sort_index\":0}}", c->f);
+		kdr_json_key_u64(j, "time_to_ns", x->to - x->origin);
+	kdr_json_obj_end(j);
+	kdr_json_newline(j);
+	kdr_json_key(j, "traceEvents");
+	kdr_json_arr_begin(j);
+	meta_event(c, "process_name", m->pid, m->pid);
+	kdr_json_key(j, "name");
+	kdr_json_str_open(j);
+	kdr_json_str_part(j, m->comm ? m->comm : "", m->comm ? strlen(m->comm) : 0);
+	n = snprintf(buf, sizeof(buf), " (pid %u)", m->pid);
+	kdr_json_str_part(j, buf, (size_t)n);
+	kdr_json_str_close(j);
+	meta_end(c);
+	meta_event(c, "thread_name", m->pid, WINDOWS_TID);
+	kdr_json_key_cstr(j, "name", "sample windows");
+	meta_end(c);
+	meta_event(c, "thread_sort_index", m->pid, WINDOWS_TID);
+	kdr_json_key_u64(j, "sort_index", 0);
+	meta_end(c);
 }
 
 int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opts *opts)
@@ -374,21 +415,27 @@ int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opt
 	if (rc != EX_OK)
 		goto out;
 	c.x = &x;
-	c.f = opts->out;
 	c.declared = calloc(x.nthreads ? x.nthreads : 1, 1);
-	if (!c.declared) {
+	c.j = kdr_json_new(opts->out, 0);
+	if (!c.declared || !c.j) {
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for %zu threads", x.nthreads);
 		goto out;
 	}
-	/* One lock for the whole export, not one per fwrite (glibc then takes
-	 * the recursive fast path). */
-	flockfile(c.f);
 	header(&c);
 	rc = kdr_export_scan(&x, &sink);
 	/* the window the capture leaves open has no WINDOW item to scan */
 	if (rc == EX_OK && x.nwindows && (x.windows[x.nwindows - 1].flags & KDR_WIN_UNCLOSED))
 		rc = on_window(&c, &x.windows[x.nwindows - 1]);
-	funlockfile(c.f);
+	if (rc == EX_OK) {
+		kdr_json_newline(c.j);
+		kdr_json_arr_end(c.j);
+		kdr_json_obj_end(c.j);
+		kdr_json_newline(c.j); /* the file ends with a line end */
+	}
+	kdr_json_free(c.j); /* flushes: a write error shows in ferror() below */
+	c.j = NULL;
+	if (rc == EX_OK && ferror(opts->out))
+		rc = EX_IOERR;
 	if (rc == EX_IOERR) {
 		rc = kdr_export_finish_output(&x);
 		rc = rc == EX_OK ? EX_IOERR : rc;
@@ -396,7 +443,6 @@ int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opt
 	}
 	if (rc != EX_OK)
 		goto out;
-	fputs("\n]}\n", c.f);
 	/* Browsers choke on traces of a few million slices: say how to cut. */
 	if (c.nslices > 2000000)
 		fprintf(x.err,
@@ -405,6 +451,7 @@ int kdr_export_chrome_json(const char *capture_path, const struct kdr_export_opt
 			(unsigned long long)c.nslices);
 	rc = kdr_export_finish_output(&x);
 out:
+	kdr_json_free(c.j);
 	free(c.declared);
 	kdr_export_close(&x);
 	return rc;

@@ -7,8 +7,8 @@
  * html_app.js renders.  No network access: nothing is loaded from
  * elsewhere, so the page can be attached to a bug report as is.
  *
- * Every string goes through kdr_json_put_string(KDR_JSON_HTML): a thread
- * named "</script>" cannot end the data element.
+ * The data is written by the JSON writer in HTML mode: a thread named
+ * "</script>" cannot end the data element.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -21,8 +21,6 @@
 #include "export_html_who.h"
 #include "html_assets.h"
 #include "json.h"
-
-#define J KDR_JSON_HTML
 
 static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = "sys_enter",	  [KDF_EV_SYS_EXIT] = "sys_exit",
@@ -39,26 +37,17 @@ struct page {
 	struct kdr_html_stats *st;
 	struct kdr_html_who *who;
 	FILE *f;
+	struct kdr_json *j; /* the data element's JSON, on f */
 	int32_t *tout;	   /* x->threads index -> index in the page's threads, -1 */
 	uint32_t *byorder; /* name rank -> x->threads index */
 };
-
-static void kv_str(FILE *f, const char *k, const char *v)
-{
-	fprintf(f, "\"%s\":", k);
-	kdr_json_put_cstring(f, v, J);
-}
-
-static void kv_u64(FILE *f, const char *k, uint64_t v)
-{
-	fprintf(f, "\"%s\":%" PRIu64, k, v);
-}
 
 static void facts(struct page *p)
 {
 	const struct kdr_export *x = p->x;
 	const struct kdf_meta *m = x->meta;
 	const struct kdf_options *o = &m->options;
+	struct kdr_json *j = p->j;
 	uint64_t rt = m->realtime_ns + (x->origin - m->mono_ns);
 	uint64_t dropped = 0, missed = 0, lost = 0, total = 0;
 	time_t sec = (time_t)(rt / 1000000000u);
@@ -78,69 +67,67 @@ static void facts(struct page *p)
 		missed = x->summary.trigger_missed;
 		lost = x->summary.stacks_lost;
 	}
-	fputs("\"facts\":{", p->f);
-	kv_str(p->f, "host", m->hostname);
-	putc(',', p->f);
-	kv_str(p->f, "kernel", m->kernel_release);
-	putc(',', p->f);
-	kv_str(p->f, "arch", m->arch);
-	putc(',', p->f);
-	kv_str(p->f, "version", m->kdelay_version);
-	putc(',', p->f);
-	kv_str(p->f, "command_line", m->command_line);
-	putc(',', p->f);
-	kv_str(p->f, "comm", m->comm);
-	fprintf(p->f, ",\"pid\":%u,\"ncpus\":%u,", m->pid, m->ncpus);
-	kv_str(p->f, "origin_utc", iso);
-	fprintf(p->f, ",\"origin_realtime_ns\":%" PRIu64 ",\"duration_ns\":%" PRIu64
-		      ",\"windows\":%zu,\"time_from_ns\":%" PRIu64 ",\"time_to_ns\":",
-		rt, x->end_ts - x->origin, x->nwindows, x->from - x->origin);
+	kdr_json_key(j, "facts");
+	kdr_json_obj_begin(j);
+	/* absent metadata strings as "" (the page shows them as text) */
+	kdr_json_key_cstr(j, "host", m->hostname ? m->hostname : "");
+	kdr_json_key_cstr(j, "kernel", m->kernel_release ? m->kernel_release : "");
+	kdr_json_key_cstr(j, "arch", m->arch ? m->arch : "");
+	kdr_json_key_cstr(j, "version", m->kdelay_version ? m->kdelay_version : "");
+	kdr_json_key_cstr(j, "command_line", m->command_line ? m->command_line : "");
+	kdr_json_key_cstr(j, "comm", m->comm ? m->comm : "");
+	kdr_json_key_u64(j, "pid", m->pid);
+	kdr_json_key_u64(j, "ncpus", m->ncpus);
+	kdr_json_key_cstr(j, "origin_utc", iso);
+	kdr_json_key_u64(j, "origin_realtime_ns", rt);
+	kdr_json_key_u64(j, "duration_ns", x->end_ts - x->origin);
+	kdr_json_key_u64(j, "windows", x->nwindows);
+	kdr_json_key_u64(j, "time_from_ns", x->from - x->origin);
+	kdr_json_key(j, "time_to_ns");
 	if (x->to == UINT64_MAX)
-		fputs("null", p->f);
+		kdr_json_null(j);
 	else
-		fprintf(p->f, "%" PRIu64, x->to - x->origin);
-	fputs(",\"events\":{", p->f);
+		kdr_json_u64(j, x->to - x->origin);
+	kdr_json_key(j, "events");
+	kdr_json_obj_begin(j);
 	for (i = 1; i <= KDF_EV_TYPE_MAX; i++) {
 		total += x->events_by_type[i];
 		if (i == KDF_EV_LOSS && !x->events_by_type[i])
 			continue; /* (format 1.1) only when events were lost */
 		if ((i == KDF_EV_CPU_RUN || i == KDF_EV_CENSUS) && !x->events_by_type[i])
 			continue; /* (format 1.2) only when there are some */
-		fprintf(p->f, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", event_names[i],
-			x->events_by_type[i]);
+		kdr_json_key_u64(j, event_names[i], x->events_by_type[i]);
 	}
-	fprintf(p->f, "},\"events_total\":%" PRIu64 ",\"dropped\":%" PRIu64
-		      ",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64
-		      ",\"file_bytes\":%" PRIu64 ",\"chunks_bad\":%" PRIu64
-		      ",\"truncated\":%s,\"complete\":%s,\"warnings\":%" PRIu64 ",\"options\":{",
-		total, dropped, missed, lost, x->stats.file_bytes, x->stats.chunks_bad,
-		x->stats.truncated ? "true" : "false", x->has_summary ? "true" : "false",
-		x->warnings);
-	kv_u64(p->f, "sample_time_ns", o->sample_time_ns);
-	putc(',', p->f);
-	kv_u64(p->f, "sample_interval_ns", o->sample_interval_ns);
-	fprintf(p->f, ",\"sample_count\":%u,\"stack_trace_size\":%u,", o->sample_count,
-		o->stack_trace_size);
-	kv_u64(p->f, "trigger_delta_ns", o->trigger_delta_ns);
-	fprintf(p->f, ",\"syscall_events_ns\":%" PRId64 ",\"skip_syscall_poll_events\":%s,"
-		      "\"buffer_page_count\":%u,\"start_trigger\":",
-		o->syscall_events_ns, o->skip_syscall_poll_events ? "true" : "false",
-		o->buffer_page_count);
-	if (o->start_trigger)
-		kdr_json_put_cstring(p->f, o->start_trigger, J);
-	else
-		fputs("null", p->f);
-	fputs(",\"stop_trigger\":", p->f);
-	if (o->stop_trigger)
-		kdr_json_put_cstring(p->f, o->stop_trigger, J);
-	else
-		fputs("null", p->f);
-	fputs("}}", p->f);
+	kdr_json_obj_end(j);
+	kdr_json_key_u64(j, "events_total", total);
+	kdr_json_key_u64(j, "dropped", dropped);
+	kdr_json_key_u64(j, "trigger_missed", missed);
+	kdr_json_key_u64(j, "stacks_lost", lost);
+	kdr_json_key_u64(j, "file_bytes", x->stats.file_bytes);
+	kdr_json_key_u64(j, "chunks_bad", x->stats.chunks_bad);
+	kdr_json_key_bool(j, "truncated", x->stats.truncated);
+	kdr_json_key_bool(j, "complete", x->has_summary);
+	kdr_json_key_u64(j, "warnings", x->warnings);
+	kdr_json_key(j, "options");
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "sample_time_ns", o->sample_time_ns);
+	kdr_json_key_u64(j, "sample_interval_ns", o->sample_interval_ns);
+	kdr_json_key_u64(j, "sample_count", o->sample_count);
+	kdr_json_key_u64(j, "stack_trace_size", o->stack_trace_size);
+	kdr_json_key_u64(j, "trigger_delta_ns", o->trigger_delta_ns);
+	kdr_json_key_i64(j, "syscall_events_ns", o->syscall_events_ns);
+	kdr_json_key_bool(j, "skip_syscall_poll_events", o->skip_syscall_poll_events);
+	kdr_json_key_u64(j, "buffer_page_count", o->buffer_page_count);
+	kdr_json_key_cstr(j, "start_trigger", o->start_trigger);
+	kdr_json_key_cstr(j, "stop_trigger", o->stop_trigger);
+	kdr_json_obj_end(j);
+	kdr_json_obj_end(j);
 }
 
 static void threads(struct page *p)
 {
 	const struct kdr_export *x = p->x;
+	struct kdr_json *j = p->j;
 	size_t i, n = 0;
 	char buf[32];
 
@@ -149,24 +136,27 @@ static void threads(struct page *p)
 		p->tout[i] = -1;
 	for (i = 0; i < x->nthreads; i++)
 		p->byorder[x->threads[i].order] = (uint32_t)i;
-	fputs(",\"threads\":[", p->f);
+	kdr_json_key(j, "threads");
+	kdr_json_arr_begin(j);
 	for (uint32_t ord = 0; ord < x->nthreads; ord++) {
 		const struct kdr_xthread *t = &x->threads[p->byorder[ord]];
 
 		if (!t->keep)
 			continue;
 		p->tout[p->byorder[ord]] = (int32_t)n;
-		fprintf(p->f, "%s{\"tid\":%u,\"name\":", n ? "," : "", t->tid);
+		kdr_json_obj_begin(j);
+		kdr_json_key_u64(j, "tid", t->tid);
+		kdr_json_key(j, "name");
 		if (t->name) {
-			kdr_json_put_string(p->f, t->name, t->name_len, J);
+			kdr_json_str(j, t->name, t->name_len);
 		} else {
 			snprintf(buf, sizeof(buf), "tid %u", t->tid);
-			kdr_json_put_cstring(p->f, buf, J);
+			kdr_json_cstr(j, buf);
 		}
-		putc('}', p->f);
+		kdr_json_obj_end(j);
 		n++;
 	}
-	putc(']', p->f);
+	kdr_json_arr_end(j);
 }
 
 static uint32_t sys_label(struct page *p, uint32_t nr)
@@ -180,45 +170,58 @@ static void windows(struct page *p)
 {
 	const struct kdr_html_stats *st = p->st;
 	const struct kdr_export *x = p->x;
+	struct kdr_json *j = p->j;
 	size_t w, i;
 	uint32_t k;
 
-	fputs(",\"windows\":[", p->f);
+	kdr_json_key(j, "windows");
+	kdr_json_arr_begin(j);
 	for (w = 0; w < st->nwin; w++) {
 		const struct kdf_window *win = &st->win[w];
-		int first = 1;
 
-		fprintf(p->f,
-			"%s\n{\"index\":%u,\"start\":%" PRIu64 ",\"end\":%" PRIu64
-			",\"triggered\":%s,\"interrupted\":%s,\"dropped\":%" PRIu64
-			",\"trigger_missed\":%" PRIu64 ",\"stacks_lost\":%" PRIu64 "%s,\"budget\":[",
-			w ? "," : "", win->index, win->start_ts - x->origin, win->end_ts - x->origin,
-			win->flags & KDF_WIN_TRIGGERED ? "true" : "false",
-			win->flags & KDF_WIN_INTERRUPTED ? "true" : "false", win->dropped,
-			win->trigger_missed, win->stacks_lost,
-			/* the text report's mark: the capture ends before it closed */
-			win->flags & KDR_WIN_UNCLOSED ? ",\"incomplete\":true" : "");
+		kdr_json_newline(j);
+		kdr_json_obj_begin(j);
+		kdr_json_key_u64(j, "index", win->index);
+		kdr_json_key_u64(j, "start", win->start_ts - x->origin);
+		kdr_json_key_u64(j, "end", win->end_ts - x->origin);
+		kdr_json_key_bool(j, "triggered", !!(win->flags & KDF_WIN_TRIGGERED));
+		kdr_json_key_bool(j, "interrupted", !!(win->flags & KDF_WIN_INTERRUPTED));
+		kdr_json_key_u64(j, "dropped", win->dropped);
+		kdr_json_key_u64(j, "trigger_missed", win->trigger_missed);
+		kdr_json_key_u64(j, "stacks_lost", win->stacks_lost);
+		/* the text report's mark: the capture ends before it closed */
+		if (win->flags & KDR_WIN_UNCLOSED)
+			kdr_json_key_bool(j, "incomplete", 1);
+		/* [thread, running, ready, hardirq, softirq, [[label, ns]...]] */
+		kdr_json_key(j, "budget");
+		kdr_json_arr_begin(j);
 		for (i = 0; i < x->nthreads; i++) {
 			const struct kdr_html_budget *b = &st->budget[w * x->nthreads + i];
 
 			if (p->tout[i] < 0 ||
 			    !(b->running | b->ready | b->hardirq | b->softirq | b->nsys))
 				continue;
-			fprintf(p->f,
-				"%s[%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",[",
-				first ? "" : ",", p->tout[i], b->running, b->ready, b->hardirq,
-				b->softirq);
-			for (k = 0; k < b->nsys; k++)
-				fprintf(p->f, "%s[%u,%" PRIu64 "]", k ? "," : "",
-					sys_label(p, b->sys[k].nr), b->sys[k].ns);
-			fputs("]]", p->f);
-			first = 0;
+			kdr_json_arr_begin(j);
+			kdr_json_i64(j, p->tout[i]);
+			kdr_json_u64(j, b->running);
+			kdr_json_u64(j, b->ready);
+			kdr_json_u64(j, b->hardirq);
+			kdr_json_u64(j, b->softirq);
+			kdr_json_arr_begin(j);
+			for (k = 0; k < b->nsys; k++) {
+				kdr_json_arr_begin(j);
+				kdr_json_u64(j, sys_label(p, b->sys[k].nr));
+				kdr_json_u64(j, b->sys[k].ns);
+				kdr_json_arr_end(j);
+			}
+			kdr_json_arr_end(j);
+			kdr_json_arr_end(j);
 		}
-		putc(']', p->f);
-		kdr_html_who_write(p->who, p->f, w, p->tout);
-		putc('}', p->f);
+		kdr_json_arr_end(j);
+		kdr_html_who_write(p->who, j, w, p->tout);
+		kdr_json_obj_end(j);
 	}
-	putc(']', p->f);
+	kdr_json_arr_end(j);
 }
 
 static void hists(struct page *p)
@@ -227,33 +230,42 @@ static void hists(struct page *p)
 					     [KDR_X_READY] = "ready",
 					     [KDR_X_SYSCALL] = "syscall" };
 	const struct kdr_html_stats *st = p->st;
+	struct kdr_json *j = p->j;
 	uint64_t slots[KDR_HTML_BUCKETS];
-	size_t i, n = 0, nslots;
+	size_t i, nslots;
 	unsigned b;
 
-	fputs(",\"hist\":[", p->f);
+	kdr_json_key(j, "hist");
+	kdr_json_arr_begin(j);
 	for (i = 0; i < st->hist_cap; i++) {
 		const struct kdr_html_hist *h = &st->hist[i];
-		int first = 1;
 
 		if (!h->used || p->tout[h->tidx] < 0)
 			continue;
-		fprintf(p->f,
-			"%s\n{\"t\":%d,\"kind\":\"%s\",\"name\":%d,\"count\":%" PRIu64
-			",\"total\":%" PRIu64 ",\"max\":%" PRIu64 ",\"b\":[",
-			n++ ? "," : "", p->tout[h->tidx], kinds[h->kind],
-			h->kind == KDR_X_SYSCALL ? (int)sys_label(p, h->nr) : -1, h->h.count,
-			h->h.total, h->h.max);
+		kdr_json_newline(j);
+		kdr_json_obj_begin(j);
+		kdr_json_key_i64(j, "t", p->tout[h->tidx]);
+		kdr_json_key_cstr(j, "kind", kinds[h->kind]);
+		kdr_json_key_i64(j, "name", h->kind == KDR_X_SYSCALL ? (int)sys_label(p, h->nr) : -1);
+		kdr_json_key_u64(j, "count", h->h.count);
+		kdr_json_key_u64(j, "total", h->h.total);
+		kdr_json_key_u64(j, "max", h->h.max);
+		/* [log2 slot, count] of the non-empty slots */
+		kdr_json_key(j, "b");
+		kdr_json_arr_begin(j);
 		nslots = kdr_hist_log2(&h->h, 1, slots, KDR_HTML_BUCKETS);
 		for (b = 0; b < nslots; b++) {
 			if (!slots[b])
 				continue;
-			fprintf(p->f, "%s[%u,%" PRIu64 "]", first ? "" : ",", b, slots[b]);
-			first = 0;
+			kdr_json_arr_begin(j);
+			kdr_json_u64(j, b);
+			kdr_json_u64(j, slots[b]);
+			kdr_json_arr_end(j);
 		}
-		fputs("]}", p->f);
+		kdr_json_arr_end(j);
+		kdr_json_obj_end(j);
 	}
-	putc(']', p->f);
+	kdr_json_arr_end(j);
 }
 
 static void stack(struct page *p, const char *key, uint32_t id, int is_kernel)
@@ -262,55 +274,68 @@ static void stack(struct page *p, const char *key, uint32_t id, int is_kernel)
 	const uint64_t *ips = id ? kdf_reader_stack(p->x->r, id, &n) : NULL;
 	char frame[512];
 
-	fprintf(p->f, ",\"%s\":[", key);
+	kdr_json_key(p->j, key);
+	kdr_json_arr_begin(p->j);
 	for (i = 0; ips && i < n; i++) {
 		kdr_symbols_frame(p->x->syms, ips[i], is_kernel, frame, sizeof(frame));
-		if (i)
-			putc(',', p->f);
-		kdr_json_put_cstring(p->f, frame, J);
+		kdr_json_str(p->j, frame, strlen(frame));
 	}
-	putc(']', p->f);
+	kdr_json_arr_end(p->j);
 }
 
 static void slowest(struct page *p)
 {
 	const struct kdr_html_stats *st = p->st;
+	struct kdr_json *j = p->j;
 	size_t i;
 
-	fputs(",\"slowest\":[", p->f);
+	kdr_json_key(j, "slowest");
+	kdr_json_arr_begin(j);
 	for (i = 0; i < st->nslow; i++) {
 		const struct kdr_xslice *s = &st->slow[i].s;
 
-		fprintf(p->f,
-			"%s\n{\"t\":%d,\"name\":%u,\"nr\":%u,\"start\":%" PRIu64 ",\"dur\":%" PRIu64
-			",\"ret\":%d,\"unfinished\":%s,\"open_start\":%s,\"has_stack\":%s"
-			",\"kstack_lost\":%s,\"ustack_lost\":%s",
-			i ? "," : "", p->tout[s->thread - p->x->threads], sys_label(p, s->nr),
-			s->nr, s->start - p->x->origin, s->end - s->start, s->ret,
-			s->flags & KDR_XS_UNFINISHED ? "true" : "false",
-			s->flags & KDR_XS_OPEN_START ? "true" : "false",
-			s->flags & KDR_XS_HAS_STACK ? "true" : "false",
-			s->stack_flags & KDF_STACK_KERNEL_LOST ? "true" : "false",
-			s->stack_flags & KDF_STACK_USER_LOST ? "true" : "false");
+		kdr_json_newline(j);
+		kdr_json_obj_begin(j);
+		kdr_json_key_i64(j, "t", p->tout[s->thread - p->x->threads]);
+		kdr_json_key_u64(j, "name", sys_label(p, s->nr));
+		kdr_json_key_u64(j, "nr", s->nr);
+		kdr_json_key_u64(j, "start", s->start - p->x->origin);
+		kdr_json_key_u64(j, "dur", s->end - s->start);
+		kdr_json_key_i64(j, "ret", s->ret);
+		kdr_json_key_bool(j, "unfinished", !!(s->flags & KDR_XS_UNFINISHED));
+		kdr_json_key_bool(j, "open_start", !!(s->flags & KDR_XS_OPEN_START));
+		kdr_json_key_bool(j, "has_stack", !!(s->flags & KDR_XS_HAS_STACK));
+		kdr_json_key_bool(j, "kstack_lost", !!(s->stack_flags & KDF_STACK_KERNEL_LOST));
+		kdr_json_key_bool(j, "ustack_lost", !!(s->stack_flags & KDF_STACK_USER_LOST));
 		stack(p, "kstack", s->flags & KDR_XS_HAS_STACK ? s->kstack_id : 0, 1);
 		stack(p, "ustack", s->flags & KDR_XS_HAS_STACK ? s->ustack_id : 0, 0);
-		putc('}', p->f);
+		kdr_json_obj_end(j);
 	}
-	putc(']', p->f);
+	kdr_json_arr_end(j);
 }
 
 static void timeline(struct page *p)
 {
+	static const char *const kinds[] = { "running", "ready", "syscall", "hardirq", "softirq" };
 	const struct kdr_html_stats *st = p->st;
 	const struct kdr_export *x = p->x;
+	struct kdr_json *j = p->j;
 	size_t i;
 	int32_t row = -1;
 
-	fprintf(p->f,
-		",\"timeline\":{\"from\":%" PRIu64 ",\"to\":%" PRIu64 ",\"max\":%zu,\"dropped\":%" PRIu64
-		",\"kinds\":[\"running\",\"ready\",\"syscall\",\"hardirq\",\"softirq\"],\"rows\":[",
-		x->from - x->origin, (x->to < x->end_ts ? x->to : x->end_ts) - x->origin, st->tl_max,
-		st->tl_dropped);
+	kdr_json_key(j, "timeline");
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "from", x->from - x->origin);
+	kdr_json_key_u64(j, "to", (x->to < x->end_ts ? x->to : x->end_ts) - x->origin);
+	kdr_json_key_u64(j, "max", st->tl_max);
+	kdr_json_key_u64(j, "dropped", st->tl_dropped);
+	kdr_json_key(j, "kinds");
+	kdr_json_arr_begin(j);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		kdr_json_cstr(j, kinds[i]);
+	kdr_json_arr_end(j);
+	kdr_json_key(j, "rows");
+	kdr_json_arr_begin(j);
 	/* st->tl is sorted by thread: one row per thread, flat numbers
 	 * [kind, start, dur, label, flags] to keep the page small. */
 	for (i = 0; i < st->ntl; i++) {
@@ -320,35 +345,48 @@ static void timeline(struct page *p)
 		if (out < 0)
 			continue;
 		if (out != row) {
-			fprintf(p->f, "%s\n{\"t\":%d,\"s\":[", row >= 0 ? "]}," : "", out);
+			if (row >= 0) {
+				kdr_json_arr_end(j);
+				kdr_json_obj_end(j);
+			}
+			kdr_json_newline(j);
+			kdr_json_obj_begin(j);
+			kdr_json_key_i64(j, "t", out);
+			kdr_json_key(j, "s");
+			kdr_json_arr_begin(j);
 			row = out;
-		} else {
-			putc(',', p->f);
 		}
-		fprintf(p->f, "%u,%" PRIu64 ",%" PRIu64 ",%d,%u", t->kind, t->start, t->dur,
-			t->label == UINT32_MAX ? -1 : (int)t->label, t->flags);
+		kdr_json_u64(j, t->kind);
+		kdr_json_u64(j, t->start);
+		kdr_json_u64(j, t->dur);
+		kdr_json_i64(j, t->label == UINT32_MAX ? -1 : (int64_t)t->label);
+		kdr_json_u64(j, t->flags);
 	}
-	if (row >= 0)
-		fputs("]}", p->f);
-	fputs("]}", p->f);
+	if (row >= 0) {
+		kdr_json_arr_end(j);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_arr_end(j);
+	kdr_json_obj_end(j);
 }
 
 static void labels(struct page *p)
 {
 	size_t i;
 
-	fputs(",\"labels\":[", p->f);
-	for (i = 0; i < p->st->nlabels; i++) {
-		if (i)
-			putc(',', p->f);
-		kdr_json_put_cstring(p->f, p->st->labels[i], J);
-	}
-	putc(']', p->f);
+	kdr_json_key(p->j, "labels");
+	kdr_json_arr_begin(p->j);
+	for (i = 0; i < p->st->nlabels; i++)
+		kdr_json_cstr(p->j, p->st->labels[i]);
+	kdr_json_arr_end(p->j);
 }
 
 static void data(struct page *p)
 {
-	fputs("{\"schema\":1,", p->f);
+	struct kdr_json *j = p->j;
+
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "schema", 1);
 	facts(p);
 	threads(p);
 	windows(p);
@@ -356,7 +394,8 @@ static void data(struct page *p)
 	slowest(p);
 	timeline(p);
 	labels(p); /* last: the parts above may intern syscall names */
-	fputs("}", p->f);
+	kdr_json_obj_end(j);
+	kdr_json_flush(j); /* before the template's next bytes */
 }
 
 /* Copy the template, replacing each @@NAME@@ marker. */
@@ -440,7 +479,8 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	}
 	p.tout = calloc(x.nthreads ? x.nthreads : 1, sizeof(*p.tout));
 	p.byorder = calloc(x.nthreads ? x.nthreads : 1, sizeof(*p.byorder));
-	if (!p.tout || !p.byorder) {
+	p.j = kdr_json_new(opts->out, KDR_JSON_HTML);
+	if (!p.tout || !p.byorder || !p.j) {
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for %zu threads", x.nthreads);
 		goto out;
 	}
@@ -459,6 +499,7 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	else
 		rc = kdr_export_finish_output(&x);
 out:
+	kdr_json_free(p.j);
 	free(p.tout);
 	free(p.byorder);
 	if (st.x)

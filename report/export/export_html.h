@@ -35,10 +35,11 @@ struct kdr_html_hist {
 	struct kdr_hist h;
 };
 
-/* One timeline slice, compact. */
+/* One timeline slice, compact: 32 bytes. */
 struct kdr_html_tl {
 	uint64_t start, dur; /* ns from the origin */
 	uint32_t tidx, label; /* label: index into labels, or UINT32_MAX */
+	uint32_t seq;	      /* arrival order: ties of (tidx, start) keep it */
 	uint8_t kind, flags;
 };
 

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 
 #include "export_html.h"
+#include "grow.h"
 
 /* ------------------------------------------------------------ labels */
 
@@ -334,7 +335,8 @@ static int add_tl(struct kdr_html_stats *st, const struct kdr_xslice *s)
 		st->tl = v;
 		st->tl_cap = cap;
 	}
-	t = &st->tl[st->ntl++];
+	t = &st->tl[st->ntl];
+	t->seq = (uint32_t)st->ntl++;
 	t->start = s->start - st->x->origin;
 	t->dur = s->end - s->start;
 	t->tidx = (uint32_t)(s->thread - st->x->threads);
@@ -364,7 +366,7 @@ int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, 
 
 	memset(st, 0, sizeof(*st));
 	st->x = x;
-	st->tl_max = tl_max;
+	st->tl_max = tl_max < UINT32_MAX ? tl_max : UINT32_MAX; /* seq is 32 bits */
 	st->win = calloc(n, sizeof(*st->win));
 	if (!st->win)
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu windows", n);
@@ -429,19 +431,23 @@ static int cmp_slow(const void *a, const void *b)
 	return (sa->s.thread->tid > sb->s.thread->tid) - (sa->s.thread->tid < sb->s.thread->tid);
 }
 
-static int cmp_tl(const void *a, const void *b)
+/* By thread, then start, then arrival: a total order, so the in-place
+ * sort gives every libc the page a stable sort gave.  In place: the
+ * timeline is the export's largest array, and qsort() may copy it. */
+static int tl_before(const void *pa, const void *pb)
 {
-	const struct kdr_html_tl *ta = a, *tb = b;
+	const struct kdr_html_tl *a = pa, *b = pb;
 
-	if (ta->tidx != tb->tidx)
-		return ta->tidx < tb->tidx ? -1 : 1;
-	return (ta->start > tb->start) - (ta->start < tb->start);
+	if (a->tidx != b->tidx)
+		return a->tidx < b->tidx;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->seq < b->seq;
 }
 
 void kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
 	if (st->nslow) /* qsort(NULL, 0) is undefined */
 		qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
-	if (st->ntl) /* qsort(NULL, 0) is undefined */
-		qsort(st->tl, st->ntl, sizeof(*st->tl), cmp_tl);
+	kdr_sort_in_place(st->tl, st->ntl, sizeof(*st->tl), tl_before);
 }

@@ -14,7 +14,6 @@
 #include "export_html_who.h"
 #include "json.h"
 
-#define J KDR_JSON_HTML
 
 int kdr_html_who_init(struct kdr_html_who *who, const struct kdr_export *x,
 		      const struct kdf_window *win, size_t nwin)
@@ -160,13 +159,13 @@ static const char *task_name(const struct kdr_export *x, uint32_t name_id, uint3
 	return NULL;
 }
 
-static void put_name(FILE *f, const char *key, const char *s, size_t len)
+static void put_name(struct kdr_json *j, const char *key, const char *s, size_t len)
 {
-	fprintf(f, ",\"%s\":", key);
+	kdr_json_key(j, key);
 	if (s)
-		kdr_json_put_string(f, s, len, J);
+		kdr_json_str(j, s, len);
 	else
-		fputs("null", f);
+		kdr_json_null(j);
 }
 
 /* The page's index of a thread of the capture, -1 when it does not show it. */
@@ -177,14 +176,15 @@ static int32_t page_thread(const struct kdr_html_who *who, const int32_t *tout, 
 	return t ? tout[t - who->x->threads] : -1;
 }
 
-static void write_silent(const struct kdr_html_who *who, FILE *f, const struct kdr_html_who_win *w,
-			 const struct kdf_window *win, const int32_t *tout)
+static void write_silent(const struct kdr_html_who *who, struct kdr_json *j,
+			 const struct kdr_html_who_win *w, const struct kdf_window *win,
+			 const int32_t *tout)
 {
 	struct kdr_budget b = { 0 };
 	char nb[32];
-	int first = 1;
 
-	fputs(",\"silent\":[", f);
+	kdr_json_key(j, "silent");
+	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < w->nsilent; i++) {
 		const struct kdr_census_row *r = &w->silent[i];
 		const struct kdr_census_seen *s = r->start.known ? &r->start : &r->end;
@@ -198,29 +198,28 @@ static void write_silent(const struct kdr_html_who *who, FILE *f, const struct k
 		kdr_budget_silent(&b, s->state, s->nr, win->start_ts, win->end_ts);
 		for (k = 0; k < KDR_B_N && !b.ns[k]; k++)
 			;
-		fprintf(f, "%s{\"t\":%d,\"state\":", first ? "" : ",", t);
-		kdr_json_put_cstring(f, s->state > 0x20 && s->state < 0x7f ? state : "?", J);
-		fputs(",\"syscall\":", f);
-		if (s->nr == KDF_CENSUS_NO_SYSCALL)
-			fputs("null", f);
-		else
-			kdr_json_put_cstring(f, kdr_export_syscall_name(who->x, s->nr, nb, sizeof(nb)),
-					     J);
-		fprintf(f, ",\"class\":\"%s\",\"ns\":%" PRIu64 "}",
-			kdr_budget_class_name(k < KDR_B_N ? (enum kdr_budget_class)k : KDR_B_UNKNOWN),
-			win->end_ts - win->start_ts);
-		first = 0;
+		kdr_json_obj_begin(j);
+		kdr_json_key_i64(j, "t", t);
+		kdr_json_key_cstr(j, "state", s->state > 0x20 && s->state < 0x7f ? state : "?");
+		kdr_json_key_cstr(j, "syscall",
+				  s->nr == KDF_CENSUS_NO_SYSCALL ?
+					  NULL :
+					  kdr_export_syscall_name(who->x, s->nr, nb, sizeof(nb)));
+		kdr_json_key_cstr(j, "class",
+				  kdr_budget_class_name(k < KDR_B_N ? (enum kdr_budget_class)k :
+								      KDR_B_UNKNOWN));
+		kdr_json_key_u64(j, "ns", win->end_ts - win->start_ts);
+		kdr_json_obj_end(j);
 	}
-	putc(']', f);
+	kdr_json_arr_end(j);
 	kdr_budget_free(&b);
 }
 
-static void write_culprits(const struct kdr_html_who *who, FILE *f,
+static void write_culprits(const struct kdr_html_who *who, struct kdr_json *j,
 			   const struct kdr_html_who_win *w, const int32_t *tout)
 {
-	int first = 1;
-
-	fputs(",\"culprits\":[", f);
+	kdr_json_key(j, "culprits");
+	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < w->nculprits; i++) {
 		const struct kdr_culprit_row *r = &w->culprits[i];
 		int32_t t = page_thread(who, tout, r->tid);
@@ -230,23 +229,26 @@ static void write_culprits(const struct kdr_html_who *who, FILE *f,
 
 		if (t < 0)
 			continue;
-		fprintf(f, "%s{\"t\":%d,\"cpu\":%" PRIu32 ",\"kind\":\"%s\",\"tid\":%" PRIu32
-			",\"pid\":%" PRIu32, first ? "" : ",", t, r->cpu,
-			kdr_culprit_kind_name(r->kind), r->culprit_tid, r->culprit_pid);
-		put_name(f, "name", name, len);
-		fprintf(f, ",\"ns\":%" PRIu64 "}", r->total_ns);
-		first = 0;
+		kdr_json_obj_begin(j);
+		kdr_json_key_i64(j, "t", t);
+		kdr_json_key_u64(j, "cpu", r->cpu);
+		kdr_json_key_cstr(j, "kind", kdr_culprit_kind_name(r->kind));
+		kdr_json_key_u64(j, "tid", r->culprit_tid);
+		kdr_json_key_u64(j, "pid", r->culprit_pid);
+		put_name(j, "name", name, len);
+		kdr_json_key_u64(j, "ns", r->total_ns);
+		kdr_json_obj_end(j);
 	}
-	putc(']', f);
+	kdr_json_arr_end(j);
 }
 
-static void write_wakers(const struct kdr_html_who *who, FILE *f, const struct kdr_html_who_win *w,
-			 const int32_t *tout)
+static void write_wakers(const struct kdr_html_who *who, struct kdr_json *j,
+			 const struct kdr_html_who_win *w, const int32_t *tout)
 {
 	char nb[32];
-	int first = 1;
 
-	fputs(",\"wakers\":[", f);
+	kdr_json_key(j, "wakers");
+	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < w->nwakers; i++) {
 		const struct kdr_waker_row *r = &w->wakers[i];
 		int32_t t = page_thread(who, tout, r->tid);
@@ -256,27 +258,30 @@ static void write_wakers(const struct kdr_html_who *who, FILE *f, const struct k
 
 		if (t < 0)
 			continue;
-		fprintf(f, "%s{\"t\":%d,\"syscall\":", first ? "" : ",", t);
-		if (r->nr == KDR_WAKER_NR_NONE || r->nr == KDR_WAKER_NR_BEFORE)
-			fputs("null", f);
-		else
-			kdr_json_put_cstring(f, kdr_export_syscall_name(who->x, r->nr, nb, sizeof(nb)),
-					     J);
-		fprintf(f, ",\"before\":%s,\"kind\":\"%s\",\"tid\":%" PRIu32 ",\"pid\":%" PRIu32,
-			r->nr == KDR_WAKER_NR_BEFORE ? "true" : "false", kdr_waker_kind_name(r->kind),
-			r->waker_tid, r->waker_pid);
-		put_name(f, "name", name, len);
-		fprintf(f, ",\"count\":%" PRIu64 ",\"ns\":%" PRIu64 "}", r->count, r->total_ns);
-		first = 0;
+		kdr_json_obj_begin(j);
+		kdr_json_key_i64(j, "t", t);
+		kdr_json_key_cstr(j, "syscall",
+				  r->nr == KDR_WAKER_NR_NONE || r->nr == KDR_WAKER_NR_BEFORE ?
+					  NULL :
+					  kdr_export_syscall_name(who->x, r->nr, nb, sizeof(nb)));
+		kdr_json_key_bool(j, "before", r->nr == KDR_WAKER_NR_BEFORE);
+		kdr_json_key_cstr(j, "kind", kdr_waker_kind_name(r->kind));
+		kdr_json_key_u64(j, "tid", r->waker_tid);
+		kdr_json_key_u64(j, "pid", r->waker_pid);
+		put_name(j, "name", name, len);
+		kdr_json_key_u64(j, "count", r->count);
+		kdr_json_key_u64(j, "ns", r->total_ns);
+		kdr_json_obj_end(j);
 	}
-	putc(']', f);
+	kdr_json_arr_end(j);
 }
 
-void kdr_html_who_write(const struct kdr_html_who *who, FILE *f, size_t w, const int32_t *tout)
+void kdr_html_who_write(const struct kdr_html_who *who, struct kdr_json *j, size_t w,
+			const int32_t *tout)
 {
 	const struct kdr_html_who_win *ww = &who->w[w];
 
-	write_silent(who, f, ww, &who->win[w], tout);
-	write_culprits(who, f, ww, tout);
-	write_wakers(who, f, ww, tout);
+	write_silent(who, j, ww, &who->win[w], tout);
+	write_culprits(who, j, ww, tout);
+	write_wakers(who, j, ww, tout);
 }

@@ -15,6 +15,8 @@
 #include "export_internal.h"
 #include "wakers.h"
 
+struct kdr_json;
+
 /* What one window of the page shows, copied out of the engines. */
 struct kdr_html_who_win {
 	struct kdr_culprit_row *culprits;
@@ -51,6 +53,7 @@ void kdr_html_who_finish(struct kdr_html_who *who);
 /* The members ,"silent":[...],"culprits":[...],"wakers":[...] of window
  * w's object; tout maps x->threads to the page's threads (-1: not
  * shown). */
-void kdr_html_who_write(const struct kdr_html_who *who, FILE *f, size_t w, const int32_t *tout);
+void kdr_html_who_write(const struct kdr_html_who *who, struct kdr_json *j, size_t w,
+			const int32_t *tout);
 
 #endif /* KDELAY_REPORT_EXPORT_HTML_WHO_H */

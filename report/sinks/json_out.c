@@ -16,12 +16,6 @@
 
 #define KDR_JSON_SCHEMA_VERSION 1
 
-static void key_u64(struct kdr_json *j, const char *k, uint64_t v)
-{
-	kdr_json_key(j, k);
-	kdr_json_u64(j, v);
-}
-
 static void key_u64_or_null(struct kdr_json *j, const char *k, uint64_t v)
 {
 	kdr_json_key(j, k);
@@ -29,18 +23,6 @@ static void key_u64_or_null(struct kdr_json *j, const char *k, uint64_t v)
 		kdr_json_u64(j, v);
 	else
 		kdr_json_null(j);
-}
-
-static void key_str(struct kdr_json *j, const char *k, const char *s)
-{
-	kdr_json_key(j, k);
-	kdr_json_cstr(j, s);
-}
-
-static void key_bool(struct kdr_json *j, const char *k, int v)
-{
-	kdr_json_key(j, k);
-	kdr_json_bool(j, v);
 }
 
 /* A name that may hold any bytes: k is always valid UTF-8 (bad bytes as
@@ -89,12 +71,12 @@ static void dist_obj(struct kdr_json *j, const struct kdr_hist *h)
 
 	kdr_json_key(j, "distribution");
 	kdr_json_obj_begin(j);
-	key_u64(j, "count", h->count);
-	key_u64(j, "p50_ns", kdr_hist_percentile(h, 50));
-	key_u64(j, "p90_ns", kdr_hist_percentile(h, 90));
-	key_u64(j, "p99_ns", kdr_hist_percentile(h, 99));
-	key_u64(j, "p99_9_ns", kdr_hist_percentile(h, 99.9));
-	key_u64(j, "max_ns", h->max);
+	kdr_json_key_u64(j, "count", h->count);
+	kdr_json_key_u64(j, "p50_ns", kdr_hist_percentile(h, 50));
+	kdr_json_key_u64(j, "p90_ns", kdr_hist_percentile(h, 90));
+	kdr_json_key_u64(j, "p99_ns", kdr_hist_percentile(h, 99));
+	kdr_json_key_u64(j, "p99_9_ns", kdr_hist_percentile(h, 99.9));
+	kdr_json_key_u64(j, "max_ns", h->max);
 	kdr_json_key(j, "relative_error");
 	kdr_json_double(j, KDR_HIST_REL_ERROR, 6); /* 1/64 = 0.015625 exactly */
 	kdr_json_key(j, "log2_ns");
@@ -103,9 +85,9 @@ static void dist_obj(struct kdr_json *j, const struct kdr_hist *h)
 		first++;
 	for (size_t i = first; i < n; i++) {
 		kdr_json_obj_begin(j);
-		key_u64(j, "low_ns", i ? (uint64_t)1 << i : 0);
-		key_u64(j, "high_ns", i == 64 ? UINT64_MAX : ((uint64_t)1 << (i + 1)) - 1);
-		key_u64(j, "count", slots[i]);
+		kdr_json_key_u64(j, "low_ns", i ? (uint64_t)1 << i : 0);
+		kdr_json_key_u64(j, "high_ns", i == 64 ? UINT64_MAX : ((uint64_t)1 << (i + 1)) - 1);
+		kdr_json_key_u64(j, "count", slots[i]);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
@@ -115,10 +97,10 @@ static void dist_obj(struct kdr_json *j, const struct kdr_hist *h)
 static void stat_obj(struct kdr_json *j, const struct kdr_stat *s, const struct kdr_hist *h)
 {
 	kdr_json_obj_begin(j);
-	key_u64(j, "count", s->count);
-	key_u64(j, "total_ns", s->total);
-	key_u64(j, "min_ns", s->min);
-	key_u64(j, "max_ns", s->max);
+	kdr_json_key_u64(j, "count", s->count);
+	kdr_json_key_u64(j, "total_ns", s->total);
+	kdr_json_key_u64(j, "min_ns", s->min);
+	kdr_json_key_u64(j, "max_ns", s->max);
 	if (h)
 		dist_obj(j, h);
 	kdr_json_obj_end(j);
@@ -132,13 +114,13 @@ static void rows(struct kdr_json *j, const char *k, const struct kdr_row *r, siz
 		kdr_json_obj_begin(j);
 		key_name(j, "name", r[i].name, r[i].name_len);
 		if (r[i].kind == KDR_K_SYSCALL)
-			key_u64(j, "nr", r[i].key);
+			kdr_json_key_u64(j, "nr", r[i].key);
 		else if (r[i].kind == KDR_K_SOFTIRQ)
-			key_u64(j, "vec", r[i].key);
-		key_u64(j, "count", r[i].st->count);
-		key_u64(j, "total_ns", r[i].st->total);
-		key_u64(j, "min_ns", r[i].st->min);
-		key_u64(j, "max_ns", r[i].st->max);
+			kdr_json_key_u64(j, "vec", r[i].key);
+		kdr_json_key_u64(j, "count", r[i].st->count);
+		kdr_json_key_u64(j, "total_ns", r[i].st->total);
+		kdr_json_key_u64(j, "min_ns", r[i].st->min);
+		kdr_json_key_u64(j, "max_ns", r[i].st->max);
 		if (r[i].hist)
 			dist_obj(j, r[i].hist);
 		kdr_json_obj_end(j);
@@ -158,18 +140,18 @@ static void budget_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_b
 
 	kdr_json_key(j, "budget");
 	kdr_json_obj_begin(j);
-	key_u64(j, "window_ns", len);
+	kdr_json_key_u64(j, "window_ns", len);
 	for (int k = 0; k < KDR_B_N; k++) {
 		snprintf(name, sizeof(name), "%s_ns", kdr_budget_class_name(k));
-		key_u64(j, name, b->ns[k]);
+		kdr_json_key_u64(j, name, b->ns[k]);
 	}
 	kdr_json_key(j, "blocked_in");
 	kdr_json_arr_begin(j);
 	for (uint32_t i = 0; i < b->nsys; i++) {
 		kdr_json_obj_begin(j);
-		key_str(j, "syscall", kdr_syscall_name(c->meta, b->sys[i].nr, nb, sizeof(nb)));
-		key_u64(j, "nr", b->sys[i].nr);
-		key_u64(j, "blocked_ns", b->sys[i].ns);
+		kdr_json_key_cstr(j, "syscall", kdr_syscall_name(c->meta, b->sys[i].nr, nb, sizeof(nb)));
+		kdr_json_key_u64(j, "nr", b->sys[i].nr);
+		kdr_json_key_u64(j, "blocked_ns", b->sys[i].ns);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
@@ -180,13 +162,13 @@ static void thread_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_t
 		       uint64_t len)
 {
 	kdr_json_obj_begin(j);
-	key_u64(j, "tid", t->tid);
+	kdr_json_key_u64(j, "tid", t->tid);
 	key_name(j, "name", t->name, t->name_len);
 	rows(j, "syscalls", t->sys, t->nsys);
 	kdr_json_key(j, "syscalls_total_without_poll");
 	kdr_json_obj_begin(j);
-	key_u64(j, "count", t->sys_count_nopoll);
-	key_u64(j, "total_ns", t->sys_total_nopoll);
+	kdr_json_key_u64(j, "count", t->sys_count_nopoll);
+	kdr_json_key_u64(j, "total_ns", t->sys_total_nopoll);
 	kdr_json_obj_end(j);
 	kdr_json_key(j, "run");
 	if (t->run)
@@ -203,18 +185,18 @@ static void thread_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_t
 	if (t->unknown_total) { /* only when events were lost */
 		kdr_json_key(j, "unknown");
 		kdr_json_obj_begin(j);
-		key_u64(j, "syscalls", t->unknown[KDR_U_SYSCALL]);
-		key_u64(j, "run", t->unknown[KDR_U_RUN]);
-		key_u64(j, "ready", t->unknown[KDR_U_READY]);
-		key_u64(j, "hardirqs", t->unknown[KDR_U_HARDIRQ]);
-		key_u64(j, "softirqs", t->unknown[KDR_U_SOFTIRQ]);
-		key_u64(j, "total", t->unknown_total);
+		kdr_json_key_u64(j, "syscalls", t->unknown[KDR_U_SYSCALL]);
+		kdr_json_key_u64(j, "run", t->unknown[KDR_U_RUN]);
+		kdr_json_key_u64(j, "ready", t->unknown[KDR_U_READY]);
+		kdr_json_key_u64(j, "hardirqs", t->unknown[KDR_U_HARDIRQ]);
+		kdr_json_key_u64(j, "softirqs", t->unknown[KDR_U_SOFTIRQ]);
+		kdr_json_key_u64(j, "total", t->unknown_total);
 		kdr_json_obj_end(j);
 	}
 	if (t->budget)
 		budget_obj(c, j, t->budget, len);
 	if (t->silent) /* only then: other threads' objects stay as they were */
-		key_bool(j, "silent", 1);
+		kdr_json_key_bool(j, "silent", 1);
 	kdr_json_obj_end(j);
 }
 
@@ -225,10 +207,10 @@ static void losses_obj(struct kdr_json *j, const struct kdr_losses *l)
 		return;
 	kdr_json_key(j, "losses");
 	kdr_json_obj_begin(j);
-	key_u64(j, "records", l->records);
-	key_u64(j, "events", l->count);
-	key_u64(j, "first_ns", l->first_ts);
-	key_u64(j, "end_ns", l->end);
+	kdr_json_key_u64(j, "records", l->records);
+	kdr_json_key_u64(j, "events", l->count);
+	kdr_json_key_u64(j, "first_ns", l->first_ts);
+	kdr_json_key_u64(j, "end_ns", l->end);
 	kdr_json_obj_end(j);
 }
 
@@ -250,14 +232,14 @@ static void stack_arr(struct kdr_ctx *c, struct kdr_json *j, const char *k, uint
 
 		kdr_json_obj_begin(j);
 		snprintf(a, sizeof(a), "0x%" PRIx64, ips[i]);
-		key_str(j, "addr", a);
-		key_str(j, "symbol", s ? s->name : NULL);
+		kdr_json_key_cstr(j, "addr", a);
+		kdr_json_key_cstr(j, "symbol", s ? s->name : NULL);
 		kdr_json_key(j, "offset");
 		if (s && s->name)
 			kdr_json_u64(j, s->offset);
 		else
 			kdr_json_null(j);
-		key_str(j, "module", s ? s->module : NULL);
+		kdr_json_key_cstr(j, "module", s ? s->module : NULL);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
@@ -277,16 +259,16 @@ static void events(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview
 		const struct kdr_evview *e = &v->events[i];
 
 		kdr_json_obj_begin(j);
-		key_u64(j, "entry_ns", e->ev->entry_ts);
-		key_u64(j, "exit_ns", e->ev->exit_ts);
-		key_u64(j, "delta_ns", e->ev->exit_ts - e->ev->entry_ts);
-		key_u64(j, "tid", e->ev->tid);
+		kdr_json_key_u64(j, "entry_ns", e->ev->entry_ts);
+		kdr_json_key_u64(j, "exit_ns", e->ev->exit_ts);
+		kdr_json_key_u64(j, "delta_ns", e->ev->exit_ts - e->ev->entry_ts);
+		kdr_json_key_u64(j, "tid", e->ev->tid);
 		key_name(j, "thread", e->thread, e->thread_len);
-		key_u64(j, "nr", e->ev->nr);
-		key_str(j, "syscall", kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb)));
+		kdr_json_key_u64(j, "nr", e->ev->nr);
+		kdr_json_key_cstr(j, "syscall", kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb)));
 		kdr_json_key(j, "ret");
 		kdr_json_i64(j, e->ev->ret);
-		key_bool(j, "stack_missing", e->stack_missing);
+		kdr_json_key_bool(j, "stack_missing", e->stack_missing);
 		stack_arr(c, j, "kernel_stack", e->ev->kstack, 1, e->ev->has_stack);
 		stack_arr(c, j, "user_stack", e->ev->ustack, 0, e->ev->has_stack);
 		kdr_json_obj_end(j);
@@ -304,12 +286,12 @@ static void inprog(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview
 		const struct kdr_inprog *p = &v->inprog[i];
 
 		kdr_json_obj_begin(j);
-		key_u64(j, "tid", p->tid);
+		kdr_json_key_u64(j, "tid", p->tid);
 		key_name(j, "thread", p->thread, p->thread_len);
-		key_u64(j, "nr", p->nr);
-		key_str(j, "syscall", kdr_syscall_name(c->meta, p->nr, nb, sizeof(nb)));
-		key_u64(j, "entry_ns", p->entry_ts);
-		key_u64(j, "elapsed_ns", p->elapsed);
+		kdr_json_key_u64(j, "nr", p->nr);
+		kdr_json_key_cstr(j, "syscall", kdr_syscall_name(c->meta, p->nr, nb, sizeof(nb)));
+		kdr_json_key_u64(j, "entry_ns", p->entry_ts);
+		kdr_json_key_u64(j, "elapsed_ns", p->elapsed);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
@@ -323,10 +305,10 @@ static void waiting(struct kdr_json *j, const struct kdr_wview *v)
 		const struct kdr_inprog *p = &v->waiting[i];
 
 		kdr_json_obj_begin(j);
-		key_u64(j, "tid", p->tid);
+		kdr_json_key_u64(j, "tid", p->tid);
 		key_name(j, "thread", p->thread, p->thread_len);
-		key_u64(j, "ready_since_ns", p->entry_ts);
-		key_u64(j, "elapsed_ns", p->elapsed);
+		kdr_json_key_u64(j, "ready_since_ns", p->entry_ts);
+		kdr_json_key_u64(j, "elapsed_ns", p->elapsed);
 		kdr_json_obj_end(j);
 	}
 	kdr_json_arr_end(j);
@@ -339,30 +321,30 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	static const char *const skip[] = { NULL, "recorder", "trigger_delta" };
 
 	kdr_json_obj_begin(j);
-	key_u64(j, "index", w->index);
-	key_u64(j, "start_ns", w->start_ts);
-	key_u64(j, "end_ns", w->end_ts);
-	key_u64(j, "reported_start_ns", v->lo);
-	key_u64(j, "reported_end_ns", v->hi);
-	key_u64(j, "duration_ns", v->hi - v->lo);
+	kdr_json_key_u64(j, "index", w->index);
+	kdr_json_key_u64(j, "start_ns", w->start_ts);
+	kdr_json_key_u64(j, "end_ns", w->end_ts);
+	kdr_json_key_u64(j, "reported_start_ns", v->lo);
+	kdr_json_key_u64(j, "reported_end_ns", v->hi);
+	kdr_json_key_u64(j, "duration_ns", v->hi - v->lo);
 	key_time(c, j, "start_time", v->lo);
 	key_time(c, j, "end_time", v->hi);
-	key_bool(j, "triggered", !!(w->flags & KDF_WIN_TRIGGERED));
+	kdr_json_key_bool(j, "triggered", !!(w->flags & KDF_WIN_TRIGGERED));
 	key_u64_or_null(j, "start_trigger_ns", w->start_trigger_ts);
 	key_u64_or_null(j, "stop_trigger_ns", w->stop_trigger_ts);
 	key_u64_or_null(j, "trigger_delta_ns", v->trigger_delta);
-	key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
-	key_bool(j, "flight_dump", !!(w->flags & KDF_WIN_FLIGHT_DUMP));
-	key_bool(j, "truncated", !!(w->flags & KDF_WIN_TRUNCATED));
+	kdr_json_key_bool(j, "interrupted", !!(w->flags & KDF_WIN_INTERRUPTED));
+	kdr_json_key_bool(j, "flight_dump", !!(w->flags & KDF_WIN_FLIGHT_DUMP));
+	kdr_json_key_bool(j, "truncated", !!(w->flags & KDF_WIN_TRUNCATED));
 	if (w->flags & KDR_WIN_UNCLOSED) { /* only then: older documents stay as they were */
-		key_bool(j, "incomplete", 1);
-		key_str(j, "end_reason", kdr_end_token(v->end));
+		kdr_json_key_bool(j, "incomplete", 1);
+		kdr_json_key_cstr(j, "end_reason", kdr_end_token(v->end));
 	}
-	key_str(j, "skipped", skip[v->skip]);
-	key_u64(j, "dropped", w->dropped);
+	kdr_json_key_cstr(j, "skipped", skip[v->skip]);
+	kdr_json_key_u64(j, "dropped", w->dropped);
 	losses_obj(j, v->losses);
-	key_u64(j, "trigger_missed", w->trigger_missed);
-	key_u64(j, "stacks_lost", w->stacks_lost);
+	kdr_json_key_u64(j, "trigger_missed", w->trigger_missed);
+	kdr_json_key_u64(j, "stacks_lost", w->stacks_lost);
 	kdr_json_key(j, "threads");
 	kdr_json_arr_begin(j);
 	for (size_t i = 0; i < v->nthreads; i++)
@@ -371,14 +353,14 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	inprog(c, j, v);
 	waiting(j, v);
 	events(c, j, v);
-	key_u64(j, "missing_stacks", v->missing_stacks);
-	key_bool(j, "statistics_incomplete", v->incomplete);
+	kdr_json_key_u64(j, "missing_stacks", v->missing_stacks);
+	kdr_json_key_bool(j, "statistics_incomplete", v->incomplete);
 	kdr_json_key(j, "diagnostics");
 	kdr_json_obj_begin(j);
-	key_u64(j, "events", v->diag->events);
-	key_u64(j, "outside_window", v->diag->clipped);
-	key_u64(j, "end_before_start", v->diag->reversed);
-	key_u64(j, "late", v->diag->late);
+	kdr_json_key_u64(j, "events", v->diag->events);
+	kdr_json_key_u64(j, "outside_window", v->diag->clipped);
+	kdr_json_key_u64(j, "end_before_start", v->diag->reversed);
+	kdr_json_key_u64(j, "late", v->diag->late);
 	kdr_json_obj_end(j);
 	if (v->wakers)
 		kdr_wakers_json(c, j, v->wakers, v->hi);
@@ -387,6 +369,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	if (v->census)
 		kdr_census_json(c, j, v->census, v->hi);
 	kdr_json_obj_end(j);
+	kdr_json_flush(j); /* a live report's window is out when it ends */
 	return 0;
 }
 
@@ -400,29 +383,29 @@ void kdr_json_capture(struct kdr_ctx *c, struct kdr_json *j)
 	kdf_reader_version(c->r, &maj, &min);
 	snprintf(v, sizeof(v), "%" PRIu32 ".%" PRIu32, maj, min);
 	kdr_json_obj_begin(j);
-	key_str(j, "format_version", v);
-	key_str(j, "kdelay_version", m->kdelay_version);
-	key_str(j, "hostname", m->hostname);
-	key_str(j, "kernel_release", m->kernel_release);
-	key_str(j, "arch", m->arch);
-	key_u64(j, "ncpus", m->ncpus);
-	key_u64(j, "pid", m->pid);
-	key_str(j, "comm", m->comm);
-	key_str(j, "command_line", m->command_line);
-	key_u64(j, "start_mono_ns", m->mono_ns);
+	kdr_json_key_cstr(j, "format_version", v);
+	kdr_json_key_cstr(j, "kdelay_version", m->kdelay_version);
+	kdr_json_key_cstr(j, "hostname", m->hostname);
+	kdr_json_key_cstr(j, "kernel_release", m->kernel_release);
+	kdr_json_key_cstr(j, "arch", m->arch);
+	kdr_json_key_u64(j, "ncpus", m->ncpus);
+	kdr_json_key_u64(j, "pid", m->pid);
+	kdr_json_key_cstr(j, "comm", m->comm);
+	kdr_json_key_cstr(j, "command_line", m->command_line);
+	kdr_json_key_u64(j, "start_mono_ns", m->mono_ns);
 	key_time(c, j, "start_time", m->mono_ns);
 	kdr_json_key(j, "options");
 	kdr_json_obj_begin(j);
-	key_u64(j, "sample_time_ns", ro->sample_time_ns);
-	key_u64(j, "sample_interval_ns", ro->sample_interval_ns);
-	key_u64(j, "sample_count", ro->sample_count);
-	key_u64(j, "stack_trace_size", ro->stack_trace_size);
-	key_u64(j, "trigger_delta_ns", ro->trigger_delta_ns);
+	kdr_json_key_u64(j, "sample_time_ns", ro->sample_time_ns);
+	kdr_json_key_u64(j, "sample_interval_ns", ro->sample_interval_ns);
+	kdr_json_key_u64(j, "sample_count", ro->sample_count);
+	kdr_json_key_u64(j, "stack_trace_size", ro->stack_trace_size);
+	kdr_json_key_u64(j, "trigger_delta_ns", ro->trigger_delta_ns);
 	key_i64_or_null(j, "syscall_events_ns", ro->syscall_events_ns);
-	key_bool(j, "skip_syscall_poll_events", !!ro->skip_syscall_poll_events);
-	key_u64(j, "buffer_page_count", ro->buffer_page_count);
-	key_str(j, "start_trigger", ro->start_trigger);
-	key_str(j, "stop_trigger", ro->stop_trigger);
+	kdr_json_key_bool(j, "skip_syscall_poll_events", !!ro->skip_syscall_poll_events);
+	kdr_json_key_u64(j, "buffer_page_count", ro->buffer_page_count);
+	kdr_json_key_cstr(j, "start_trigger", ro->start_trigger);
+	kdr_json_key_cstr(j, "stop_trigger", ro->stop_trigger);
 	kdr_json_obj_end(j);
 	kdr_json_obj_end(j);
 }
@@ -434,19 +417,19 @@ static int json_begin(struct kdr_ctx *c, void *state)
 	struct kdr_json *j;
 	char nb[32];
 
-	s->j = j = kdr_json_new(c->out, 1);
+	s->j = j = kdr_json_new(c->out, KDR_JSON_PRETTY);
 	if (!j)
 		return -1;
 	kdr_json_obj_begin(j);
-	key_u64(j, "schema_version", KDR_JSON_SCHEMA_VERSION);
-	key_str(j, "generator", "kdelay-report");
+	kdr_json_key_u64(j, "schema_version", KDR_JSON_SCHEMA_VERSION);
+	kdr_json_key_cstr(j, "generator", "kdelay-report");
 	kdr_json_key(j, "capture");
 	kdr_json_capture(c, j);
 	kdr_json_key(j, "report_options");
 	kdr_json_obj_begin(j);
-	key_u64(j, "trigger_delta_ns", c->trigger_delta);
+	kdr_json_key_u64(j, "trigger_delta_ns", c->trigger_delta);
 	key_i64_or_null(j, "syscall_events_ns", c->list_ns);
-	key_bool(j, "skip_syscall_poll_events", c->skip_poll);
+	kdr_json_key_bool(j, "skip_syscall_poll_events", c->skip_poll);
 	kdr_json_key(j, "tids");
 	if (o->ntids) {
 		kdr_json_arr_begin(j);
@@ -456,8 +439,8 @@ static int json_begin(struct kdr_ctx *c, void *state)
 	} else {
 		kdr_json_null(j);
 	}
-	key_str(j, "thread_regex", o->thread_regex);
-	key_str(j, "syscall", c->filter.nr == KDR_NO_NR ? NULL :
+	kdr_json_key_cstr(j, "thread_regex", o->thread_regex);
+	kdr_json_key_cstr(j, "syscall", c->filter.nr == KDR_NO_NR ? NULL :
 			      kdr_syscall_name(c->meta, c->filter.nr, nb, sizeof(nb)));
 	kdr_json_key(j, "time_range_ns");
 	if (o->has_time_range) {
@@ -495,22 +478,22 @@ static int json_end(struct kdr_ctx *c, void *state, const struct kdr_totals *t)
 		kdr_json_arr_end(j);
 	kdr_json_key(j, "totals");
 	kdr_json_obj_begin(j);
-	key_u64(j, "windows", t->windows);
-	key_u64(j, "reported", t->reported);
-	key_u64(j, "dropped", t->dropped);
+	kdr_json_key_u64(j, "windows", t->windows);
+	kdr_json_key_u64(j, "reported", t->reported);
+	kdr_json_key_u64(j, "dropped", t->dropped);
 	losses_obj(j, &t->losses);
 	if (t->losses.records)
-		key_u64(j, "unknown_intervals", t->unknown);
-	key_u64(j, "trigger_missed", t->trigger_missed);
-	key_u64(j, "stacks_lost", t->stacks_lost);
+		kdr_json_key_u64(j, "unknown_intervals", t->unknown);
+	kdr_json_key_u64(j, "trigger_missed", t->trigger_missed);
+	kdr_json_key_u64(j, "stacks_lost", t->stacks_lost);
 	kdr_json_obj_end(j);
-	key_bool(j, "complete", t->complete);
+	kdr_json_key_bool(j, "complete", t->complete);
 	kdr_json_key(j, "problems");
 	kdr_json_obj_begin(j);
-	key_bool(j, "truncated", t->truncated);
-	key_bool(j, "has_summary", t->has_summary);
-	key_u64(j, "chunks_bad", t->chunks_bad);
-	key_u64(j, "unclosed_events", t->unclosed_events);
+	kdr_json_key_bool(j, "truncated", t->truncated);
+	kdr_json_key_bool(j, "has_summary", t->has_summary);
+	kdr_json_key_u64(j, "chunks_bad", t->chunks_bad);
+	kdr_json_key_u64(j, "unclosed_events", t->unclosed_events);
 	kdr_json_obj_end(j);
 	kdr_json_obj_end(j);
 	kdr_json_free(j);

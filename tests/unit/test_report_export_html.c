@@ -90,7 +90,7 @@ static void test_data(void **state)
 	/* Timeline rows: [kind, start, dur, label, flags] per slice. */
 	assert_non_null(strstr(d, "{\"t\":2,\"s\":[2,0,2200,3,52,1,100,2000,-1,1,0,2100,300,-1,0,"
 				  "2,2300,7700,4,2]}"));
-	assert_non_null(strstr(d, "\"timeline\":{\"from\":0,\"to\":10000,\"max\":500000,"
+	assert_non_null(strstr(d, "\"timeline\":{\"from\":0,\"to\":10000,\"max\":250000,"
 				  "\"dropped\":0,"));
 	free(out);
 }

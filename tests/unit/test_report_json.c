@@ -187,6 +187,89 @@ static void test_structure_pretty(void **state)
 	free(buf);
 }
 
+/* The exports' layout: compact, one element per line where asked, and a
+ * pending line break before a closing bracket or at the end. */
+static void test_compact_lines(void **state)
+{
+	struct kdr_json *j = open_json(0);
+
+	(void)state;
+	kdr_json_obj_begin(j);
+	kdr_json_key(j, "h");
+	kdr_json_u64(j, 1);
+	kdr_json_newline(j);
+	kdr_json_key(j, "ev");
+	kdr_json_arr_begin(j);
+	for (int i = 0; i < 2; i++) {
+		kdr_json_newline(j);
+		kdr_json_obj_begin(j);
+		kdr_json_key(j, "n");
+		kdr_json_str_open(j);
+		kdr_json_str_part(j, "a\"", 2);
+		kdr_json_str_part(j, " (b)", 4);
+		kdr_json_str_close(j);
+		kdr_json_obj_end(j);
+	}
+	kdr_json_newline(j);
+	kdr_json_arr_end(j);
+	kdr_json_obj_end(j);
+	kdr_json_newline(j);
+	assert_string_equal(finish(j), "{\"h\":1,\n\"ev\":[\n{\"n\":\"a\\\" (b)\"},\n"
+				       "{\"n\":\"a\\\" (b)\"}\n]}\n");
+	free(buf);
+}
+
+/* Fixed-point from an integer: equal integers are equal text, and the
+ * decimals are exactly the integer's last digits. */
+static void test_fixed(void **state)
+{
+	struct kdr_json *j = open_json(0);
+
+	(void)state;
+	kdr_json_arr_begin(j);
+	kdr_json_fixed(j, 0, 3);
+	kdr_json_fixed(j, 7, 3);
+	kdr_json_fixed(j, 1234567, 3);
+	kdr_json_fixed(j, UINT64_MAX, 3);
+	kdr_json_fixed(j, 42, 0);
+	kdr_json_fixed(j, 1000000001, 9);
+	kdr_json_arr_end(j);
+	assert_string_equal(finish(j), "[0.000,0.007,1234.567,18446744073709551.615,42,"
+				       "1.000000001]");
+	free(buf);
+}
+
+/* Documents larger than the writer's buffer come out whole and in order,
+ * also around a string longer than the buffer. */
+static void test_large_document(void **state)
+{
+	struct kdr_json *j = open_json(0);
+	static char big[20000];
+	char want[32];
+	size_t pos;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	kdr_json_arr_begin(j);
+	for (int i = 0; i < 5000; i++)
+		kdr_json_u64(j, (uint64_t)i);
+	kdr_json_str(j, big, sizeof(big));
+	kdr_json_u64(j, 5000);
+	kdr_json_arr_end(j);
+	finish(j);
+	pos = 1;
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(want, sizeof(want), "%d,", i);
+
+		assert_memory_equal(buf + pos, want, (size_t)n);
+		pos += (size_t)n;
+	}
+	assert_int_equal(buf[pos], '"');
+	assert_int_equal(strspn(buf + pos + 1, "x"), sizeof(big));
+	assert_string_equal(buf + pos + 1 + sizeof(big), "\",5000]");
+	free(buf);
+}
+
 static void test_every_byte_value_is_valid_json_text(void **state)
 {
 	char in[256];
@@ -217,6 +300,9 @@ int main(void)
 		cmocka_unit_test(test_structure_compact),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_structure_pretty),
+		cmocka_unit_test(test_compact_lines),
+		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_large_document),
 		cmocka_unit_test(test_every_byte_value_is_valid_json_text),
 	};
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * test_report_json_escape.c - kdr_json_put_string(), the one escaper of
- * every JSON kdelay-report writes: any bytes in, a strict JSON string
+ * test_report_json_escape.c - the JSON writer's strings, the one escaper
+ * of every JSON kdelay-report writes: any bytes in, a strict JSON string
  * literal out (valid UTF-8 kept, bad bytes as U+FFFD, controls escaped),
  * and in HTML mode nothing that can end a <script> element.
  */
@@ -22,9 +22,13 @@ static char *esc(const char *s, size_t len, unsigned flags)
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
+	struct kdr_json *j;
 
 	assert_non_null(f);
-	kdr_json_put_string(f, s, len, flags);
+	j = kdr_json_new(f, flags);
+	assert_non_null(j);
+	kdr_json_str(j, s, len);
+	kdr_json_free(j);
 	fclose(f);
 	return buf;
 }
