@@ -15,22 +15,34 @@
  * what it always said, and the thread stops until the reader asks it to go
  * on from there.  So the output is the same with or without it.
  *
- * Memory: SLOTS chunks at most, each at most SLOT_PAYLOAD_MAX bytes as
- * stored and unpacked.  The thread itself never allocates, so that an
- * allocation failure is met at the same point of the reading every time:
- * a chunk larger than the slots is left for the reader, which grows all
- * of them (the thread is idle then) before it has the chunk read again.
+ * Memory: the decoded events of SLOTS chunks, and one chunk as stored and
+ * unpacked per thread (at most SLOT_PAYLOAD_MAX bytes each) - one chunk's
+ * events more than reading alone.  The thread itself never allocates, so
+ * that an allocation failure is met at the same point of the reading
+ * every time: a chunk larger than the slots is left for the reader, which
+ * grows all of them (the thread is idle then) before it has the chunk
+ * read again.  A capture smaller than PREFETCH_MIN_BYTES is read alone:
+ * a thread costs more than it saves there.
  */
 #include <pthread.h>
 
 #include "alloc.h"
 #include "events_codec.h"
+#include "kdf_testing.h"
 #include "reader_internal.h"
 
-/* One handed out, the rest being filled or ready. */
-#define SLOTS 4
+/* One handed out, one being filled. */
+#define SLOTS 2
 /* A larger chunk is read by the reader itself, in its own buffers. */
 #define SLOT_PAYLOAD_MAX (4u << 20)
+#define PREFETCH_MIN_BYTES (1u << 20)
+
+static uint64_t prefetch_min_bytes = PREFETCH_MIN_BYTES;
+
+void kdf_set_prefetch_min_bytes(uint64_t n)
+{
+	prefetch_min_bytes = n;
+}
 
 enum slot_state {
 	SLOT_BUSY,	/* off: an EVENTS chunk being read and decoded */
@@ -43,8 +55,6 @@ struct slot {
 	enum slot_state state;
 	uint64_t off;
 	struct kdf_chunk_header h;
-	uint8_t *stored;
-	uint8_t *raw;
 	struct kdf_event *events;
 	size_t n;
 	uint32_t unknown;
@@ -58,6 +68,9 @@ struct kdf_prefetch {
 	struct kdf_source src;
 	ZSTD_DCtx *dctx; /* the thread's */
 	struct slot slot[SLOTS];
+	struct {
+		uint8_t *stored, *raw;
+	} scratch[2]; /* the thread's, the reader's */
 	/* Slots in file order: [head, tail) pending (counting up, taken
 	 * modulo SLOTS); head - 1 is the one handed out when held. */
 	unsigned head, tail;
@@ -115,16 +128,18 @@ static struct slot *claim(struct kdf_prefetch *pf)
 }
 
 /* Outside the lock: read, check, unpack and decode the claimed chunk. */
-static enum slot_state fill(struct kdf_prefetch *pf, struct slot *s, ZSTD_DCtx *dctx)
+static enum slot_state fill(struct kdf_prefetch *pf, struct slot *s, ZSTD_DCtx *dctx, int who)
 {
 	const struct kdf_chunk_header *h = &s->h;
+	uint8_t *stored = pf->scratch[who].stored;
 	size_t cap = pf->raw_cap; /* raw_len fits: kdf_chunk_unpack allocates nothing */
 
-	if (kdf_source_pread(&pf->src, s->off + KDF_CHUNK_HEADER_LEN, s->stored, h->stored_len) !=
+	if (kdf_source_pread(&pf->src, s->off + KDF_CHUNK_HEADER_LEN, stored, h->stored_len) !=
 		    (ssize_t)h->stored_len ||
-	    kdf_crc32c(0, s->stored, h->stored_len) != h->payload_crc ||
-	    kdf_chunk_unpack(dctx, h, s->stored, &s->raw, &cap) ||
-	    kdf_events_decode(s->raw, h->raw_len, h->count, s->events, &s->n, &s->unknown))
+	    kdf_crc32c(0, stored, h->stored_len) != h->payload_crc ||
+	    kdf_chunk_unpack(dctx, h, stored, &pf->scratch[who].raw, &cap) ||
+	    kdf_events_decode(pf->scratch[who].raw, h->raw_len, h->count, s->events, &s->n,
+			      &s->unknown))
 		return SLOT_DECLINED;
 	memset(s->by_type, 0, sizeof(s->by_type));
 	for (size_t i = 0; i < s->n; i++)
@@ -135,7 +150,7 @@ static enum slot_state fill(struct kdf_prefetch *pf, struct slot *s, ZSTD_DCtx *
 
 /* Under the lock: claim a chunk and fill it, the lock released meanwhile.
  * 0 when there was none to claim. */
-static int work_one(struct kdf_prefetch *pf, ZSTD_DCtx *dctx)
+static int work_one(struct kdf_prefetch *pf, ZSTD_DCtx *dctx, int who)
 {
 	struct slot *s = claim(pf);
 	enum slot_state st;
@@ -143,7 +158,7 @@ static int work_one(struct kdf_prefetch *pf, ZSTD_DCtx *dctx)
 	if (!s)
 		return 0;
 	pthread_mutex_unlock(&pf->lock);
-	st = fill(pf, s, dctx);
+	st = fill(pf, s, dctx, who);
 	pthread_mutex_lock(&pf->lock);
 	s->state = st;
 	pthread_cond_broadcast(&pf->wake_reader);
@@ -156,7 +171,7 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&pf->lock);
 	while (!pf->quit)
-		if (!work_one(pf, pf->dctx))
+		if (!work_one(pf, pf->dctx, 0))
 			pthread_cond_wait(&pf->wake_worker, &pf->lock);
 	pthread_mutex_unlock(&pf->lock);
 	return NULL;
@@ -164,10 +179,11 @@ static void *worker(void *arg)
 
 static void free_slots(struct kdf_prefetch *pf)
 {
-	for (int i = 0; i < SLOTS; i++) {
-		kdf_free(pf->slot[i].stored);
-		kdf_free(pf->slot[i].raw);
+	for (int i = 0; i < SLOTS; i++)
 		kdf_free(pf->slot[i].events);
+	for (int i = 0; i < 2; i++) {
+		kdf_free(pf->scratch[i].stored);
+		kdf_free(pf->scratch[i].raw);
 	}
 	ZSTD_freeDCtx(pf->dctx);
 	kdf_free(pf);
@@ -207,26 +223,26 @@ static int start(struct kdf_reader *r)
  * use): 0 or KDF_E_NOMEM. */
 static int grow_slots(struct kdf_prefetch *pf, const struct kdf_chunk_header *h)
 {
-	for (int i = 0; i < SLOTS; i++) {
-		struct slot *s = &pf->slot[i];
+	for (int i = 0; i < 2; i++) {
 		uint8_t *p;
-		struct kdf_event *v;
 
 		if (h->stored_len > pf->stored_cap) {
-			if (!(p = kdf_reallocarray(s->stored, h->stored_len, 1)))
+			if (!(p = kdf_reallocarray(pf->scratch[i].stored, h->stored_len, 1)))
 				return KDF_E_NOMEM;
-			s->stored = p;
+			pf->scratch[i].stored = p;
 		}
 		if (h->raw_len > pf->raw_cap) {
-			if (!(p = kdf_reallocarray(s->raw, h->raw_len, 1)))
+			if (!(p = kdf_reallocarray(pf->scratch[i].raw, h->raw_len, 1)))
 				return KDF_E_NOMEM;
-			s->raw = p;
+			pf->scratch[i].raw = p;
 		}
-		if (h->count > pf->events_cap) {
-			if (!(v = kdf_reallocarray(s->events, h->count, sizeof(*v))))
-				return KDF_E_NOMEM;
-			s->events = v;
-		}
+	}
+	for (int i = 0; i < SLOTS && h->count > pf->events_cap; i++) {
+		struct kdf_event *v = kdf_reallocarray(pf->slot[i].events, h->count, sizeof(*v));
+
+		if (!v)
+			return KDF_E_NOMEM;
+		pf->slot[i].events = v;
 	}
 	if (h->stored_len > pf->stored_cap)
 		pf->stored_cap = h->stored_len;
@@ -255,9 +271,8 @@ int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched 
 	int got = 0;
 
 	if (!pf) {
-		/* A capture of one EVENTS chunk is read alone: a thread
-		 * costs more than it saves there. */
-		int rc = r->prefetch_off || !r->events_chunks ? 1 : start(r);
+		int rc = r->prefetch_off || kdf_source_size(&r->src) < prefetch_min_bytes ? 1
+											  : start(r);
 
 		if (rc)
 			return rc == 1 ? 0 : rc;
@@ -273,7 +288,7 @@ int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched 
 			 * this thread rather than waited for. */
 			pf->cursor = off;
 			pf->stopped = 0;
-			work_one(pf, r->dctx);
+			work_one(pf, r->dctx, 1);
 			pthread_cond_signal(&pf->wake_worker);
 			continue;
 		}
@@ -282,7 +297,7 @@ int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched 
 			break; /* the chunk at off is not an EVENTS chunk */
 		if (s->state == SLOT_BUSY) {
 			/* Not ready: work on a later one meanwhile. */
-			if (!work_one(pf, r->dctx))
+			if (!work_one(pf, r->dctx, 1))
 				pthread_cond_wait(&pf->wake_reader, &pf->lock);
 			continue;
 		}
