@@ -228,11 +228,11 @@ static void hists(struct page *p)
 	unsigned b;
 
 	fputs(",\"hist\":[", p->f);
-	for (i = 0; i < st->hist_cap; i++) {
+	for (i = 0; i < st->nhist; i++) {
 		const struct kdr_html_hist *h = &st->hist[i];
 		int first = 1;
 
-		if (!h->used || p->tout[h->tidx] < 0)
+		if (p->tout[h->tidx] < 0)
 			continue;
 		fprintf(p->f,
 			"%s\n{\"t\":%d,\"kind\":\"%s\",\"name\":%d,\"count\":%" PRIu64

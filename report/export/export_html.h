@@ -8,6 +8,7 @@
 #define KDELAY_REPORT_EXPORT_HTML_H
 
 #include "export_internal.h"
+#include "hashidx.h"
 #include "hist.h"
 
 #define KDR_HTML_SLOWEST 50 /* slowest syscall events listed */
@@ -31,7 +32,6 @@ struct kdr_html_hist {
 	uint32_t tidx; /* into x->threads */
 	uint32_t kind; /* KDR_X_RUNNING, KDR_X_READY or KDR_X_SYSCALL */
 	uint32_t nr;
-	int used;
 	struct kdr_hist h;
 };
 
@@ -60,8 +60,9 @@ struct kdr_html_stats {
 	size_t nwin;
 	struct kdr_html_budget *budget; /* [nwin * x->nthreads] */
 
-	struct kdr_html_hist *hist; /* open addressing, used = 0 free */
-	size_t hist_cap, nhist;
+	struct kdr_html_hist *hist; /* in order of first slice */
+	size_t nhist, hist_cap;
+	struct kdr_ix hist_ix; /* (tidx, kind, nr) -> hist index + 1 */
 
 	struct kdr_html_tl *tl;
 	size_t ntl, tl_cap, tl_max;

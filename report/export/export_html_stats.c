@@ -179,61 +179,45 @@ static int add_budget(struct kdr_html_stats *st, const struct kdr_xslice *s)
 
 /* ------------------------------------------------------------ histograms */
 
-static int hist_grow(struct kdr_html_stats *st);
-
-static uint64_t hist_hash(uint32_t tidx, uint32_t kind, uint32_t nr)
+/* (tidx, kind, nr) folded into the index's 64-bit key; folds that
+ * collide are told apart by comparing the triple. */
+static uint64_t hist_key(uint32_t tidx, uint32_t kind, uint32_t nr)
 {
-	return ((uint64_t)tidx * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)kind << 40) ^
-	       ((uint64_t)nr * 0xc2b2ae3d27d4eb4full);
+	return ((uint64_t)tidx << 34) ^ ((uint64_t)kind << 32) ^ nr;
 }
 
 static struct kdr_html_hist *hist_get(struct kdr_html_stats *st, uint32_t tidx, uint32_t kind,
 				      uint32_t nr)
 {
-	size_t h;
+	uint64_t k = hist_key(tidx, kind, nr);
+	struct kdr_html_hist *e;
 
-	if ((st->nhist + 1) * 2 > st->hist_cap && hist_grow(st))
+	if (!st->hist_ix.slots && kdr_ix_init(&st->hist_ix, 64))
 		return NULL;
-	for (h = hist_hash(tidx, kind, nr) & (st->hist_cap - 1); st->hist[h].used;
-	     h = (h + 1) & (st->hist_cap - 1)) {
-		struct kdr_html_hist *e = &st->hist[h];
-
+	for (uint32_t i = kdr_ix_find(&st->hist_ix, k); st->hist_ix.slots[i];
+	     i = kdr_ix_next(&st->hist_ix, k, i)) {
+		e = &st->hist[st->hist_ix.slots[i] - 1];
 		if (e->tidx == tidx && e->kind == kind && e->nr == nr)
 			return e;
 	}
-	st->hist[h].used = 1;
-	st->hist[h].tidx = tidx;
-	st->hist[h].kind = kind;
-	st->hist[h].nr = nr;
-	kdr_hist_init(&st->hist[h].h);
-	st->nhist++;
-	return &st->hist[h];
-}
+	if (kdr_ix_reserve(&st->hist_ix))
+		return NULL;
+	if (st->nhist == st->hist_cap) {
+		size_t cap = st->hist_cap ? st->hist_cap * 2 : 64;
+		void *v = realloc(st->hist, cap * sizeof(*st->hist));
 
-static int hist_grow(struct kdr_html_stats *st)
-{
-	size_t cap = st->hist_cap ? st->hist_cap * 2 : 64, i;
-	struct kdr_html_hist *old = st->hist;
-	size_t old_cap = st->hist_cap;
-
-	st->hist = calloc(cap, sizeof(*st->hist));
-	if (!st->hist) {
-		st->hist = old;
-		return -1;
+		if (!v)
+			return NULL;
+		st->hist = v;
+		st->hist_cap = cap;
 	}
-	st->hist_cap = cap;
-	for (i = 0; i < old_cap; i++) {
-		size_t h;
-
-		if (!old[i].used)
-			continue;
-		for (h = hist_hash(old[i].tidx, old[i].kind, old[i].nr) & (cap - 1);
-		     st->hist[h].used; h = (h + 1) & (cap - 1))
-			;
-		st->hist[h] = old[i];
-	}
-	free(old);
-	return 0;
+	e = &st->hist[st->nhist++];
+	e->tidx = tidx;
+	e->kind = kind;
+	e->nr = nr;
+	kdr_hist_init(&e->h);
+	kdr_ix_put(&st->hist_ix, k, (uint32_t)st->nhist);
+	return e;
 }
 
 static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
@@ -401,10 +385,10 @@ void kdr_export_html_stats_free(struct kdr_html_stats *st)
 			free(st->budget[i].sys);
 	free(st->budget);
 	free(st->win);
-	for (i = 0; i < st->hist_cap; i++)
-		if (st->hist[i].used)
-			kdr_hist_free(&st->hist[i].h);
+	for (i = 0; i < st->nhist; i++)
+		kdr_hist_free(&st->hist[i].h);
 	free(st->hist);
+	kdr_ix_free(&st->hist_ix);
 	free(st->tl);
 	for (i = 0; i < st->nlabels; i++)
 		free(st->labels[i]);
