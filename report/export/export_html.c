@@ -198,18 +198,23 @@ static void windows(struct page *p)
 			win->flags & KDR_WIN_UNCLOSED ? ",\"incomplete\":true" : "");
 		for (i = 0; i < x->nthreads; i++) {
 			const struct kdr_html_budget *b = &st->budget[w * x->nthreads + i];
+			uint64_t any = 0;
 
-			if (p->tout[i] < 0 ||
-			    !(b->running | b->ready | b->hardirq | b->softirq | b->nsys))
+			for (k = 0; k < KDR_B_N; k++)
+				any |= b->ns[k];
+			if (p->tout[i] < 0 || !any)
 				continue;
+			/* [thread, running, ready, hardirq, softirq,
+			 *  [[syscall, blocked]...], other, unknown] */
 			fprintf(p->f,
 				"%s[%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",[",
-				first ? "" : ",", p->tout[i], b->running, b->ready, b->hardirq,
-				b->softirq);
+				first ? "" : ",", p->tout[i], b->ns[KDR_B_RUNNING],
+				b->ns[KDR_B_READY], b->ns[KDR_B_HARDIRQ], b->ns[KDR_B_SOFTIRQ]);
 			for (k = 0; k < b->nsys; k++)
 				fprintf(p->f, "%s[%u,%" PRIu64 "]", k ? "," : "",
 					sys_label(p, b->sys[k].nr), b->sys[k].ns);
-			fputs("]]", p->f);
+			fprintf(p->f, "],%" PRIu64 ",%" PRIu64 "]", b->ns[KDR_B_OTHER],
+				b->ns[KDR_B_UNKNOWN]);
 			first = 0;
 		}
 		fputs("]}", p->f);
@@ -400,7 +405,10 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	struct kdr_export x;
 	struct kdr_html_stats st = { 0 };
 	struct page p = { .x = &x, .st = &st };
-	struct kdr_xsink sink = { .ctx = &st, .slice = kdr_export_html_stats_slice };
+	struct kdr_xsink sink = { .ctx = &st,
+				  .slice = kdr_export_html_stats_slice,
+				  .events = kdr_export_html_stats_events,
+				  .window = kdr_export_html_stats_window };
 	int rc;
 
 	rc = kdr_export_open(&x, capture_path, opts, "html");
@@ -420,7 +428,9 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	rc = kdr_export_scan(&x, &sink);
 	if (rc != EX_OK)
 		goto out;
-	kdr_export_html_stats_finish(&st);
+	rc = kdr_export_html_stats_finish(&st);
+	if (rc != EX_OK)
+		goto out;
 	p.f = opts->out;
 	page(&p);
 	if (st.oom)

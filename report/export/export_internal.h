@@ -146,6 +146,9 @@ struct kdr_xsink {
 	int (*slice)(void *ctx, const struct kdr_xslice *s);
 	int (*trigger)(void *ctx, const struct kdf_event *ev); /* in range */
 	int (*window)(void *ctx, const struct kdf_window *w);  /* file order */
+	/* the raw events, in file order, each batch before its slices
+	 * (for a consumer that reads them window by window: the budget) */
+	int (*events)(void *ctx, const struct kdf_event *v, size_t n);
 };
 
 /* Second pass over x->r: every slice of the kept threads, clipped to the

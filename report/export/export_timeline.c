@@ -120,7 +120,9 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 	}
 	kdr_pair_set_open_start(&sc.pair, x->first_ts);
 	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
-		if (it.type == KDF_ITEM_EVENTS)
+		if (it.type == KDF_ITEM_EVENTS && sink->events)
+			rc = sink->events(sink->ctx, it.u.events.v, it.u.events.n);
+		if (!rc && it.type == KDF_ITEM_EVENTS)
 			rc = kdr_pair_feed(&sc.pair, it.u.events.v, it.u.events.n);
 		else if (it.type == KDF_ITEM_WINDOW && sink->window)
 			rc = sink->window(sink->ctx, &it.u.window);
