@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "pairing.h"
 
 #define KDR_TS_PREEMPTED (1u << 10) /* ready since a switch-out, not a wakeup */
@@ -22,15 +23,8 @@ static struct kdr_pair_thread *thread_create(struct kdr_pairing *p, uint32_t tid
 	if (!p->thr_ix.slots[i]) {
 		if (kdr_ix_reserve(&p->thr_ix))
 			goto oom;
-		if (p->nthr == p->thr_cap) {
-			uint32_t ncap = p->thr_cap ? p->thr_cap * 2 : 64;
-			void *n = realloc(p->thr, (size_t)ncap * sizeof(*p->thr));
-
-			if (!n)
-				goto oom;
-			p->thr = n;
-			p->thr_cap = ncap;
-		}
+		if (kdr_grow((void **)&p->thr, &p->thr_cap, p->nthr, sizeof(*p->thr)))
+			goto oom;
 		if (p->cfg.admit && (follow = p->cfg.admit(p->cfg.ctx, tid, p->nthr)) < 0)
 			goto oom;
 		t = &p->thr[p->nthr++];

@@ -155,7 +155,8 @@ struct kdr_pairing {
 	struct kdr_losses losses;	 /* LOSS events paired since the reset */
 	struct kdr_loss_touched touched; /* threads changed since the last one */
 	struct kdr_pair_thread *thr;
-	uint32_t nthr, thr_cap;
+	uint32_t nthr;
+	size_t thr_cap;
 	struct kdr_ix thr_ix;
 	struct {
 		uint32_t tid;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "stats_store.h"
 
 static inline void stat_add(struct kdr_stat *s, uint64_t d)
@@ -176,15 +177,8 @@ static int on_admit(void *ctx, uint32_t tid, uint32_t i)
 	struct kdr_stats *st = ctx;
 	struct kdr_thread_state *t;
 
-	if (i >= st->thr_cap) {
-		uint32_t ncap = st->thr_cap ? st->thr_cap * 2 : 64;
-		void *n = realloc(st->thr, (size_t)ncap * sizeof(*st->thr));
-
-		if (!n)
-			return -1;
-		st->thr = n;
-		st->thr_cap = ncap;
-	}
+	if (kdr_grow((void **)&st->thr, &st->thr_cap, i, sizeof(*st->thr)))
+		return -1;
 	t = &st->thr[i];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;

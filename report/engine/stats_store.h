@@ -23,7 +23,8 @@ struct kdr_stats {
 	struct kdr_pairing pair; /* reorder, pairing, losses, thread index */
 
 	struct kdr_thread_state *thr; /* parallel to pair.thr */
-	uint32_t nthr, thr_cap;
+	uint32_t nthr;
+	size_t thr_cap;
 
 	struct kdr_keyed *keyed;
 	uint32_t nkeyed, keyed_cap;

@@ -16,6 +16,7 @@
 #include <sysexits.h>
 
 #include "export_html.h"
+#include "grow.h"
 
 /* ------------------------------------------------------------ labels */
 
@@ -205,15 +206,8 @@ static struct kdr_html_hist *hist_get(struct kdr_html_stats *st, uint32_t tidx, 
 	}
 	if (kdr_ix_reserve(&st->hist_ix))
 		return NULL;
-	if (st->nhist == st->hist_cap) {
-		size_t cap = st->hist_cap ? st->hist_cap * 2 : 64;
-		void *v = realloc(st->hist, cap * sizeof(*st->hist));
-
-		if (!v)
-			return NULL;
-		st->hist = v;
-		st->hist_cap = cap;
-	}
+	if (kdr_grow((void **)&st->hist, &st->hist_cap, st->nhist, sizeof(*st->hist)))
+		return NULL;
 	e = &st->hist[st->nhist++];
 	e->tidx = tidx;
 	e->kind = kind;

@@ -23,6 +23,7 @@
 #include <sysexits.h>
 
 #include "export_internal.h"
+#include "grow.h"
 #include "pairing.h"
 
 struct scan {
@@ -33,7 +34,7 @@ struct scan {
 	 * and where each of its lanes' last slice ended */
 	const struct kdr_xthread **thr;
 	uint64_t (*lane_end)[KDR_NLANES];
-	size_t cap;
+	size_t thr_cap, lane_cap;
 };
 
 static int admit(void *ctx, uint32_t tid, uint32_t i)
@@ -41,19 +42,9 @@ static int admit(void *ctx, uint32_t tid, uint32_t i)
 	struct scan *sc = ctx;
 	const struct kdr_xthread *t = kdr_export_thread(sc->x, tid);
 
-	if (i >= sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 64;
-		void *a = realloc(sc->thr, cap * sizeof(*sc->thr));
-
-		if (!a)
-			return -1;
-		sc->thr = a;
-		a = realloc(sc->lane_end, cap * sizeof(*sc->lane_end));
-		if (!a)
-			return -1;
-		sc->lane_end = a;
-		sc->cap = cap;
-	}
+	if (kdr_grow((void **)&sc->thr, &sc->thr_cap, i, sizeof(*sc->thr)) ||
+	    kdr_grow((void **)&sc->lane_end, &sc->lane_cap, i, sizeof(*sc->lane_end)))
+		return -1;
 	sc->thr[i] = t && t->keep ? t : NULL;
 	memset(sc->lane_end[i], 0, sizeof(sc->lane_end[i]));
 	return sc->thr[i] != NULL;
