@@ -78,14 +78,31 @@ static inline uint32_t index_of(const struct kdr_pairing *p, const struct kdr_pa
 
 /* ------------------------------------------------------------ emitting */
 
-static inline int emit(struct kdr_pairing *p, const struct kdr_pair_thread *t,
-		       const struct kdr_interval *iv)
+/* Hand the intervals made so far to the consumer: one call per batch
+ * rather than per interval, which keeps the pairing's loop tight. */
+int kdr_pair_flush(struct kdr_pairing *p)
 {
-	int rc = p->cfg.interval ? p->cfg.interval(p->cfg.ctx, index_of(p, t), iv) : 0;
+	int rc = 0;
 
+	if (p->nbatch && p->cfg.intervals)
+		rc = p->cfg.intervals(p->cfg.ctx, p->batch, p->nbatch);
+	p->nbatch = 0;
 	if (rc)
 		p->failed = rc;
 	return rc;
+}
+
+/* The batch's next slot, where an interval ending now is filled in
+ * place (ended()), then handed over (commit()). */
+static inline struct kdr_interval *slot(struct kdr_pairing *p)
+{
+	return &p->batch[p->nbatch];
+}
+
+static inline int commit(struct kdr_pairing *p, const struct kdr_pair_thread *t)
+{
+	p->batch[p->nbatch++].thread = index_of(p, t);
+	return p->nbatch == KDR_PAIR_BATCH ? kdr_pair_flush(p) : 0;
 }
 
 /* An interval of t ends: fill iv's common part.  0 when it makes no
@@ -104,7 +121,7 @@ static inline int ended(struct kdr_pairing *p, const struct kdr_pair_thread *t,
 	iv->ret = 0;
 	iv->name_id = 0;
 	iv->kstack_id = iv->ustack_id = iv->stack_flags = 0;
-	iv->pad = 0;
+	iv->thread = 0;
 	iv->seq = p->seq;
 	if (kdr_losses_span(&p->losses, start)) {
 		iv->flags |= KDR_IV_LOST;
@@ -120,11 +137,9 @@ static inline int ended(struct kdr_pairing *p, const struct kdr_pair_thread *t,
 static int end_sched(struct kdr_pairing *p, const struct kdr_pair_thread *t, enum kdr_ikind kind,
 		     uint64_t start, uint64_t end, uint32_t flags)
 {
-	struct kdr_interval iv;
-
 	if (kind == KDR_I_READY && (t->flags & KDR_TS_PREEMPTED))
 		flags |= KDR_IV_PREEMPTED;
-	return ended(p, t, &iv, kind, start, end, flags) ? emit(p, t, &iv) : 0;
+	return ended(p, t, slot(p), kind, start, end, flags) ? commit(p, t) : 0;
 }
 
 static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t)
@@ -132,31 +147,32 @@ static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t
 	if (__builtin_expect(!(t->flags & KDR_TS_PENDING), 1))
 		return 0;
 	t->flags &= ~KDR_TS_PENDING;
-	return emit(p, t, &t->pending);
+	*slot(p) = t->pending;
+	return commit(p, t);
 }
 
 static int end_irq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		   int32_t ret, uint32_t flags)
 {
-	struct kdr_interval iv;
+	struct kdr_interval *iv = slot(p);
 
-	if (!ended(p, t, &iv, KDR_I_HARDIRQ, t->irq_ts, end, flags))
+	if (!ended(p, t, iv, KDR_I_HARDIRQ, t->irq_ts, end, flags))
 		return 0;
-	iv.nr = t->irq_nr;
-	iv.name_id = t->irq_name;
-	iv.ret = ret;
-	return emit(p, t, &iv);
+	iv->nr = t->irq_nr;
+	iv->name_id = t->irq_name;
+	iv->ret = ret;
+	return commit(p, t);
 }
 
 static int end_softirq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		       uint32_t flags)
 {
-	struct kdr_interval iv;
+	struct kdr_interval *iv = slot(p);
 
-	if (!ended(p, t, &iv, KDR_I_SOFTIRQ, t->soft_ts, end, flags))
+	if (!ended(p, t, iv, KDR_I_SOFTIRQ, t->soft_ts, end, flags))
 		return 0;
-	iv.nr = t->soft_vec;
-	return emit(p, t, &iv);
+	iv->nr = t->soft_vec;
+	return commit(p, t);
 }
 
 /* Every interval of t open now ends at end, flagged why; the irqs too
@@ -165,7 +181,6 @@ static int end_softirq(struct kdr_pairing *p, const struct kdr_pair_thread *t, u
 static int end_open(struct kdr_pairing *p, struct kdr_pair_thread *t, uint64_t end, uint32_t why,
 		    int irqs)
 {
-	struct kdr_interval iv;
 	int rc = flush_pending(p, t);
 
 	if (!rc && (t->flags & KDR_TS_ON_CPU))
@@ -173,9 +188,9 @@ static int end_open(struct kdr_pairing *p, struct kdr_pair_thread *t, uint64_t e
 	if (!rc && (t->flags & KDR_TS_READY))
 		rc = end_sched(p, t, KDR_I_READY, t->ready_ts, end, why);
 	if (!rc && (t->flags & KDR_TS_IN_SYS) &&
-	    ended(p, t, &iv, KDR_I_SYSCALL, t->sys_ts, end, why)) {
-		iv.nr = t->sys_nr;
-		rc = emit(p, t, &iv);
+	    ended(p, t, slot(p), KDR_I_SYSCALL, t->sys_ts, end, why)) {
+		slot(p)->nr = t->sys_nr;
+		rc = commit(p, t);
 	}
 	if (!rc && irqs && (t->flags & KDR_TS_IN_IRQ))
 		rc = end_irq(p, t, end, 0, why);
@@ -231,7 +246,7 @@ static void wakeup(struct kdr_pair_thread *t, const struct kdf_event *e)
 	}
 }
 
-static void sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
+static int sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
 {
 	struct kdr_interval *iv = &t->pending;
 	uint32_t nr = e->u.sys.nr;
@@ -242,18 +257,19 @@ static void sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const str
 		    ended(p, t, iv, KDR_I_SYSCALL, p->open_start, e->ts, KDR_IV_OPEN_START))
 			goto pend;
 		t->flags |= KDR_TS_SYS_KNOWN;
-		return;
+		return 0;
 	}
 	t->flags &= ~KDR_TS_IN_SYS;
 	if (!kdr_losses_span(&p->losses, t->sys_ts) && t->sys_nr != nr)
-		return; /* the enter of this exit was lost */
+		return 0; /* the enter of this exit was lost */
 	if (!ended(p, t, iv, KDR_I_SYSCALL, t->sys_ts, e->ts, 0))
-		return;
+		return 0;
 	nr = t->sys_nr;
 pend:
 	iv->nr = nr;
 	iv->ret = e->u.sys.ret;
 	t->flags |= KDR_TS_PENDING | KDR_TS_SYS_KNOWN;
+	return 0;
 }
 
 static int stack(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
@@ -389,8 +405,10 @@ static int pair_event(struct kdr_pairing *p, const struct kdf_event *e)
 		return rc;
 
 	switch (e->type) {
-	case KDF_EV_TRIGGER:
-		return p->cfg.trigger ? p->cfg.trigger(p->cfg.ctx, e) : 0;
+	case KDF_EV_TRIGGER: /* (after the intervals that ended before it) */
+		if (!p->cfg.trigger || (rc = kdr_pair_flush(p)))
+			return rc;
+		return p->cfg.trigger(p->cfg.ctx, e);
 	case KDF_EV_LOSS:
 		return loss(p, e);
 	case KDF_EV_SWITCH:
@@ -431,8 +449,7 @@ static int pair_event(struct kdr_pairing *p, const struct kdf_event *e)
 		t->sys_nr = e->u.sys.nr;
 		return 0;
 	case KDF_EV_SYS_EXIT:
-		sys_exit(p, t, e);
-		return 0;
+		return sys_exit(p, t, e);
 	case KDF_EV_WAKEUP:
 		wakeup(t, e);
 		return 0;
@@ -481,9 +498,10 @@ int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 {
 	struct kdr_reorder *r = &p->reorder;
 	const struct kdf_event *old;
+	int rc = p->failed;
 
 	p->diag.events += n;
-	for (size_t k = 0; k < n && !p->failed; k++) {
+	for (size_t k = 0; k < n && !rc; k++) {
 		const struct kdf_event *e = &ev[k];
 
 		if (!in_range(e, p->lo, p->hi)) {
@@ -492,10 +510,12 @@ int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 		}
 		/* processed before the slot is reused by the push */
 		if ((old = kdr_reorder_full(r)))
-			process(p, old);
-		if (kdr_reorder_push(r, e))
-			process(p, e); /* too late to be held back */
+			rc = pair_event(p, old);
+		if (!rc && kdr_reorder_push(r, e))
+			rc = pair_event(p, e); /* too late to be held back */
 	}
+	if (rc)
+		p->failed = rc;
 	return p->failed;
 }
 
@@ -513,6 +533,8 @@ int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi)
 		flush_pending(p, &p->thr[i]);
 	if (!p->failed && p->cfg.clip)
 		close_open(p, hi);
+	if (!p->failed)
+		kdr_pair_flush(p);
 	return p->failed;
 }
 
@@ -562,4 +584,5 @@ void kdr_pair_reset(struct kdr_pairing *p)
 	p->failed = 0;
 	p->window = 0;
 	p->seq = 0;
+	p->nbatch = 0;
 }

@@ -81,7 +81,7 @@ struct kdr_interval {
 	int32_t ret;	     /* syscall or irq return value */
 	uint32_t name_id;    /* hard irq: string id of the action name */
 	uint32_t kstack_id, ustack_id, stack_flags;
-	uint32_t pad;
+	uint32_t thread; /* index of its thread (kdr_pair_threads()) */
 	/* rank of the event that ended it among those paired since the
 	 * reset: a syscall emitted late (after its stack) still sorts
 	 * where it ended */
@@ -125,8 +125,8 @@ struct kdr_pair_cfg {
 	 * first sight): 1 to follow it, 0 to ignore it, -1 when out of
 	 * memory.  NULL follows every thread. */
 	int (*admit)(void *ctx, uint32_t tid, uint32_t i);
-	/* A complete interval of thread i. */
-	int (*interval)(void *ctx, uint32_t i, const struct kdr_interval *iv);
+	/* Complete intervals, in the order they ended (kdr_pair_flush()). */
+	int (*intervals)(void *ctx, const struct kdr_interval *v, size_t n);
 	/* e is about to change thread i's state (NULL: not needed); for a
 	 * LOSS, called for each thread that may have something open. */
 	int (*before)(void *ctx, uint32_t i, const struct kdf_event *e);
@@ -143,6 +143,7 @@ struct kdr_pair_diag {
 };
 
 #define KDR_PAIR_TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
+#define KDR_PAIR_BATCH 256   /* intervals handed to the consumer at once */
 
 struct kdr_pairing {
 	struct kdr_pair_cfg cfg;
@@ -164,6 +165,8 @@ struct kdr_pairing {
 	} tcache[KDR_PAIR_TCACHE];
 	struct kdr_pair_diag diag;
 	int failed; /* sticky: out of memory, or a callback's non-zero return */
+	struct kdr_interval batch[KDR_PAIR_BATCH]; /* made, not handed over yet */
+	size_t nbatch;
 };
 
 /* 0, or -1 when out of memory; kdr_pair_free() either way. */
@@ -191,6 +194,12 @@ int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
  * at hi, KDR_IV_UNFINISHED (irqs excepted: one open at the end is not
  * known to be one).  Returns as kdr_pair_feed(). */
 int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi);
+
+/* Hand the intervals made so far to cfg.intervals now (the engine does
+ * when its batch is full, before a trigger and at kdr_pair_finish()): a
+ * consumer that interleaves them with something else calls it first.
+ * Returns as kdr_pair_feed(). */
+int kdr_pair_flush(struct kdr_pairing *p);
 
 /* Forget every thread, state, loss and diagnostic (the bounds stay). */
 void kdr_pair_reset(struct kdr_pairing *p);

@@ -135,16 +135,14 @@ static const enum kdr_unknown_kind unknown_of[KDR_I_N] = {
 	[KDR_I_SOFTIRQ] = KDR_U_SOFTIRQ,
 };
 
-/* An interval of thread i (the pairing's callback). */
-static int on_interval(void *ctx, uint32_t i, const struct kdr_interval *iv)
+static void add_interval(struct kdr_stats *st, const struct kdr_interval *iv)
 {
-	struct kdr_stats *st = ctx;
-	struct kdr_thread_state *t = &st->thr[i];
+	struct kdr_thread_state *t = &st->thr[iv->thread];
 	uint64_t d = iv->end - iv->start;
 
 	if (iv->flags & KDR_IV_LOST) {
 		t->unknown[unknown_of[iv->kind]]++;
-		return 0;
+		return;
 	}
 	switch (iv->kind) {
 	case KDR_I_RUNNING:
@@ -168,6 +166,13 @@ static int on_interval(void *ctx, uint32_t i, const struct kdr_interval *iv)
 		keyed_add(st, t->tid, KDR_K_SOFTIRQ, iv->nr, d);
 		break;
 	}
+}
+
+/* The pairing's intervals. */
+static int on_intervals(void *ctx, const struct kdr_interval *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		add_interval(ctx, &v[k]);
 	return 0; /* (out of memory is st->failed, sticky; the pairing goes on) */
 }
 
@@ -218,7 +223,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 	struct kdr_stats *st = calloc(1, sizeof(*st));
 	struct kdr_pair_cfg pc = { .reorder_cap = cfg->reorder_cap,
 				   .admit = on_admit,
-				   .interval = on_interval,
+				   .intervals = on_intervals,
 				   .before = cfg->budget ? on_before : NULL };
 
 	if (!st)

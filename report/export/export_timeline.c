@@ -50,10 +50,10 @@ static int admit(void *ctx, uint32_t tid, uint32_t i)
 	return sc->thr[i] != NULL;
 }
 
-static int on_interval(void *ctx, uint32_t i, const struct kdr_interval *iv)
+static int slice(struct scan *sc, const struct kdr_interval *iv)
 {
-	struct scan *sc = ctx;
 	const struct kdr_export *x = sc->x;
+	uint32_t i = iv->thread;
 	struct kdr_xslice s = { .kind = (enum kdr_xkind)iv->kind, .flags = iv->flags,
 				.thread = sc->thr[i], .start = iv->start, .end = iv->end,
 				.nr = iv->nr, .ret = iv->ret, .name_id = iv->name_id,
@@ -83,6 +83,15 @@ static int on_interval(void *ctx, uint32_t i, const struct kdr_interval *iv)
 	return sc->sink->slice ? sc->sink->slice(sc->sink->ctx, &s) : 0;
 }
 
+static int on_intervals(void *ctx, const struct kdr_interval *v, size_t n)
+{
+	int rc = 0;
+
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = slice(ctx, &v[k]);
+	return rc;
+}
+
 static int on_trigger(void *ctx, const struct kdf_event *ev)
 {
 	struct scan *sc = ctx;
@@ -100,7 +109,7 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 				    .nwindows = x->nwindows,
 				    .ctx = &sc,
 				    .admit = admit,
-				    .interval = on_interval,
+				    .intervals = on_intervals,
 				    .trigger = on_trigger };
 	struct kdf_item it;
 	int rc = 0, n;
@@ -115,7 +124,8 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 			rc = sink->events(sink->ctx, it.u.events.v, it.u.events.n);
 		if (!rc && it.type == KDF_ITEM_EVENTS)
 			rc = kdr_pair_feed(&sc.pair, it.u.events.v, it.u.events.n);
-		else if (it.type == KDF_ITEM_WINDOW && sink->window)
+		else if (it.type == KDF_ITEM_WINDOW && sink->window &&
+			 !(rc = kdr_pair_flush(&sc.pair)))
 			rc = sink->window(sink->ctx, &it.u.window);
 	}
 	/* A reader error was already said by the first pass. */
