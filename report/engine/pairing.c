@@ -137,14 +137,17 @@ static inline int ended(struct kdr_pairing *p, const struct kdr_pair_thread *t,
 static int end_sched(struct kdr_pairing *p, const struct kdr_pair_thread *t, enum kdr_ikind kind,
 		     uint64_t start, uint64_t end, uint32_t flags)
 {
-	if (kind == KDR_I_READY && (t->flags & KDR_TS_PREEMPTED))
-		flags |= KDR_IV_PREEMPTED;
+	/* (a bit moved, not a branch: preempted or woken is a coin toss) */
+	if (kind == KDR_I_READY)
+		flags |= (t->flags & KDR_TS_PREEMPTED) / KDR_TS_PREEMPTED * KDR_IV_PREEMPTED;
 	return ended(p, t, slot(p), kind, start, end, flags) ? commit(p, t) : 0;
 }
 
 static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t)
 {
-	if (__builtin_expect(!(t->flags & KDR_TS_PENDING), 1))
+	/* (cfg.stacks first: whether a syscall waits is a coin toss the
+	 * processor cannot predict, which costs when nothing ever does) */
+	if (!p->cfg.stacks || !(t->flags & KDR_TS_PENDING))
 		return 0;
 	t->flags &= ~KDR_TS_PENDING;
 	*slot(p) = t->pending;
@@ -248,7 +251,8 @@ static void wakeup(struct kdr_pair_thread *t, const struct kdf_event *e)
 
 static int sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
 {
-	struct kdr_interval *iv = &t->pending;
+	/* held for its stack, or handed over now */
+	struct kdr_interval *iv = p->cfg.stacks ? &t->pending : slot(p);
 	uint32_t nr = e->u.sys.nr;
 
 	if (!(t->flags & KDR_TS_IN_SYS)) {
@@ -268,7 +272,10 @@ static int sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const stru
 pend:
 	iv->nr = nr;
 	iv->ret = e->u.sys.ret;
-	t->flags |= KDR_TS_PENDING | KDR_TS_SYS_KNOWN;
+	t->flags |= KDR_TS_SYS_KNOWN;
+	if (!p->cfg.stacks)
+		return commit(p, t);
+	t->flags |= KDR_TS_PENDING;
 	return 0;
 }
 

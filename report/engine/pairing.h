@@ -23,8 +23,10 @@
  *     (counted in diag.reversed, never a negative or clamped length);
  *   - an event more than KDR_PAIR_REACH events out of order is paired
  *     at once, as late (counted in diag.late);
- *   - a syscall interval is held until its thread's next event but a
- *     switch, so that the STACK event that follows its exit is attached.
+ *   - a syscall's STACK event is the next event of its thread but a
+ *     switch, of the same nr and entry: a consumer that shows stacks
+ *     (kdr_pair_cfg.stacks) gets each syscall interval once that event
+ *     came or can no longer come; one that does not gets it at its exit.
  *
  * Window edges are the consumer's choice (kdr_pair_cfg.clip):
  *   drop  only intervals with both ends seen are emitted; the consumer
@@ -115,6 +117,7 @@ struct kdr_pair_thread {
 
 struct kdr_pair_cfg {
 	int clip;	     /* window-edge policy: 1 clip, 0 drop (above) */
+	int stacks;	     /* attach stacks to syscall intervals (above) */
 	size_t reorder_cap;  /* events held back; 0 = KDR_PAIR_REORDER */
 	/* clip: the windows of the capture in time order; where one starts
 	 * after the previous ended, nothing was recorded in between */
@@ -143,7 +146,7 @@ struct kdr_pair_diag {
 };
 
 #define KDR_PAIR_TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
-#define KDR_PAIR_BATCH 256   /* intervals handed to the consumer at once */
+#define KDR_PAIR_BATCH 32    /* intervals handed to the consumer at once */
 
 struct kdr_pairing {
 	struct kdr_pair_cfg cfg;

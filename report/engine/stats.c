@@ -144,27 +144,21 @@ static void add_interval(struct kdr_stats *st, const struct kdr_interval *iv)
 		t->unknown[unknown_of[iv->kind]]++;
 		return;
 	}
-	switch (iv->kind) {
-	case KDR_I_RUNNING:
-		stat_add(&t->run, d);
+	/* run and ready take turns: chosen without a branch, which the
+	 * processor could not predict */
+	if (iv->kind <= KDR_I_READY) {
+		int ready = iv->kind == KDR_I_READY;
+
+		stat_add(ready ? &t->ready : &t->run, d);
 		if (st->cfg.histograms)
-			kdr_stats_dist_run(st, t, d);
-		break;
-	case KDR_I_READY:
-		stat_add(&t->ready, d);
-		if (st->cfg.histograms)
-			kdr_stats_dist_ready(st, t, d);
-		break;
-	case KDR_I_SYSCALL:
+			(ready ? kdr_stats_dist_ready : kdr_stats_dist_run)(st, t, d);
+	} else if (iv->kind == KDR_I_SYSCALL) {
 		add_syscall(st, t, iv);
-		break;
-	case KDR_I_HARDIRQ:
+	} else if (iv->kind == KDR_I_HARDIRQ) {
 		if (iv->ret != 0) /* IRQ_NONE: not this device's interrupt */
 			keyed_add(st, t->tid, KDR_K_HARDIRQ, iv->name_id, d);
-		break;
-	default:
+	} else {
 		keyed_add(st, t->tid, KDR_K_SOFTIRQ, iv->nr, d);
-		break;
 	}
 }
 
@@ -222,6 +216,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 {
 	struct kdr_stats *st = calloc(1, sizeof(*st));
 	struct kdr_pair_cfg pc = { .reorder_cap = cfg->reorder_cap,
+				   .stacks = cfg->list_ns >= 0, /* only the listed syscalls show one */
 				   .admit = on_admit,
 				   .intervals = on_intervals,
 				   .before = cfg->budget ? on_before : NULL };

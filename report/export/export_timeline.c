@@ -105,6 +105,7 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 {
 	struct scan sc = { .x = x, .sink = sink };
 	struct kdr_pair_cfg cfg = { .clip = 1,
+				    .stacks = 1,
 				    .windows = x->windows,
 				    .nwindows = x->nwindows,
 				    .ctx = &sc,
