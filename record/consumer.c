@@ -203,9 +203,43 @@ void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
 	}
 }
 
+static int handle_record(struct kd_consumer *c, const void *data, size_t size);
+
+/* A batch of staged syscall records of one CPU, in time order. */
+static int handle_batch(struct kd_consumer *c, const struct kd_ev_batch *b, size_t size)
+{
+	uint32_t n = b->hdr.tid;
+
+	if (n == 0 || n > KD_STAGE_BATCH ||
+	    size < sizeof(b->hdr) + (size_t)n * sizeof(struct kd_ev_sys)) {
+		c->bad_records++;
+		return 0;
+	}
+	c->batches++;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t type = b->recs[i].hdr.type;
+
+		if (type != KD_EV_SYS_ENTER && type != KD_EV_SYS_EXIT) {
+			c->bad_records++;
+			continue;
+		}
+		handle_record(c, &b->recs[i], sizeof(b->recs[i]));
+	}
+	return 0;
+}
+
 int consumer__handle(void *ctx, void *data, size_t size)
 {
 	struct kd_consumer *c = ctx;
+	const struct kd_ev_hdr *h = data;
+
+	if (size >= sizeof(*h) && h->type == KD_EV_SYS_BATCH)
+		return handle_batch(c, data, size);
+	return handle_record(c, data, size);
+}
+
+static int handle_record(struct kd_consumer *c, const void *data, size_t size)
+{
 	const struct kd_ev_hdr *h = data;
 	struct kdf_event ev;
 

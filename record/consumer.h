@@ -39,7 +39,8 @@ struct kd_consumer {
 	size_t stack_seen_bits;
 	uint64_t stacks_over_limit;	      /* this window */
 	uint64_t stacks_over_limit_total;
-	uint64_t records;		      /* records consumed */
+	uint64_t records;		      /* records consumed (those of batches too) */
+	uint64_t batches;		      /* KD_EV_SYS_BATCH ring records */
 	uint64_t bad_records;		      /* unknown type or short */
 	uint64_t losses;		      /* events KD_EV_LOSS records said lost */
 	int err;			      /* first writer error (kdf_err) */

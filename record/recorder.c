@@ -234,7 +234,9 @@ static int finish_window(struct session *s)
 	int err;
 
 	session__drain(s);
-	usleep(1000); /* programs that passed the gate before it closed */
+	/* programs that passed the gate before it closed, and records staged
+	 * per CPU before it (flushed by the next tick of every CPU) */
+	usleep(s->bpf.staging ? 2 * KD_STAGE_TICK_NS / 1000 : 1000);
 	session__drain(s);
 	/* losses after the last record reserved: no later record wrote them */
 	consumer__take_losses(&s->cons, s->bpf.skel->bss->loss_count,
