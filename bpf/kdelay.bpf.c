@@ -266,7 +266,6 @@ static __always_inline void ev_submit(void *e)
  */
 const volatile bool stage_sys = false;
 
-#define KD_STAGE_LEVELS 4
 #define KD_STAGE_AGE_NS 10000000ull /* a staged record waits at most this, but for the tick */
 
 struct kd_stage {

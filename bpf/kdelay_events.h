@@ -163,6 +163,7 @@ struct kd_ev_loss {
  * staging level they come from.  The records are in time order.
  */
 #define KD_STAGE_BATCH 64
+#define KD_STAGE_LEVELS 4 /* staging levels of a CPU (hdr.flags < this) */
 
 struct kd_ev_batch {
 	struct kd_ev_hdr hdr;

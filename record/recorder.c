@@ -41,10 +41,16 @@ static int tick_max_ms(const struct session *s)
 	return ms < TICK_MIN_MS ? TICK_MIN_MS : ms > TICK_MAX_MS ? TICK_MAX_MS : (int)ms;
 }
 
-/* Drain the ring; the next tick is short if records came, longer if not. */
+/* Drain the ring; the next tick is short if records came, longer if not.
+ * With staging, what is older than the longest a staged record waits
+ * before it reaches the ring goes on, in time order. */
 static void consume(struct session *s)
 {
+	uint64_t before = meta__mono_ns();
 	int n = ring_buffer__consume(s->rb);
+
+	if (s->bpf.staging)
+		consumer__release(&s->cons, before - KD_STAGE_HOLD_NS);
 
 	if (n > 0)
 		s->tick_ms = TICK_MIN_MS;
@@ -238,6 +244,7 @@ static int finish_window(struct session *s)
 	 * per CPU before it (flushed by the next tick of every CPU) */
 	usleep(s->bpf.staging ? 2 * KD_STAGE_TICK_NS / 1000 : 1000);
 	session__drain(s);
+	consumer__release(&s->cons, UINT64_MAX);
 	/* losses after the last record reserved: no later record wrote them */
 	consumer__take_losses(&s->cons, s->bpf.skel->bss->loss_count,
 			      s->bpf.skel->bss->loss_first_ts, BSS_LOAD(s, loss_cpus), meta__mono_ns());
