@@ -227,7 +227,9 @@ static bool run_window(struct session *s)
 			end_ts = stop_ts = trigger_ts(s, true);
 	}
 	window__end(&s->win, end_ts, stop_ts, flags);
-	take_census(s, end_ts, KDF_CENSUS_END);
+	/* with staging, once the window's last events went on (finish_window) */
+	if (!s->bpf.staging)
+		take_census(s, end_ts, KDF_CENSUS_END);
 	return true;
 }
 
@@ -245,6 +247,8 @@ static int finish_window(struct session *s)
 	usleep(s->bpf.staging ? 2 * KD_STAGE_TICK_NS / 1000 : 1000);
 	session__drain(s);
 	consumer__release(&s->cons, UINT64_MAX);
+	if (s->bpf.staging)
+		take_census(s, s->win.end_ts, KDF_CENSUS_END);
 	/* losses after the last record reserved: no later record wrote them */
 	consumer__take_losses(&s->cons, s->bpf.skel->bss->loss_count,
 			      s->bpf.skel->bss->loss_first_ts, BSS_LOAD(s, loss_cpus), meta__mono_ns());
