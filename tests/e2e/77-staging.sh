@@ -30,7 +30,7 @@ field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$2"; }
 # tick_links PID: BPF links of kdelay-record PID to perf events (its fds,
 # as the kernel describes them in /proc/PID/fdinfo)
 tick_links() {
-	grep -l '^link_type:[[:space:]]*perf_event' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
+	grep -l '^link_type:[[:space:]]*perf' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
 }
 possible=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
 

@@ -308,7 +308,7 @@ wait_recording st 300
 check_eq "staging: the recorder opened its window" 0 $?
 # the recorder's BPF links to perf events, as the kernel lists its fds
 check_eq "staging: the flush tick is attached on every possible CPU ($possible)" "$possible" \
-	"$(grep -l '^link_type:[[:space:]]*perf_event' /proc/"$RECORD_PID"/fdinfo/* 2>/dev/null | wc -l)"
+	"$(grep -l '^link_type:[[:space:]]*perf' /proc/"$RECORD_PID"/fdinfo/* 2>/dev/null | wc -l)"
 release_sample st
 wait_exit "$RECORD_PID" 180
 check_eq "staging: kdelay-record exits 0" 0 $?
