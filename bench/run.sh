@@ -373,7 +373,7 @@ goal() {
 # ------------------------------------------- 1. overhead per traced syscall
 
 STREAM_TOOLS="kagg-stream2 kagg-stream1 kagg-stream-percpu kagg-stream-percpu-cas kagg-stream-spsc kagg-stream-spsc-cas kagg-stream-perfbuf"
-M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kagg perf-record perf-record-z perf-trace}
+M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kdelay-staged kagg perf-record perf-record-z perf-trace}
 
 bench_overhead() {
 	local r tool n tag
@@ -433,7 +433,10 @@ bench_overhead() {
 	md "switch, and on a per-CPU tick every 5 ms); kagg-stream-spsc writes them to a per-CPU"
 	md "single-producer ring in a mmapable array that kagg drains directly every 2 ms;"
 	md "kagg-stream-perfbuf sends each record with bpf_perf_event_output to per-CPU perf"
-	md "buffers (bpftrace's and BCC's way), drained every 2 ms."
+	md "buffers (bpftrace's and BCC's way), drained every 2 ms.  kdelay-staged is"
+	md "kdelay-record with --staging on: its syscall records staged per CPU as"
+	md "kagg-stream-percpu-cas does, merged back in time order by the recorder"
+	md "(kdelay-ring, --staging off, is the design without it, whatever the default)."
 	md ""
 	md "| setup | command | CPU ns/call | overhead ns | kdelay / this | wall ns/call | wall overhead |"
 	md "|---|---|---:|---:|---:|---:|---:|"
