@@ -266,7 +266,8 @@ static __always_inline void ev_submit(void *e)
  */
 const volatile bool stage_sys = false;
 
-#define KD_STAGE_AGE_NS 10000000ull /* a staged record waits at most this, but for the tick */
+/* while records keep coming, none waits longer than this (else the tick) */
+#define KD_STAGE_AGE_NS 10000000ull
 
 struct kd_stage {
 	__u32 owner; /* 1 while a program holds this level */

@@ -383,9 +383,9 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 	if (o->staging && !o->flight_seconds) {
 		e = stagetick__open(&b->tick);
 		b->staging = !e;
-		if (e && o->debug)
-			fprintf(err, "kdelay-record: no per-CPU flush tick (%s): syscall records "
-				"are not staged\n", strerror(-e));
+		if (e)
+			fprintf(err, "WARNING: no perf event to tick on every CPU (%s): syscall "
+				"records are reserved one by one (--staging off)\n", strerror(-e));
 	}
 	skel->rodata->stage_sys = b->staging;
 	bpf_program__set_autoload(skel->progs.stage_tick, b->staging);
