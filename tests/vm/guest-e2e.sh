@@ -320,7 +320,9 @@ no_drops "staging: zero drops" "$T_TMP/st.txt" "$T_TMP/st.rec.err"
 [ "$T_FAILED" -gt "$f0" ] && show_file "$T_TMP/st.txt" 30
 
 N=100000
-start_sample sd -m exact -c $N -i 1 --linger-ms 1000
+# lingers long enough for the check below to see the recorder still
+# recording (it stops when the sample exits), however slow the guest
+start_sample sd -m exact -c $N -i 1 --linger-ms 5000
 start_record sd -p "$SAMPLE_PID" --staging on --buffer-page-count 1 --sample-time 120 -o "$T_TMP/sd.data"
 wait_recording sd 300
 release_sample sd
