@@ -35,6 +35,7 @@ enum kd_ev_type {
 	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
 	KD_EV_LOSS = 13,	 /* struct kd_ev_loss, hdr.tid = 0, hdr.cpu = where */
 	KD_EV_CPU_RUN = 14,	 /* struct kd_ev_cpu_run, hdr.tid = the task, hdr.cpu = its CPU */
+	KD_EV_SYS_BATCH = 15,	 /* struct kd_ev_batch: staged SYS_ENTER/SYS_EXIT records */
 };
 
 /* hdr.flags for KD_EV_SWITCH */
@@ -153,6 +154,20 @@ struct kd_ev_loss {
 	struct kd_ev_hdr hdr;
 	__u64 count;
 	__u64 end_ts;
+};
+
+/*
+ * Syscall records staged on one CPU (bpf/kdelay.bpf.c, staging), handed
+ * over as one ring record: hdr.ts = the first record's time, hdr.tid =
+ * the number of records that follow, hdr.cpu = their CPU, hdr.flags = the
+ * staging level they come from.  The records are in time order.
+ */
+#define KD_STAGE_BATCH 64
+#define KD_STAGE_LEVELS 4 /* staging levels of a CPU (hdr.flags < this) */
+
+struct kd_ev_batch {
+	struct kd_ev_hdr hdr;
+	struct kd_ev_sys recs[KD_STAGE_BATCH];
 };
 
 /*
