@@ -54,11 +54,20 @@ struct {
 	__uint(max_entries, 1024 * 4096); /* resized from --buffer-page-count */
 } events SEC(".maps");
 
-/* Entry time of each target thread's current syscall, for stack filtering. */
+/*
+ * Entry time of each target thread's current syscall, for stack filtering,
+ * kept only with stacks on.  A hash keyed by tid, not task storage: a task
+ * storage operation fails while a task preempted on that CPU is inside
+ * one (its per-CPU busy count).  Only the syscall hooks use it, in task
+ * context, and a hash update keeps preemption off while it holds its
+ * bucket, so none finds it busy; an update fails only when the map is
+ * full, and is then counted as a lost event (ev_lost).  A thread's entry
+ * goes at its exit, so that a new thread reusing its tid starts without.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384); /* 1 without stacks: set by the recorder */
+	__type(key, __u32);
 	__type(value, __u64);
 } sys_entry SEC(".maps");
 
@@ -216,13 +225,10 @@ static __always_inline void ev_submit(void *e)
 /* Remember when the current syscall of this thread began: the stack
  * record of its exit carries it, equal to the SYS_ENTER record's ts, so
  * the report pairs them exactly. */
-static __always_inline void entry_store(__u64 ts)
+static __always_inline void entry_store(__u32 tid, __u64 ts)
 {
-	__u64 *entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
-
-	if (entry)
-		*entry = ts;
+	if (bpf_map_update_elem(&sys_entry, &tid, &ts, BPF_ANY))
+		ev_lost();
 }
 
 SEC("tp_btf/sys_enter")
@@ -236,7 +242,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (!capturing()) {
 		/* Kept even between windows: a syscall may start before one. */
 		if (want_stacks)
-			entry_store(bpf_ktime_get_ns());
+			entry_store((__u32)pid_tgid, bpf_ktime_get_ns());
 		return 0;
 	}
 	e = ev_reserve(sizeof(*e), KD_EV_SYS_ENTER, (__u32)pid_tgid);
@@ -245,11 +251,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 * forgets that e is not NULL. */
 	if (!e) {
 		if (want_stacks)
-			entry_store(bpf_ktime_get_ns());
+			entry_store((__u32)pid_tgid, bpf_ktime_get_ns());
 		return 0;
 	}
 	if (want_stacks)
-		entry_store(e->hdr.ts);
+		entry_store((__u32)pid_tgid, e->hdr.ts);
 	e->nr = id;
 	e->ret = 0;
 	ev_submit(e);
@@ -276,7 +282,7 @@ static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now
 	struct kd_ev_stack *s;
 	__u64 *entry;
 
-	entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0, 0);
+	entry = bpf_map_lookup_elem(&sys_entry, &tid);
 	if (!entry || !*entry)
 		return; /* entered before we attached */
 	if (nr == skip_stack_nr)
@@ -380,15 +386,15 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	state = task_state(prev);
 	if (flags & KD_SW_PREV_TARGET) {
-		wait_end(prev);
+		wait_end(prev->pid);
 		/* Still runnable when switched out: it waits for a CPU from now on. */
 		if (preempt || state == 0) {
 			flags |= KD_SW_PREEMPT;
-			wait_begin(prev, cpu);
+			wait_begin(prev->pid, cpu);
 		}
 	}
 	if (flags & KD_SW_NEXT_TARGET)
-		wait_end(next);
+		wait_end(next->pid);
 	if (!capturing())
 		return 0;
 	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
@@ -441,10 +447,16 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
 	struct kd_ev_exit *e;
+	__u32 tid;
 
-	if (p->tgid != targ_tgid || !capturing())
+	if (p->tgid != targ_tgid)
 		return 0;
-	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, p->pid);
+	tid = p->pid;
+	if (want_stacks)
+		bpf_map_delete_elem(&sys_entry, &tid);
+	if (!capturing())
+		return 0;
+	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, tid);
 	if (!e)
 		return 0;
 	e->pad[0] = e->pad[1] = 0;

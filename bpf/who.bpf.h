@@ -14,16 +14,25 @@
 
 /*
  * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), and the
- * CPU each one waits on (+1; 0 = not waiting), so that a switch on a CPU
- * where none waits costs one load.  Kept whatever the capture state, so
- * that the counts stay right across windows.
+ * CPU each one waits on (+1), so that a switch on a CPU where none waits
+ * costs one load.  Kept whatever the capture state, so that the counts
+ * stay right across windows.
+ *
+ * waits_on holds a thread only while it waits.  A hash keyed by tid, not
+ * task storage: a task storage operation fails while a task preempted on
+ * that CPU is inside one (its per-CPU busy count), and a wait missed that
+ * way would leave its CPU uncounted.  Every user of waits_on runs under a
+ * runqueue lock with interrupts off, so none nests in another on a CPU and
+ * a hash operation cannot find its bucket busy; an insert fails only when
+ * the map is full, and is then counted as a lost event (ev_lost), so that
+ * the report drops the waits around it.
  */
 __u32 waiting[KD_LOSS_CPUS];
 
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
 	__type(value, __u32);
 } waits_on SEC(".maps");
 
@@ -39,28 +48,32 @@ __u64 cpu_curr[KD_LOSS_CPUS];
 #define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
 
-/* p (a target thread) waits runnable on cpu from now on. */
-static __always_inline void wait_begin(struct task_struct *p, __u32 cpu)
+/* Thread tid (of the target) waits runnable on cpu from now on. */
+static __always_inline void wait_begin(__u32 tid, __u32 cpu)
 {
-	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid), here = cpu + 1;
 
-	if (!on || *on == cpu + 1)
+	if (on && *on == here)
 		return;
-	if (*on)
+	if (on) {
 		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = cpu + 1;
+		*on = here;
+	} else if (bpf_map_update_elem(&waits_on, &tid, &here, BPF_NOEXIST)) {
+		ev_lost(); /* full: this wait is not followed */
+		return;
+	}
 	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
 }
 
-/* p (a target thread) runs, or sleeps: it waits nowhere. */
-static __always_inline void wait_end(struct task_struct *p)
+/* Thread tid (of the target) runs, sleeps or exits: it waits nowhere. */
+static __always_inline void wait_end(__u32 tid)
 {
-	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, 0);
+	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid);
 
-	if (!on || !*on)
+	if (!on)
 		return;
 	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = 0;
+	bpf_map_delete_elem(&waits_on, &tid);
 }
 
 /* t runs on cpu (t is read through probes: it may be another CPU's). */
@@ -107,8 +120,9 @@ static __always_inline __u32 task_cpu(struct task_struct *p)
  * TASK_WAKING until activated: no second waker passes in between), so the
  * waker is stashed there under the wakee's tid, and its sched_wakeup takes
  * the entry out.  An entry lives only while a wakeup is in flight, so the
- * map holds a few; when it is full, the wakeup names its current task as
- * before.  A hash, not task storage: a task storage lookup fails while a
+ * map holds a few; when it is full, the miss is counted as a lost event
+ * (ev_lost), so that the report drops the block this wakeup ends (its
+ * sched_wakeup would name its own current task).  A hash, not task storage: a task storage lookup fails while a
  * preempted task on that CPU is inside a task storage operation (its
  * per-CPU busy count), and a waker lost that way would be named wrong.
  */
@@ -135,7 +149,8 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 	tid = p->pid;
 	w.pid_tgid = bpf_get_current_pid_tgid();
 	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
-	bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY); /* full: see above */
+	if (bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY))
+		ev_lost(); /* full: see above */
 	return 0;
 }
 
@@ -162,7 +177,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 		}
 	}
 	cpu = task_cpu(p);
-	wait_begin(p, cpu);
+	wait_begin(tid, cpu);
 	if (!capturing())
 		return 0;
 	cpu_curr_emit(cpu);
@@ -197,14 +212,14 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
-	__u32 *on;
+	__u32 tid;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	on = bpf_task_storage_get(&waits_on, p, 0, 0);
-	if (!on || !*on)
+	tid = p->pid;
+	if (!bpf_map_lookup_elem(&waits_on, &tid))
 		return 0;
-	wait_begin(p, dest_cpu);
+	wait_begin(tid, dest_cpu);
 	if (capturing())
 		cpu_curr_emit(dest_cpu);
 	return 0;
