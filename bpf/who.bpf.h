@@ -110,6 +110,62 @@ static __always_inline __u32 task_cpu(struct task_struct *p)
 }
 
 /*
+ * The interrupt context each CPU is in, so that a wakeup made by an
+ * interrupt names the interrupt and not the task it happened to find
+ * there: the irq, softirq and hrtimer tracepoints mark their handler's
+ * entry and exit (every one on the node: a store each).  Hard irqs do not
+ * nest, and a softirq or a timer's soft expiry can only be interrupted by
+ * a hard irq, so the innermost context is: a hard irq handler, else a
+ * timer expiring (hard or soft), else a softirq.  An interrupt without
+ * tracepoints (an IPI, irq_work) counts as what it interrupted.  Only the
+ * CPU's own programs write its slot.
+ */
+__u32 cpu_hardirq[KD_LOSS_CPUS]; /* irq + 1 while its handler runs */
+__u32 cpu_softirq[KD_LOSS_CPUS]; /* vector + 1 while it is served */
+__u32 cpu_hrtimer[KD_LOSS_CPUS]; /* timer expiries under way (a soft one may be interrupted by a hard one) */
+
+#define KD_SOFTIRQ_TIMER 1 /* TIMER_SOFTIRQ: the timer wheel's expiry */
+
+static __always_inline __u32 this_cpu_slot(void)
+{
+	return bpf_get_smp_processor_id() & (KD_LOSS_CPUS - 1);
+}
+
+/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now. */
+static __always_inline __u8 waker_context(void)
+{
+	__u32 cpu = this_cpu_slot(), vec;
+
+	if (cpu_hardirq[cpu])
+		return KD_WAKE_CTX_HARDIRQ;
+	if (cpu_hrtimer[cpu])
+		return KD_WAKE_CTX_TIMER;
+	if (!cpu_softirq[cpu])
+		return KD_WAKE_CTX_TASK;
+	vec = cpu_softirq[cpu] - 1;
+	if (vec == KD_SOFTIRQ_TIMER)
+		return KD_WAKE_CTX_TIMER;
+	return KD_WAKE_CTX_SOFTIRQ | ((vec << KD_WAKE_VEC_SHIFT) & KD_WAKE_VEC_MASK);
+}
+
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer, ktime_t *now)
+{
+	cpu_hrtimer[this_cpu_slot()]++;
+	return 0;
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
+{
+	__u32 cpu = this_cpu_slot();
+
+	if (cpu_hrtimer[cpu]) /* not if the entry came before the attach */
+		cpu_hrtimer[cpu]--;
+	return 0;
+}
+
+/*
  * The waker of each target thread, as sched_waking saw it.  sched_wakeup
  * is not always in the waker's context: when try_to_wake_up() queues the
  * wakeup on the wakee's CPU (the wakee still switching out there, or that
@@ -129,6 +185,7 @@ static __always_inline __u32 task_cpu(struct task_struct *p)
 struct waker {
 	__u64 pid_tgid;
 	char comm[KD_COMM_LEN];
+	__u8 context; /* KD_WAKE_CTX_* and vector */
 };
 
 struct {
@@ -147,8 +204,10 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 	if (p->tgid != targ_tgid)
 		return 0;
 	tid = p->pid;
+	__builtin_memset(&w, 0, sizeof(w));
 	w.pid_tgid = bpf_get_current_pid_tgid();
 	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	w.context = waker_context();
 	if (bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY))
 		ev_lost(); /* full: see above */
 	return 0;
@@ -184,7 +243,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
-	e->hdr.flags = flags;
+	e->hdr.flags = flags | (stashed ? w.context : KD_WAKE_CTX_TASK);
 	if (!stashed) {
 		w.pid_tgid = bpf_get_current_pid_tgid();
 		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */

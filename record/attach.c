@@ -260,6 +260,8 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 		{ "irq_handler_exit", "HARD IRQ statistics" },
 		{ "softirq_entry", "SOFT IRQ statistics" },
 		{ "softirq_exit", "SOFT IRQ statistics" },
+		{ "hrtimer_expire_entry", "timers named as wakers" },
+		{ "hrtimer_expire_exit", "timers named as wakers" },
 		{ "task_rename", "thread renames" },
 		{ "sched_process_fork", "names of new threads" },
 		{ "sched_process_exit", "thread exits" },

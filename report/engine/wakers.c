@@ -93,6 +93,14 @@ static struct thread_state *thread(struct kdr_wakers *w, uint32_t tid, int *fres
 
 static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_event *ev)
 {
+	switch (ev->flags & KDF_WAKE_CTX_MASK) {
+	case KDF_WAKE_CTX_HARDIRQ:
+		return KDR_WAKER_HARDIRQ;
+	case KDF_WAKE_CTX_SOFTIRQ:
+		return KDR_WAKER_SOFTIRQ;
+	case KDF_WAKE_CTX_TIMER:
+		return KDR_WAKER_TIMER;
+	}
 	if (!ev->u.wakeup.waker_tid)
 		return KDR_WAKER_IDLE;
 	if (!ev->u.wakeup.waker_pid)
@@ -118,6 +126,10 @@ static int block_add(struct kdr_wakers *w, const struct thread_state *t, uint64_
 		return 0;
 	}
 	b->key.kind = kind_of(w, wake);
+	if (b->key.kind == KDR_WAKER_SOFTIRQ)
+		b->key.softirq_vec = (wake->flags & KDF_WAKE_VEC_MASK) >> KDF_WAKE_VEC_SHIFT;
+	if (b->key.kind >= KDR_WAKER_HARDIRQ)
+		return 0; /* the task it interrupted is no waker */
 	b->key.waker_tid = wake->u.wakeup.waker_tid;
 	b->key.waker_pid = wake->u.wakeup.waker_pid;
 	b->key.waker_name_id = wake->u.wakeup.waker_name_id;
@@ -181,10 +193,10 @@ int kdr_wakers_feed(struct kdr_wakers *w, const struct kdf_event *ev, size_t n)
 
 static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
 {
-	const uint32_t ka[] = { a->tid, a->nr, a->kind, a->waker_tid, a->waker_pid,
-				a->waker_name_id };
-	const uint32_t kb[] = { b->tid, b->nr, b->kind, b->waker_tid, b->waker_pid,
-				b->waker_name_id };
+	const uint32_t ka[] = { a->tid,	      a->nr,	     a->kind,	       a->waker_tid,
+				a->waker_pid, a->waker_name_id, a->softirq_vec };
+	const uint32_t kb[] = { b->tid,	      b->nr,	     b->kind,	       b->waker_tid,
+				b->waker_pid, b->waker_name_id, b->softirq_vec };
 
 	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
 		if (ka[i] != kb[i])
@@ -258,7 +270,8 @@ const char *kdr_waker_kind_name(enum kdr_waker_kind k)
 	static const char *const names[] = {
 		[KDR_WAKER_TARGET] = "target",	 [KDR_WAKER_PROCESS] = "process",
 		[KDR_WAKER_IDLE] = "idle",	 [KDR_WAKER_UNKNOWN] = "unknown",
-		[KDR_WAKER_NONE] = "none",
+		[KDR_WAKER_NONE] = "none",	 [KDR_WAKER_HARDIRQ] = "irq",
+		[KDR_WAKER_SOFTIRQ] = "softirq", [KDR_WAKER_TIMER] = "timer",
 	};
 
 	return (unsigned int)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";

@@ -30,12 +30,20 @@ static const char *waker_name(struct kdr_ctx *c, const struct kdr_waker_row *r, 
 	return s;
 }
 
+/* The waker is a task (named by tid, pid and name), not an interrupt or
+ * the lack of a wakeup. */
+static int is_task(enum kdr_waker_kind k)
+{
+	return k == KDR_WAKER_TARGET || k == KDR_WAKER_PROCESS || k == KDR_WAKER_IDLE ||
+	       k == KDR_WAKER_UNKNOWN;
+}
+
 void kdr_wakers_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wakers *w,
 		     uint64_t ts)
 {
 	size_t n, len, wlen;
 	const struct kdr_waker_row *r = kdr_wakers_rows(w, &n);
-	char tb[32], nb[32];
+	char tb[32], nb[32], vb[32];
 
 	kdr_json_key(j, "wakers");
 	kdr_json_arr_begin(j);
@@ -60,13 +68,18 @@ void kdr_wakers_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wak
 		kdr_json_bool(j, r[i].nr == KDR_WAKER_NR_BEFORE);
 		kdr_json_key(j, "waker_kind");
 		kdr_json_cstr(j, kdr_waker_kind_name(r[i].kind));
+		kdr_json_key(j, "waker_softirq");
+		if (r[i].kind == KDR_WAKER_SOFTIRQ)
+			kdr_json_cstr(j, kdr_softirq_name(r[i].softirq_vec, vb, sizeof(vb)));
+		else
+			kdr_json_null(j);
 		kdr_json_key(j, "waker_tid");
-		if (r[i].kind == KDR_WAKER_NONE)
+		if (!is_task(r[i].kind))
 			kdr_json_null(j);
 		else
 			kdr_json_u64(j, r[i].waker_tid);
 		kdr_json_key(j, "waker_pid");
-		if (r[i].kind == KDR_WAKER_NONE || r[i].kind == KDR_WAKER_UNKNOWN)
+		if (!is_task(r[i].kind) || r[i].kind == KDR_WAKER_UNKNOWN)
 			kdr_json_null(j);
 		else
 			kdr_json_u64(j, r[i].waker_pid);
@@ -93,6 +106,7 @@ static void text_waker(struct kdr_ctx *c, const struct kdr_waker_row *r)
 	FILE *f = c->out;
 	size_t wlen;
 	const char *wname = waker_name(c, r, &wlen);
+	char vb[32];
 
 	switch (r->kind) {
 	case KDR_WAKER_TARGET:
@@ -112,6 +126,15 @@ static void text_waker(struct kdr_ctx *c, const struct kdr_waker_row *r)
 		break;
 	case KDR_WAKER_NONE:
 		fputs("(not woken in the window)", f);
+		break;
+	case KDR_WAKER_HARDIRQ:
+		fputs("irq", f);
+		break;
+	case KDR_WAKER_SOFTIRQ:
+		fprintf(f, "softirq %s", kdr_softirq_name(r->softirq_vec, vb, sizeof(vb)));
+		break;
+	case KDR_WAKER_TIMER:
+		fputs("timer", f);
 		break;
 	}
 }
