@@ -361,6 +361,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 /* ----------------------------------------------------------- scheduler */
 
+#include "census.bpf.h"
 #include "who.bpf.h"
 
 SEC("tp_btf/sched_switch")
@@ -391,6 +392,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		if (preempt || state == 0) {
 			flags |= KD_SW_PREEMPT;
 			wait_begin(prev->pid, cpu);
+		} else if (!prev->exit_state) { /* its last switch-out is no sleep */
+			asleep_begin(prev->pid, bpf_ktime_get_ns());
 		}
 	}
 	if (flags & KD_SW_NEXT_TARGET)
@@ -454,6 +457,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	tid = p->pid;
 	if (want_stacks)
 		bpf_map_delete_elem(&sys_entry, &tid);
+	asleep_end(tid);
 	if (!capturing())
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, tid);

@@ -235,6 +235,8 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 			bpf_map_delete_elem(&wakers, &tid);
 		}
 	}
+	if (!(flags & KD_WAKE_NEW))
+		asleep_end(tid);
 	cpu = task_cpu(p);
 	wait_begin(tid, cpu);
 	if (!capturing())

@@ -122,6 +122,10 @@ struct kdf_event {
 		struct {
 			uint32_t state; /* /proc's state letter: 'R', 'S', 'D', 'T'... */
 			uint32_t nr;	/* the syscall it is in, KDF_CENSUS_NO_SYSCALL */
+			/* (1.3) since when it is asleep (its switch-out), when
+			 * the recorder saw it; 0 = not known: asleep since
+			 * before the trace, or not asleep (docs/format.md 5.4) */
+			uint64_t since_ts;
 		} census;
 		struct {
 			uint64_t count;	 /* events lost on cpu */
