@@ -245,6 +245,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
+	e->hdr.cpu = cpu; /* where it waits, which the culprits follow */
 	e->hdr.flags = flags | (stashed ? w.context : KD_WAKE_CTX_TASK);
 	if (!stashed) {
 		w.pid_tgid = bpf_get_current_pid_tgid();
@@ -269,20 +270,30 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 	return wakeup(p, KD_WAKE_NEW);
 }
 
-/* A target thread moved while it waits: it waits on dest_cpu now. */
+/*
+ * A target thread moved while it waits: it waits on dest_cpu now.  Two
+ * CPU_RUN records say so: the thread itself on dest_cpu (a thread that
+ * waits runs nowhere, so the report reads it as the move, and cuts the
+ * wait there: the part before was spent behind the tasks of the CPU it
+ * left), then the task current there.  A reader that does not know the
+ * first takes it for a run of the thread until the second, a moment.
+ */
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
-	__u32 tid;
+	__u32 tid, *on;
 
 	if (p->tgid != targ_tgid)
 		return 0;
 	tid = p->pid;
-	if (!bpf_map_lookup_elem(&waits_on, &tid))
+	on = bpf_map_lookup_elem(&waits_on, &tid);
+	if (!on || *on == (__u32)dest_cpu + 1)
 		return 0;
 	wait_begin(tid, dest_cpu);
-	if (capturing())
-		cpu_curr_emit(dest_cpu);
+	if (!capturing())
+		return 0;
+	cpu_run_emit(p, dest_cpu);
+	cpu_curr_emit(dest_cpu);
 	return 0;
 }
 
