@@ -10,12 +10,12 @@
 #define KDELAY_CENSUS_BPF_H
 
 /*
- * tid -> when it was switched out asleep (bpf_ktime_get_ns), present only
- * while it sleeps: written at that switch, removed at its wakeup and at
- * its exit.  Kept whatever the capture state: the sleep that matters
- * began before the window.  The recorder reads it (census.c).  A hash
- * keyed by tid for the reason waits_on is; a full map is counted as a
- * lost event, the thread's census then says "not known".
+ * tid -> when it was switched out asleep (bpf_ktime_get_ns), 0 while it
+ * is not asleep: written at that switch, cleared at its wakeup, the entry
+ * deleted at its exit.  Kept whatever the capture state: the sleep that
+ * matters began before the window.  The recorder reads it (census.c).  A
+ * hash keyed by tid for the reason waits_on is; a full map is counted as
+ * a lost event, and the thread's census then says "not known".
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -26,11 +26,24 @@ struct {
 
 static __always_inline void asleep_begin(__u32 tid, __u64 ts)
 {
-	if (bpf_map_update_elem(&asleep_since, &tid, &ts, BPF_ANY))
+	__u64 *since = tid_slot(&asleep_since, tid, &ts);
+
+	if (since)
+		*since = ts;
+	else
 		ev_lost();
 }
 
 static __always_inline void asleep_end(__u32 tid)
+{
+	__u64 *since = bpf_map_lookup_elem(&asleep_since, &tid);
+
+	if (since)
+		*since = 0;
+}
+
+/* The thread exits. */
+static __always_inline void asleep_forget(__u32 tid)
 {
 	bpf_map_delete_elem(&asleep_since, &tid);
 }

@@ -55,14 +55,34 @@ struct {
 } events SEC(".maps");
 
 /*
+ * The per-thread state of the target's threads lives in hashes keyed by
+ * tid, one entry per thread, created at its first use, written in place
+ * afterwards and deleted at its exit: an update or a delete takes the
+ * bucket's lock and swaps an element, several times the cost of a lookup,
+ * on paths every switch and wakeup of the target takes.  The entry of
+ * tid in map, created from init if it has none; NULL when the map is
+ * full (the caller counts that as a lost event).
+ */
+static __always_inline void *tid_slot(void *map, __u32 tid, const void *init)
+{
+	void *v = bpf_map_lookup_elem(map, &tid);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, &tid, init, BPF_NOEXIST); /* or another CPU did */
+	return bpf_map_lookup_elem(map, &tid);
+}
+
+/*
  * Entry time of each target thread's current syscall, for stack filtering,
  * kept only with stacks on.  A hash keyed by tid, not task storage: a task
  * storage operation fails while a task preempted on that CPU is inside
  * one (its per-CPU busy count).  Only the syscall hooks use it, in task
  * context, and a hash update keeps preemption off while it holds its
- * bucket, so none finds it busy; an update fails only when the map is
- * full, and is then counted as a lost event (ev_lost).  A thread's entry
- * goes at its exit, so that a new thread reusing its tid starts without.
+ * bucket, so none finds it busy; an entry is missing only when the map
+ * is full, and that is counted as a lost event (ev_lost).  A thread's
+ * entry goes at its exit, so that a new thread reusing its tid starts
+ * without.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -227,7 +247,11 @@ static __always_inline void ev_submit(void *e)
  * the report pairs them exactly. */
 static __always_inline void entry_store(__u32 tid, __u64 ts)
 {
-	if (bpf_map_update_elem(&sys_entry, &tid, &ts, BPF_ANY))
+	__u64 *entry = tid_slot(&sys_entry, tid, &ts);
+
+	if (entry)
+		*entry = ts;
+	else
 		ev_lost();
 }
 
@@ -457,7 +481,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	tid = p->pid;
 	if (want_stacks)
 		bpf_map_delete_elem(&sys_entry, &tid);
-	asleep_end(tid);
+	asleep_forget(tid);
+	who_forget(tid);
 	if (!capturing())
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, tid);

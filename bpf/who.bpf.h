@@ -18,14 +18,14 @@
  * costs one load.  Kept whatever the capture state, so that the counts
  * stay right across windows.
  *
- * waits_on holds a thread only while it waits.  A hash keyed by tid, not
- * task storage: a task storage operation fails while a task preempted on
+ * waits_on holds each thread's CPU (0 while it does not wait; its entry
+ * goes at its exit).  A hash keyed by tid, not task storage: a task storage operation fails while a task preempted on
  * that CPU is inside one (its per-CPU busy count), and a wait missed that
  * way would leave its CPU uncounted.  Every user of waits_on runs under a
  * runqueue lock with interrupts off, so none nests in another on a CPU and
- * a hash operation cannot find its bucket busy; an insert fails only when
- * the map is full, and is then counted as a lost event (ev_lost), so that
- * the report drops the waits around it.
+ * a hash operation cannot find its bucket busy; an entry is missing only
+ * when the map is full, and that is counted as a lost event (ev_lost), so
+ * that the report drops the waits around it.
  */
 __u32 waiting[KD_LOSS_CPUS];
 
@@ -51,29 +51,29 @@ __u64 cpu_curr[KD_LOSS_CPUS];
 /* Thread tid (of the target) waits runnable on cpu from now on. */
 static __always_inline void wait_begin(__u32 tid, __u32 cpu)
 {
-	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid), here = cpu + 1;
+	__u32 here = cpu + 1, none = 0, *on = tid_slot(&waits_on, tid, &none);
 
-	if (on && *on == here)
-		return;
-	if (on) {
-		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-		*on = here;
-	} else if (bpf_map_update_elem(&waits_on, &tid, &here, BPF_NOEXIST)) {
+	if (!on) {
 		ev_lost(); /* full: this wait is not followed */
 		return;
 	}
+	if (*on == here)
+		return;
+	if (*on)
+		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	*on = here;
 	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
 }
 
-/* Thread tid (of the target) runs, sleeps or exits: it waits nowhere. */
+/* Thread tid (of the target) runs, or sleeps: it waits nowhere. */
 static __always_inline void wait_end(__u32 tid)
 {
 	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid);
 
-	if (!on)
+	if (!on || !*on)
 		return;
 	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	bpf_map_delete_elem(&waits_on, &tid);
+	*on = 0;
 }
 
 /* t runs on cpu (t is read through probes: it may be another CPU's). */
@@ -175,22 +175,25 @@ int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
  * try_to_wake_up() before any queueing, once per wakeup (the wakee is
  * TASK_WAKING until activated: no second waker passes in between), so the
  * waker is stashed there under the wakee's tid, and its sched_wakeup takes
- * the entry out.  An entry lives only while a wakeup is in flight, so the
- * map holds a few; when it is full, the miss is counted as a lost event
- * (ev_lost), so that the report drops the block this wakeup ends (its
- * sched_wakeup would name its own current task).  A hash, not task storage: a task storage lookup fails while a
- * preempted task on that CPU is inside a task storage operation (its
- * per-CPU busy count), and a waker lost that way would be named wrong.
+ * the entry out (an entry per thread, deleted at its exit).  When the map
+ * is full, the miss is counted as a lost event (ev_lost), so that the
+ * report drops the block this wakeup ends (its sched_wakeup would name
+ * its own current task).  A hash, not task storage: a task storage lookup
+ * fails while a preempted task on that CPU is inside a task storage
+ * operation (its per-CPU busy count), and a waker lost that way would be
+ * named wrong.
  */
 struct waker {
 	__u64 pid_tgid;
 	char comm[KD_COMM_LEN];
 	__u8 context; /* KD_WAKE_CTX_* and vector */
+	__u8 stashed; /* 0 once its sched_wakeup took it */
+	__u8 pad[6];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct waker);
 } wakers SEC(".maps");
@@ -198,18 +201,20 @@ struct {
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking, struct task_struct *p)
 {
-	struct waker w;
-	__u32 tid;
+	static const struct waker none;
+	struct waker *w;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	tid = p->pid;
-	__builtin_memset(&w, 0, sizeof(w));
-	w.pid_tgid = bpf_get_current_pid_tgid();
-	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
-	w.context = waker_context();
-	if (bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY))
+	w = tid_slot(&wakers, p->pid, &none);
+	if (!w) {
 		ev_lost(); /* full: see above */
+		return 0;
+	}
+	w->pid_tgid = bpf_get_current_pid_tgid();
+	bpf_get_current_comm(w->comm, sizeof(w->comm)); /* zeroed on failure */
+	w->context = waker_context();
+	w->stashed = 1;
 	return 0;
 }
 
@@ -229,10 +234,10 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 		return 0;
 	if (!(flags & KD_WAKE_NEW)) {
 		stash = bpf_map_lookup_elem(&wakers, &tid);
-		if (stash) {
-			w = *stash; /* the slot is free for reuse once deleted */
+		if (stash && stash->stashed) {
+			w = *stash;
 			stashed = true;
-			bpf_map_delete_elem(&wakers, &tid);
+			stash->stashed = 0;
 		}
 	}
 	if (!(flags & KD_WAKE_NEW))
@@ -295,6 +300,13 @@ int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 	cpu_run_emit(p, dest_cpu);
 	cpu_curr_emit(dest_cpu);
 	return 0;
+}
+
+/* Thread tid (of the target) exits: it neither waits nor will be woken. */
+static __always_inline void who_forget(__u32 tid)
+{
+	bpf_map_delete_elem(&waits_on, &tid);
+	bpf_map_delete_elem(&wakers, &tid);
 }
 
 #endif /* KDELAY_WHO_BPF_H */
