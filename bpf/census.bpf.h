@@ -12,8 +12,8 @@
 /*
  * tid -> when it was switched out asleep (bpf_ktime_get_ns), 0 while it
  * is not asleep: written at that switch, cleared at its wakeup, the entry
- * deleted at its exit.  Kept whatever the capture state: the sleep that
- * matters began before the window.  The recorder reads it (census.c).  A
+ * deleted at its last switch.  Kept whatever the capture state: the sleep
+ * that matters began before the window.  The recorder reads it (census.c).  A
  * hash keyed by tid for the reason waits_on is; a full map is counted as
  * a lost event, and the thread's census then says "not known".
  */
@@ -42,7 +42,7 @@ static __always_inline void asleep_end(__u32 tid)
 		*since = 0;
 }
 
-/* The thread exits. */
+/* The thread switched out for the last time. */
 static __always_inline void asleep_forget(__u32 tid)
 {
 	bpf_map_delete_elem(&asleep_since, &tid);

@@ -57,11 +57,11 @@ struct {
 /*
  * The per-thread state of the target's threads lives in hashes keyed by
  * tid, one entry per thread, created at its first use, written in place
- * afterwards and deleted at its exit: an update or a delete takes the
- * bucket's lock and swaps an element, several times the cost of a lookup,
- * on paths every switch and wakeup of the target takes.  The entry of
- * tid in map, created from init if it has none; NULL when the map is
- * full (the caller counts that as a lost event).
+ * afterwards and deleted at its last switch (thread_forget): an update or
+ * a delete takes the bucket's lock and swaps an element, several times
+ * the cost of a lookup, on paths every switch and wakeup of the target
+ * takes.  The entry of tid in map, created from init if it has none; NULL
+ * when the map is full (the caller counts that as a lost event).
  */
 static __always_inline void *tid_slot(void *map, __u32 tid, const void *init)
 {
@@ -80,9 +80,7 @@ static __always_inline void *tid_slot(void *map, __u32 tid, const void *init)
  * one (its per-CPU busy count).  Only the syscall hooks use it, in task
  * context, and a hash update keeps preemption off while it holds its
  * bucket, so none finds it busy; an entry is missing only when the map
- * is full, and that is counted as a lost event (ev_lost).  A thread's
- * entry goes at its exit, so that a new thread reusing its tid starts
- * without.
+ * is full, and that is counted as a lost event (ev_lost).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -388,6 +386,20 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 #include "census.bpf.h"
 #include "who.bpf.h"
 
+#define KD_TASK_DEAD 0x0080 /* include/linux/sched.h, __state at a thread's last switch */
+
+/* A thread of the target switched out for the last time: its entries in
+ * the per-thread hashes go, so that a new thread reusing its tid starts
+ * without (after the thread's exit event, which a preemption on the way
+ * out may still follow). */
+static __always_inline void thread_forget(__u32 tid)
+{
+	if (want_stacks)
+		bpf_map_delete_elem(&sys_entry, &tid);
+	asleep_forget(tid);
+	who_forget(tid);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -416,7 +428,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		if (preempt || state == 0) {
 			flags |= KD_SW_PREEMPT;
 			wait_begin(prev->pid, cpu);
-		} else if (!prev->exit_state) { /* its last switch-out is no sleep */
+		} else if (state & KD_TASK_DEAD) {
+			thread_forget(prev->pid); /* its last switch */
+		} else {
 			asleep_begin(prev->pid, bpf_ktime_get_ns());
 		}
 	}
@@ -474,18 +488,10 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
 	struct kd_ev_exit *e;
-	__u32 tid;
 
-	if (p->tgid != targ_tgid)
+	if (p->tgid != targ_tgid || !capturing())
 		return 0;
-	tid = p->pid;
-	if (want_stacks)
-		bpf_map_delete_elem(&sys_entry, &tid);
-	asleep_forget(tid);
-	who_forget(tid);
-	if (!capturing())
-		return 0;
-	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, tid);
+	e = ev_reserve(sizeof(*e), KD_EV_THREAD_EXIT, p->pid);
 	if (!e)
 		return 0;
 	e->pad[0] = e->pad[1] = 0;

@@ -19,9 +19,10 @@
  * stay right across windows.
  *
  * waits_on holds each thread's CPU (0 while it does not wait; its entry
- * goes at its exit).  A hash keyed by tid, not task storage: a task storage operation fails while a task preempted on
- * that CPU is inside one (its per-CPU busy count), and a wait missed that
- * way would leave its CPU uncounted.  Every user of waits_on runs under a
+ * goes at its last switch).  A hash keyed by tid, not task storage: a
+ * task storage operation fails while a task preempted on that CPU is
+ * inside one (its per-CPU busy count), and a wait missed that way would
+ * leave its CPU uncounted.  Every user of waits_on runs under a
  * runqueue lock with interrupts off, so none nests in another on a CPU and
  * a hash operation cannot find its bucket busy; an entry is missing only
  * when the map is full, and that is counted as a lost event (ev_lost), so
@@ -175,10 +176,10 @@ int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
  * try_to_wake_up() before any queueing, once per wakeup (the wakee is
  * TASK_WAKING until activated: no second waker passes in between), so the
  * waker is stashed there under the wakee's tid, and its sched_wakeup takes
- * the entry out (an entry per thread, deleted at its exit).  When the map
- * is full, the miss is counted as a lost event (ev_lost), so that the
- * report drops the block this wakeup ends (its sched_wakeup would name
- * its own current task).  A hash, not task storage: a task storage lookup
+ * the entry out (an entry per thread, deleted at its last switch).  When
+ * the map is full, the miss is counted as a lost event (ev_lost), so that
+ * the report drops the block this wakeup ends (its sched_wakeup would
+ * name its own current task).  A hash, not task storage: a task storage lookup
  * fails while a preempted task on that CPU is inside a task storage
  * operation (its per-CPU busy count), and a waker lost that way would be
  * named wrong.
@@ -302,7 +303,7 @@ int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 	return 0;
 }
 
-/* Thread tid (of the target) exits: it neither waits nor will be woken. */
+/* Thread tid (of the target) switched out for the last time. */
 static __always_inline void who_forget(__u32 tid)
 {
 	bpf_map_delete_elem(&waits_on, &tid);
