@@ -515,7 +515,7 @@ int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 	struct kd_ev_irq_entry *e;
 	__u32 tid;
 
-	cpu_hardirq[this_cpu_slot()] = irq + 1;
+	hardirq_mark(irq + 1);
 	if (!current_is_target(&tid))
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_IRQ_ENTRY, tid);
@@ -535,7 +535,7 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 	struct kd_ev_irq_exit *e;
 	__u32 tid;
 
-	cpu_hardirq[this_cpu_slot()] = 0;
+	hardirq_mark(0);
 	if (!current_is_target(&tid))
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_IRQ_EXIT, tid);
@@ -566,14 +566,14 @@ static __always_inline int softirq(unsigned int vec, __u8 type)
 SEC("tp_btf/softirq_entry")
 int BPF_PROG(softirq_entry, unsigned int vec)
 {
-	cpu_softirq[this_cpu_slot()] = vec + 1;
+	softirq_mark(vec + 1);
 	return softirq(vec, KD_EV_SOFTIRQ_ENTRY);
 }
 
 SEC("tp_btf/softirq_exit")
 int BPF_PROG(softirq_exit, unsigned int vec)
 {
-	cpu_softirq[this_cpu_slot()] = 0;
+	softirq_mark(0);
 	return softirq(vec, KD_EV_SOFTIRQ_EXIT);
 }
 

@@ -114,16 +114,22 @@ static __always_inline __u32 task_cpu(struct task_struct *p)
  * The interrupt context each CPU is in, so that a wakeup made by an
  * interrupt names the interrupt and not the task it happened to find
  * there: the irq, softirq and hrtimer tracepoints mark their handler's
- * entry and exit (every one on the node: a store each).  Hard irqs do not
- * nest, and a softirq or a timer's soft expiry can only be interrupted by
- * a hard irq, so the innermost context is: a hard irq handler, else a
- * timer expiring (hard or soft), else a softirq.  An interrupt without
+ * entry and exit (every one on the node: two stores each).  Hard irqs do
+ * not nest, and a softirq or a timer's soft expiry can only be
+ * interrupted by a hard irq, so the innermost context is: a hard irq
+ * handler, else a timer expiring (hard or soft), else a softirq.  Each
+ * mark also holds the task it was made in: where softirqs and irq
+ * handlers run in threads that can be preempted (PREEMPT_RT), a task
+ * that runs meanwhile on that CPU is not in them.  An interrupt without
  * tracepoints (an IPI, irq_work) counts as what it interrupted.  Only the
- * CPU's own programs write its slot.
+ * CPU's own programs write its slots.
  */
 __u32 cpu_hardirq[KD_LOSS_CPUS]; /* irq + 1 while its handler runs */
+__u32 cpu_hardirq_tid[KD_LOSS_CPUS];
 __u32 cpu_softirq[KD_LOSS_CPUS]; /* vector + 1 while it is served */
-__u32 cpu_hrtimer[KD_LOSS_CPUS]; /* timer expiries under way (a soft one may be interrupted by a hard one) */
+__u32 cpu_softirq_tid[KD_LOSS_CPUS];
+__u32 cpu_hrtimer[KD_LOSS_CPUS]; /* expiries under way (a hard one may interrupt a soft one) */
+__u32 cpu_hrtimer_tid[KD_LOSS_CPUS];
 
 #define KD_SOFTIRQ_TIMER 1 /* TIMER_SOFTIRQ: the timer wheel's expiry */
 
@@ -132,16 +138,32 @@ static __always_inline __u32 this_cpu_slot(void)
 	return bpf_get_smp_processor_id() & (KD_LOSS_CPUS - 1);
 }
 
+static __always_inline void hardirq_mark(__u32 irq1)
+{
+	__u32 cpu = this_cpu_slot();
+
+	cpu_hardirq[cpu] = irq1;
+	cpu_hardirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline void softirq_mark(__u32 vec1)
+{
+	__u32 cpu = this_cpu_slot();
+
+	cpu_softirq[cpu] = vec1;
+	cpu_softirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+}
+
 /* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now. */
 static __always_inline __u8 waker_context(void)
 {
-	__u32 cpu = this_cpu_slot(), vec;
+	__u32 cpu = this_cpu_slot(), tid = (__u32)bpf_get_current_pid_tgid(), vec;
 
-	if (cpu_hardirq[cpu])
+	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
 		return KD_WAKE_CTX_HARDIRQ;
-	if (cpu_hrtimer[cpu])
+	if (cpu_hrtimer[cpu] && cpu_hrtimer_tid[cpu] == tid)
 		return KD_WAKE_CTX_TIMER;
-	if (!cpu_softirq[cpu])
+	if (!cpu_softirq[cpu] || cpu_softirq_tid[cpu] != tid)
 		return KD_WAKE_CTX_TASK;
 	vec = cpu_softirq[cpu] - 1;
 	if (vec == KD_SOFTIRQ_TIMER)
@@ -152,7 +174,10 @@ static __always_inline __u8 waker_context(void)
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer, ktime_t *now)
 {
-	cpu_hrtimer[this_cpu_slot()]++;
+	__u32 cpu = this_cpu_slot();
+
+	if (!cpu_hrtimer[cpu]++)
+		cpu_hrtimer_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
 	return 0;
 }
 
