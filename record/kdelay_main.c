@@ -2,7 +2,8 @@
 /*
  * kdelay - drop-in for Open vSwitch's kernel_delay.py.
  *
- * Same options, same output: it records with the recorder library into a
+ * Same options, same output (unless asked for more: --budget, --wakers,
+ * --culprits and --census add kdelay-report's tables): it records with the recorder library into a
  * capture file (a nameless temporary one, or -o FILE which is kept) and, right
  * after each sample window closed, prints that window's report with the
  * report library, which reads on from where the previous window ended.  "# Start sampling" lines are printed live by the
@@ -24,6 +25,7 @@
 #include "status.h"
 
 struct dropin {
+	const struct kd_opts *o;
 	struct kdr_follow *follow; /* the report, reading on window after window */
 	int report_rc; /* first non-zero status of the report */
 	int windows;   /* windows printed */
@@ -41,6 +43,10 @@ static int print_window(void *ctx, const char *path, const struct kdf_window *wi
 		kdr_options_init(&ro);
 		ro.sections = KDR_SEC_STOP | KDR_SEC_DUMP;
 		ro.prog = "kdelay";
+		ro.budget = d->o->report_budget;
+		ro.wakers = d->o->report_wakers;
+		ro.culprits = d->o->report_culprits;
+		ro.census = d->o->report_census;
 		d->follow = kdr_follow_open(path, &ro, stderr);
 	}
 	rc = d->follow ? kdr_follow_window(d->follow, win->index, stdout, stderr) : EX_OSERR;
@@ -92,6 +98,7 @@ int main(int argc, char **argv)
 		o.output = path;
 		o.output_fd = fd;
 	}
+	d.o = &o;
 	hooks.on_window = print_window;
 	hooks.ctx = &d;
 	hooks.hook_prints_stop = 1;

@@ -32,6 +32,10 @@ enum {
 	OPT_FLIGHT,
 	OPT_FLIGHT_MB,
 	OPT_HOST_LABEL,
+	OPT_BUDGET,
+	OPT_WAKERS,
+	OPT_CULPRITS,
+	OPT_CENSUS,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +55,10 @@ static const struct option long_opts[] = {
 	{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
 	{ "flight-buffer-mb", required_argument, NULL, OPT_FLIGHT_MB },
 	{ "host-label", required_argument, NULL, OPT_HOST_LABEL },
+	{ "budget", no_argument, NULL, OPT_BUDGET },
+	{ "wakers", no_argument, NULL, OPT_WAKERS },
+	{ "culprits", no_argument, NULL, OPT_CULPRITS },
+	{ "census", no_argument, NULL, OPT_CENSUS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -74,7 +82,8 @@ void options__usage(enum kd_prog prog, FILE *f)
 		prog_name(prog),
 		prog == KD_PROG_RECORD ? "\n       [--comm NAME] [--flight-recorder SECONDS [--flight-buffer-mb MB]]"
 					 "\n       [--host-label NAME]"
-					 "\n       [[--] COMMAND [ARGS...]]" : "");
+					 "\n       [[--] COMMAND [ARGS...]]"
+					 : "\n       [--budget] [--wakers] [--culprits] [--census]");
 	fprintf(f,
 		"options:\n"
 		"  -h, --help            show this help message and exit\n"
@@ -111,6 +120,13 @@ void options__usage(enum kd_prog prog, FILE *f)
 		prog == KD_PROG_KDELAY ? " (kept when given)" :
 					 " (an old one becomes FILE.old);\n"
 					 "                        - writes it to standard output");
+	if (prog == KD_PROG_KDELAY)
+		fputs("  --budget              After each sample, each thread's time budget, the\n"
+		      "                        threads that made no event included\n"
+		      "  --wakers              After each sample, blocked time by syscall and waker\n"
+		      "  --culprits            After each sample, ready time by the task that ran\n"
+		      "  --census              After each sample, the threads that made no event\n",
+		      f);
 	if (prog == KD_PROG_RECORD)
 		fprintf(f, "  --comm NAME           Trace the single process whose name is NAME\n"
 			   "  --flight-recorder SECONDS\n"
@@ -404,6 +420,19 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 			if (u == 0)
 				return ARG_ERR("--flight-buffer-mb", "must be nonzero");
 			o->flight_buffer_mb = (uint32_t)u;
+			break;
+		case OPT_BUDGET:
+		case OPT_WAKERS:
+		case OPT_CULPRITS:
+		case OPT_CENSUS:
+			/* the report's tables: kdelay-report takes them on a capture */
+			if (prog != KD_PROG_KDELAY)
+				return usage_error(prog, err, "unrecognized arguments: %s%s",
+						   argv[optind - 1], "");
+			o->report_budget |= c == OPT_BUDGET;
+			o->report_wakers |= c == OPT_WAKERS;
+			o->report_culprits |= c == OPT_CULPRITS;
+			o->report_census |= c == OPT_CENSUS;
 			break;
 		case 'o':
 			if (!*optarg)

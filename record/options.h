@@ -14,8 +14,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* Which program parses: kdelay takes exactly kernel_delay.py's options
- * (plus -o/-q); kdelay-record also takes --comm and a COMMAND. */
+/* Which program parses: kdelay takes kernel_delay.py's options (plus -o/-q
+ * and the report's opt-in tables); kdelay-record also takes --comm and a
+ * COMMAND. */
 enum kd_prog {
 	KD_PROG_RECORD,
 	KD_PROG_KDELAY,
@@ -50,6 +51,13 @@ struct kd_opts {
 	bool quiet;		     /* -q */
 	double flight_seconds;	     /* --flight-recorder; 0 = not in flight mode */
 	uint32_t flight_buffer_mb;   /* --flight-buffer-mb: hard cap of its memory */
+	/* kdelay only: the report's tables after each window, off by default
+	 * so that its text stays kernel_delay.py's (kdelay-report's options
+	 * of the same names) */
+	bool report_budget;	     /* --budget */
+	bool report_wakers;	     /* --wakers */
+	bool report_culprits;	     /* --culprits */
+	bool report_census;	     /* --census */
 	int argc;		     /* the whole command line, for the meta chunk */
 	char **argv;
 };

@@ -195,17 +195,21 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 	if (run->census && !v.skip) {
 		kdr_census_close(run->census); /* out of memory: said in its output */
 		v.census = run->census;
+		if (kdr_view_add_silent(c, &run->vb, run->census, &v))
+			rc = -1;
 	}
 	run->tot.reported++;
 	run->tot.unclosed_reported += !!(w->flags & KDR_WIN_UNCLOSED);
 	run->found = 1;
 	losses_total(&run->tot, &v);
-	rc = run->sink->window(c, &run->js, &v);
+	if (run->sink->window(c, &run->js, &v))
+		rc = -1;
 	if (v.wakers && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
 		kdr_wakers_text(c, v.wakers, hi);
 	if (v.culprits && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
 		kdr_culprits_text(c, v.culprits, hi);
-	if (v.census && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
+	if (v.census && c->o->census && c->o->format == KDR_FMT_TEXT &&
+	    (c->o->sections & KDR_SEC_DUMP))
 		kdr_census_text(c, v.census, hi);
 next:
 	kdr_stats_reset(run->st);
@@ -278,7 +282,10 @@ static int start(struct run *run)
 		if (!run->culprits)
 			return EX_OSERR;
 	}
-	if (o->census || (o->format == KDR_FMT_JSON && minor >= 2)) {
+	/* the time budget accounts for the silent threads too (not in the
+	 * tables: their rows are the statistics' threads) */
+	if (o->census || (o->format == KDR_FMT_JSON && minor >= 2) ||
+	    (o->budget && o->format == KDR_FMT_TEXT && minor >= 2)) {
 		run->census = kdr_census_new();
 		if (!run->census)
 			return EX_OSERR;

@@ -199,6 +199,33 @@ int kdr_budget_close(struct kdr_budget *b, uint32_t f, uint32_t sys_nr, uint64_t
 	return rc;
 }
 
+int kdr_budget_silent(struct kdr_budget *b, uint32_t state, uint32_t nr, uint64_t lo,
+		      uint64_t hi)
+{
+	enum kdr_budget_class k;
+
+	kdr_budget_reset(b);
+	switch (state) {
+	case 'S':
+	case 'D':
+	case 'I':
+		k = nr == KDF_CENSUS_NO_SYSCALL ? KDR_B_OTHER : KDR_B_BLOCKED;
+		break;
+	case 'T':
+	case 't':
+	case 'Z':
+	case 'X':
+	case 'x':
+		k = KDR_B_OTHER;
+		break;
+	default: /* 'R', or a letter this report does not know */
+		k = KDR_B_UNKNOWN;
+		break;
+	}
+	b->ns[k] = hi - lo;
+	return k == KDR_B_BLOCKED && hi > lo ? add_sys(b, nr, hi - lo) : 0;
+}
+
 void kdr_budget_reset(struct kdr_budget *b)
 {
 	struct kdr_budget_sys *sys = b->sys;

@@ -122,6 +122,20 @@ void kdr_budget_sys_event(struct kdr_budget *b, uint8_t type, int entered, uint3
 int kdr_budget_close(struct kdr_budget *b, uint32_t ts_flags, uint32_t sys_nr, uint64_t lo,
 		     uint64_t hi, int lost);
 
+/*
+ * The budget of a silent thread (census.h): one that made no event in
+ * [lo, hi], so that it did what /proc saw at the window's start for the
+ * whole window: asleep ('S', 'D', an idle kernel thread's 'I') in the
+ * syscall nr is blocked in nr, asleep outside a syscall (nr is
+ * KDF_CENSUS_NO_SYSCALL), stopped or dead is other.  A runnable one ('R')
+ * is unknown: with no switch in or out, it was on a CPU all window or
+ * waited for one all window, and /proc's letter is the same for both.
+ * Replaces what b held.  0, or -1 when out of memory (blocked is then in
+ * ns[] without its syscall).
+ */
+int kdr_budget_silent(struct kdr_budget *b, uint32_t state, uint32_t nr, uint64_t lo,
+		      uint64_t hi);
+
 /* Empty b for the next window, keeping its allocation. */
 void kdr_budget_reset(struct kdr_budget *b);
 void kdr_budget_free(struct kdr_budget *b);

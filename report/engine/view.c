@@ -74,6 +74,9 @@ void kdr_view_buf_free(struct kdr_view_buf *b)
 	free(b->inprog);
 	free(b->waiting);
 	free(b->events);
+	for (size_t i = 0; i < b->silent_cap; i++)
+		kdr_budget_free(&b->silent[i]);
+	free(b->silent);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -282,6 +285,78 @@ static int build_threads(struct kdr_ctx *c, struct kdr_view_buf *b, const struct
 	v->threads = b->threads;
 	v->nthreads = nt;
 	return 0;
+}
+
+/* Room for n silent budgets; the new ones zeroed (they own memory). */
+static int reserve_silent(struct kdr_view_buf *b, size_t n)
+{
+	size_t old = b->silent_cap;
+
+	if (reserve((void **)&b->silent, &b->silent_cap, n, sizeof(*b->silent)))
+		return -1;
+	memset(b->silent + old, 0, (b->silent_cap - old) * sizeof(*b->silent));
+	return 0;
+}
+
+int kdr_view_add_silent(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_census *ce,
+			struct kdr_wview *v)
+{
+	size_t n, nsilent = 0, nt = v->nthreads, used = 0, i;
+	const struct kdr_census_row *r = kdr_census_rows(ce, &n);
+	int rc = 0;
+
+	if (!v->budget || v->skip)
+		return 0;
+	for (i = 0; i < n; i++)
+		nsilent += !!r[i].silent;
+	if (!nsilent)
+		return 0;
+	/* a name kept in the view's own buffer moves with it */
+	for (i = 0; i < nt; i++)
+		if (b->threads[i].name == b->threads[i].own)
+			b->threads[i].name = NULL;
+	if (reserve((void **)&b->threads, &b->threads_cap, nt + nsilent, sizeof(*b->threads)) ||
+	    reserve_silent(b, nsilent)) {
+		for (i = 0; i < nt; i++)
+			if (!b->threads[i].name)
+				b->threads[i].name = b->threads[i].own;
+		v->threads = b->threads;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		/* no event: what /proc saw at the start held all window (at the
+		 * end for a thread the first census missed) */
+		const struct kdr_census_seen *s = r[i].start.known ? &r[i].start : &r[i].end;
+		struct kdr_tview *tv = &b->threads[nt];
+		char own[32];
+
+		if (!r[i].silent || !kdr_filter_tid(&c->filter, r[i].tid))
+			continue;
+		memset(tv, 0, sizeof(*tv));
+		tv->tid = r[i].tid;
+		tv->budget_only = 1;
+		tv->silent = &r[i];
+		tv->name = kdr_thread_name(c, tv->tid, v->hi, own, sizeof(own), &tv->name_len);
+		if (tv->name == own) {
+			memcpy(tv->own, own, sizeof(own));
+			tv->name = NULL;
+		}
+		if (!kdr_filter_thread(&c->filter, tv->tid, tv_name(tv)))
+			continue;
+		if (kdr_budget_silent(&b->silent[used], s->state, s->nr, v->lo, v->hi))
+			rc = -1; /* its syscall split is missing: said as incomplete */
+		tv->budget = &b->silent[used++];
+		nt++;
+	}
+	sort(b->threads + v->nthreads, nt - v->nthreads, sizeof(*b->threads), cmp_thread);
+	for (i = 0; i < nt; i++)
+		if (!b->threads[i].name)
+			b->threads[i].name = b->threads[i].own;
+	v->threads = b->threads;
+	v->nthreads = nt;
+	if (rc)
+		v->incomplete = 1;
+	return rc;
 }
 
 static int shown(struct kdr_ctx *c, uint32_t tid, uint32_t nr, uint64_t ts, char *own,

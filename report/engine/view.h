@@ -13,6 +13,7 @@
 
 #include "budget.h"
 #include "capture_end.h"
+#include "census.h"
 #include "filter.h"
 #include "hist.h"
 #include "kdelay_format.h"
@@ -75,6 +76,9 @@ struct kdr_tview {
 	 * counted (asleep in a syscall all along): in the budget, not in the
 	 * statistics blocks */
 	int budget_only;
+	/* --budget, a silent thread (census.h): no event in the window, its
+	 * budget from the census (kdr_budget_silent()); NULL otherwise */
+	const struct kdr_census_row *silent;
 };
 
 /* A syscall entered in the window and not returned when it closed; or a
@@ -144,12 +148,24 @@ struct kdr_view_buf {
 	size_t waiting_cap;
 	struct kdr_evview *events;
 	size_t events_cap;
+	struct kdr_budget *silent; /* the silent threads' budgets */
+	size_t silent_cap;
 };
 
 /* Build v for window win from st.  0, or -1 when out of memory. */
 int kdr_view_build(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,
 		   const struct kdf_window *win, uint64_t lo, uint64_t hi, struct kdr_wview *v);
 void kdr_view_buf_free(struct kdr_view_buf *b);
+
+/*
+ * With --budget: add the census's silent threads (census.h, closed) to
+ * v's threads, after the others (sorted among themselves by name, then
+ * tid), each budget_only with its budget from the census, so that the
+ * time budget accounts for every thread /proc listed.  0, or -1 when out
+ * of memory (v is then as before, or misses a syscall split).
+ */
+int kdr_view_add_silent(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_census *ce,
+			struct kdr_wview *v);
 
 /* Name of a syscall as the reference prints it ("[unknown: N]" when the
  * table lacks it); buf holds the made-up names. */

@@ -4,7 +4,8 @@
 # the functions of report/export/export.h.
 EXPORT_SRCS := report/export/export_common.c report/export/export_status.c report/export/export_pass1.c \
 	report/export/export_timeline.c report/export/export_chrome.c report/export/export_folded.c \
-	report/export/export_html.c report/export/export_html_stats.c report/export/export_tables.c
+	report/export/export_html.c report/export/export_html_stats.c report/export/export_html_who.c \
+	report/export/export_tables.c
 # The tables export's loop over captures and its output folder go with
 # main(): they read captures through its -i handling (input_file.c).
 REPORT_MAIN += report/cli/export_tables_run.c report/cli/export_tables_dir.c

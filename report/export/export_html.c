@@ -18,6 +18,7 @@
 
 #include "capture_end.h"
 #include "export_html.h"
+#include "export_html_who.h"
 #include "html_assets.h"
 #include "json.h"
 
@@ -36,6 +37,7 @@ static const char *const event_names[KDF_EV_TYPE_MAX + 1] = {
 struct page {
 	struct kdr_export *x;
 	struct kdr_html_stats *st;
+	struct kdr_html_who *who;
 	FILE *f;
 	int32_t *tout;	   /* x->threads index -> index in the page's threads, -1 */
 	uint32_t *byorder; /* name rank -> x->threads index */
@@ -212,7 +214,9 @@ static void windows(struct page *p)
 			fputs("]]", p->f);
 			first = 0;
 		}
-		fputs("]}", p->f);
+		putc(']', p->f);
+		kdr_html_who_write(p->who, p->f, w, p->tout);
+		putc('}', p->f);
 	}
 	putc(']', p->f);
 }
@@ -395,12 +399,31 @@ static void page(struct page *p)
 	fputs(t, p->f);
 }
 
+/* The second pass feeds the slices to the aggregates, the raw events and
+ * windows to the culprits, wakers and census (export_html_who.h). */
+static int on_slice(void *ctx, const struct kdr_xslice *s)
+{
+	return kdr_export_html_stats_slice(((struct page *)ctx)->st, s);
+}
+
+static int on_events(void *ctx, const struct kdf_event *ev, size_t n)
+{
+	return kdr_html_who_events(((struct page *)ctx)->who, ev, n);
+}
+
+static int on_window(void *ctx, const struct kdf_window *w)
+{
+	return kdr_html_who_window(((struct page *)ctx)->who, w);
+}
+
 int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts)
 {
 	struct kdr_export x;
 	struct kdr_html_stats st = { 0 };
-	struct page p = { .x = &x, .st = &st };
-	struct kdr_xsink sink = { .ctx = &st, .slice = kdr_export_html_stats_slice };
+	struct kdr_html_who who = { 0 };
+	struct page p = { .x = &x, .st = &st, .who = &who };
+	struct kdr_xsink sink = { .ctx = &p, .slice = on_slice, .events = on_events,
+				  .window = on_window };
 	int rc;
 
 	rc = kdr_export_open(&x, capture_path, opts, "html");
@@ -411,6 +434,10 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 						       : KDR_EXPORT_HTML_MAX_SLICES);
 	if (rc != EX_OK)
 		goto out;
+	if (kdr_html_who_init(&who, &x, st.win, st.nwin) != EX_OK) {
+		rc = kdr_export_fail(&x, EX_OSERR, "out of memory for %zu windows", st.nwin);
+		goto out;
+	}
 	p.tout = calloc(x.nthreads ? x.nthreads : 1, sizeof(*p.tout));
 	p.byorder = calloc(x.nthreads ? x.nthreads : 1, sizeof(*p.byorder));
 	if (!p.tout || !p.byorder) {
@@ -421,10 +448,14 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	if (rc != EX_OK)
 		goto out;
 	kdr_export_html_stats_finish(&st);
+	kdr_html_who_finish(&who);
 	p.f = opts->out;
 	page(&p);
 	if (st.oom)
 		rc = kdr_export_fail(&x, EX_OSERR, "out of memory naming syscalls");
+	else if (who.oom)
+		rc = kdr_export_fail(&x, EX_OSERR, "out of memory: culprits, wakers or silent "
+				     "threads are missing from the page");
 	else
 		rc = kdr_export_finish_output(&x);
 out:
@@ -432,6 +463,8 @@ out:
 	free(p.byorder);
 	if (st.x)
 		kdr_export_html_stats_free(&st);
+	if (who.x)
+		kdr_html_who_free(&who);
 	kdr_export_close(&x);
 	return rc;
 }

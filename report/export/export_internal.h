@@ -143,6 +143,9 @@ struct kdr_xsink {
 	int (*slice)(void *ctx, const struct kdr_xslice *s);
 	int (*trigger)(void *ctx, const struct kdf_event *ev); /* in range */
 	int (*window)(void *ctx, const struct kdf_window *w);  /* file order */
+	/* every event of the capture as read, before any pairing or
+	 * filtering, in file order (the report's engines take them so) */
+	int (*events)(void *ctx, const struct kdf_event *ev, size_t n);
 };
 
 /* Second pass over x->r: every slice of the kept threads, clipped to the

@@ -469,7 +469,9 @@ int kdr_export_scan(struct kdr_export *x, const struct kdr_xsink *sink)
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu threads", x->nthreads);
 	}
 	while (!rc && (n = kdf_reader_next(x->r, &it)) > 0) {
-		if (it.type == KDF_ITEM_EVENTS)
+		if (it.type == KDF_ITEM_EVENTS && sink->events)
+			rc = sink->events(sink->ctx, it.u.events.v, it.u.events.n);
+		if (!rc && it.type == KDF_ITEM_EVENTS)
 			rc = feed(&sc, it.u.events.v, it.u.events.n);
 		else if (it.type == KDF_ITEM_WINDOW && sink->window)
 			rc = sink->window(sink->ctx, &it.u.window);

@@ -97,12 +97,66 @@
     var by = {};
     ws.forEach(function (w) {
       w.budget.forEach(function (b) {
-        var a = by[b[0]] || (by[b[0]] = { t: b[0], run: 0, ready: 0, hard: 0, soft: 0, sys: {}, len: 0 });
+        var a = by[b[0]] || (by[b[0]] = { t: b[0], run: 0, ready: 0, hard: 0, soft: 0, sys: {} });
         a.run += b[1]; a.ready += b[2]; a.hard += b[3]; a.soft += b[4];
-        b[5].forEach(function (s) { a.sys[s[0]] = (a.sys[s[0]] || 0) + s[1]; });
+        b[5].forEach(function (s) { var n = label(s[0]); a.sys[n] = (a.sys[n] || 0) + s[1]; });
       });
     });
     return by;
+  }
+  /* Threads that made no event (the recorder's census): in a window, what
+   * /proc showed at its start held all along.  A thread silent in every
+   * window shown gets its own heading; blocked time joins the syscalls. */
+  function sumSilent(ws, by) {
+    var quiet = {};
+    ws.forEach(function (w) {
+      (w.silent || []).forEach(function (s) {
+        var a = by[s.t] || quiet[s.t] || (quiet[s.t] = { t: s.t, run: 0, ready: 0, hard: 0, soft: 0, sys: {}, states: {} });
+        if (s.class === 'blocked') a.sys[s.syscall] = (a.sys[s.syscall] || 0) + s.ns;
+        if (a.states) a.states[s.state + (s.syscall ? ' in ' + s.syscall : '')] = 1;
+      });
+    });
+    return quiet;
+  }
+  /* Who took the CPU of a thread, and who woke it: the rows of the shown
+   * windows summed per task (and per syscall for wakers), largest first. */
+  function sumWho(ws, key, t) {
+    var by = {};
+    ws.forEach(function (w) {
+      (w[key] || []).forEach(function (r) {
+        if (r.t !== t) return;
+        var k = [r.kind, r.tid, r.pid, r.name, r.syscall, r.softirq].join('\u0000');
+        var a = by[k] || (by[k] = { r: r, ns: 0, count: 0 });
+        a.ns += r.ns; a.count += r.count || 0;
+      });
+    });
+    return Object.keys(by).map(function (k) { return by[k]; }).sort(function (x, y) { return y.ns - x.ns; });
+  }
+  function taskName(r, kinds) {
+    var n = r.name === null ? '?' : r.name;
+    switch (r.kind) {
+      case 'target': return n + ' (tid ' + r.tid + ')';
+      case 'process': return n + ' (pid ' + r.pid + ')';
+      case 'kthread': return n + ' (kernel thread)';
+      /* format 1.3: a wakeup made by a softirq names its vector */
+      case 'softirq': return 'softirq ' + r.softirq;
+      /* a capture older than format 1.2: a waker's tid, no name */
+      case 'unknown': if (kinds === WAKER) return 'tid ' + r.tid + ' (no name in this capture)';
+      /* falls through */
+      default: return kinds[r.kind] || r.kind;
+    }
+  }
+  var CULPRIT = { idle: 'idle CPU (wakeup latency)', unknown: 'not recorded' };
+  var WAKER = { idle: 'idle CPU (interrupt or timer)', none: 'not woken in the window' };
+  var WHO_SHOWN = 3;
+  function whoList(cls, head, rows, text) {
+    if (!rows.length) return null;
+    var d = el('div', { 'class': cls }, [el('b', { text: head })]);
+    rows.slice(0, WHO_SHOWN).forEach(function (a) {
+      d.appendChild(el('span', { 'class': 'who-row', 'data-ns': String(a.ns), title: commas(a.ns) + ' ns' }, [document.createTextNode(text(a))]));
+    });
+    if (rows.length > WHO_SHOWN) d.appendChild(el('span', { 'class': 'who-more', text: '+' + (rows.length - WHO_SHOWN) + ' more' }));
+    return d;
   }
   function seg(color, ns, len, title) {
     var pct = len > 0 ? Math.max(0, Math.min(100, 100 * ns / len)) : 0;
@@ -119,28 +173,43 @@
      ['blocked / other', COLOR.other]].forEach(function (l) {
       lg.appendChild(el('span', {}, [el('i', { style: 'background:' + l[1] }), document.createTextNode(l[0])]));
     });
+    function row(cls, k, a, ws, len, shown) {
+      var run = Math.max(0, a.run - a.hard - a.soft);
+      var bar = el('div', { 'class': 'bar', 'data-tid': String(D.threads[k].tid) }, [
+        seg(COLOR.running, run, len, 'running'), seg(COLOR.hardirq, a.hard, len, 'hard irq'),
+        seg(COLOR.softirq, a.soft, len, 'soft irq'), seg(COLOR.ready, a.ready, len, 'ready')]);
+      var sys = Object.keys(a.sys).map(function (s) { return [s, a.sys[s]]; })
+        .sort(function (x, y) { return y[1] - x[1]; });
+      var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { shown[s[0]] = 1; return seg(colorOf(s[0]), s[1], len, s[0]); }));
+      var insys = sys.reduce(function (x, s) { return x + s[1]; }, 0);
+      var name = el('div', { 'class': 'bname', text: tname(k),
+        title: tname(k) + '\nrunning ' + dur(a.run) + ', ready ' + dur(a.ready) + ', in syscalls ' + dur(insys) +
+               (sys.length ? ' (' + sys.slice(0, 5).map(function (s) { return s[0] + ' ' + dur(s[1]); }).join(', ') + ')' : '') +
+               (a.states ? '\nno event; /proc: ' + Object.keys(a.states).join(', ') : '') });
+      var who = el('div', { 'class': 'who' }, [
+        whoList('culprits', 'behind: ', sumWho(ws, 'culprits', k), function (c) {
+          return taskName(c.r, CULPRIT) + ' ' + dur(c.ns) + (c.r.kind === 'idle' || c.r.kind === 'unknown' ? '' : ' on CPU ' + c.r.cpu);
+        }),
+        whoList('wakers', 'woken by: ', sumWho(ws, 'wakers', k), function (w) {
+          return (w.r.syscall ? w.r.syscall + ': ' : '') + taskName(w.r, WAKER) + ' \u00d7' + commas(w.count) + ' ' + dur(w.ns);
+        })]);
+      body.appendChild(el('div', { 'class': 'brow ' + cls, 'data-tid': String(D.threads[k].tid) }, [name, el('div', {}, [bar, sbar]), who]));
+    }
     function draw() {
       var ws = sel.value === 'all' ? D.windows : [D.windows[+sel.value]];
       var len = ws.reduce(function (a, w) { return a + (w.end - w.start); }, 0);
-      var by = sumBudgets(ws);
+      var by = sumBudgets(ws), quiet = sumSilent(ws, by);
       body.textContent = '';
       var keys = Object.keys(by).map(Number).sort(function (a, b) { return a - b; });
-      if (!keys.length) body.appendChild(el('p', { text: 'No thread activity in this window.' }));
+      var qkeys = Object.keys(quiet).map(Number).sort(function (a, b) { return a - b; });
+      if (!keys.length && !qkeys.length) body.appendChild(el('p', { text: 'No thread activity in this window.' }));
       var shown = {};
-      keys.forEach(function (k) {
-        var a = by[k], run = Math.max(0, a.run - a.hard - a.soft);
-        var bar = el('div', { 'class': 'bar', 'data-tid': String(D.threads[k].tid) }, [
-          seg(COLOR.running, run, len, 'running'), seg(COLOR.hardirq, a.hard, len, 'hard irq'),
-          seg(COLOR.softirq, a.soft, len, 'soft irq'), seg(COLOR.ready, a.ready, len, 'ready')]);
-        var sys = Object.keys(a.sys).map(function (s) { return [label(+s), a.sys[s]]; })
-          .sort(function (x, y) { return y[1] - x[1]; });
-        var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { shown[s[0]] = 1; return seg(colorOf(s[0]), s[1], len, s[0]); }));
-        var insys = sys.reduce(function (x, s) { return x + s[1]; }, 0);
-        var name = el('div', { 'class': 'bname', text: tname(k),
-          title: tname(k) + '\nrunning ' + dur(a.run) + ', ready ' + dur(a.ready) + ', in syscalls ' + dur(insys) +
-                 (sys.length ? ' (' + sys.slice(0, 5).map(function (s) { return s[0] + ' ' + dur(s[1]); }).join(', ') + ')' : '') });
-        body.appendChild(el('div', { 'class': 'brow budget-row' }, [name, el('div', {}, [bar, sbar])]));
-      });
+      keys.forEach(function (k) { row('budget-row', k, by[k], ws, len, shown); });
+      if (qkeys.length) {
+        body.appendChild(el('h3', { id: 'silent-heading', text: 'Silent threads (' + qkeys.length + '): no event in the window' }));
+        body.appendChild(el('p', { 'class': 'help', text: 'From the census the recorder takes when a window opens and closes: each did all window what /proc showed at its start (asleep in a syscall: blocked in it; runnable: unknown whether on a CPU).' }));
+        qkeys.forEach(function (k) { row('silent-row', k, quiet[k], ws, len, shown); });
+      }
       var names = Object.keys(shown).sort();
       if (names.length) body.appendChild(el('div', { 'class': 'legend', id: 'syscall-legend' },
         [el('span', { text: 'syscalls:' })].concat(names.map(function (n) {

@@ -4,6 +4,7 @@
  * (--census: the silent threads) and in JSON ("census": every thread).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "census_out.h"
@@ -11,6 +12,8 @@
 #include "text_format.h"
 #include "json.h"
 #include "sink.h"
+
+_Static_assert(offsetof(struct kdr_census_row, tid) == 0, "shown.h: the tid first");
 
 /* Format 1.3 and later say since when a thread sleeps, when the trace
  * saw it fall asleep: without it, it slept since before the trace. */
@@ -56,36 +59,15 @@ static void seen_json(struct kdr_ctx *c, struct kdr_json *j, const char *k,
 	kdr_json_obj_end(j);
 }
 
-void kdr_census_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_census *ce,
-		     uint64_t ts)
+static void row_json(struct kdr_ctx *c, struct kdr_json *j, const void *row, uint64_t ts)
 {
-	size_t n, len;
-	const struct kdr_census_row *r = kdr_census_rows(ce, &n);
-	char tb[32];
+	const struct kdr_census_row *r = row;
 
-	kdr_json_key(j, "census");
-	kdr_json_arr_begin(j);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
-
-		if (!name)
-			continue;
-		kdr_json_obj_begin(j);
-		kdr_json_key(j, "tid");
-		kdr_json_u64(j, r[i].tid);
-		kdr_json_key(j, "name");
-		kdr_json_str(j, name, len);
-		kdr_json_key(j, "silent");
-		kdr_json_bool(j, r[i].silent);
-		seen_json(c, j, "start", &r[i].start);
-		seen_json(c, j, "end", &r[i].end);
-		kdr_json_obj_end(j);
-	}
-	kdr_json_arr_end(j);
-	if (kdr_census_incomplete(ce)) {
-		kdr_json_key(j, "census_incomplete");
-		kdr_json_bool(j, 1);
-	}
+	(void)ts;
+	kdr_json_key(j, "silent");
+	kdr_json_bool(j, r->silent);
+	seen_json(c, j, "start", &r->start);
+	seen_json(c, j, "end", &r->end);
 }
 
 /* "S in poll, 1,234,567 ns asleep", "S in poll, since before the trace",
@@ -109,34 +91,53 @@ static void seen_text(struct kdr_ctx *c, const struct kdr_census_seen *s, char *
 			 since);
 }
 
+static void row_text(struct kdr_ctx *c, const void *row, uint64_t ts)
+{
+	const struct kdr_census_row *r = row;
+	char s0[96], s1[96];
+
+	(void)ts;
+	seen_text(c, &r->start, s0, sizeof(s0));
+	seen_text(c, &r->end, s1, sizeof(s1));
+	fprintf(c->out, " %-48s %s", s0, s1);
+}
+
+static int row_silent(const void *row)
+{
+	return ((const struct kdr_census_row *)row)->silent;
+}
+
+static void table(const struct kdr_census *ce, struct kdr_shown_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->rows = kdr_census_rows(ce, &t->n);
+	t->size = sizeof(struct kdr_census_row);
+	t->incomplete = kdr_census_incomplete(ce);
+	t->what = "census";
+	t->text_keep = row_silent; /* the text lists the silent threads only */
+	t->text = row_text;
+	t->json = row_json;
+}
+
+void kdr_census_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_census *ce,
+		     uint64_t ts)
+{
+	struct kdr_shown_table t;
+
+	table(ce, &t);
+	kdr_shown_json(c, j, &t, ts);
+}
+
 void kdr_census_text(struct kdr_ctx *c, const struct kdr_census *ce, uint64_t ts)
 {
-	size_t n, len, all = 0, silent = 0;
-	const struct kdr_census_row *r = kdr_census_rows(ce, &n);
-	FILE *f = c->out;
-	char tb[32], s0[96], s1[96];
+	struct kdr_shown_table t;
+	size_t silent = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		all++;
-		silent += !!r[i].silent;
-	}
-	fprintf(f, "# Silent threads: %zu of the %zu threads /proc listed made no event in the window\n",
-		silent, all);
-	fprintf(f, "%-8s %-16s %-48s %s\n", "TID", "THREAD", "AT THE START", "AT THE END");
-	for (size_t i = 0; i < n; i++) {
-		const char *name;
-
-		if (!r[i].silent)
-			continue;
-		name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
-		if (!name)
-			continue;
-		seen_text(c, &r[i].start, s0, sizeof(s0));
-		seen_text(c, &r[i].end, s1, sizeof(s1));
-		fprintf(f, "%-8" PRIu32 " ", r[i].tid);
-		kdr_text_name(f, name, len, 16, 16);
-		fprintf(f, " %-48s %s\n", s0, s1);
-	}
-	if (kdr_census_incomplete(ce))
-		fputs("# WARNING: out of memory: the census above is incomplete\n", f);
+	table(ce, &t);
+	for (size_t i = 0; i < t.n; i++)
+		silent += row_silent((const struct kdr_census_row *)t.rows + i);
+	fprintf(c->out, "# Silent threads: %zu of the %zu threads /proc listed made no event in "
+		"the window\n", silent, t.n);
+	fprintf(c->out, "%-8s %-16s %-48s %s\n", "TID", "THREAD", "AT THE START", "AT THE END");
+	kdr_shown_text(c, &t, ts);
 }

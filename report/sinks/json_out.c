@@ -213,6 +213,8 @@ static void thread_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_t
 	}
 	if (t->budget)
 		budget_obj(c, j, t->budget, len);
+	if (t->silent) /* only then: other threads' objects stay as they were */
+		key_bool(j, "silent", 1);
 	kdr_json_obj_end(j);
 }
 

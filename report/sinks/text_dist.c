@@ -8,7 +8,9 @@
  *                and a log2 histogram per row in BCC runqlat's layout,
  *                indented to the reference's resource column;
  *   --budget     after the threads, "# TIME BUDGET": each thread's window
- *                split into budget.h's classes, in % and in ns.
+ *                split into budget.h's classes, in % and in ns; the
+ *                census's silent threads (census.h) last, under their
+ *                own heading.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -154,11 +156,41 @@ static const char *const heads[KDR_B_N] = {
 	"RUNNING", "READY", "BLOCKED", "HARDIRQ", "SOFTIRQ", "OTHER", "UNKNOWN",
 };
 
+/* One thread's two lines of the TIME BUDGET table. */
+static void budget_row(struct kdr_ctx *c, const struct kdr_tview *t, uint64_t len)
+{
+	const struct kdr_budget *b = t->budget;
+	FILE *f = c->out;
+	char a[32], nb[32];
+	int k;
+
+	fprintf(f, "%10" PRIu32 " ", t->tid);
+	kdr_text_name(f, t->name, t->name_len, 16, 0);
+	for (k = 0; k < KDR_B_N; k++)
+		fprintf(f, " %14s", pct(b->ns[k], len, a, sizeof(a)));
+	if (b->nsys)
+		fputc(' ', f);
+	for (uint32_t s = 0; s < b->nsys && s < TOP_BLOCKED; s++) {
+		const char *sn = kdr_syscall_name(c->meta, b->sys[s].nr, nb, sizeof(nb));
+
+		fputs(s ? ", " : " ", f);
+		kdr_text_name(f, sn, strlen(sn), 0, 0);
+		fprintf(f, " %s", pct(b->sys[s].ns, len, a, sizeof(a)));
+	}
+	if (b->nsys > TOP_BLOCKED)
+		fprintf(f, ", +%" PRIu32 " more", b->nsys - TOP_BLOCKED);
+	fprintf(f, "\n%27s", "");
+	for (k = 0; k < KDR_B_N; k++)
+		fprintf(f, " %14s", kdr_commas(b->ns[k], a, sizeof(a)));
+	fputc('\n', f);
+}
+
 void kdr_text_budget(struct kdr_ctx *c, const struct kdr_wview *v)
 {
 	FILE *f = c->out;
 	uint64_t len = v->hi - v->lo;
-	char a[32], nb[32];
+	size_t i, nsilent = 0;
+	char a[32];
 	int k;
 
 	if (!v->budget)
@@ -169,30 +201,18 @@ void kdr_text_budget(struct kdr_ctx *c, const struct kdr_wview *v)
 	for (k = 0; k < KDR_B_N; k++)
 		fprintf(f, " %14s", heads[k]);
 	fputs("  BLOCKED IN\n", f);
-	for (size_t i = 0; i < v->nthreads; i++) {
-		const struct kdr_tview *t = &v->threads[i];
-		const struct kdr_budget *b = t->budget;
-
-		if (!b)
-			continue;
-		fprintf(f, "%10" PRIu32 " ", t->tid);
-		kdr_text_name(f, t->name, t->name_len, 16, 0);
-		for (k = 0; k < KDR_B_N; k++)
-			fprintf(f, " %14s", pct(b->ns[k], len, a, sizeof(a)));
-		if (b->nsys)
-			fputc(' ', f);
-		for (uint32_t s = 0; s < b->nsys && s < TOP_BLOCKED; s++) {
-			const char *sn = kdr_syscall_name(c->meta, b->sys[s].nr, nb, sizeof(nb));
-
-			fputs(s ? ", " : " ", f);
-			kdr_text_name(f, sn, strlen(sn), 0, 0);
-			fprintf(f, " %s", pct(b->sys[s].ns, len, a, sizeof(a)));
-		}
-		if (b->nsys > TOP_BLOCKED)
-			fprintf(f, ", +%" PRIu32 " more", b->nsys - TOP_BLOCKED);
-		fprintf(f, "\n%27s", "");
-		for (k = 0; k < KDR_B_N; k++)
-			fprintf(f, " %14s", kdr_commas(b->ns[k], a, sizeof(a)));
-		fputc('\n', f);
+	for (i = 0; i < v->nthreads; i++) {
+		if (v->threads[i].silent)
+			nsilent++;
+		else if (v->threads[i].budget)
+			budget_row(c, &v->threads[i], len);
 	}
+	if (!nsilent)
+		return;
+	/* view.h: the silent threads come last, under their own heading */
+	fprintf(f, "# Silent threads: %zu made no event in the window; /proc's state at its start "
+		"held all along (runnable: unknown)\n", nsilent);
+	for (i = 0; i < v->nthreads; i++)
+		if (v->threads[i].silent)
+			budget_row(c, &v->threads[i], len);
 }

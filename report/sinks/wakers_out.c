@@ -4,6 +4,7 @@
  * (--wakers) and in JSON (docs/json-schema.md, "wakers").
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "json.h"
@@ -11,6 +12,8 @@
 #include "wakers_out.h"
 #include "shown.h"
 #include "text_format.h"
+
+_Static_assert(offsetof(struct kdr_waker_row, tid) == 0, "shown.h: the tid first");
 
 static const char *syscall_label(struct kdr_ctx *c, uint32_t nr, char *buf, size_t size)
 {
@@ -21,13 +24,11 @@ static const char *syscall_label(struct kdr_ctx *c, uint32_t nr, char *buf, size
 	return kdr_syscall_name(c->meta, nr, buf, size);
 }
 
-static const char *waker_name(struct kdr_ctx *c, const struct kdr_waker_row *r, size_t *len)
+static const char *waker_name(struct kdr_ctx *c, const struct kdr_waker_row *r, uint64_t ts,
+			      char *buf, size_t size, size_t *len)
 {
-	const char *s = r->waker_name_id ? kdf_reader_string(c->r, r->waker_name_id, len) : NULL;
-
-	if (!s)
-		*len = 0;
-	return s;
+	return kdr_shown_task_name(c, r->waker_name_id, r->waker_tid, r->kind == KDR_WAKER_TARGET,
+				   ts, buf, size, len);
 }
 
 /* The waker is a task (named by tid, pid and name), not an interrupt or
@@ -38,85 +39,64 @@ static int is_task(enum kdr_waker_kind k)
 	       k == KDR_WAKER_UNKNOWN;
 }
 
-void kdr_wakers_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wakers *w,
-		     uint64_t ts)
+static void row_json(struct kdr_ctx *c, struct kdr_json *j, const void *row, uint64_t ts)
 {
-	size_t n, len, wlen;
-	const struct kdr_waker_row *r = kdr_wakers_rows(w, &n);
-	char tb[32], nb[32], vb[32];
+	const struct kdr_waker_row *r = row;
+	char nb[32], wb[32], vb[32];
+	size_t wlen;
+	const char *wname = is_task(r->kind) ? waker_name(c, r, ts, wb, sizeof(wb), &wlen) : NULL;
 
-	kdr_json_key(j, "wakers");
-	kdr_json_arr_begin(j);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
-		const char *wname;
-
-		if (!name)
-			continue;
-		wname = waker_name(c, &r[i], &wlen);
-		kdr_json_obj_begin(j);
-		kdr_json_key(j, "tid");
-		kdr_json_u64(j, r[i].tid);
-		kdr_json_key(j, "name");
-		kdr_json_str(j, name, len);
-		kdr_json_key(j, "syscall");
-		if (r[i].nr == KDR_WAKER_NR_NONE || r[i].nr == KDR_WAKER_NR_BEFORE)
-			kdr_json_null(j);
-		else
-			kdr_json_cstr(j, kdr_syscall_name(c->meta, r[i].nr, nb, sizeof(nb)));
-		kdr_json_key(j, "since_before_window");
-		kdr_json_bool(j, r[i].nr == KDR_WAKER_NR_BEFORE);
-		kdr_json_key(j, "waker_kind");
-		kdr_json_cstr(j, kdr_waker_kind_name(r[i].kind));
-		kdr_json_key(j, "waker_softirq");
-		if (r[i].kind == KDR_WAKER_SOFTIRQ)
-			kdr_json_cstr(j, kdr_softirq_name(r[i].softirq_vec, vb, sizeof(vb)));
-		else
-			kdr_json_null(j);
-		kdr_json_key(j, "waker_tid");
-		if (!is_task(r[i].kind))
-			kdr_json_null(j);
-		else
-			kdr_json_u64(j, r[i].waker_tid);
-		kdr_json_key(j, "waker_pid");
-		if (!is_task(r[i].kind) || r[i].kind == KDR_WAKER_UNKNOWN)
-			kdr_json_null(j);
-		else
-			kdr_json_u64(j, r[i].waker_pid);
-		kdr_json_key(j, "waker_name");
-		if (wname)
-			kdr_json_str(j, wname, wlen);
-		else
-			kdr_json_null(j);
-		kdr_json_key(j, "count");
-		kdr_json_u64(j, r[i].count);
-		kdr_json_key(j, "total_ns");
-		kdr_json_u64(j, r[i].total_ns);
-		kdr_json_obj_end(j);
-	}
-	kdr_json_arr_end(j);
-	if (kdr_wakers_incomplete(w)) {
-		kdr_json_key(j, "wakers_incomplete");
-		kdr_json_bool(j, 1);
-	}
+	kdr_json_key(j, "syscall");
+	if (r->nr == KDR_WAKER_NR_NONE || r->nr == KDR_WAKER_NR_BEFORE)
+		kdr_json_null(j);
+	else
+		kdr_json_cstr(j, kdr_syscall_name(c->meta, r->nr, nb, sizeof(nb)));
+	kdr_json_key(j, "since_before_window");
+	kdr_json_bool(j, r->nr == KDR_WAKER_NR_BEFORE);
+	kdr_json_key(j, "waker_kind");
+	kdr_json_cstr(j, kdr_waker_kind_name(r->kind));
+	kdr_json_key(j, "waker_softirq");
+	if (r->kind == KDR_WAKER_SOFTIRQ)
+		kdr_json_cstr(j, kdr_softirq_name(r->softirq_vec, vb, sizeof(vb)));
+	else
+		kdr_json_null(j);
+	kdr_json_key(j, "waker_tid");
+	if (!is_task(r->kind))
+		kdr_json_null(j);
+	else
+		kdr_json_u64(j, r->waker_tid);
+	kdr_json_key(j, "waker_pid");
+	if (!is_task(r->kind) || r->kind == KDR_WAKER_UNKNOWN)
+		kdr_json_null(j);
+	else
+		kdr_json_u64(j, r->waker_pid);
+	kdr_json_key(j, "waker_name");
+	if (wname)
+		kdr_json_str(j, wname, wlen);
+	else
+		kdr_json_null(j);
+	kdr_json_key(j, "count");
+	kdr_json_u64(j, r->count);
+	kdr_json_key(j, "total_ns");
+	kdr_json_u64(j, r->total_ns);
 }
 
-static void text_waker(struct kdr_ctx *c, const struct kdr_waker_row *r)
+static void row_text(struct kdr_ctx *c, const void *row, uint64_t ts)
 {
+	const struct kdr_waker_row *r = row;
 	FILE *f = c->out;
+	char nb[32], wb[32], a[32], vb[32];
 	size_t wlen;
-	const char *wname = waker_name(c, r, &wlen);
-	char vb[32];
+	const char *wname;
 
+	fprintf(f, " %-20s %10" PRIu64 " %16s  ", syscall_label(c, r->nr, nb, sizeof(nb)),
+		r->count, kdr_commas(r->total_ns, a, sizeof(a)));
 	switch (r->kind) {
 	case KDR_WAKER_TARGET:
 	case KDR_WAKER_PROCESS:
-		fputs(r->kind == KDR_WAKER_TARGET ? "thread " : "process ", f);
-		kdr_text_name(f, wname ? wname : "?", wname ? wlen : 1, 0, 0);
-		if (r->kind == KDR_WAKER_TARGET)
-			fprintf(f, " (tid %" PRIu32 ")", r->waker_tid);
-		else
-			fprintf(f, " (pid %" PRIu32 ", tid %" PRIu32 ")", r->waker_pid, r->waker_tid);
+		wname = waker_name(c, r, ts, wb, sizeof(wb), &wlen);
+		kdr_shown_task_text(f, "process", wname, wlen, r->kind == KDR_WAKER_TARGET,
+				    r->waker_pid, r->waker_tid);
 		break;
 	case KDR_WAKER_IDLE:
 		fputs("idle CPU (interrupt or timer)", f);
@@ -139,29 +119,33 @@ static void text_waker(struct kdr_ctx *c, const struct kdr_waker_row *r)
 	}
 }
 
+static void table(const struct kdr_wakers *w, struct kdr_shown_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->rows = kdr_wakers_rows(w, &t->n);
+	t->size = sizeof(struct kdr_waker_row);
+	t->incomplete = kdr_wakers_incomplete(w);
+	t->what = "wakers";
+	t->text = row_text;
+	t->json = row_json;
+}
+
+void kdr_wakers_json(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wakers *w,
+		     uint64_t ts)
+{
+	struct kdr_shown_table t;
+
+	table(w, &t);
+	kdr_shown_json(c, j, &t, ts);
+}
+
 void kdr_wakers_text(struct kdr_ctx *c, const struct kdr_wakers *w, uint64_t ts)
 {
-	size_t n, len;
-	const struct kdr_waker_row *r = kdr_wakers_rows(w, &n);
-	FILE *f = c->out;
-	char tb[32], nb[32], a[32];
+	struct kdr_shown_table t;
 
-	fputs("# Wakers: blocked time by syscall and by waker, largest first\n", f);
-	fprintf(f, "%-8s %-16s %-20s %10s %16s  %s\n", "TID", "THREAD", "SYSCALL", "COUNT",
+	table(w, &t);
+	fputs("# Wakers: blocked time by syscall and by waker, largest first\n", c->out);
+	fprintf(c->out, "%-8s %-16s %-20s %10s %16s  %s\n", "TID", "THREAD", "SYSCALL", "COUNT",
 		"TOTAL ns", "WOKEN BY");
-	for (size_t i = 0; i < n; i++) {
-		const char *name = kdr_shown_thread(c, r[i].tid, ts, tb, sizeof(tb), &len);
-
-		if (!name)
-			continue;
-		fprintf(f, "%-8" PRIu32 " ", r[i].tid);
-		kdr_text_name(f, name, len, 16, 16);
-		fprintf(f, " %-20s %10" PRIu64 " %16s  ",
-			syscall_label(c, r[i].nr, nb, sizeof(nb)), r[i].count,
-			kdr_commas(r[i].total_ns, a, sizeof(a)));
-		text_waker(c, &r[i]);
-		fputc('\n', f);
-	}
-	if (kdr_wakers_incomplete(w))
-		fputs("# WARNING: out of memory: the wakers above are incomplete\n", f);
+	kdr_shown_text(c, &t, ts);
 }

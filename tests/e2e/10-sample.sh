@@ -28,6 +28,7 @@ check_grep "sample_window is a global function (uprobe target)" ' T sample_windo
 check_grep "bridge_run is a global function (uprobe target)" ' T bridge_run$' "$T_TMP/nm"
 
 # --- exact mode prints its counts
+share_tracepoint_markers
 "$SAMPLE" -m exact -c 1234 -i 3 --pause-ms 10 >"$T_TMP/exact.out" 2>&1
 check_eq "exact mode exits 0" 0 $?
 check_grep "exact: pid line" '^pid=[0-9]+ mode=exact comm=kdelay-sample$' "$T_TMP/exact.out"

@@ -19,6 +19,8 @@
 . "$(dirname "$0")/helpers.bash"
 need_root
 need_bins kdelay-sample kdelay-record kdelay-report kdelay
+# This script takes the tracepoint-triggers lock itself, exclusively.
+OWNS_TRACEPOINT_MARKERS=1
 
 N=1500
 WINDOWS=3

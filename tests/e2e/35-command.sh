@@ -10,6 +10,7 @@ need_bins kdelay-sample kdelay-record kdelay-report
 
 N=1800
 f=$T_TMP/cmd.data
+share_tracepoint_markers
 timeout 60 "$RECORD" --sample-time 10 -o "$f" -- "$SAMPLE" -m exact -c $N -i 2 --pause-ms 50 \
 	>"$T_TMP/cmd.out" 2>"$T_TMP/cmd.err"
 rc=$?

@@ -89,5 +89,48 @@ check_eq "text: one row per silent thread" "$silent" "$rows"
 "$REPORT" -i "$T_TMP/idle.data" >"$T_TMP/plain.txt" 2>&1
 check "text without --census has no census (the reference's layout)" \
 	sh -c "! grep -q '^# Silent threads' '$T_TMP/plain.txt'"
+
+# The time budget accounts for the silent threads too: each, under its
+# own heading after the others, blocked for the whole window in the
+# syscall the census saw it in at the start.
+"$REPORT" -i "$T_TMP/idle.data" --budget --json >"$T_TMP/budget.json" 2>"$T_TMP/budget.err"
+check_eq "kdelay-report --budget --json exits 0" 0 $?
+budget() {
+	python3 - "$T_TMP/budget.json" "$1" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1], encoding="utf-8"))["windows"][0]
+census = {r["tid"]: r for r in w["census"]}
+silent = [t for t in w["threads"] if t.get("silent")]
+if sys.argv[2] == "tids":
+    print(" ".join(str(t["tid"]) for t in sorted(silent, key=lambda t: t["tid"])))
+elif sys.argv[2] == "census-tids":
+    print(" ".join(str(r["tid"]) for r in w["census"] if r["silent"]))
+elif sys.argv[2] == "last":  # the silent threads come after the others
+    flags = [bool(t.get("silent")) for t in w["threads"]]
+    print(flags == sorted(flags))
+else:  # blocked all window in the census's syscall, and nothing else
+    ok = True
+    for t in silent:
+        b = t["budget"]
+        ok &= b["blocked_ns"] == b["window_ns"] == w["duration_ns"]
+        ok &= [s["syscall"] for s in b["blocked_in"]] == [census[t["tid"]]["start"]["syscall"]]
+        ok &= b["blocked_in"][0]["blocked_ns"] == b["window_ns"]
+        ok &= t["syscalls"] == [] and t["run"] is None and t["ready"] is None
+    print(ok)
+PY
+}
+check_eq "JSON: the budget lists every silent thread of the census" \
+	"$(budget census-tids)" "$(budget tids)"
+check_eq "JSON: the silent threads come after the others" True "$(budget last)"
+check_eq "JSON: a silent thread is blocked all window in the census's syscall" True "$(budget blocked)"
+
+"$REPORT" -i "$T_TMP/idle.data" --budget >"$T_TMP/budget.txt" 2>&1
+check_eq "kdelay-report --budget exits 0" 0 $?
+check_grep "text: the budget's silent threads have their own heading" \
+	"^# Silent threads: $silent made no event in the window" "$T_TMP/budget.txt"
+rows=$(awk '/^# Silent threads/ { on = 1; next } on && / 100\.0%/ { c++ } END { print c + 0 }' "$T_TMP/budget.txt")
+check_eq "text: one 100% row per silent thread under it" "$silent" "$rows"
+check "text: --budget without --census has no census table" \
+	sh -c "! grep -q '^# Silent threads: .* threads /proc listed' '$T_TMP/budget.txt'"
 "$TOP/tests/ovs/stop.sh" "$OVS"
 done_testing

@@ -49,6 +49,24 @@ machine_lock() {
 	fi
 }
 
+# share_tracepoint_markers: the sample's exact mode makes the syscalls that
+# 31-triggers uses as tracepoint triggers (sched_get_priority_max/min), and
+# a tracepoint fires for every process on the node.  A script that runs it
+# holds the tracepoint-triggers lock shared until it ends, so that another
+# run's trigger test (which holds it exclusively) never sees its markers.
+# 31-triggers sets OWNS_TRACEPOINT_MARKERS=1: it takes the lock itself.
+share_tracepoint_markers() {
+	local fd
+	[ -n "${OWNS_TRACEPOINT_MARKERS:-}" ] && return 0
+	[ -n "${TRACEPOINT_MARKERS_SHARED:-}" ] && return 0
+	exec {fd}>"/tmp/kdelay-e2e-tracepoint-triggers.lock"
+	if ! flock -s -w 600 "$fd"; then
+		echo "share_tracepoint_markers: the lock is still held by another run after 10 minutes" | diag
+		return 1
+	fi
+	TRACEPOINT_MARKERS_SHARED=1
+}
+
 # wait_for_line FILE REGEX [TIMEOUT_S=10]: until FILE has a line matching
 # REGEX (grep -E).  Returns 1 on timeout.
 wait_for_line() {
@@ -106,6 +124,7 @@ start_sample() {
 	local tag=$1
 	shift
 	rm -f "$T_TMP/$tag.go"
+	case " $* " in *" -m exact "* | *" --mode exact "*) share_tracepoint_markers || return 1 ;; esac
 	"$SAMPLE" --start-file "$T_TMP/$tag.go" "$@" >"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
 	SAMPLE_PID=$!
 	defer "stop_pid $SAMPLE_PID"

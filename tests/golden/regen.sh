@@ -6,6 +6,10 @@
 # changed number must be explained.
 #   tests/golden/regen.sh            captures, oracles and expected outputs
 #   tests/golden/regen.sh --outputs  expected outputs only (keep the .kdd)
+# The committed synthetic captures are format 1.0 on purpose: they are the
+# suite's proof that captures written before 1.1 and 1.2 still read.  mkgolden
+# writes the current version (one more chunk, other bytes), so a full regen
+# replaces that proof; prefer --outputs unless the events must change.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-.output-report}

@@ -234,6 +234,24 @@ static void test_record_extras(void **state)
 	assert_string_equal(o.comm, "ovs-vswitchd");
 }
 
+static void test_kdelay_tables(void **state)
+{
+	struct kd_opts o;
+
+	(void)state;
+	/* off by default: kdelay's text is kernel_delay.py's */
+	assert_int_equal(parse(&o, KD_PROG_KDELAY, (const char *const[]){ NULL }), 0);
+	assert_false(o.report_budget || o.report_wakers || o.report_culprits || o.report_census);
+	assert_int_equal(parse(&o, KD_PROG_KDELAY, ARGS("--wakers", "--census")), 0);
+	assert_true(o.report_wakers && o.report_census);
+	assert_false(o.report_budget || o.report_culprits);
+	assert_int_equal(parse(&o, KD_PROG_KDELAY, ARGS("--culprits", "--budget")), 0);
+	assert_true(o.report_culprits && o.report_budget);
+	assert_false(o.report_wakers || o.report_census);
+	/* kdelay-report reads them on a capture: kdelay-record has none */
+	assert_int_equal(parse(&o, KD_PROG_RECORD, ARGS("--culprits")), KD_EXIT_USAGE);
+}
+
 static void test_pow2(void **state)
 {
 	(void)state;
@@ -260,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_that_do_not_fit),
 		cmocka_unit_test(test_output_stdout),
 		cmocka_unit_test(test_record_extras),
+		cmocka_unit_test(test_kdelay_tables),
 		cmocka_unit_test(test_pow2),
 	};
 

@@ -427,6 +427,41 @@ static char *squeeze(char *s)
 	return s;
 }
 
+/* A silent thread (no event in the window): what /proc showed at its start
+ * held all window, the whole of it in one class. */
+static void test_silent(void **state)
+{
+	static const struct {
+		uint32_t state, nr;
+		enum kdr_budget_class k;
+	} cases[] = {
+		{ 'S', FUTEX, KDR_B_BLOCKED },
+		{ 'D', READ, KDR_B_BLOCKED },
+		{ 'S', KDF_CENSUS_NO_SYSCALL, KDR_B_OTHER },
+		{ 'T', KDF_CENSUS_NO_SYSCALL, KDR_B_OTHER },
+		{ 'Z', KDF_CENSUS_NO_SYSCALL, KDR_B_OTHER },
+		/* runnable: on a CPU all along or waiting all along */
+		{ 'R', KDF_CENSUS_NO_SYSCALL, KDR_B_UNKNOWN },
+		{ '?', FUTEX, KDR_B_UNKNOWN },
+	};
+	struct kdr_budget b = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(kdr_budget_silent(&b, cases[i].state, cases[i].nr, 1000, 5000), 0);
+		for (int k = 0; k < KDR_B_N; k++)
+			assert_int_equal(b.ns[k], k == (int)cases[i].k ? 4000 : 0);
+		if (cases[i].k == KDR_B_BLOCKED) {
+			assert_int_equal(b.nsys, 1);
+			assert_int_equal(b.sys[0].nr, cases[i].nr);
+			assert_int_equal(b.sys[0].ns, 4000);
+		} else {
+			assert_int_equal(b.nsys, 0);
+		}
+	}
+	kdr_budget_free(&b);
+}
+
 static void test_report_text_and_json(void **state)
 {
 	char *out;
@@ -479,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_blocked_since_before),
 		cmocka_unit_test(test_random_sums_exact),
 		cmocka_unit_test(test_reset_and_off),
+		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_report_text_and_json),
 	};
 
