@@ -42,8 +42,16 @@ enum kd_ev_type {
 #define KD_SW_PREV_TARGET (1u << 0) /* prev belongs to the target tgid */
 #define KD_SW_NEXT_TARGET (1u << 1) /* next belongs to the target tgid */
 #define KD_SW_PREEMPT (1u << 2)	    /* prev was still runnable (preempted) */
-/* hdr.flags for KD_EV_WAKEUP */
+/* hdr.flags for KD_EV_WAKEUP: bit 0, then the context the waker ran in
+ * (bits 1-2) and, for a softirq, its vector (bits 3-6) */
 #define KD_WAKE_NEW (1u << 0) /* sched_wakeup_new, not sched_wakeup */
+#define KD_WAKE_CTX_MASK (3u << 1)
+#define KD_WAKE_CTX_TASK (0u << 1)    /* a task: waker_* name it */
+#define KD_WAKE_CTX_HARDIRQ (1u << 1) /* a hard irq handler */
+#define KD_WAKE_CTX_SOFTIRQ (2u << 1) /* a softirq, vector in bits 3-6 */
+#define KD_WAKE_CTX_TIMER (3u << 1)   /* a timer expiring (hrtimer, or the timer softirq) */
+#define KD_WAKE_VEC_SHIFT 3
+#define KD_WAKE_VEC_MASK (15u << KD_WAKE_VEC_SHIFT)
 /* hdr.flags for KD_EV_TRIGGER */
 #define KD_TRIG_START (1u << 0)
 #define KD_TRIG_STOP (1u << 1)
@@ -83,7 +91,7 @@ struct kd_ev_switch {
 /* The waker is the task current on the waking CPU, taken at event time
  * (it may have exited or been renamed by the time the report reads it);
  * in an interrupt that is the task it interrupted (swapper, tid 0, when
- * the CPU was idle). */
+ * the CPU was idle), and hdr.flags say which interrupt (KD_WAKE_CTX_*). */
 struct kd_ev_wakeup {
 	struct kd_ev_hdr hdr;
 	__u32 waker_tid;

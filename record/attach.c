@@ -260,6 +260,8 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 		{ "irq_handler_exit", "HARD IRQ statistics" },
 		{ "softirq_entry", "SOFT IRQ statistics" },
 		{ "softirq_exit", "SOFT IRQ statistics" },
+		{ "hrtimer_expire_entry", "timers named as wakers" },
+		{ "hrtimer_expire_exit", "timers named as wakers" },
 		{ "task_rename", "thread renames" },
 		{ "sched_process_fork", "names of new threads" },
 		{ "sched_process_exit", "thread exits" },
@@ -307,6 +309,9 @@ static void set_knobs(struct kdelay_bpf *skel, const struct kd_opts *o, pid_t pi
 	skel->rodata->stack_min_ns = o->syscall_events_ns > 0 ? (__u64)o->syscall_events_ns : 0;
 	skel->rodata->skip_stack_nr =
 		(o->skip_syscall_poll_events && poll_nr >= 0) ? (__u32)poll_nr : ~0u;
+	/* syscall entry times are kept for stacks only: no memory without */
+	if (!skel->rodata->want_stacks)
+		bpf_map__set_max_entries(skel->maps.sys_entry, 1);
 }
 
 /* ----------------------------------------------------------- attaching */

@@ -29,7 +29,8 @@ struct wait {
 
 struct thread_state {
 	uint32_t tid;
-	uint64_t ready_since; /* 0 = not waiting */
+	uint32_t cpu;	      /* where it waits (followed across moves, format 1.3) */
+	uint64_t ready_since; /* 0 = not waiting, else since then on cpu */
 };
 
 struct kdr_culprits {
@@ -132,10 +133,25 @@ static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t 
 	return 0;
 }
 
+/* t waited on cpu from its ready_since to end. */
+static int wait_add(struct kdr_culprits *c, const struct thread_state *t, uint64_t end,
+		    uint32_t cpu)
+{
+	struct wait *w;
+
+	if (kdr_grow((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
+		return -1;
+	w = &c->waits[c->nwaits++];
+	w->start = t->ready_since;
+	w->end = end;
+	w->tid = t->tid;
+	w->cpu = cpu;
+	return 0;
+}
+
 static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
 {
 	struct thread_state *t = thread(c, ev->u.sw.next_tid);
-	struct wait *w;
 
 	if (!t || run_add(c, ev, ev->u.sw.next_tid))
 		return -1;
@@ -143,14 +159,32 @@ static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
 		t->ready_since = 0;
 		return 0;
 	}
-	if (kdr_grow((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
+	if (wait_add(c, t, ev->ts, ev->cpu))
 		return -1;
-	w = &c->waits[c->nwaits++];
-	w->start = t->ready_since;
-	w->end = ev->ts;
-	w->tid = t->tid;
-	w->cpu = ev->cpu;
 	t->ready_since = 0;
+	return 0;
+}
+
+/*
+ * A CPU_RUN naming a thread of the target: a task that runs, or (format
+ * 1.3) a waiting thread moved to ev->cpu, which the recorder writes as
+ * the thread itself on its new CPU (a thread that waits runs nowhere).
+ * The wait so far was spent on the CPU it left: that part ends here.
+ */
+static int target_run(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t = thread(c, ev->tid);
+
+	if (!t)
+		return -1;
+	if (!t->ready_since || ev->ts < t->ready_since)
+		return run_add(c, ev, ev->tid);
+	if (ev->cpu == t->cpu)
+		return 0; /* it was named as it left that CPU: no move, no run */
+	if (wait_add(c, t, ev->ts, t->cpu))
+		return -1;
+	t->ready_since = ev->ts;
+	t->cpu = ev->cpu;
 	return 0;
 }
 
@@ -160,13 +194,17 @@ static int feed_one(struct kdr_culprits *c, const struct kdf_event *ev)
 
 	switch (ev->type) {
 	case KDF_EV_CPU_RUN:
+		if (ev->tid && ev->u.cpu_run.pid == c->target_pid)
+			return target_run(c, ev);
 		return run_add(c, ev, ev->tid);
 	case KDF_EV_WAKEUP:
 		t = thread(c, ev->tid);
 		if (!t)
 			return -1;
-		if (!t->ready_since)
+		if (!t->ready_since) {
 			t->ready_since = ev->ts;
+			t->cpu = ev->cpu; /* where it is queued (format 1.3) */
+		}
 		return 0;
 	case KDF_EV_SWITCH:
 		if (ev->flags & KDF_SW_PREV_TARGET) {
@@ -174,6 +212,7 @@ static int feed_one(struct kdr_culprits *c, const struct kdf_event *ev)
 			if (!t)
 				return -1;
 			t->ready_since = (ev->flags & KDF_SW_PREEMPT) ? ev->ts : 0;
+			t->cpu = ev->cpu;
 		}
 		if (ev->flags & KDF_SW_NEXT_TARGET)
 			return switch_in(c, ev);

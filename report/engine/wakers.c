@@ -104,6 +104,14 @@ static struct thread_state *thread(struct kdr_wakers *w, uint32_t tid, int *fres
 
 static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_event *ev)
 {
+	switch (ev->flags & KDF_WAKE_CTX_MASK) {
+	case KDF_WAKE_CTX_HARDIRQ:
+		return KDR_WAKER_HARDIRQ;
+	case KDF_WAKE_CTX_SOFTIRQ:
+		return KDR_WAKER_SOFTIRQ;
+	case KDF_WAKE_CTX_TIMER:
+		return KDR_WAKER_TIMER;
+	}
 	if (!ev->u.wakeup.waker_tid)
 		return KDR_WAKER_IDLE;
 	if (!ev->u.wakeup.waker_pid)
@@ -111,7 +119,7 @@ static enum kdr_waker_kind kind_of(const struct kdr_wakers *w, const struct kdf_
 	return ev->u.wakeup.waker_pid == w->target_pid ? KDR_WAKER_TARGET : KDR_WAKER_PROCESS;
 }
 
-#define KEY_FIELDS 6
+#define KEY_FIELDS 7
 
 /* What makes a row: the thread, its syscall, the waker. */
 static void key_fields(const struct kdr_waker_row *r, uint32_t k[KEY_FIELDS])
@@ -122,6 +130,7 @@ static void key_fields(const struct kdr_waker_row *r, uint32_t k[KEY_FIELDS])
 	k[3] = r->waker_tid;
 	k[4] = r->waker_pid;
 	k[5] = r->waker_name_id;
+	k[6] = r->softirq_vec;
 }
 
 static int key_cmp(const struct kdr_waker_row *a, const struct kdr_waker_row *b)
@@ -169,8 +178,12 @@ static int block_add(struct kdr_wakers *w, const struct thread_state *t, uint64_
 	key.tid = t->tid;
 	key.nr = start ? t->blocked_nr : KDR_WAKER_NR_BEFORE;
 	key.kind = KDR_WAKER_NONE;
-	if (wake) {
+	if (wake)
 		key.kind = kind_of(w, wake);
+	if (key.kind == KDR_WAKER_SOFTIRQ)
+		key.softirq_vec = (wake->flags & KDF_WAKE_VEC_MASK) >> KDF_WAKE_VEC_SHIFT;
+	/* an interrupt's wakeup names the task it interrupted: no waker */
+	if (wake && key.kind < KDR_WAKER_HARDIRQ) {
 		key.waker_tid = wake->u.wakeup.waker_tid;
 		key.waker_pid = wake->u.wakeup.waker_pid;
 		key.waker_name_id = wake->u.wakeup.waker_name_id;
@@ -303,7 +316,8 @@ const char *kdr_waker_kind_name(enum kdr_waker_kind k)
 	static const char *const names[] = {
 		[KDR_WAKER_TARGET] = "target",	 [KDR_WAKER_PROCESS] = "process",
 		[KDR_WAKER_IDLE] = "idle",	 [KDR_WAKER_UNKNOWN] = "unknown",
-		[KDR_WAKER_NONE] = "none",
+		[KDR_WAKER_NONE] = "none",	 [KDR_WAKER_HARDIRQ] = "irq",
+		[KDR_WAKER_SOFTIRQ] = "softirq", [KDR_WAKER_TIMER] = "timer",
 	};
 
 	return (unsigned int)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";

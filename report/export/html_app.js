@@ -130,7 +130,7 @@
     ws.forEach(function (w) {
       (w[key] || []).forEach(function (r) {
         if (r.t !== t) return;
-        var k = [r.kind, r.tid, r.pid, r.name, r.syscall].join('\u0000');
+        var k = [r.kind, r.tid, r.pid, r.name, r.syscall, r.softirq].join('\u0000');
         var a = by[k] || (by[k] = { r: r, ns: 0, count: 0 });
         a.ns += r.ns; a.count += r.count || 0;
       });
@@ -143,6 +143,8 @@
       case 'target': return n + ' (tid ' + r.tid + ')';
       case 'process': return n + ' (pid ' + r.pid + ')';
       case 'kthread': return n + ' (kernel thread)';
+      /* format 1.3: a wakeup made by a softirq names its vector */
+      case 'softirq': return 'softirq ' + r.softirq;
       /* a capture older than format 1.2: a waker's tid, no name */
       case 'unknown': if (kinds === WAKER) return 'tid ' + r.tid + ' (no name in this capture)';
       /* falls through */
