@@ -61,6 +61,12 @@ void kdr_wakers_free(struct kdr_wakers *w);
  * out of memory (sticky: the window's rows are then incomplete). */
 int kdr_wakers_feed(struct kdr_wakers *w, const struct kdf_event *ev, size_t n);
 
+/* The bounds known before the window's events are fed (--time-range,
+ * the end of the window before): each block is clipped to them as it
+ * ends, and left out when outside.  kdr_wakers_reset() sets them to
+ * everything. */
+void kdr_wakers_set_bounds(struct kdr_wakers *w, uint64_t lo, uint64_t hi);
+
 /*
  * The window [lo, hi] closed: blocks clipped to it and summed.  Rows are
  * sorted by tid, then by total_ns (largest first).  Valid until
