@@ -48,6 +48,7 @@ struct thread_state {
 	uint64_t charged_to;  /* the wait is charged up to here */
 	struct piece *pieces; /* of the wait going on, one per task */
 	size_t npieces, piececap;
+	size_t wpos; /* its place in waiting[] while it waits */
 };
 
 struct kdr_culprits {
@@ -58,6 +59,8 @@ struct kdr_culprits {
 	struct thread_state *th;
 	size_t nth, thcap;
 	struct kdr_ix ix;
+	size_t *waiting; /* indices in th[] of the threads that wait */
+	size_t nwaiting, waitcap;
 	struct cpu_state *cpus;
 	size_t ncpus, cpucap;
 	struct kdr_ix cpu_ix;
@@ -96,6 +99,7 @@ void kdr_culprits_free(struct kdr_culprits *c)
 	for (size_t i = 0; i < c->thcap && c->th; i++)
 		free(c->th[i].pieces);
 	free(c->th);
+	free(c->waiting);
 	free(c->cpus);
 	free(c->rows);
 	free(c);
@@ -117,7 +121,7 @@ void kdr_culprits_reset(struct kdr_culprits *c)
 	kdr_reorder_clear(&c->reorder);
 	for (size_t i = 0; i < c->nth; i++)
 		c->th[i].npieces = 0;
-	c->nth = c->ncpus = c->nrows = 0;
+	c->nth = c->nwaiting = c->ncpus = c->nrows = 0;
 	c->oom = 0;
 }
 
@@ -202,10 +206,10 @@ static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t 
 	s = cpu_state(c, ev->cpu);
 	if (!s)
 		return -1;
-	for (size_t i = 0; s->nwaiting && i < c->nth; i++) {
-		struct thread_state *t = &c->th[i];
+	for (size_t i = 0; s->nwaiting && i < c->nwaiting; i++) {
+		struct thread_state *t = &c->th[c->waiting[i]];
 
-		if (t->ready_since && t->cpu == ev->cpu && charge(t, s, ev->ts))
+		if (t->cpu == ev->cpu && charge(t, s, ev->ts))
 			return -1;
 	}
 	s->known = 1;
@@ -315,6 +319,9 @@ static void wait_drop(struct kdr_culprits *c, struct thread_state *t)
 	s = cpu_state(c, t->cpu); /* found: it was made when the wait began */
 	if (s && s->nwaiting)
 		s->nwaiting--;
+	/* out of waiting[]: the last one takes its place */
+	c->waiting[t->wpos] = c->waiting[--c->nwaiting];
+	c->th[c->waiting[t->wpos]].wpos = t->wpos;
 	t->ready_since = 0;
 	t->npieces = 0;
 }
@@ -327,6 +334,10 @@ static int wait_begin(struct kdr_culprits *c, struct thread_state *t, uint32_t c
 	if (!s)
 		return -1;
 	wait_drop(c, t);
+	if (kdr_grow((void **)&c->waiting, &c->waitcap, c->nwaiting, sizeof(*c->waiting)))
+		return -1;
+	t->wpos = c->nwaiting;
+	c->waiting[c->nwaiting++] = (size_t)(t - c->th);
 	s->nwaiting++;
 	t->cpu = cpu;
 	t->ready_since = ts;
