@@ -215,9 +215,13 @@ start_tracer() {
 	TR_PID=
 	case $tool in
 	none) return 0 ;;
-	kdelay)
+	kdelay | kdelay-staged | kdelay-ring)
+		# kdelay: the default design; the other two force one (--staging)
+		local staging=()
+		[ $tool = kdelay-staged ] && staging=(--staging on)
+		[ $tool = kdelay-ring ] && staging=(--staging off)
 		taskset -c $CPU_TOOL /usr/bin/time -v -o "$t.time" \
-			"$REC" -p "$target" --sample-time 3600 -o "$t.kdelay" > "$t.out" 2> "$t.err" &
+			"$REC" -p "$target" --sample-time 3600 "${staging[@]}" -o "$t.kdelay" > "$t.out" 2> "$t.err" &
 		TR_PID=$!
 		wait_line "$t.out" '^# Start sampling' 30 $TR_PID ;;
 	kagg)
@@ -369,7 +373,7 @@ goal() {
 # ------------------------------------------- 1. overhead per traced syscall
 
 STREAM_TOOLS="kagg-stream2 kagg-stream1 kagg-stream-percpu kagg-stream-percpu-cas kagg-stream-spsc kagg-stream-spsc-cas kagg-stream-perfbuf"
-M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kagg perf-record perf-record-z perf-trace}
+M1_TOOLS=${BENCH_TOOLS:-none kagg-count $STREAM_TOOLS kdelay kdelay-staged kagg perf-record perf-record-z perf-trace}
 
 bench_overhead() {
 	local r tool n tag
@@ -384,8 +388,8 @@ bench_overhead() {
 			field cpu_ns_per_call "$TMP/$tag.loop" >> "$TMP/m1-$tool.cpu"
 			log "  round $r $tool: $(tail -1 "$TMP/m1-$tool.cpu") CPU ns/call, $(tail -1 "$TMP/m1-$tool.ns") wall"
 			case $tool in
-			kdelay)
-				echo "$(stat -c %s "$TMP/$tag.kdelay") $(kd_events "$TMP/$tag.kdelay") $(kd_drops "$TMP/$tag.kdelay") $(rusage_cpu "$TMP/$tag.time") $(rusage_rss_kib "$TMP/$tag.time") $(kd_duration "$TMP/$tag.kdelay")" >> "$TMP/m1-kdelay.files" ;;
+			kdelay | kdelay-staged | kdelay-ring)
+				echo "$(stat -c %s "$TMP/$tag.kdelay") $(kd_events "$TMP/$tag.kdelay") $(kd_drops "$TMP/$tag.kdelay") $(rusage_cpu "$TMP/$tag.time") $(rusage_rss_kib "$TMP/$tag.time") $(kd_duration "$TMP/$tag.kdelay")" >> "$TMP/m1-$tool.files" ;;
 			kagg-stream*)
 				echo "$(field records "$TMP/$tag.out") $(field dropped "$TMP/$tag.out") $(field staged "$TMP/$tag.out") $(rusage_cpu "$TMP/$tag.time")" >> "$TMP/m1-$tool.files" ;;
 			perf-record | perf-record-z)
@@ -393,7 +397,7 @@ bench_overhead() {
 				[ $tool = perf-record-z ] && [ "$r" = 1 ] && cp "$TMP/$tag.perf" "$TMP/loop-z.perf"
 				rm -f "$TMP/$tag.perf" ;;
 			esac
-			[ $tool != kdelay ] || [ "$r" = 1 ] || rm -f "$TMP/$tag.kdelay"
+			[[ $tool != kdelay* ]] || [ "$r" = 1 ] || rm -f "$TMP/$tag.kdelay"
 		done
 	done
 
@@ -429,7 +433,10 @@ bench_overhead() {
 	md "switch, and on a per-CPU tick every 5 ms); kagg-stream-spsc writes them to a per-CPU"
 	md "single-producer ring in a mmapable array that kagg drains directly every 2 ms;"
 	md "kagg-stream-perfbuf sends each record with bpf_perf_event_output to per-CPU perf"
-	md "buffers (bpftrace's and BCC's way), drained every 2 ms."
+	md "buffers (bpftrace's and BCC's way), drained every 2 ms.  kdelay-staged is"
+	md "kdelay-record with --staging on: its syscall records staged per CPU as"
+	md "kagg-stream-percpu-cas does, merged back in time order by the recorder"
+	md "(kdelay-ring, --staging off, is the design without it, whatever the default)."
 	md ""
 	md "| setup | command | CPU ns/call | overhead ns | kdelay / this | wall ns/call | wall overhead |"
 	md "|---|---|---:|---:|---:|---:|---:|"
@@ -438,6 +445,8 @@ bench_overhead() {
 		case $tool in
 		none) cmd="bench/loop -n $N_LOOP" ;;
 		kdelay) cmd="kdelay-record -p PID --sample-time 3600 -o F" ;;
+		kdelay-staged) cmd="kdelay-record -p PID --sample-time 3600 --staging on -o F" ;;
+		kdelay-ring) cmd="kdelay-record -p PID --sample-time 3600 --staging off -o F" ;;
 		kagg) cmd="bench/kagg -p PID" ;;
 		kagg-count) cmd="bench/kagg --hook count -p PID" ;;
 		kagg-stream2) cmd="bench/kagg --hook stream2 -p PID" ;;
@@ -482,10 +491,10 @@ stream_table() {
 	md ""
 	md "| design | overhead ns | / kagg-stream2 (reserve/submit) | / kagg | / perf record | consumer CPU ns/record | records | dropped | staged |"
 	md "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-	for tool in $STREAM_TOOLS kdelay; do
+	for tool in $STREAM_TOOLS kdelay kdelay-staged kdelay-ring; do
 		[[ " $M1_TOOLS " == *" $tool "* ]] || continue
 		local cons=n/a tot="n/a n/a n/a"
-		if [ -s "$TMP/m1-$tool.files" ] && [ $tool != kdelay ]; then
+		if [ -s "$TMP/m1-$tool.files" ] && [[ $tool != kdelay* ]]; then
 			cons=$(awk '$1 > 0 { print $4 * 1e9 / $1 }' "$TMP/m1-$tool.files" | median)
 			tot=$(awk '{ r += $1; d += $2; s += $3 } END { print r, d, s }' "$TMP/m1-$tool.files")
 		fi

@@ -54,11 +54,38 @@ struct {
 	__uint(max_entries, 1024 * 4096); /* resized from --buffer-page-count */
 } events SEC(".maps");
 
-/* Entry time of each target thread's current syscall, for stack filtering. */
+/*
+ * The per-thread state of the target's threads lives in hashes keyed by
+ * tid, one entry per thread, created at its first use, written in place
+ * afterwards and deleted at its last switch (thread_forget): an update or
+ * a delete takes the bucket's lock and swaps an element, several times
+ * the cost of a lookup, on paths every switch and wakeup of the target
+ * takes.  The entry of tid in map, created from init if it has none; NULL
+ * when the map is full (the caller counts that as a lost event).
+ */
+static __always_inline void *tid_slot(void *map, __u32 tid, const void *init)
+{
+	void *v = bpf_map_lookup_elem(map, &tid);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, &tid, init, BPF_NOEXIST); /* or another CPU did */
+	return bpf_map_lookup_elem(map, &tid);
+}
+
+/*
+ * Entry time of each target thread's current syscall, for stack filtering,
+ * kept only with stacks on.  A hash keyed by tid, not task storage: a task
+ * storage operation fails while a task preempted on that CPU is inside
+ * one (its per-CPU busy count).  Only the syscall hooks use it, in task
+ * context, and a hash update keeps preemption off while it holds its
+ * bucket, so none finds it busy; an entry is missing only when the map
+ * is full, and that is counted as a lost event (ev_lost).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384); /* 1 without stacks: set by the recorder */
+	__type(key, __u32);
 	__type(value, __u64);
 } sys_entry SEC(".maps");
 
@@ -69,32 +96,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kd_ev_stack);
 } stack_scratch SEC(".maps");
-
-/*
- * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), and the
- * CPU each one waits on (+1; 0 = not waiting), so that a switch on a CPU
- * where none waits costs one load.  Kept whatever the capture state, so
- * that the counts stay right across windows.
- */
-__u32 waiting[KD_LOSS_CPUS];
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u32);
-} waits_on SEC(".maps");
-
-/*
- * The task current on each CPU, as its last switch made it (a pointer,
- * read only through probes): who holds a CPU when a target thread is
- * queued there.  rq->curr through the runqueues ksym would be exact but
- * needs the per-CPU variable in kallsyms, which not every kernel has.
- * The one cost every switch on the node pays: a store.
- */
-__u64 cpu_curr[KD_LOSS_CPUS];
-
-#define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
 /* Kernels before 5.14 call the field "state". */
 struct task_struct___pre514 {
@@ -237,18 +238,192 @@ static __always_inline void ev_submit(void *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/*
+ * Staging (stage_sys, set by the recorder when its flush tick runs on
+ * every CPU): the syscall records, most of the stream, are not reserved
+ * one by one.  bpf_ringbuf_reserve takes the ring's spin lock with
+ * interrupts off for every record, the dearest part of a record on a
+ * paravirtual guest (bench/notes.md, "Streaming without the ring
+ * buffer's per-record lock").  Instead each CPU appends them to a batch
+ * of its own, handed to the ring with one bpf_ringbuf_output when it
+ * fills, when its oldest record is KD_STAGE_AGE_NS old, and by the
+ * recorder's flush tick (stage_tick below).  The recorder merges the
+ * batches with the other records by time (record/consumer.c).
+ *
+ * A CPU has KD_STAGE_LEVELS batches, each claimed by compare-and-swap of
+ * its owner word, first free level wins.  Syscall programs run in task
+ * context, so two of them on one CPU at once means one was preempted
+ * (PREEMPT_RT, and kernels whose syscall tracepoints call BPF
+ * preemptible); the flush tick runs in an interrupt and may find a level
+ * held by the program it interrupted, which it then leaves to that
+ * program or to the next tick.  The claim is correct under any
+ * interleaving on one CPU; the owner is released by a plain store since
+ * only programs of this CPU (migration is disabled) look at it.  With
+ * every level held, the record goes through reserve/submit as before.
+ *
+ * A batch the ring refuses is lost whole: its records are counted in
+ * dropped and noted as losses of this CPU from the batch's first record,
+ * as a failed reservation is (loss_note).
+ */
+const volatile bool stage_sys = false;
+
+/* while records keep coming, none waits longer than this (else the tick) */
+#define KD_STAGE_AGE_NS 10000000ull
+
+struct kd_stage {
+	__u32 owner; /* 1 while a program holds this level */
+	__u32 pad;
+	struct kd_ev_batch b; /* b.hdr.tid: records staged */
+};
+
+struct kd_stage_cpu {
+	struct kd_stage level[KD_STAGE_LEVELS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kd_stage_cpu);
+} stage SEC(".maps");
+
+#define compiler_barrier() asm volatile("" ::: "memory")
+
+/* Hand the staged records of one level to the ring. */
+static __noinline int stage_flush(struct kd_stage *s, __u32 level)
+{
+	__u32 n, cpu;
+
+	if (!s)
+		return 0;
+	n = s->b.hdr.tid;
+	if (!n)
+		return 0;
+	if (n > KD_STAGE_BATCH)
+		n = KD_STAGE_BATCH;
+	cpu = bpf_get_smp_processor_id();
+	s->b.hdr.type = KD_EV_SYS_BATCH;
+	s->b.hdr.flags = (__u8)level;
+	s->b.hdr.cpu = cpu;
+	loss_flush();
+	if (bpf_ringbuf_output(&events, &s->b,
+			       sizeof(struct kd_ev_hdr) + n * sizeof(struct kd_ev_sys),
+			       BPF_RB_NO_WAKEUP)) {
+		__sync_fetch_and_add(&dropped, n);
+		loss_note(cpu, n, s->b.hdr.ts);
+	}
+	s->b.hdr.tid = 0;
+	return 0;
+}
+
+/* Claim a level of this CPU's staging; KD_STAGE_LEVELS when all are held. */
+static __always_inline __u32 stage_claim(struct kd_stage_cpu *pc)
+{
+	__u32 l;
+
+	for (l = 0; l < KD_STAGE_LEVELS; l++)
+		if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1) == 0)
+			return l;
+	return KD_STAGE_LEVELS;
+}
+
+static __always_inline void stage_release(struct kd_stage_cpu *pc, __u32 l)
+{
+	compiler_barrier();
+	if (l < KD_STAGE_LEVELS)
+		*(volatile __u32 *)&pc->level[l].owner = 0;
+}
+
+/*
+ * Stage one syscall record; its timestamp, or 0 when it could not be
+ * written (counted as lost).  With every level held: reserve/submit.
+ */
+static __always_inline __u64 stage_sys_record(__u8 type, __u32 tid, __u32 nr, __s32 ret)
+{
+	struct kd_stage_cpu *pc;
+	struct kd_ev_sys *r;
+	struct kd_stage *s;
+	__u32 zero = 0, l, n;
+	__u64 ts;
+
+	pc = bpf_map_lookup_elem(&stage, &zero);
+	if (!pc)
+		return 0;
+	l = stage_claim(pc);
+	if (l >= KD_STAGE_LEVELS) {
+		r = ev_reserve(sizeof(*r), type, tid);
+		if (!r)
+			return 0;
+		ts = r->hdr.ts;
+		r->nr = nr;
+		r->ret = ret;
+		ev_submit(r);
+		return ts;
+	}
+	s = &pc->level[l];
+	n = s->b.hdr.tid;
+	if (n >= KD_STAGE_BATCH) { /* flushed when it fills: cannot happen */
+		stage_flush(s, l);
+		n = 0;
+	}
+	/* read after the claim, so that a level's records are in time order */
+	ts = bpf_ktime_get_ns();
+	if (n == 0)
+		s->b.hdr.ts = ts;
+	r = &s->b.recs[n];
+	r->hdr.ts = ts;
+	r->hdr.tid = tid;
+	r->hdr.type = type;
+	r->hdr.flags = 0;
+	r->hdr.cpu = bpf_get_smp_processor_id();
+	r->nr = nr;
+	r->ret = ret;
+	s->b.hdr.tid = n + 1;
+	if (n + 1 == KD_STAGE_BATCH || ts - s->b.hdr.ts >= KD_STAGE_AGE_NS)
+		stage_flush(s, l);
+	stage_release(pc, l);
+	return ts;
+}
+
+/*
+ * The flush tick: a per-CPU cpu-clock perf event opened by the recorder
+ * runs this on each CPU every few milliseconds (in an interrupt), so
+ * that no staged record waits longer than that, even when its CPU goes
+ * idle.  A BPF timer would not do: before Linux 6.7 its callback may run
+ * on another CPU than the staging it must flush, and it exists from 5.15
+ * only; a perf event program works on every kernel kdelay supports.
+ */
+SEC("perf_event")
+int stage_tick(void *ctx)
+{
+	struct kd_stage_cpu *pc;
+	__u32 zero = 0, l;
+
+	pc = bpf_map_lookup_elem(&stage, &zero);
+	if (!pc)
+		return 0;
+	for (l = 0; l < KD_STAGE_LEVELS; l++) {
+		if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1))
+			continue; /* a program holds it: it or the next tick flushes it */
+		stage_flush(&pc->level[l], l);
+		stage_release(pc, l);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ syscalls */
 
 /* Remember when the current syscall of this thread began: the stack
  * record of its exit carries it, equal to the SYS_ENTER record's ts, so
  * the report pairs them exactly. */
-static __always_inline void entry_store(__u64 ts)
+static __always_inline void entry_store(__u32 tid, __u64 ts)
 {
-	__u64 *entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u64 *entry = tid_slot(&sys_entry, tid, &ts);
 
 	if (entry)
 		*entry = ts;
+	else
+		ev_lost();
 }
 
 SEC("tp_btf/sys_enter")
@@ -262,7 +437,14 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (!capturing()) {
 		/* Kept even between windows: a syscall may start before one. */
 		if (want_stacks)
-			entry_store(bpf_ktime_get_ns());
+			entry_store((__u32)pid_tgid, bpf_ktime_get_ns());
+		return 0;
+	}
+	if (stage_sys) {
+		__u64 ts = stage_sys_record(KD_EV_SYS_ENTER, (__u32)pid_tgid, id, 0);
+
+		if (want_stacks)
+			entry_store((__u32)pid_tgid, ts ? ts : bpf_ktime_get_ns());
 		return 0;
 	}
 	e = ev_reserve(sizeof(*e), KD_EV_SYS_ENTER, (__u32)pid_tgid);
@@ -271,11 +453,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 * forgets that e is not NULL. */
 	if (!e) {
 		if (want_stacks)
-			entry_store(bpf_ktime_get_ns());
+			entry_store((__u32)pid_tgid, bpf_ktime_get_ns());
 		return 0;
 	}
 	if (want_stacks)
-		entry_store(e->hdr.ts);
+		entry_store((__u32)pid_tgid, e->hdr.ts);
 	e->nr = id;
 	e->ret = 0;
 	ev_submit(e);
@@ -302,7 +484,7 @@ static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now
 	struct kd_ev_stack *s;
 	__u64 *entry;
 
-	entry = bpf_task_storage_get(&sys_entry, bpf_get_current_task_btf(), 0, 0);
+	entry = bpf_map_lookup_elem(&sys_entry, &tid);
 	if (!entry || !*entry)
 		return; /* entered before we attached */
 	if (nr == skip_stack_nr)
@@ -365,8 +547,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!capturing())
 		return 0;
 	nr = syscall_nr(regs);
-	e = ev_reserve(sizeof(*e), KD_EV_SYS_EXIT, (__u32)pid_tgid);
-	if (e) {
+	if (stage_sys) {
+		ts = stage_sys_record(KD_EV_SYS_EXIT, (__u32)pid_tgid, nr, ret);
+		if (!ts)
+			ts = bpf_ktime_get_ns();
+	} else if ((e = ev_reserve(sizeof(*e), KD_EV_SYS_EXIT, (__u32)pid_tgid))) {
 		ts = e->hdr.ts;
 		e->nr = nr;
 		e->ret = ret;
@@ -381,61 +566,21 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 /* ----------------------------------------------------------- scheduler */
 
-/* p (a target thread) waits runnable on cpu from now on. */
-static __always_inline void wait_begin(struct task_struct *p, __u32 cpu)
+#include "census.bpf.h"
+#include "who.bpf.h"
+
+#define KD_TASK_DEAD 0x0080 /* include/linux/sched.h, __state at a thread's last switch */
+
+/* A thread of the target switched out for the last time: its entries in
+ * the per-thread hashes go, so that a new thread reusing its tid starts
+ * without (after the thread's exit event, which a preemption on the way
+ * out may still follow). */
+static __always_inline void thread_forget(__u32 tid)
 {
-	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-
-	if (!on || *on == cpu + 1)
-		return;
-	if (*on)
-		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = cpu + 1;
-	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
-}
-
-/* p (a target thread) runs, or sleeps: it waits nowhere. */
-static __always_inline void wait_end(struct task_struct *p)
-{
-	__u32 *on = bpf_task_storage_get(&waits_on, p, 0, 0);
-
-	if (!on || !*on)
-		return;
-	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = 0;
-}
-
-/* t runs on cpu (t is read through probes: it may be another CPU's). */
-static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
-{
-	struct kd_ev_cpu_run *e;
-	__u32 tid = BPF_CORE_READ(t, pid);
-
-	e = ev_reserve(sizeof(*e), KD_EV_CPU_RUN, tid);
-	if (!e)
-		return;
-	e->hdr.cpu = cpu;
-	e->hdr.flags = (BPF_CORE_READ(t, flags) & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->pad = 0;
-	__builtin_memset(e->comm, 0, sizeof(e->comm));
-	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->comm);
-	ev_submit(e);
-}
-
-/* The task current on cpu, where a target thread now waits (unknown
- * until a switch was seen there). */
-static __always_inline void cpu_curr_emit(__u32 cpu)
-{
-	struct task_struct *t = (void *)cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
-
-	if (t)
-		cpu_run_emit(t, cpu);
-}
-
-static __always_inline __u32 task_cpu(struct task_struct *p)
-{
-	return BPF_CORE_READ(p, thread_info.cpu);
+	if (want_stacks)
+		bpf_map_delete_elem(&sys_entry, &tid);
+	asleep_forget(tid);
+	who_forget(tid);
 }
 
 SEC("tp_btf/sched_switch")
@@ -461,15 +606,19 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	state = task_state(prev);
 	if (flags & KD_SW_PREV_TARGET) {
-		wait_end(prev);
+		wait_end(prev->pid);
 		/* Still runnable when switched out: it waits for a CPU from now on. */
 		if (preempt || state == 0) {
 			flags |= KD_SW_PREEMPT;
-			wait_begin(prev, cpu);
+			wait_begin(prev->pid, cpu);
+		} else if (state & KD_TASK_DEAD) {
+			thread_forget(prev->pid); /* its last switch */
+		} else {
+			asleep_begin(prev->pid, bpf_ktime_get_ns());
 		}
 	}
 	if (flags & KD_SW_NEXT_TARGET)
-		wait_end(next);
+		wait_end(next->pid);
 	if (!capturing())
 		return 0;
 	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
@@ -481,120 +630,6 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	e->next_tid = next->pid;
 	e->prev_state = state;
 	ev_submit(e);
-	return 0;
-}
-
-/*
- * The waker of each target thread, as sched_waking saw it.  sched_wakeup
- * is not always in the waker's context: when try_to_wake_up() queues the
- * wakeup on the wakee's CPU (the wakee still switching out there, or that
- * CPU idle or in another cache domain), the activation and sched_wakeup
- * run later from the IPI or the idle loop, where current is the idle task
- * or whatever ran there.  sched_waking runs in the caller of
- * try_to_wake_up() before any queueing, once per wakeup (the wakee is
- * TASK_WAKING until activated: no second waker passes in between), so the
- * waker is stashed there under the wakee's tid, and its sched_wakeup takes
- * the entry out.  An entry lives only while a wakeup is in flight, so the
- * map holds a few; when it is full, the wakeup names its current task as
- * before.  A hash, not task storage: a task storage lookup fails while a
- * preempted task on that CPU is inside a task storage operation (its
- * per-CPU busy count), and a waker lost that way would be named wrong.
- */
-struct waker {
-	__u64 pid_tgid;
-	char comm[KD_COMM_LEN];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct waker);
-} wakers SEC(".maps");
-
-SEC("tp_btf/sched_waking")
-int BPF_PROG(sched_waking, struct task_struct *p)
-{
-	struct waker w;
-	__u32 tid;
-
-	if (p->tgid != targ_tgid)
-		return 0;
-	tid = p->pid;
-	w.pid_tgid = bpf_get_current_pid_tgid();
-	bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
-	bpf_map_update_elem(&wakers, &tid, &w, BPF_ANY); /* full: see above */
-	return 0;
-}
-
-/* The waker's name is taken at event time: by the time the report runs
- * the waker may have exited or been renamed.  A new thread has no
- * sched_waking: its waker is the forking parent, current at
- * sched_wakeup_new. */
-static __always_inline int wakeup(struct task_struct *p, __u8 flags)
-{
-	struct kd_ev_wakeup *e;
-	struct waker w, *stash;
-	bool stashed = false;
-	__u32 tid = p->pid;
-	__u32 cpu;
-
-	if (p->tgid != targ_tgid)
-		return 0;
-	if (!(flags & KD_WAKE_NEW)) {
-		stash = bpf_map_lookup_elem(&wakers, &tid);
-		if (stash) {
-			w = *stash; /* the slot is free for reuse once deleted */
-			stashed = true;
-			bpf_map_delete_elem(&wakers, &tid);
-		}
-	}
-	cpu = task_cpu(p);
-	wait_begin(p, cpu);
-	if (!capturing())
-		return 0;
-	cpu_curr_emit(cpu);
-	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
-	if (!e)
-		return 0;
-	e->hdr.flags = flags;
-	if (!stashed) {
-		w.pid_tgid = bpf_get_current_pid_tgid();
-		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
-	}
-	e->waker_tid = (__u32)w.pid_tgid;
-	e->waker_pid = (__u32)(w.pid_tgid >> 32);
-	__builtin_memcpy(e->waker_comm, w.comm, sizeof(e->waker_comm));
-	ev_submit(e);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup, struct task_struct *p)
-{
-	return wakeup(p, 0);
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new, struct task_struct *p)
-{
-	return wakeup(p, KD_WAKE_NEW);
-}
-
-/* A target thread moved while it waits: it waits on dest_cpu now. */
-SEC("tp_btf/sched_migrate_task")
-int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
-{
-	__u32 *on;
-
-	if (p->tgid != targ_tgid)
-		return 0;
-	on = bpf_task_storage_get(&waits_on, p, 0, 0);
-	if (!on || !*on)
-		return 0;
-	wait_begin(p, dest_cpu);
-	if (capturing())
-		cpu_curr_emit(dest_cpu);
 	return 0;
 }
 
@@ -663,6 +698,7 @@ int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 	struct kd_ev_irq_entry *e;
 	__u32 tid;
 
+	hardirq_mark(irq + 1);
 	if (!current_is_target(&tid))
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_IRQ_ENTRY, tid);
@@ -682,6 +718,7 @@ int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action, int ret)
 	struct kd_ev_irq_exit *e;
 	__u32 tid;
 
+	hardirq_mark(0);
 	if (!current_is_target(&tid))
 		return 0;
 	e = ev_reserve(sizeof(*e), KD_EV_IRQ_EXIT, tid);
@@ -712,12 +749,14 @@ static __always_inline int softirq(unsigned int vec, __u8 type)
 SEC("tp_btf/softirq_entry")
 int BPF_PROG(softirq_entry, unsigned int vec)
 {
+	softirq_mark(vec + 1);
 	return softirq(vec, KD_EV_SOFTIRQ_ENTRY);
 }
 
 SEC("tp_btf/softirq_exit")
 int BPF_PROG(softirq_exit, unsigned int vec)
 {
+	softirq_mark(0);
 	return softirq(vec, KD_EV_SOFTIRQ_EXIT);
 }
 

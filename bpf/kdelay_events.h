@@ -35,14 +35,23 @@ enum kd_ev_type {
 	KD_EV_STACK = 12,	 /* struct kd_ev_stack, variable length */
 	KD_EV_LOSS = 13,	 /* struct kd_ev_loss, hdr.tid = 0, hdr.cpu = where */
 	KD_EV_CPU_RUN = 14,	 /* struct kd_ev_cpu_run, hdr.tid = the task, hdr.cpu = its CPU */
+	KD_EV_SYS_BATCH = 15,	 /* struct kd_ev_batch: staged SYS_ENTER/SYS_EXIT records */
 };
 
 /* hdr.flags for KD_EV_SWITCH */
 #define KD_SW_PREV_TARGET (1u << 0) /* prev belongs to the target tgid */
 #define KD_SW_NEXT_TARGET (1u << 1) /* next belongs to the target tgid */
 #define KD_SW_PREEMPT (1u << 2)	    /* prev was still runnable (preempted) */
-/* hdr.flags for KD_EV_WAKEUP */
+/* hdr.flags for KD_EV_WAKEUP: bit 0, then the context the waker ran in
+ * (bits 1-2) and, for a softirq, its vector (bits 3-6) */
 #define KD_WAKE_NEW (1u << 0) /* sched_wakeup_new, not sched_wakeup */
+#define KD_WAKE_CTX_MASK (3u << 1)
+#define KD_WAKE_CTX_TASK (0u << 1)    /* a task: waker_* name it */
+#define KD_WAKE_CTX_HARDIRQ (1u << 1) /* a hard irq handler */
+#define KD_WAKE_CTX_SOFTIRQ (2u << 1) /* a softirq, vector in bits 3-6 */
+#define KD_WAKE_CTX_TIMER (3u << 1)   /* a timer expiring (hrtimer, or the timer softirq) */
+#define KD_WAKE_VEC_SHIFT 3
+#define KD_WAKE_VEC_MASK (15u << KD_WAKE_VEC_SHIFT)
 /* hdr.flags for KD_EV_TRIGGER */
 #define KD_TRIG_START (1u << 0)
 #define KD_TRIG_STOP (1u << 1)
@@ -82,7 +91,7 @@ struct kd_ev_switch {
 /* The waker is the task current on the waking CPU, taken at event time
  * (it may have exited or been renamed by the time the report reads it);
  * in an interrupt that is the task it interrupted (swapper, tid 0, when
- * the CPU was idle). */
+ * the CPU was idle), and hdr.flags say which interrupt (KD_WAKE_CTX_*). */
 struct kd_ev_wakeup {
 	struct kd_ev_hdr hdr;
 	__u32 waker_tid;
@@ -153,6 +162,20 @@ struct kd_ev_loss {
 	struct kd_ev_hdr hdr;
 	__u64 count;
 	__u64 end_ts;
+};
+
+/*
+ * Syscall records staged on one CPU (bpf/kdelay.bpf.c, staging), handed
+ * over as one ring record: hdr.ts = the first record's time, hdr.tid =
+ * the number of records that follow, hdr.cpu = their CPU, hdr.flags = the
+ * staging level they come from.  The records are in time order.
+ */
+#define KD_STAGE_BATCH 64
+#define KD_STAGE_LEVELS 4 /* staging levels of a CPU (hdr.flags < this) */
+
+struct kd_ev_batch {
+	struct kd_ev_hdr hdr;
+	struct kd_ev_sys recs[KD_STAGE_BATCH];
 };
 
 /*

@@ -11,20 +11,23 @@
 #define FIXED_HEADER_LEN (8 + 4 * 7 + 1)
 #define MAX_ARGS 8 /* arguments a 1.x reader keeps per event */
 
-/* Arguments per event type in this version (1.2); index = type.  A 1.1
- * writer's table has 1 argument for WAKEUP (no waker pid and name) and
- * no CPU_RUN, a 1.0 writer's no LOSS either. */
+/* Arguments per event type in this version (1.3); index = type.  A 1.2
+ * writer's table has 2 arguments for CENSUS (no since), a 1.1 writer's 1
+ * argument for WAKEUP (no waker pid and name) and no CPU_RUN, a 1.0
+ * writer's no LOSS either. */
 static const uint8_t nargs_v1[KDF_EV_TYPE_MAX + 1] = {
 	[KDF_EV_SYS_ENTER] = 1,	    [KDF_EV_SYS_EXIT] = 2,     [KDF_EV_SWITCH] = 2,
 	[KDF_EV_WAKEUP] = 3,	    [KDF_EV_IRQ_ENTRY] = 2,    [KDF_EV_IRQ_EXIT] = 2,
 	[KDF_EV_SOFTIRQ_ENTRY] = 1, [KDF_EV_SOFTIRQ_EXIT] = 1, [KDF_EV_TRIGGER] = 0,
 	[KDF_EV_STACK] = 4,	    [KDF_EV_THREAD_EXIT] = 0,  [KDF_EV_LOSS] = 2,
-	[KDF_EV_CPU_RUN] = 2,	    [KDF_EV_CENSUS] = 2,
+	[KDF_EV_CPU_RUN] = 2,	    [KDF_EV_CENSUS] = 3,
 };
 /* Entries of the 1.0 table: the shortest one the fast path decodes. */
 #define NTYPES_V1_0 (KDF_EV_THREAD_EXIT + 1)
 /* WAKEUP's arguments before 1.2: the waker tid alone. */
 #define NARGS_WAKEUP_V1_1 1
+/* CENSUS's arguments in 1.2: state and syscall, no since. */
+#define NARGS_CENSUS_V1_2 2
 
 int kdf_events_enc_init(struct kdf_events_enc *e)
 {
@@ -139,6 +142,11 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 	case KDF_EV_CENSUS: /* nr + 1, so that "none" (UINT32_MAX) is 0 */
 		col_put(e, COL_ARGS, ev->u.census.state);
 		col_put(e, COL_ARGS, (uint64_t)ev->u.census.nr + 1 > UINT32_MAX ? 0 : ev->u.census.nr + 1);
+		/* how long before ts, + 1, so that "not known" is 0 */
+		col_put(e, COL_ARGS,
+			ev->u.census.since_ts && ev->u.census.since_ts <= ev->ts
+				? ev->ts - ev->u.census.since_ts + 1
+				: 0);
 		break;
 	default: /* TRIGGER, THREAD_EXIT: flags say it all */
 		break;
@@ -257,7 +265,10 @@ static int fill_args(const struct events_in *in, struct kdf_event *ev, const uin
 		return to_u32(a[0], &ev->u.cpu_run.pid) && to_u32(a[1], &ev->u.cpu_run.name_id);
 	case KDF_EV_CENSUS:
 		ev->u.census.nr = (uint32_t)a[1] - 1; /* 0 (none) wraps to KDF_CENSUS_NO_SYSCALL */
-		return to_u32(a[0], &ev->u.census.state) && a[1] <= UINT32_MAX;
+		/* before 1.3 a[2] is missing: 0, not known; a time before 0 is refused */
+		ev->u.census.since_ts = a[2] ? ev->ts - (a[2] - 1) : 0;
+		return to_u32(a[0], &ev->u.census.state) && a[1] <= UINT32_MAX &&
+		       (!a[2] || a[2] - 1 < ev->ts);
 	default:
 		return 1;
 	}
@@ -304,7 +315,8 @@ static int split_sections(const uint8_t *raw, size_t raw_len, uint32_t count,
 }
 
 /* Is this chunk's argument table ours, or an older minor's (1.0 at
- * least: a prefix of it, WAKEUP without its 1.2 arguments)?  Then the
+ * least: a prefix of it, WAKEUP without its 1.2 arguments, CENSUS
+ * without its 1.3 one)?  Then the
  * fast path decodes it, with the chunk's own argument counts; decode_v1()
  * still refuses the types beyond the chunk's table. */
 static int layout_is_v1(const struct events_in *in)
@@ -313,7 +325,8 @@ static int layout_is_v1(const struct events_in *in)
 		return 0;
 	for (unsigned int t = 0; t < in->ntypes; t++)
 		if (in->nargs[t] != nargs_v1[t] &&
-		    !(t == KDF_EV_WAKEUP && in->nargs[t] == NARGS_WAKEUP_V1_1))
+		    !(t == KDF_EV_WAKEUP && in->nargs[t] == NARGS_WAKEUP_V1_1) &&
+		    !(t == KDF_EV_CENSUS && in->nargs[t] == NARGS_CENSUS_V1_2))
 			return 0;
 	return 1;
 }

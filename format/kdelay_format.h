@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 2
+#define KDF_VERSION_MINOR 3
 
 /* ---------------------------------------------------------------- events */
 
@@ -51,6 +51,15 @@ enum kdf_event_type {
 #define KDF_SW_NEXT_TARGET (1u << 1)
 #define KDF_SW_PREEMPT (1u << 2)
 #define KDF_WAKE_NEW (1u << 0)
+/* (1.3) WAKEUP: the context the waker ran in (bits 1-2; 0 in older
+ * captures) and a softirq's vector (bits 3-6); docs/format.md 5.1 */
+#define KDF_WAKE_CTX_MASK (3u << 1)
+#define KDF_WAKE_CTX_TASK (0u << 1)
+#define KDF_WAKE_CTX_HARDIRQ (1u << 1)
+#define KDF_WAKE_CTX_SOFTIRQ (2u << 1)
+#define KDF_WAKE_CTX_TIMER (3u << 1)
+#define KDF_WAKE_VEC_SHIFT 3
+#define KDF_WAKE_VEC_MASK (15u << KDF_WAKE_VEC_SHIFT)
 #define KDF_TRIG_START (1u << 0)
 #define KDF_TRIG_STOP (1u << 1)
 #define KDF_STACK_KERNEL_LOST (1u << 0)
@@ -79,7 +88,10 @@ struct kdf_event {
 			uint32_t prev_state; /* 0 = TASK_RUNNING */
 		} sw;
 		struct {
-			uint32_t waker_tid; /* current on the waking CPU; 0 = idle */
+			/* current on the waking CPU; 0 = idle.  In an
+			 * interrupt (flags KDF_WAKE_CTX_*, 1.3) the task it
+			 * interrupted */
+			uint32_t waker_tid;
 			/* (1.2) its tgid, and its name then (a STRINGS id);
 			 * 0 in older captures */
 			uint32_t waker_pid;
@@ -110,6 +122,10 @@ struct kdf_event {
 		struct {
 			uint32_t state; /* /proc's state letter: 'R', 'S', 'D', 'T'... */
 			uint32_t nr;	/* the syscall it is in, KDF_CENSUS_NO_SYSCALL */
+			/* (1.3) since when it is asleep (its switch-out), when
+			 * the recorder saw it; 0 = not known: asleep since
+			 * before the trace, or not asleep (docs/format.md 5.4) */
+			uint64_t since_ts;
 		} census;
 		struct {
 			uint64_t count;	 /* events lost on cpu */

@@ -260,6 +260,8 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 		{ "irq_handler_exit", "HARD IRQ statistics" },
 		{ "softirq_entry", "SOFT IRQ statistics" },
 		{ "softirq_exit", "SOFT IRQ statistics" },
+		{ "hrtimer_expire_entry", "timers named as wakers" },
+		{ "hrtimer_expire_exit", "timers named as wakers" },
 		{ "task_rename", "thread renames" },
 		{ "sched_process_fork", "names of new threads" },
 		{ "sched_process_exit", "thread exits" },
@@ -307,6 +309,9 @@ static void set_knobs(struct kdelay_bpf *skel, const struct kd_opts *o, pid_t pi
 	skel->rodata->stack_min_ns = o->syscall_events_ns > 0 ? (__u64)o->syscall_events_ns : 0;
 	skel->rodata->skip_stack_nr =
 		(o->skip_syscall_poll_events && poll_nr >= 0) ? (__u32)poll_nr : ~0u;
+	/* syscall entry times are kept for stacks only: no memory without */
+	if (!skel->rodata->want_stacks)
+		bpf_map__set_max_entries(skel->maps.sys_entry, 1);
 }
 
 /* ----------------------------------------------------------- attaching */
@@ -378,6 +383,17 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 		return EX_CONFIG;
 	}
 	select_programs(b, err);
+	/* Staging needs its flush tick on every CPU; without it (no perf
+	 * events here) the records are reserved one by one, as before. */
+	if (o->staging && !o->flight_seconds) {
+		e = stagetick__open(&b->tick);
+		b->staging = !e;
+		if (e)
+			fprintf(err, "WARNING: no perf event to tick on every CPU (%s): syscall "
+				"records are reserved one by one (--staging off)\n", strerror(-e));
+	}
+	skel->rodata->stage_sys = b->staging;
+	bpf_program__set_autoload(skel->progs.stage_tick, b->staging);
 	e = kdelay_bpf__load(skel);
 	if (e) {
 		status__error(err, "Failed to load the BPF programs: %s (needs kernel BTF and BPF "
@@ -403,6 +419,10 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 			if (*skel->skeleton->progs[i].prog == prog)
 				*skel->skeleton->progs[i].link = link;
 	}
+	if (b->staging && (e = stagetick__attach(&b->tick, skel->progs.stage_tick))) {
+		status__error(err, "Failed to attach the staging flush tick: %s", strerror(-e));
+		return EX_OSERR;
+	}
 	if (b->has_start && !(b->start.link = attach_trigger(b, &b->start, t->pid)))
 		return trigger_failed(&b->start, err);
 	if (b->has_stop && !(b->stop.link = attach_trigger(b, &b->stop, t->pid)))
@@ -417,6 +437,7 @@ void attach__destroy(struct kd_bpf *b)
 	bpf_link__destroy(b->start.link);
 	bpf_link__destroy(b->stop.link);
 	b->start.link = b->stop.link = NULL;
+	stagetick__close(&b->tick);
 	kdelay_bpf__destroy(b->skel);
 	b->skel = NULL;
 }

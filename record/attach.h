@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "stagetick.h"
 #include "trigger.h"
 
 struct kd_opts;
@@ -30,6 +31,10 @@ struct kd_bpf {
 	struct kdelay_bpf *skel;
 	struct kd_trigger_spec start, stop;
 	int has_start, has_stop;
+	/* Syscall records staged per CPU (bpf/kdelay.bpf.c, stage_sys): asked
+	 * for and the flush tick opened on every CPU; else reserve/submit. */
+	bool staging;
+	struct kd_stagetick tick;
 };
 
 /*

@@ -2,8 +2,8 @@
 # RECORD_MAIN and KDELAY_MAIN hold the two main()s.
 RECORD_SRCS := record/options.c record/trigger.c record/syscalls.c \
 	record/target.c record/threads.c record/census.c record/meta.c record/ksyms.c \
-	record/elfsyms.c record/usyms.c record/symbols.c record/attach.c \
-	record/window.c record/kfeatures.c record/flight.c record/flight_run.c record/consumer.c record/output.c record/status.c record/session.c record/recorder.c
+	record/elfsyms.c record/usyms.c record/symbols.c record/attach.c record/stagetick.c \
+	record/window.c record/kfeatures.c record/flight.c record/flight_run.c record/merge.c record/consumer.c record/output.c record/status.c record/session.c record/recorder.c
 RECORD_MAIN := record/main.c
 KDELAY_MAIN := record/kdelay_main.c
 

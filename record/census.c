@@ -5,6 +5,8 @@
  * /proc/PID/task/TID/syscall the syscall the thread is blocked in: a
  * number, "running", or -1 (not in a syscall).  Both are read with one
  * read() into a bounded buffer; nothing in them is trusted beyond it.
+ * Since when a sleeping thread sleeps comes from the BPF side, which saw
+ * it go to sleep if that was after the recorder attached.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "census.h"
 #include "kdelay_format.h"
@@ -57,7 +61,20 @@ static int census_thread(pid_t pid, long tid, struct kdf_event *ev)
 	return 1;
 }
 
-int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags)
+/* Since when thread tid sleeps, if the BPF side saw it fall asleep (0 if
+ * not); never after ts, the time the census stands for. */
+static uint64_t asleep_since(int since_fd, long tid, uint64_t ts)
+{
+	uint32_t key = (uint32_t)tid;
+	uint64_t since = 0;
+
+	if (since_fd < 0 || bpf_map_lookup_elem(since_fd, &key, &since))
+		return 0;
+	return since > ts ? ts : since;
+}
+
+int census__take_to(int (*emit)(void *ctx, const struct kdf_event *ev), void *ctx, pid_t pid,
+		    uint64_t ts, uint8_t flags, int since_fd)
 {
 	struct dirent *de;
 	char path[64];
@@ -80,9 +97,22 @@ int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags)
 		ev.tid = (uint32_t)tid;
 		ev.type = KDF_EV_CENSUS;
 		ev.flags = flags;
-		if (census_thread(pid, tid, &ev))
-			err = window__event(w, &ev);
+		if (!census_thread(pid, tid, &ev))
+			continue;
+		if (ev.u.census.state != 'R')
+			ev.u.census.since_ts = asleep_since(since_fd, tid, ts);
+		err = emit(ctx, &ev);
 	}
 	closedir(d);
 	return err;
+}
+
+static int window_emit(void *ctx, const struct kdf_event *ev)
+{
+	return window__event(ctx, ev);
+}
+
+int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags, int since_fd)
+{
+	return census__take_to(window_emit, w, pid, ts, flags, since_fd);
 }

@@ -9,15 +9,23 @@
 
 #include <sys/types.h>
 
+#include "kdelay_format.h"
 #include "window.h"
 
 /*
  * One CENSUS event per thread of pid, at time ts (the window's start or
  * end, so that they belong to it), into the window; flags
  * KDF_CENSUS_END at the end.  A thread that exits meanwhile is left out.
+ * since_fd is the BPF map asleep_since (bpf/census.bpf.h): a thread /proc
+ * shows asleep is asleep since its entry's time, when it has one.
  * Returns the window's emit error, 0 otherwise (also when /proc/PID/task
  * cannot be read: the target is gone, there is nothing to count).
  */
-int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags);
+int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags, int since_fd);
+
+/* The same into an event sink of the caller's (the flight recorder's
+ * dump): 0, or the first error emit returned. */
+int census__take_to(int (*emit)(void *ctx, const struct kdf_event *ev), void *ctx, pid_t pid,
+		    uint64_t ts, uint8_t flags, int since_fd);
 
 #endif /* KD_CENSUS_H */

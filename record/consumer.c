@@ -12,6 +12,14 @@
 #include "symbols.h"
 #include "threads.h"
 
+static void deliver(struct kd_consumer *c, const struct kdf_event *ev);
+
+static int deliver_merged(void *ctx, const struct kdf_event *ev)
+{
+	deliver(ctx, ev);
+	return 0;
+}
+
 void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_window *win,
 		    struct symbols *syms)
 {
@@ -19,6 +27,13 @@ void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_windo
 	c->w = w;
 	c->win = win;
 	c->syms = syms;
+	merge__init(&c->merge, deliver_merged, c);
+}
+
+void consumer__release(struct kd_consumer *c, uint64_t upto)
+{
+	if (c->merging)
+		merge__release(&c->merge, upto);
 }
 
 void consumer__new_window(struct kd_consumer *c)
@@ -33,6 +48,7 @@ void consumer__free(struct kd_consumer *c)
 {
 	if (!c)
 		return;
+	merge__free(&c->merge);
 	free(c->stack_seen);
 	c->stack_seen = NULL;
 	c->stack_seen_bits = 0;
@@ -203,9 +219,48 @@ void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
 	}
 }
 
+static int handle_record(struct kd_consumer *c, const void *data, size_t size,
+			 uint32_t source);
+
+/* A batch of staged syscall records of one CPU, in time order. */
+static int handle_batch(struct kd_consumer *c, const struct kd_ev_batch *b, size_t size)
+{
+	uint32_t n = b->hdr.tid, source;
+
+	if (n == 0 || n > KD_STAGE_BATCH || b->hdr.flags >= KD_STAGE_LEVELS ||
+	    b->hdr.cpu >= KD_LOSS_CPUS ||
+	    size < sizeof(b->hdr) + (size_t)n * sizeof(struct kd_ev_sys)) {
+		c->bad_records++;
+		return 0;
+	}
+	c->batches++;
+	/* source 0 is the records reserved one by one */
+	source = 1 + (uint32_t)b->hdr.cpu * KD_STAGE_LEVELS + b->hdr.flags;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t type = b->recs[i].hdr.type;
+
+		if (type != KD_EV_SYS_ENTER && type != KD_EV_SYS_EXIT) {
+			c->bad_records++;
+			continue;
+		}
+		handle_record(c, &b->recs[i], sizeof(b->recs[i]), source);
+	}
+	return 0;
+}
+
 int consumer__handle(void *ctx, void *data, size_t size)
 {
 	struct kd_consumer *c = ctx;
+	const struct kd_ev_hdr *h = data;
+
+	if (size >= sizeof(*h) && h->type == KD_EV_SYS_BATCH)
+		return handle_batch(c, data, size);
+	return handle_record(c, data, size, 0);
+}
+
+static int handle_record(struct kd_consumer *c, const void *data, size_t size,
+			 uint32_t source)
+{
 	const struct kd_ev_hdr *h = data;
 	struct kdf_event ev;
 
@@ -320,6 +375,9 @@ int consumer__handle(void *ctx, void *data, size_t size)
 		c->bad_records++;
 		return 0;
 	}
-	deliver(c, &ev);
+	if (!c->merging)
+		deliver(c, &ev);
+	else if (merge__push(&c->merge, source, &ev) && !c->err)
+		c->err = KDF_E_NOMEM;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 #include "kdelay_format.h"
+#include "merge.h"
 #include "window.h"
 
 struct kd_flight;
@@ -39,10 +40,15 @@ struct kd_consumer {
 	size_t stack_seen_bits;
 	uint64_t stacks_over_limit;	      /* this window */
 	uint64_t stacks_over_limit_total;
-	uint64_t records;		      /* records consumed */
+	uint64_t records;		      /* records consumed (those of batches too) */
+	uint64_t batches;		      /* KD_EV_SYS_BATCH ring records */
 	uint64_t bad_records;		      /* unknown type or short */
 	uint64_t losses;		      /* events KD_EV_LOSS records said lost */
 	int err;			      /* first writer error (kdf_err) */
+	/* Staging on: events wait in merge until consumer__release() lets
+	 * them go in time order; off: they go out as they come. */
+	bool merging;
+	struct kd_merge merge;
 };
 
 void consumer__init(struct kd_consumer *c, struct kdf_writer *w, struct kd_window *win,
@@ -66,6 +72,12 @@ int consumer__handle(void *ctx, void *data, size_t size);
  */
 void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
 			   uint32_t nslots, uint64_t now);
+
+/*
+ * Staging: let the events older than upto (UINT64_MAX: all) go to the
+ * window or the flight recorder, in time order.  No-op without staging.
+ */
+void consumer__release(struct kd_consumer *c, uint64_t upto);
 
 /* kd_emit_fn for the window: writes one event and counts it. */
 int consumer__emit(void *ctx, const struct kdf_event *ev);

@@ -26,6 +26,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "census.h"
 #include "flight.h"
 #include "kdelay.skel.h"
 #include "kdelay_events.h"
@@ -113,6 +114,11 @@ static int write_window(struct flight_run *r, uint64_t lo, uint64_t hi, const st
 	}
 	show_skipped(r);
 	err = flight__extract(&r->fr, lo, hi, consumer__emit, &s->cons, &n);
+	/* A dump ends now: /proc shows the threads as they are at its end
+	 * (a trigger window ended in the past, /proc cannot show it). */
+	if (!err && !p)
+		err = census__take_to(consumer__emit, &s->cons, s->target.pid, hi, KDF_CENSUS_END,
+				      bpf_map__fd(s->bpf.skel->maps.asleep_since));
 	memset(&out, 0, sizeof(out));
 	out.index = s->win.index++;
 	out.flags = flags;

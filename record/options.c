@@ -36,6 +36,7 @@ enum {
 	OPT_WAKERS,
 	OPT_CULPRITS,
 	OPT_CENSUS,
+	OPT_STAGING,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "wakers", no_argument, NULL, OPT_WAKERS },
 	{ "culprits", no_argument, NULL, OPT_CULPRITS },
 	{ "census", no_argument, NULL, OPT_CENSUS },
+	{ "staging", required_argument, NULL, OPT_STAGING },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -81,7 +83,7 @@ void options__usage(enum kd_prog prog, FILE *f)
 		"       [--trigger-delta [DURATION_NS]] [-o FILE] [-q]%s\n\n",
 		prog_name(prog),
 		prog == KD_PROG_RECORD ? "\n       [--comm NAME] [--flight-recorder SECONDS [--flight-buffer-mb MB]]"
-					 "\n       [--host-label NAME]"
+					 "\n       [--host-label NAME] [--staging on|off]"
 					 "\n       [[--] COMMAND [ARGS...]]"
 					 : "\n       [--budget] [--wakers] [--culprits] [--census]");
 	fprintf(f,
@@ -136,8 +138,10 @@ void options__usage(enum kd_prog prog, FILE *f)
 			   "  --flight-buffer-mb MB Memory cap of the flight recorder, default %u\n"
 			   "  --host-label NAME     Host name the capture carries, instead of this\n"
 			   "                        host's (a fleet's node name, a container's host)\n"
+			   "  --staging on|off      Stage syscall records per CPU in the kernel and hand\n"
+			   "                        them over in batches, default %s\n"
 			   "  COMMAND [ARGS...]     Start COMMAND and trace it from its first instruction\n",
-			KD_FLIGHT_DEFAULT_MB);
+			KD_FLIGHT_DEFAULT_MB, KD_STAGING_DEFAULT ? "on" : "off");
 	fprintf(f, "\nTriggers: u|usdt:PROVIDER:PROBE  t|trace:SYSTEM:EVENT  k|kprobe:FUNC\n"
 		   "          kr|kretprobe:FUNC  up|uprobe:[LIB:]FUNC  ur|upr|uretprobe:[LIB:]FUNC\n");
 }
@@ -244,6 +248,7 @@ static void defaults(struct kd_opts *o, enum kd_prog prog, int argc, char **argv
 	o->flight_buffer_mb = KD_FLIGHT_DEFAULT_MB;
 	o->output = prog == KD_PROG_RECORD ? KD_DEFAULT_OUTPUT : NULL;
 	o->output_fd = -1;
+	o->staging = KD_STAGING_DEFAULT;
 	o->argc = argc;
 	o->argv = argv;
 }
@@ -410,6 +415,13 @@ int options__parse(struct kd_opts *o, enum kd_prog prog, int argc, char **argv, 
 			if (!*optarg || strlen(optarg) > 255)
 				return ARG_ERR("--host-label", "must be 1 to 255 bytes");
 			o->host_label = optarg;
+			break;
+		case OPT_STAGING:
+			if (prog != KD_PROG_RECORD)
+				return usage_error(prog, err, "unrecognized arguments: %s%s", "--staging", "");
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				return ARG_ERR("--staging", "must be on or off");
+			o->staging = !strcmp(optarg, "on");
 			break;
 		case OPT_FLIGHT_MB:
 			if (prog != KD_PROG_RECORD)

@@ -27,6 +27,8 @@ enum kd_prog {
 #define KD_EXIT_USAGE 2 /* what argparse exits with */
 #define KD_MAX_SECONDS 86400.0 /* --sample-time, --sample-interval, --flight-recorder */
 #define KD_OUTPUT_STDOUT "-" /* -o -: stream the capture to standard output */
+/* --staging: syscall records staged per CPU in BPF (bpf/kdelay.bpf.c) */
+#define KD_STAGING_DEFAULT false
 
 struct kd_opts {
 	int debug;		     /* -D [LEVEL]: libbpf debug output when != 0 */
@@ -49,6 +51,7 @@ struct kd_opts {
 	const char *output;	     /* -o; "-" = stdout; NULL for kdelay = temporary file */
 	int output_fd;		     /* >= 0: kdelay's nameless temporary capture */
 	bool quiet;		     /* -q */
+	bool staging;		     /* --staging on|off: stage syscall records per CPU */
 	double flight_seconds;	     /* --flight-recorder; 0 = not in flight mode */
 	uint32_t flight_buffer_mb;   /* --flight-buffer-mb: hard cap of its memory */
 	/* kdelay only: the report's tables after each window, off by default

@@ -41,10 +41,16 @@ static int tick_max_ms(const struct session *s)
 	return ms < TICK_MIN_MS ? TICK_MIN_MS : ms > TICK_MAX_MS ? TICK_MAX_MS : (int)ms;
 }
 
-/* Drain the ring; the next tick is short if records came, longer if not. */
+/* Drain the ring; the next tick is short if records came, longer if not.
+ * With staging, what is older than the longest a staged record waits
+ * before it reaches the ring goes on, in time order. */
 static void consume(struct session *s)
 {
+	uint64_t before = meta__mono_ns();
 	int n = ring_buffer__consume(s->rb);
+
+	if (s->bpf.staging)
+		consumer__release(&s->cons, before - KD_STAGE_HOLD_NS);
 
 	if (n > 0)
 		s->tick_ms = TICK_MIN_MS;
@@ -119,7 +125,8 @@ static uint64_t trigger_ts(struct session *s, bool stop)
  * a moment later (within a tick of a triggered start). */
 static void take_census(struct session *s, uint64_t ts, uint8_t flags)
 {
-	int err = census__take(&s->win, s->target.pid, ts, flags);
+	int err = census__take(&s->win, s->target.pid, ts, flags,
+			       bpf_map__fd(s->bpf.skel->maps.asleep_since));
 
 	if (err && !s->cons.err)
 		s->cons.err = err;
@@ -221,7 +228,9 @@ static bool run_window(struct session *s)
 			end_ts = stop_ts = trigger_ts(s, true);
 	}
 	window__end(&s->win, end_ts, stop_ts, flags);
-	take_census(s, end_ts, KDF_CENSUS_END);
+	/* with staging, once the window's last events went on (finish_window) */
+	if (!s->bpf.staging)
+		take_census(s, end_ts, KDF_CENSUS_END);
 	return true;
 }
 
@@ -234,8 +243,13 @@ static int finish_window(struct session *s)
 	int err;
 
 	session__drain(s);
-	usleep(1000); /* programs that passed the gate before it closed */
+	/* programs that passed the gate before it closed, and records staged
+	 * per CPU before it (flushed by the next tick of every CPU) */
+	usleep(s->bpf.staging ? 2 * KD_STAGE_TICK_NS / 1000 : 1000);
 	session__drain(s);
+	consumer__release(&s->cons, UINT64_MAX);
+	if (s->bpf.staging)
+		take_census(s, s->win.end_ts, KDF_CENSUS_END);
 	/* losses after the last record reserved: no later record wrote them */
 	consumer__take_losses(&s->cons, s->bpf.skel->bss->loss_count,
 			      s->bpf.skel->bss->loss_first_ts, BSS_LOAD(s, loss_cpus), meta__mono_ns());

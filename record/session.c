@@ -104,6 +104,7 @@ int session__setup(struct session *s)
 	}
 	window__init(&s->win, o->trigger_delta_ns, 0, consumer__emit, &s->cons);
 	consumer__init(&s->cons, s->w, &s->win, s->syms);
+	s->cons.merging = s->bpf.staging;
 	s->cons.stack_limit = o->stack_trace_size;
 	/* The kallsyms snapshot, now that our programs are in it, and before
 	 * the first stack arrives while the ring is filling. */
@@ -154,6 +155,7 @@ int session__finish(struct session *s, int rc)
 		BSS_STORE(s, capture_state, KD_CAPTURE_STOPPED);
 		session__drain(s);
 	}
+	consumer__release(&s->cons, UINT64_MAX);
 	status__clear(&s->st);
 	memset(&sum, 0, sizeof(sum));
 	sum.end_ts = meta__mono_ns();

@@ -157,6 +157,17 @@ static void losses_total(struct kdr_totals *t, const struct kdr_wview *v)
 }
 
 /* w closed (a WINDOW item), or never did (KDR_WIN_UNCLOSED, at the end). */
+/* The bounds known before a window's events come (--time-range, the end
+ * of the window before), for every engine that reads them. */
+static void set_bounds(struct run *run, uint64_t lo, uint64_t hi)
+{
+	kdr_stats_set_bounds(run->st, lo, hi);
+	if (run->wakers)
+		kdr_wakers_set_bounds(run->wakers, lo, hi);
+	if (run->culprits)
+		kdr_culprits_set_bounds(run->culprits, lo, hi);
+}
+
 static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end end)
 {
 	struct kdr_ctx *c = &run->c;
@@ -220,8 +231,7 @@ next:
 	if (run->census)
 		kdr_census_reset(run->census);
 	/* events of this window that reach the file late are not the next one's */
-	kdr_stats_set_bounds(run->st, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo,
-			     c->filter.hi);
+	set_bounds(run, w->end_ts > c->filter.lo ? w->end_ts : c->filter.lo, c->filter.hi);
 	run->windows_seen++;
 	return rc;
 }
@@ -290,7 +300,7 @@ static int start(struct run *run)
 		if (!run->census)
 			return EX_OSERR;
 	}
-	kdr_stats_set_bounds(run->st, c->filter.lo, c->filter.hi);
+	set_bounds(run, c->filter.lo, c->filter.hi);
 	run->sink = o->format == KDR_FMT_JSON	  ? &kdr_json_sink
 		    : o->format == KDR_FMT_TABLES ? &kdr_tables_sink
 						  : &kdr_text_sink;

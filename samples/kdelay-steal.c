@@ -13,7 +13,16 @@
  * and the window's close, it waits until the victim ran again, so that
  * each wait begins and ends inside the window.
  *
- *   kdelay-steal --start-file F [--rounds N] [--steal-ms MS]
+ *   kdelay-steal --start-file F [--rounds N] [--steal-ms MS] [--move]
+ *
+ * With --move (one round), the wait moves: the stealer tells the parent
+ * when it starts (its CLOCK_MONOTONIC time), and once half of --steal-ms
+ * has passed the parent moves the waiting victim to its own CPU
+ * (sched_setaffinity moves a queued task at once), then blocks until the
+ * stealer is done, which frees that CPU for the victim.  So the victim
+ * waited behind the stealer from the steal's start until the move, and
+ * the rest of its wait on the parent's CPU.  Prints "moved_after_ns=LO
+ * HI": the move came LO to HI ns after the steal began.
  *
  * Prints "stealer pid=P", "thread=victim tid=T cpu=K" and "ready", waits
  * until F exists, fires USDT kdelay_steal:run_start, does the rounds,
@@ -40,7 +49,9 @@
 #include <unistd.h>
 
 static int cpu_k;
+static int move; /* --move */
 static atomic_int victim_on_k;
+static atomic_int victim_tid;
 static atomic_int stop;
 static atomic_ulong laps; /* the victim's progress: it ran */
 
@@ -75,6 +86,7 @@ static void *victim(void *arg)
 	pin(cpu_k);
 	while (sched_getcpu() != cpu_k)
 		;
+	atomic_store(&victim_tid, (int)syscall(SYS_gettid));
 	printf("thread=victim tid=%ld cpu=%d\n", (long)syscall(SYS_gettid), cpu_k);
 	fflush(stdout);
 	atomic_store(&victim_on_k, 1);
@@ -97,6 +109,9 @@ static void stealer(int cmd, int ack, int steal_ms)
 	while (read(cmd, &c, 1) == 1 && c == 's') {
 		uint64_t t0 = now_ns(), t1;
 
+		if (move && write(ack, &t0, sizeof(t0)) != sizeof(t0))
+			die(EX_OSERR, "write");
+
 		while ((t1 = now_ns()) - t0 < (uint64_t)steal_ms * 1000000u)
 			;
 		t1 -= t0;
@@ -106,12 +121,32 @@ static void stealer(int cmd, int ack, int steal_ms)
 	exit(0);
 }
 
+/* --move: half way through the steal, move the waiting victim here. */
+static void move_victim(int ack, int steal_ms)
+{
+	uint64_t t0, before, after;
+	cpu_set_t set;
+
+	if (read(ack, &t0, sizeof(t0)) != sizeof(t0))
+		die(EX_OSERR, "talking to the stealer");
+	while (now_ns() - t0 < (uint64_t)steal_ms * 500000u)
+		;
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	before = now_ns();
+	if (sched_setaffinity(atomic_load(&victim_tid), sizeof(set), &set))
+		die(EX_OSERR, "sched_setaffinity(victim)");
+	after = now_ns();
+	printf("moved_after_ns=%" PRIu64 " %" PRIu64 "\n", before - t0, after - t0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "start-file", required_argument, NULL, 'f' },
 		{ "rounds", required_argument, NULL, 'n' },
 		{ "steal-ms", required_argument, NULL, 's' },
+		{ "move", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *start_file = NULL;
@@ -132,11 +167,14 @@ int main(int argc, char **argv)
 		case 's':
 			steal_ms = atoi(optarg);
 			break;
+		case 'm':
+			move = 1;
+			break;
 		default:
 			goto usage;
 		}
 	}
-	if (!start_file || rounds <= 0 || steal_ms <= 0)
+	if (!start_file || rounds <= 0 || steal_ms <= 0 || (move && rounds != 1))
 		goto usage;
 	cpu_k = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	if (cpu_k < 1) {
@@ -173,7 +211,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++) {
 		uint64_t spun;
 
-		if (write(cmd[1], "s", 1) != 1 || read(ack[0], &spun, sizeof(spun)) != sizeof(spun))
+		if (write(cmd[1], "s", 1) != 1)
+			die(EX_OSERR, "talking to the stealer");
+		if (move)
+			move_victim(ack[0], steal_ms);
+		if (read(ack[0], &spun, sizeof(spun)) != sizeof(spun))
 			die(EX_OSERR, "talking to the stealer");
 		stolen += spun;
 		/* the victim ran again: its wait ended inside the window */
@@ -192,6 +234,6 @@ int main(int argc, char **argv)
 	printf("stolen_ns=%" PRIu64 " rounds=%d\n", stolen, rounds);
 	return 0;
 usage:
-	fprintf(stderr, "usage: kdelay-steal --start-file F [--rounds N] [--steal-ms MS]\n");
+	fprintf(stderr, "usage: kdelay-steal --start-file F [--rounds N] [--steal-ms MS] [--move]\n");
 	return EX_USAGE;
 }

@@ -4,19 +4,25 @@
  * report's wakers (report/wakers.h).
  *
  * Thread "sleeper" blocks in read() on a pipe exactly --rounds times, and
- * each time only thread "waker1" wakes it, by writing one byte.  waker1
+ * each time only thread "waker1" wakes it, by writing one byte.  With
+ * --timer it blocks in clock_nanosleep() instead, 1 ms each round, and
+ * only the timer wakes it (waker1 then just opens and closes the window).
+ * With --udp it blocks in recv() on a UDP socket bound to 127.0.0.1, and
+ * waker1 sends it one datagram each round: the loopback device hands the
+ * packet to the NET_RX softirq, which wakes the sleeper.  waker1
  * writes only once the sleeper is switched out (a handshake, not a
  * delay): its voluntary context switches (/proc/self/task/TID/status)
  * went up by one more and it sleeps (state S).  The sleeper does nothing
  * else that sleeps inside the window: it spins until the window opens
  * and after it closes.
  *
- *   kdelay-wake --start-file F [--rounds N]
+ *   kdelay-wake --start-file F [--rounds N] [--timer | --udp]
  *
  * Prints "thread=NAME tid=N" for both threads and "ready", waits until F
  * exists, then fires USDT kdelay_wake:run_start, does the rounds, fires
  * kdelay_wake:run_stop, prints "done rounds=N" and exits.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -24,8 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/sdt.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sysexits.h>
@@ -36,6 +44,10 @@ static int rounds = 100;
 static int ping[2];		  /* waker1 -> sleeper */
 static atomic_int sleeper_tid;
 static atomic_int window_open;	  /* 1: rounds may start; 2: window closed */
+static int by_timer;		  /* --timer: the sleeper sleeps, nobody wakes it */
+static int by_udp;		  /* --udp: a datagram over loopback wakes it */
+static int udp_in, udp_out;	  /* the sleeper's socket, and waker1's (connected to it) */
+static atomic_int rounds_done;
 
 static void die(int code, const char *what)
 {
@@ -71,6 +83,23 @@ static int thread_status(int tid, char *state, long *nvcsw)
 	return found == 3 ? 0 : -1;
 }
 
+/* Two UDP sockets on 127.0.0.1, the second connected to the first. */
+static void udp_pair(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+
+	udp_in = socket(AF_INET, SOCK_DGRAM, 0);
+	udp_out = socket(AF_INET, SOCK_DGRAM, 0);
+	if (udp_in < 0 || udp_out < 0)
+		die(EX_OSERR, "socket");
+	if (bind(udp_in, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(udp_in, (struct sockaddr *)&a, &len))
+		die(EX_OSERR, "bind 127.0.0.1");
+	if (connect(udp_out, (struct sockaddr *)&a, sizeof(a)))
+		die(EX_OSERR, "connect 127.0.0.1");
+}
+
 static void *sleeper(void *arg)
 {
 	char c;
@@ -80,9 +109,21 @@ static void *sleeper(void *arg)
 	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
 	while (atomic_load(&window_open) == 0)
 		; /* spin: no block before the window */
-	for (int i = 0; i < rounds; i++)
-		if (read(ping[0], &c, 1) != 1)
+	for (int i = 0; i < rounds; i++) {
+		struct timespec ms = { 0, 1000000 };
+
+		if (by_timer) {
+			errno = clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL);
+			if (errno)
+				die(EX_OSERR, "clock_nanosleep");
+		} else if (by_udp) {
+			if (recv(udp_in, &c, 1, 0) != 1)
+				die(EX_OSERR, "recv");
+		} else if (read(ping[0], &c, 1) != 1) {
 			die(EX_OSERR, "read");
+		}
+	}
+	atomic_store(&rounds_done, 1);
 	while (atomic_load(&window_open) == 1)
 		; /* spin until the window closed */
 	return NULL;
@@ -101,7 +142,7 @@ static void *waker(void *arg)
 		die(EX_OSERR, "reading the sleeper's status");
 	DTRACE_PROBE(kdelay_wake, run_start);
 	atomic_store(&window_open, 1);
-	for (int i = 1; i <= rounds; i++) {
+	for (int i = 1; i <= rounds && !by_timer; i++) {
 		struct timespec ms = { 0, 1000000 };
 
 		/* the sleeper blocked for round i: switched out, asleep */
@@ -112,10 +153,12 @@ static void *waker(void *arg)
 				break;
 			nanosleep(&ms, NULL);
 		}
-		if (write(ping[1], "x", 1) != 1)
+		if (by_udp ? send(udp_out, "x", 1, 0) != 1 : write(ping[1], "x", 1) != 1)
 			die(EX_OSERR, "write");
 	}
-	/* the last read returned: the sleeper is spinning again */
+	/* the last round returned: the sleeper is spinning again */
+	while (!atomic_load(&rounds_done))
+		;
 	for (;;) {
 		if (thread_status(atomic_load(&sleeper_tid), &st, &n))
 			die(EX_OSERR, "reading the sleeper's status");
@@ -132,6 +175,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "start-file", required_argument, NULL, 'f' },
 		{ "rounds", required_argument, NULL, 'n' },
+		{ "timer", no_argument, NULL, 't' },
+		{ "udp", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *start_file = NULL;
@@ -147,17 +192,25 @@ int main(int argc, char **argv)
 		case 'n':
 			rounds = atoi(optarg);
 			break;
+		case 't':
+			by_timer = 1;
+			break;
+		case 'u':
+			by_udp = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N]\n");
+			fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp]\n");
 			return EX_USAGE;
 		}
 	}
-	if (!start_file || rounds <= 0) {
-		fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N]\n");
+	if (!start_file || rounds <= 0 || (by_timer && by_udp)) {
+		fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp]\n");
 		return EX_USAGE;
 	}
 	if (pipe(ping))
 		die(EX_OSERR, "pipe");
+	if (by_udp)
+		udp_pair();
 	if (pthread_create(&s, NULL, sleeper, NULL))
 		die(EX_OSERR, "pthread_create");
 	while (!atomic_load(&sleeper_tid))

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "budget.h"
-#include "stats.h"
+#include "pairing.h"
 
 static const char *const class_names[KDR_B_N] = {
 	"running", "ready", "blocked", "hardirq", "softirq", "other", "unknown",

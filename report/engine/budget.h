@@ -7,7 +7,7 @@
  * Unlike the statistics, which count an interval only when both its ends
  * fall inside the window, the budget clips: a span that began before lo
  * or ends after hi counts for its part inside [lo, hi].  Its state comes
- * from the same pairing as the statistics (stats.c's per-thread flags),
+ * from the same pairing as the statistics (pairing.h's per-thread flags),
  * and at every instant the thread is in exactly one class, tested in this
  * order:
  *
@@ -86,7 +86,7 @@ struct kdr_budget {
 /* Short lower-case name of a class ("running", "ready", ...). */
 const char *kdr_budget_class_name(enum kdr_budget_class k);
 
-/* Class of a thread in stats.h's state flags (KDR_TS_*), on a CPU or not. */
+/* Class of a thread in pairing.h's state flags (KDR_TS_*), on a CPU or not. */
 enum kdr_budget_class kdr_budget_class_of(uint32_t ts_flags, int oncpu);
 
 /* What event e says of thread tid's CPU (kdr_budget_effect()). */

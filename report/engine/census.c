@@ -92,6 +92,8 @@ static int feed_one(struct kdr_census *c, const struct kdf_event *ev)
 		s->known = 1;
 		s->state = ev->u.census.state;
 		s->nr = ev->u.census.nr;
+		s->ts = ev->ts;
+		s->since_ts = ev->u.census.since_ts;
 		return 0;
 	case KDF_EV_SWITCH:
 		if ((ev->flags & KDF_SW_PREV_TARGET) && heard(c, ev->tid))

@@ -18,6 +18,8 @@ struct kdr_census_seen {
 	int known;	/* 0: not in that census (born or gone meanwhile) */
 	uint32_t state; /* 'R', 'S', 'D'... */
 	uint32_t nr;	/* KDF_CENSUS_NO_SYSCALL: running, or not in a syscall */
+	uint64_t ts;	/* the census's time */
+	uint64_t since_ts; /* asleep since then (format 1.3); 0 = not known */
 };
 
 struct kdr_census_row {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * culprits.c - see culprits.h.  Who ran on each CPU is kept as a list of
- * (cpu, since, task) and each wait as (thread, cpu, start, end); when the
- * window closes, each wait is cut where the task on its CPU changed and
- * the pieces are summed per thread and task as they are cut, in a hash
- * table of the rows (a piece per cut, kept and sorted, was most of the
- * report's memory).  The runs are sorted in place (grow.h).
+ * culprits.c - see culprits.h.  Events are taken in time order (through
+ * the reorder ring), and each CPU's current task is known as they come:
+ * a waiting thread is charged, piece by piece, to the task that ran on
+ * its CPU since its last charge whenever that task changes.  The pieces
+ * of a wait are held by its thread until the wait ends (a loss or the
+ * thread's exit throws them away), then summed into the rows.  Memory is
+ * the threads, the CPUs, the rows and the reorder ring: it does not grow
+ * with the events of a window.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,35 +15,55 @@
 #include "culprits.h"
 #include "grow.h"
 #include "hashidx.h"
+#include "reorder.h"
 
-/* From ts on, this task runs on cpu. */
-struct run {
-	uint64_t ts;
-	uint32_t cpu, tid, pid, name_id;
+/* Events held back to restore time order (as the statistics do). */
+#define CULPRITS_REORDER 4096
+#define CULPRITS_REACH 256
+
+/* Who runs on a CPU, since when. */
+struct task {
+	uint32_t tid, pid, name_id;
 	enum kdr_culprit_kind kind;
-	uint32_t seq; /* file order: ties of (cpu, ts) keep it */
 };
 
-struct wait {
-	uint64_t start, end;
-	uint32_t tid, cpu;
+struct cpu_state {
+	uint32_t cpu;
+	int known;	   /* a task was seen running there in this window */
+	struct task cur;
+	uint32_t nwaiting; /* target threads waiting on it */
+};
+
+/* ns of a wait charged to a task (known = 0: not recorded). */
+struct piece {
+	struct task task;
+	int known;
+	uint64_t ns;
 };
 
 struct thread_state {
 	uint32_t tid;
-	uint64_t ready_since; /* 0 = not waiting */
+	uint32_t cpu;	      /* where it waits (followed across moves, format 1.3) */
+	uint64_t ready_since; /* 0 = not waiting, else since then on cpu */
+	uint64_t charged_to;  /* the wait is charged up to here */
+	struct piece *pieces; /* of the wait going on, one per task */
+	size_t npieces, piececap;
+	size_t wpos; /* its place in waiting[] while it waits */
 };
 
 struct kdr_culprits {
 	uint32_t target_pid;
 	int recorded;
+	uint64_t lo, hi; /* a wait counts when it starts and ends within */
+	struct kdr_reorder reorder;
 	struct thread_state *th;
 	size_t nth, thcap;
 	struct kdr_ix ix;
-	struct run *runs;
-	size_t nruns, runcap;
-	struct wait *waits;
-	size_t nwaits, waitcap;
+	size_t *waiting; /* indices in th[] of the threads that wait */
+	size_t nwaiting, waitcap;
+	struct cpu_state *cpus;
+	size_t ncpus, cpucap;
+	struct kdr_ix cpu_ix;
 	struct kdr_culprit_row *rows; /* one per (thread, culprit, cpu) */
 	size_t nrows, rowcap;
 	struct kdr_ix rows_ix;	      /* row_hash() -> rows index + 1 */
@@ -52,14 +74,17 @@ struct kdr_culprits *kdr_culprits_new(uint32_t target_pid, int recorded)
 {
 	struct kdr_culprits *c = calloc(1, sizeof(*c));
 
-	if (!c || kdr_ix_init(&c->ix, 64) || kdr_ix_init(&c->rows_ix, 64)) {
-		if (c)
-			kdr_ix_free(&c->ix);
-		free(c);
+	if (!c)
+		return NULL;
+	if (kdr_ix_init(&c->ix, 64) || kdr_ix_init(&c->cpu_ix, 64) ||
+	    kdr_ix_init(&c->rows_ix, 64) ||
+	    kdr_reorder_init(&c->reorder, CULPRITS_REORDER, CULPRITS_REACH)) {
+		kdr_culprits_free(c);
 		return NULL;
 	}
 	c->target_pid = target_pid;
 	c->recorded = recorded;
+	c->hi = UINT64_MAX;
 	return c;
 }
 
@@ -68,19 +93,35 @@ void kdr_culprits_free(struct kdr_culprits *c)
 	if (!c)
 		return;
 	kdr_ix_free(&c->ix);
+	kdr_ix_free(&c->cpu_ix);
 	kdr_ix_free(&c->rows_ix);
+	kdr_reorder_free(&c->reorder);
+	for (size_t i = 0; i < c->thcap && c->th; i++)
+		free(c->th[i].pieces);
 	free(c->th);
-	free(c->runs);
-	free(c->waits);
+	free(c->waiting);
+	free(c->cpus);
 	free(c->rows);
 	free(c);
 }
 
+void kdr_culprits_set_bounds(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
+{
+	c->lo = lo;
+	c->hi = hi;
+}
+
 void kdr_culprits_reset(struct kdr_culprits *c)
 {
+	c->lo = 0;
+	c->hi = UINT64_MAX;
 	kdr_ix_clear(&c->ix);
+	kdr_ix_clear(&c->cpu_ix);
 	kdr_ix_clear(&c->rows_ix);
-	c->nth = c->nruns = c->nwaits = c->nrows = 0;
+	kdr_reorder_clear(&c->reorder);
+	for (size_t i = 0; i < c->nth; i++)
+		c->th[i].npieces = 0;
+	c->nth = c->nwaiting = c->ncpus = c->nrows = 0;
 	c->oom = 0;
 }
 
@@ -88,131 +129,108 @@ static struct thread_state *thread(struct kdr_culprits *c, uint32_t tid)
 {
 	uint32_t i = kdr_ix_find(&c->ix, tid);
 	struct thread_state *t;
+	size_t cap = c->thcap;
 
 	if (c->ix.slots[i])
 		return &c->th[c->ix.slots[i] - 1];
 	if (kdr_grow((void **)&c->th, &c->thcap, c->nth, sizeof(*c->th)) || kdr_ix_reserve(&c->ix))
 		return NULL;
+	/* slots past the old capacity start without pieces; the others keep
+	 * their pieces' memory from an earlier window */
+	if (c->thcap > cap)
+		memset(&c->th[cap], 0, (c->thcap - cap) * sizeof(*c->th));
 	t = &c->th[c->nth++];
 	t->tid = tid;
+	t->cpu = 0;
 	t->ready_since = 0;
+	t->charged_to = 0;
+	t->npieces = 0;
 	kdr_ix_put(&c->ix, tid, (uint32_t)c->nth);
 	return t;
 }
 
+static struct cpu_state *cpu_state(struct kdr_culprits *c, uint32_t cpu)
+{
+	uint32_t i = kdr_ix_find(&c->cpu_ix, cpu);
+	struct cpu_state *s;
+
+	if (c->cpu_ix.slots[i])
+		return &c->cpus[c->cpu_ix.slots[i] - 1];
+	if (kdr_grow((void **)&c->cpus, &c->cpucap, c->ncpus, sizeof(*c->cpus)) ||
+	    kdr_ix_reserve(&c->cpu_ix))
+		return NULL;
+	s = &c->cpus[c->ncpus++];
+	memset(s, 0, sizeof(*s));
+	s->cpu = cpu;
+	kdr_ix_put(&c->cpu_ix, cpu, (uint32_t)c->ncpus);
+	return s;
+}
+
+/* Charge t's wait up to ts to what runs on its CPU (s). */
+static int charge(struct thread_state *t, const struct cpu_state *s, uint64_t ts)
+{
+	struct piece *p;
+	size_t i;
+
+	if (ts <= t->charged_to)
+		return 0;
+	for (i = 0; i < t->npieces; i++) {
+		p = &t->pieces[i];
+		if (p->known == s->known &&
+		    (!s->known || (p->task.tid == s->cur.tid && p->task.pid == s->cur.pid &&
+				   p->task.name_id == s->cur.name_id && p->task.kind == s->cur.kind)))
+			break;
+	}
+	if (i == t->npieces) {
+		if (kdr_grow((void **)&t->pieces, &t->piececap, t->npieces, sizeof(*t->pieces)))
+			return -1;
+		p = &t->pieces[t->npieces++];
+		memset(p, 0, sizeof(*p));
+		p->known = s->known;
+		if (s->known)
+			p->task = s->cur;
+	}
+	t->pieces[i].ns += ts - t->charged_to;
+	t->charged_to = ts;
+	return 0;
+}
+
+/* From ts on, the task of ev runs on ev's CPU: the threads waiting there
+ * are charged up to ts to the task before it. */
 static int run_add(struct kdr_culprits *c, const struct kdf_event *ev, uint32_t tid)
 {
-	struct run *r;
+	struct cpu_state *s;
 
 	if (!c->recorded)
 		return 0;
-	if (kdr_grow((void **)&c->runs, &c->runcap, c->nruns, sizeof(*c->runs)))
+	s = cpu_state(c, ev->cpu);
+	if (!s)
 		return -1;
-	r = &c->runs[c->nruns];
-	r->seq = (uint32_t)c->nruns++;
-	r->ts = ev->ts;
-	r->cpu = ev->cpu;
-	r->tid = tid;
+	for (size_t i = 0; s->nwaiting && i < c->nwaiting; i++) {
+		struct thread_state *t = &c->th[c->waiting[i]];
+
+		if (t->cpu == ev->cpu && charge(t, s, ev->ts))
+			return -1;
+	}
+	s->known = 1;
+	s->cur.tid = tid;
 	if (ev->type == KDF_EV_SWITCH) { /* a target thread switched in */
-		r->pid = c->target_pid;
-		r->name_id = 0;
-		r->kind = KDR_CULPRIT_TARGET;
+		s->cur.pid = c->target_pid;
+		s->cur.name_id = 0;
+		s->cur.kind = KDR_CULPRIT_TARGET;
 		return 0;
 	}
-	r->pid = ev->u.cpu_run.pid;
-	r->name_id = ev->u.cpu_run.name_id;
+	s->cur.pid = ev->u.cpu_run.pid;
+	s->cur.name_id = ev->u.cpu_run.name_id;
 	if (ev->flags & KDF_RUN_KTHREAD)
-		r->kind = KDR_CULPRIT_KTHREAD;
+		s->cur.kind = KDR_CULPRIT_KTHREAD;
 	else if (!tid)
-		r->kind = KDR_CULPRIT_IDLE;
-	else if (r->pid == c->target_pid)
-		r->kind = KDR_CULPRIT_TARGET;
+		s->cur.kind = KDR_CULPRIT_IDLE;
+	else if (s->cur.pid == c->target_pid)
+		s->cur.kind = KDR_CULPRIT_TARGET;
 	else
-		r->kind = KDR_CULPRIT_PROCESS;
+		s->cur.kind = KDR_CULPRIT_PROCESS;
 	return 0;
-}
-
-static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
-{
-	struct thread_state *t = thread(c, ev->u.sw.next_tid);
-	struct wait *w;
-
-	if (!t || run_add(c, ev, ev->u.sw.next_tid))
-		return -1;
-	if (!t->ready_since || ev->ts < t->ready_since) {
-		t->ready_since = 0;
-		return 0;
-	}
-	if (kdr_grow((void **)&c->waits, &c->waitcap, c->nwaits, sizeof(*c->waits)))
-		return -1;
-	w = &c->waits[c->nwaits++];
-	w->start = t->ready_since;
-	w->end = ev->ts;
-	w->tid = t->tid;
-	w->cpu = ev->cpu;
-	t->ready_since = 0;
-	return 0;
-}
-
-static int feed_one(struct kdr_culprits *c, const struct kdf_event *ev)
-{
-	struct thread_state *t;
-
-	switch (ev->type) {
-	case KDF_EV_CPU_RUN:
-		return run_add(c, ev, ev->tid);
-	case KDF_EV_WAKEUP:
-		t = thread(c, ev->tid);
-		if (!t)
-			return -1;
-		if (!t->ready_since)
-			t->ready_since = ev->ts;
-		return 0;
-	case KDF_EV_SWITCH:
-		if (ev->flags & KDF_SW_PREV_TARGET) {
-			t = thread(c, ev->tid);
-			if (!t)
-				return -1;
-			t->ready_since = (ev->flags & KDF_SW_PREEMPT) ? ev->ts : 0;
-		}
-		if (ev->flags & KDF_SW_NEXT_TARGET)
-			return switch_in(c, ev);
-		return 0;
-	case KDF_EV_THREAD_EXIT:
-		t = thread(c, ev->tid);
-		if (!t)
-			return -1;
-		t->ready_since = 0;
-		return 0;
-	case KDF_EV_LOSS:
-		/* a wait spanning lost events may have lost its switch-in */
-		for (size_t i = 0; i < c->nth; i++)
-			c->th[i].ready_since = 0;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t n)
-{
-	for (size_t i = 0; i < n && !c->oom; i++)
-		if (feed_one(c, &ev[i]))
-			c->oom = 1;
-	return c->oom ? -1 : 0;
-}
-
-/* By cpu, then time, then file order: a total order, so the in-place sort
- * orders equal times as a stable sort would. */
-static int run_before(const void *pa, const void *pb)
-{
-	const struct run *a = pa, *b = pb;
-
-	if (a->cpu != b->cpu)
-		return a->cpu < b->cpu;
-	if (a->ts != b->ts)
-		return a->ts < b->ts;
-	return a->seq < b->seq;
 }
 
 #define KEY_FIELDS 6
@@ -256,85 +274,202 @@ static uint64_t row_hash(const struct kdr_culprit_row *r)
 	return kdr_hash_fields(k, KEY_FIELDS);
 }
 
-/* ns of w's wait charged to r's task (NULL: not recorded): added to the
- * row of that thread, task and cpu. */
-static int piece_add(struct kdr_culprits *c, const struct wait *w, const struct run *r,
-		     uint64_t ns)
+/* A piece of tid's wait on cpu, added to the row of that thread, task and
+ * cpu. */
+static int row_add(struct kdr_culprits *c, uint32_t tid, uint32_t cpu, const struct piece *pc)
 {
 	struct kdr_culprit_row p = { 0 }, *row;
 	uint64_t h;
 	uint32_t i;
 
-	if (!ns)
+	if (!pc->ns)
 		return 0;
-	p.tid = w->tid;
-	p.cpu = w->cpu;
-	p.kind = r ? r->kind : KDR_CULPRIT_UNKNOWN;
-	if (r) {
-		p.culprit_tid = r->tid;
-		p.culprit_pid = r->pid;
-		p.culprit_name_id = r->name_id;
+	p.tid = tid;
+	p.cpu = cpu;
+	p.kind = pc->known ? pc->task.kind : KDR_CULPRIT_UNKNOWN;
+	if (pc->known) {
+		p.culprit_tid = pc->task.tid;
+		p.culprit_pid = pc->task.pid;
+		p.culprit_name_id = pc->task.name_id;
 	}
 	h = row_hash(&p);
 	for (i = kdr_ix_find(&c->rows_ix, h); c->rows_ix.slots[i]; i = kdr_ix_next(&c->rows_ix, h, i)) {
 		row = &c->rows[c->rows_ix.slots[i] - 1];
 		if (!key_cmp(row, &p)) {
-			row->total_ns += ns;
+			row->total_ns += pc->ns;
 			return 0;
 		}
 	}
 	if (kdr_grow((void **)&c->rows, &c->rowcap, c->nrows, sizeof(*c->rows)) ||
 	    kdr_ix_reserve(&c->rows_ix))
 		return -1;
-	p.total_ns = ns;
+	p.total_ns = pc->ns;
 	c->rows[c->nrows++] = p;
 	kdr_ix_put(&c->rows_ix, h, (uint32_t)c->nrows);
 	return 0;
 }
 
-/* The first run of cpu later than ts, in runs[lo, hi) sorted by (cpu, ts). */
-static size_t first_after(const struct run *runs, size_t lo, size_t hi, uint32_t cpu,
-			  uint64_t ts)
+/* t stops waiting on its CPU, with nothing charged. */
+static void wait_drop(struct kdr_culprits *c, struct thread_state *t)
 {
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	struct cpu_state *s;
 
-		if (runs[mid].cpu < cpu || (runs[mid].cpu == cpu && runs[mid].ts <= ts))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	if (!t->ready_since)
+		return;
+	s = cpu_state(c, t->cpu); /* found: it was made when the wait began */
+	if (s && s->nwaiting)
+		s->nwaiting--;
+	/* out of waiting[]: the last one takes its place */
+	c->waiting[t->wpos] = c->waiting[--c->nwaiting];
+	c->th[c->waiting[t->wpos]].wpos = t->wpos;
+	t->ready_since = 0;
+	t->npieces = 0;
 }
 
-/* Cut w where the task on its CPU changed. */
-static int split_wait(struct kdr_culprits *c, const struct wait *w)
+/* t waits from ts on cpu. */
+static int wait_begin(struct kdr_culprits *c, struct thread_state *t, uint32_t cpu, uint64_t ts)
 {
-	size_t i = first_after(c->runs, 0, c->nruns, w->cpu, w->start);
-	const struct run *cur = i && c->runs[i - 1].cpu == w->cpu ? &c->runs[i - 1] : NULL;
-	uint64_t at = w->start;
+	struct cpu_state *s = cpu_state(c, cpu);
 
-	while (at < w->end) {
-		uint64_t until = w->end;
-
-		if (i < c->nruns && c->runs[i].cpu == w->cpu && c->runs[i].ts < until)
-			until = c->runs[i].ts;
-		if (piece_add(c, w, cur, until - at))
-			return -1;
-		at = until;
-		if (i < c->nruns && c->runs[i].cpu == w->cpu && c->runs[i].ts == until)
-			cur = &c->runs[i++];
-	}
+	if (!s)
+		return -1;
+	wait_drop(c, t);
+	if (kdr_grow((void **)&c->waiting, &c->waitcap, c->nwaiting, sizeof(*c->waiting)))
+		return -1;
+	t->wpos = c->nwaiting;
+	c->waiting[c->nwaiting++] = (size_t)(t - c->th);
+	s->nwaiting++;
+	t->cpu = cpu;
+	t->ready_since = ts;
+	t->charged_to = ts;
+	t->npieces = 0;
 	return 0;
+}
+
+/* t's wait on its CPU ends at ts: charged to the end, and counted when it
+ * lies within the bounds. */
+static int wait_end(struct kdr_culprits *c, struct thread_state *t, uint64_t ts)
+{
+	struct cpu_state *s = cpu_state(c, t->cpu);
+	int rc = 0;
+
+	if (!s || charge(t, s, ts))
+		return -1;
+	if (t->ready_since >= c->lo && ts <= c->hi)
+		for (size_t i = 0; i < t->npieces && !rc; i++)
+			rc = row_add(c, t->tid, t->cpu, &t->pieces[i]);
+	wait_drop(c, t);
+	return rc;
+}
+
+static int switch_in(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t = thread(c, ev->u.sw.next_tid);
+
+	if (!t)
+		return -1;
+	/* its own wait ends as it runs, charged to the CPU it was queued on
+	 * as far as the capture says (its wakeup's, or a recorded move) */
+	if (t->ready_since && ev->ts >= t->ready_since) {
+		if (wait_end(c, t, ev->ts))
+			return -1;
+	} else {
+		wait_drop(c, t);
+	}
+	return run_add(c, ev, ev->u.sw.next_tid);
+}
+
+/*
+ * A CPU_RUN naming a thread of the target: a task that runs, or (format
+ * 1.3) a waiting thread moved to ev->cpu, which the recorder writes as
+ * the thread itself on its new CPU (a thread that waits runs nowhere).
+ * The wait so far was spent on the CPU it left: that part ends here.
+ */
+static int target_run(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t = thread(c, ev->tid);
+
+	if (!t)
+		return -1;
+	if (!t->ready_since || ev->ts < t->ready_since)
+		return run_add(c, ev, ev->tid);
+	if (ev->cpu == t->cpu)
+		return 0; /* it was named as it left that CPU: no move, no run */
+	if (wait_end(c, t, ev->ts))
+		return -1;
+	return wait_begin(c, t, ev->cpu, ev->ts);
+}
+
+static int process(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct thread_state *t;
+
+	switch (ev->type) {
+	case KDF_EV_CPU_RUN:
+		if (ev->tid && ev->u.cpu_run.pid == c->target_pid)
+			return target_run(c, ev);
+		return run_add(c, ev, ev->tid);
+	case KDF_EV_WAKEUP:
+		t = thread(c, ev->tid);
+		if (!t)
+			return -1;
+		if (!t->ready_since) /* queued on ev->cpu (format 1.3) */
+			return wait_begin(c, t, ev->cpu, ev->ts);
+		return 0;
+	case KDF_EV_SWITCH:
+		if (ev->flags & KDF_SW_PREV_TARGET) {
+			t = thread(c, ev->tid);
+			if (!t)
+				return -1;
+			wait_drop(c, t);
+			if ((ev->flags & KDF_SW_PREEMPT) && ev->ts && wait_begin(c, t, ev->cpu, ev->ts))
+				return -1;
+		}
+		if (ev->flags & KDF_SW_NEXT_TARGET)
+			return switch_in(c, ev);
+		return 0;
+	case KDF_EV_THREAD_EXIT:
+		t = thread(c, ev->tid);
+		if (!t)
+			return -1;
+		wait_drop(c, t);
+		return 0;
+	case KDF_EV_LOSS:
+		/* a wait spanning lost events may have lost its switch-in */
+		for (size_t i = 0; i < c->nth; i++)
+			wait_drop(c, &c->th[i]);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t n)
+{
+	struct kdr_reorder *r = &c->reorder;
+	const struct kdf_event *old;
+
+	for (size_t i = 0; i < n && !c->oom; i++) {
+		/* processed before its slot is reused by the push */
+		if ((old = kdr_reorder_full(r)) && process(c, old))
+			c->oom = 1;
+		else if (!c->oom && kdr_reorder_push(r, &ev[i]) && process(c, &ev[i]))
+			c->oom = 1; /* too late to be held back: at once */
+	}
+	return c->oom ? -1 : 0;
 }
 
 int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi)
 {
-	kdr_sort_in_place(c->runs, c->nruns, sizeof(*c->runs), run_before);
-	c->nrows = 0;
-	kdr_ix_clear(&c->rows_ix);
-	for (size_t i = 0; i < c->nwaits && !c->oom; i++)
-		if (c->waits[i].start >= lo && c->waits[i].end <= hi && split_wait(c, &c->waits[i]))
+	const struct kdf_event *e;
+
+	/* the window's own bounds, now known, for the waits still to end */
+	if (lo > c->lo)
+		c->lo = lo;
+	if (hi < c->hi)
+		c->hi = hi;
+	while (!c->oom && (e = kdr_reorder_pop(&c->reorder)))
+		if (process(c, e))
 			c->oom = 1;
 	kdr_sort(c->rows, c->nrows, sizeof(*c->rows), row_cmp);
 	return c->oom ? -1 : 0;

@@ -5,14 +5,18 @@
  *
  * A thread is ready from its wakeup, or from its switch-out still
  * runnable (preempted), to its switch-in; like the ready statistics, only
- * the waits with both ends in the window count, so the rows of a thread
- * add up to its ready total.  Who ran on a CPU comes from the capture's
- * CPU_RUN events (format 1.2: the task current there when a target thread
- * was queued on it, and every switch there to another task while one
- * waits) and from the switches to target threads.  A wait is charged to
- * the CPU it ended on (the switch-in's); a thread that waited on another
- * CPU first (migrated) has that part charged to this CPU's tasks too.
- * A wait that spans a loss of events is left out.
+ * the waits with both ends within the bounds count, so the rows of a
+ * thread add up to its ready total.  Who ran on a CPU comes from the
+ * capture's CPU_RUN events (format 1.2: the task current there when a
+ * target thread was queued on it, and every switch there to another task
+ * while one waits) and from the switches to target threads.  A wait is
+ * charged to the CPU it is queued on as far as the capture says: its
+ * wakeup's (format 1.3: where the thread is queued), its switch-out's, or
+ * where the recorder saw it move while it waited (format 1.3), each part
+ * to that CPU's tasks.  A wait that spans a loss of events is left out.
+ *
+ * The events are taken in time order through a reorder ring and charged
+ * as they come: memory does not grow with the events of a window.
  */
 #ifndef KDR_CULPRITS_H
 #define KDR_CULPRITS_H
@@ -47,11 +51,18 @@ struct kdr_culprits;
 struct kdr_culprits *kdr_culprits_new(uint32_t target_pid, int recorded);
 void kdr_culprits_free(struct kdr_culprits *c);
 
+/* The bounds known before the window's events are fed (--time-range,
+ * the end of the window before): a wait counts when it starts at or
+ * after lo and ends at or before hi.  kdr_culprits_reset() sets them to
+ * everything. */
+void kdr_culprits_set_bounds(struct kdr_culprits *c, uint64_t lo, uint64_t hi);
+
 /* Feed the events of the current window, in file order.  0, or -1 when
  * out of memory (sticky). */
 int kdr_culprits_feed(struct kdr_culprits *c, const struct kdf_event *ev, size_t n);
 
-/* The window [lo, hi] closed: rows sorted by tid, then total_ns (largest
+/* The window [lo, hi] closed (its bounds narrow the ones set for the
+ * waits still to end): rows sorted by tid, then total_ns (largest
  * first).  Valid until kdr_culprits_reset().  0, or -1 (out of memory). */
 int kdr_culprits_close(struct kdr_culprits *c, uint64_t lo, uint64_t hi);
 const struct kdr_culprit_row *kdr_culprits_rows(const struct kdr_culprits *c, size_t *n);

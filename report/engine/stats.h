@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * stats.h - per-window accumulation: pairs the raw events of one sample
- * window into intervals (the rules of stats.c) and sums them per thread.
- *
- * Events go through a small reorder buffer first (events of different CPUs
- * reach the file slightly out of timestamp order), then through a state
- * machine per thread.  Memory is proportional to the threads, the keys
+ * stats.h - per-window accumulation: the intervals of one sample window
+ * (pairing.h, under its drop policy: both ends seen inside the window)
+ * summed per thread and per thread x syscall / irq / vector.  Memory is proportional to the threads, the keys
  * (thread x syscall / irq / vector) and the listed syscall events of one
  * window; nothing is allocated per event.
  */
@@ -42,7 +39,9 @@ void kdr_stats_reset(struct kdr_stats *st);
 const struct kdr_thread_state *kdr_stats_threads(const struct kdr_stats *st, size_t *n);
 const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n);
 const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n);
-const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st);
+const struct kdr_pair_diag *kdr_stats_diag(const struct kdr_stats *st);
+/* What is open now for kdr_stats_threads()[i] (pairing.h). */
+const struct kdr_pair_thread *kdr_stats_pairing(const struct kdr_stats *st, size_t i);
 /* The LOSS events of the window (struct kdr_losses of losses.h). */
 const struct kdr_losses *kdr_stats_losses(const struct kdr_stats *st);
 /* Sum of the thread's unknown[] (intervals lost to a loss of events). */
@@ -52,6 +51,7 @@ int kdr_stats_failed(const struct kdr_stats *st);
 
 /* Lookups (NULL when absent). */
 const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid);
+const struct kdr_pair_thread *kdr_stats_thread_pairing(const struct kdr_stats *st, uint32_t tid);
 const struct kdr_stat *kdr_stats_key(const struct kdr_stats *st, uint32_t tid,
 				     enum kdr_key_kind kind, uint32_t key);
 

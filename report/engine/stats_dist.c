@@ -82,10 +82,8 @@ void kdr_stats_dist_ready(struct kdr_stats *st, const struct kdr_thread_state *t
 	dist_thr(st, t, 1, d);
 }
 
-static struct kdr_budget *budget_of(struct kdr_stats *st, const struct kdr_thread_state *t)
+static struct kdr_budget *budget_of(struct kdr_stats *st, size_t i)
 {
-	size_t i = (size_t)(t - st->thr);
-
 	if (i >= st->bud_cap) {
 		uint32_t ncap = st->bud_cap ? st->bud_cap : 64;
 		struct kdr_budget *a;
@@ -104,17 +102,23 @@ static struct kdr_budget *budget_of(struct kdr_stats *st, const struct kdr_threa
 	return &st->bud[i];
 }
 
-static void budget_thread(struct kdr_stats *st, uint32_t tid, const struct kdf_event *e)
+/* (e is a SWITCH naming thread i as prev or next, or an event of i's own) */
+void kdr_stats_budget_event(struct kdr_stats *st, uint32_t i, const struct kdf_event *e)
 {
-	struct kdr_thread_state *t = kdr_stats_thread_get(st, tid);
+	const struct kdr_pair_thread *t = &st->pair.thr[i];
+	const struct kdr_losses *losses = &st->pair.losses;
 	struct kdr_budget *b;
 
-	if (!t)
+	if (e->type == KDF_EV_LOSS) {
+		/* what the budget inferred of the thread is unknown now */
+		if (i < st->bud_used)
+			kdr_budget_loss(&st->bud[i]);
 		return;
-	b = budget_of(st, t);
-	if (!b || kdr_budget_advance(b, t->flags, t->sys_nr, e->ts, kdr_budget_effect(e, tid),
+	}
+	b = budget_of(st, i);
+	if (!b || kdr_budget_advance(b, t->flags, t->sys_nr, e->ts, kdr_budget_effect(e, t->tid),
 				     st->bud_lo, st->bud_hi,
-				     kdr_losses_span(&st->losses, b->seen ? b->last_ts : st->bud_lo))) {
+				     kdr_losses_span(losses, b->seen ? b->last_ts : st->bud_lo))) {
 		st->failed = 1;
 		return;
 	}
@@ -122,7 +126,7 @@ static void budget_thread(struct kdr_stats *st, uint32_t tid, const struct kdf_e
 		/* (the state before e: was its sys_enter seen?) */
 		int entered = (t->flags & KDR_TS_IN_SYS) && t->sys_nr == e->u.sys.nr;
 
-		if (e->type == KDF_EV_SWITCH && e->tid == tid && (e->flags & KDF_SW_PREV_TARGET)) {
+		if (e->type == KDF_EV_SWITCH && e->tid == t->tid && (e->flags & KDF_SW_PREV_TARGET)) {
 			b->pre = KDR_BP_NONE; /* switched out: it ran, unseen */
 		} else if (e->type == KDF_EV_WAKEUP && (e->flags & KDF_WAKE_NEW)) {
 			/* created in the window (its first return is from
@@ -137,45 +141,17 @@ static void budget_thread(struct kdr_stats *st, uint32_t tid, const struct kdf_e
 	}
 }
 
-void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e)
-{
-	switch (e->type) {
-	case KDF_EV_SWITCH:
-		if (e->flags & KDF_SW_PREV_TARGET)
-			budget_thread(st, e->tid, e);
-		if (e->flags & KDF_SW_NEXT_TARGET)
-			budget_thread(st, e->u.sw.next_tid, e);
-		break;
-	case KDF_EV_SYS_ENTER:
-	case KDF_EV_SYS_EXIT:
-	case KDF_EV_WAKEUP:
-	case KDF_EV_IRQ_ENTRY:
-	case KDF_EV_IRQ_EXIT:
-	case KDF_EV_SOFTIRQ_ENTRY:
-	case KDF_EV_SOFTIRQ_EXIT:
-	case KDF_EV_THREAD_EXIT:
-		budget_thread(st, e->tid, e);
-		break;
-	default: /* stacks, triggers: no change of state */
-		break;
-	}
-}
-
 void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 {
 	for (uint32_t i = 0; i < st->nthr; i++) {
-		struct kdr_budget *b = budget_of(st, &st->thr[i]);
+		const struct kdr_pair_thread *t = &st->pair.thr[i];
+		struct kdr_budget *b = budget_of(st, i);
 
-		if (!b || kdr_budget_close(b, st->thr[i].flags, st->thr[i].sys_nr, lo, hi,
-					   kdr_losses_span(&st->losses, b->seen ? b->last_ts : lo)))
+		if (!b || kdr_budget_close(b, t->flags, t->sys_nr, lo, hi,
+					   kdr_losses_span(&st->pair.losses,
+							   b->seen ? b->last_ts : lo)))
 			st->failed = 1;
 	}
-}
-
-void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i)
-{
-	if (i < st->bud_used)
-		kdr_budget_loss(&st->bud[i]);
 }
 
 void kdr_stats_dist_reset(struct kdr_stats *st)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * stats_store.c - storage of report/stats.c: the per-window tables
- * (threads by tid, rows by tid x kind x key, both open-addressing) and
- * the accessors of stats.h.
+ * (threads parallel to the pairing's, rows by tid x kind x key in
+ * hashidx.h's index) and the accessors of stats.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,31 +26,6 @@ int kdr_stats_failed(const struct kdr_stats *st)
 	return st->failed;
 }
 
-struct kdr_thread_state *kdr_stats_thread_lookup(struct kdr_stats *st, uint32_t tid)
-{
-	struct kdr_thread_state *t;
-	uint32_t i, h = tid & (TCACHE - 1);
-
-	i = kdr_ix_find(&st->thr_ix, tid);
-	if (!st->thr_ix.slots[i]) {
-		if (kdr_ix_reserve(&st->thr_ix))
-			goto oom;
-		if (st->nthr == st->thr_cap &&
-		    grow_array((void **)&st->thr, &st->thr_cap, sizeof(*st->thr)))
-			goto oom;
-		t = &st->thr[st->nthr++];
-		memset(t, 0, sizeof(*t));
-		t->tid = tid;
-		i = kdr_ix_put(&st->thr_ix, tid, st->nthr);
-	}
-	st->tcache[h].tid = tid;
-	st->tcache[h].slot = st->thr_ix.slots[i];
-	return &st->thr[st->thr_ix.slots[i] - 1];
-oom:
-	st->failed = 1;
-	return NULL;
-}
-
 static inline uint64_t key_of(uint32_t tid, enum kdr_key_kind kind, uint32_t key)
 {
 	/* key spans 32 bits, kind 2: fold kind into the top of tid's half
@@ -59,22 +34,31 @@ static inline uint64_t key_of(uint32_t tid, enum kdr_key_kind kind, uint32_t key
 	return ((uint64_t)tid << 32 | key) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
 }
 
+/* Index of the (tid, kind, key) row, or -1 when absent.  key_of() is a
+ * bijection for a fixed kind but two kinds may share a 64-bit key: the
+ * chain is walked until the triple matches. */
+static int64_t keyed_find(const struct kdr_stats *st, uint64_t k, uint32_t tid,
+			  enum kdr_key_kind kind, uint32_t key)
+{
+	for (uint32_t i = kdr_ix_find(&st->key_ix, k); st->key_ix.slots[i];
+	     i = kdr_ix_next(&st->key_ix, k, i)) {
+		const struct kdr_keyed *e = &st->keyed[st->key_ix.slots[i] - 1];
+
+		if (e->tid == tid && e->key == key && e->kind == (uint32_t)kind)
+			return st->key_ix.slots[i] - 1;
+	}
+	return -1;
+}
+
 /* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
 int64_t kdr_stats_keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key)
 {
 	uint64_t k = key_of(tid, kind, key);
-	uint32_t i = kdr_hash64(k) & st->key_ix.mask;
+	int64_t found = keyed_find(st, k, tid, kind, key);
 	struct kdr_keyed *e;
 
-	/* key_of() is a bijection for a fixed kind but two kinds may
-	 * collide on one 64-bit key: walk on until the triple matches. */
-	for (; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
-		if (st->key_ix.keys[i] != k)
-			continue;
-		e = &st->keyed[st->key_ix.slots[i] - 1];
-		if (e->tid == tid && e->key == key && e->kind == (uint32_t)kind)
-			return st->key_ix.slots[i] - 1;
-	}
+	if (found >= 0)
+		return found;
 	if (kdr_ix_reserve(&st->key_ix))
 		goto oom;
 	if (st->nkeyed == st->keyed_cap &&
@@ -110,14 +94,19 @@ const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
 	return st->ev;
 }
 
-const struct kdr_stats_diag *kdr_stats_diag(const struct kdr_stats *st)
+const struct kdr_pair_diag *kdr_stats_diag(const struct kdr_stats *st)
 {
-	return &st->diag;
+	return &st->pair.diag;
 }
 
 const struct kdr_losses *kdr_stats_losses(const struct kdr_stats *st)
 {
-	return &st->losses;
+	return &st->pair.losses;
+}
+
+const struct kdr_pair_thread *kdr_stats_pairing(const struct kdr_stats *st, size_t i)
+{
+	return &st->pair.thr[i];
 }
 
 uint64_t kdr_stats_unknown_total(const struct kdr_thread_state *t)
@@ -131,23 +120,22 @@ uint64_t kdr_stats_unknown_total(const struct kdr_thread_state *t)
 
 const struct kdr_thread_state *kdr_stats_thread(const struct kdr_stats *st, uint32_t tid)
 {
-	uint32_t i = kdr_ix_find(&st->thr_ix, tid);
+	uint32_t i = kdr_ix_find(&st->pair.thr_ix, tid);
 
-	return st->thr_ix.slots[i] ? &st->thr[st->thr_ix.slots[i] - 1] : NULL;
+	return st->pair.thr_ix.slots[i] ? &st->thr[st->pair.thr_ix.slots[i] - 1] : NULL;
+}
+
+const struct kdr_pair_thread *kdr_stats_thread_pairing(const struct kdr_stats *st, uint32_t tid)
+{
+	uint32_t i = kdr_ix_find(&st->pair.thr_ix, tid);
+
+	return st->pair.thr_ix.slots[i] ? &st->pair.thr[st->pair.thr_ix.slots[i] - 1] : NULL;
 }
 
 const struct kdr_stat *kdr_stats_key(const struct kdr_stats *st, uint32_t tid,
 				     enum kdr_key_kind kind, uint32_t key)
 {
-	uint64_t k = key_of(tid, kind, key);
-	uint32_t i;
+	int64_t i = keyed_find(st, key_of(tid, kind, key), tid, kind, key);
 
-	for (i = kdr_hash64(k) & st->key_ix.mask; st->key_ix.slots[i]; i = (i + 1) & st->key_ix.mask) {
-		const struct kdr_keyed *e = &st->keyed[st->key_ix.slots[i] - 1];
-
-		if (st->key_ix.keys[i] == k && e->tid == tid && e->key == key &&
-		    e->kind == (uint32_t)kind)
-			return &e->st;
-	}
-	return NULL;
+	return i >= 0 ? &st->keyed[i].st : NULL;
 }

@@ -12,38 +12,27 @@
 #include "hashidx.h"
 #include "hist.h"
 #include "losses.h"
-#include "reorder.h"
+#include "pairing.h"
 #include "stats.h"
-
-#define REORDER_DEFAULT 4096
-#define TCACHE 1024 /* direct-mapped tid -> thread cache, a power of 2 */
 
 struct kdr_stats {
 	struct kdr_stats_cfg cfg;
 	uint64_t lo, hi;	/* kdr_stats_set_bounds() */
 	int failed;
 
-	struct kdr_reorder reorder; /* events held back, sorted by ts */
-	uint64_t last_ts; /* ts of the last event processed */
+	struct kdr_pairing pair; /* reorder, pairing, losses, thread index */
 
-	struct kdr_thread_state *thr;
-	uint32_t nthr, thr_cap;
-	struct kdr_ix thr_ix;
-	struct {
-		uint32_t tid;
-		uint32_t slot; /* index + 1, 0 = empty */
-	} tcache[TCACHE];
+	struct kdr_thread_state *thr; /* parallel to pair.thr */
+	uint32_t nthr;
+	size_t thr_cap;
 
 	struct kdr_keyed *keyed;
 	uint32_t nkeyed, keyed_cap;
 	struct kdr_ix key_ix;
 
 	struct kdr_sysev *ev;
+	uint64_t *ev_seq; /* kdr_interval.seq of ev[i] */
 	size_t nev, ev_cap;
-
-	struct kdr_stats_diag diag;
-	struct kdr_losses losses; /* LOSS events processed in this window */
-	struct kdr_loss_touched touched; /* threads changed since the last one */
 
 	/* cfg.histograms: distributions beside keyed[] and thr[] (same
 	 * index), grown as the tables grow; emptied, not freed, by reset */
@@ -58,25 +47,6 @@ struct kdr_stats {
 	uint64_t bud_hi;
 };
 
-/* The thread state of tid, created when absent; NULL when out of memory. */
-struct kdr_thread_state *kdr_stats_thread_lookup(struct kdr_stats *st, uint32_t tid);
-
-/* Every state change goes through here: a thread got is noted as touched
- * (losses.h), so that a loss visits only the threads that may have an
- * interval open. */
-static inline struct kdr_thread_state *kdr_stats_thread_get(struct kdr_stats *st, uint32_t tid)
-{
-	uint32_t h = tid & (TCACHE - 1);
-	struct kdr_thread_state *t;
-
-	if (__builtin_expect(st->tcache[h].slot && st->tcache[h].tid == tid, 1))
-		t = &st->thr[st->tcache[h].slot - 1];
-	else if (!(t = kdr_stats_thread_lookup(st, tid)))
-		return NULL;
-	kdr_loss_touch(&st->touched, &t->loss_mark, (uint32_t)(t - st->thr));
-	return t;
-}
-
 /* Index of the (tid, kind, key) row, created when absent; -1 when OOM. */
 int64_t kdr_stats_keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind,
 			    uint32_t key);
@@ -85,10 +55,9 @@ int64_t kdr_stats_keyed_get(struct kdr_stats *st, uint32_t tid, enum kdr_key_kin
 void kdr_stats_dist_key(struct kdr_stats *st, size_t i, uint64_t d);
 void kdr_stats_dist_run(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
 void kdr_stats_dist_ready(struct kdr_stats *st, const struct kdr_thread_state *t, uint64_t d);
-void kdr_stats_budget_event(struct kdr_stats *st, const struct kdf_event *e);
+/* e is about to change the pairing state of thread i. */
+void kdr_stats_budget_event(struct kdr_stats *st, uint32_t i, const struct kdf_event *e);
 void kdr_stats_budget_close(struct kdr_stats *st, uint64_t lo, uint64_t hi);
-/* A LOSS event: what the budget inferred of thread i is unknown now. */
-void kdr_stats_budget_loss(struct kdr_stats *st, uint32_t i);
 void kdr_stats_dist_reset(struct kdr_stats *st);
 void kdr_stats_dist_free(struct kdr_stats *st);
 

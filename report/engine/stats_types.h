@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pairing.h"
+
 #define KDR_NO_NR UINT32_MAX
 
 struct kdr_stat {
@@ -37,16 +39,6 @@ struct kdr_keyed {
 	struct kdr_stat st;
 };
 
-/* kdr_thread_state.flags */
-#define KDR_TS_IN_SYS (1u << 0)
-#define KDR_TS_ON_CPU (1u << 1)
-#define KDR_TS_READY (1u << 2)
-#define KDR_TS_IN_IRQ (1u << 3)
-#define KDR_TS_IN_SOFTIRQ (1u << 4)
-#define KDR_TS_EXITED (1u << 5)
-/* The intervals a LOSS event may have broken (losses.h). */
-#define KDR_TS_OPEN (KDR_TS_IN_SYS | KDR_TS_ON_CPU | KDR_TS_READY | KDR_TS_IN_IRQ | KDR_TS_IN_SOFTIRQ)
-
 /* Intervals of a thread that spanned a loss of events: unknown, counted
  * apart, never in count, total, max, a distribution or the budget. */
 enum kdr_unknown_kind {
@@ -58,24 +50,15 @@ enum kdr_unknown_kind {
 	KDR_U_N
 };
 
+/* What the statistics sum of one thread; its pairing state (what is open
+ * now) is the engine's (pairing.h, kdr_stats_pairing()). */
 struct kdr_thread_state {
 	uint32_t tid;
-	uint32_t flags;
-	uint64_t sys_ts;
-	uint64_t run_ts;
-	uint64_t ready_ts;
-	uint64_t irq_ts;
-	uint64_t soft_ts;
-	uint32_t sys_nr;
-	uint32_t irq_nr;
-	uint32_t irq_name;
-	uint32_t soft_vec;
 	uint32_t cache_nr[4];  /* syscall nrs counted lately (by nr & 3) ... */
 	uint32_t cache_ix1[4]; /* ... and their kdr_keyed index + 1, 0 = empty */
 	struct kdr_stat run;
 	struct kdr_stat ready;
 	uint64_t unknown[KDR_U_N]; /* enum kdr_unknown_kind */
-	uint64_t loss_mark;	   /* (stats.c's bookkeeping, losses.h) */
 };
 
 /* A syscall kept for the "# SYSCALL EVENTS" list. */
@@ -99,17 +82,9 @@ struct kdr_stats_cfg {
 	uint32_t only_nr;	/* list only this syscall; KDR_NO_NR = any */
 	const uint32_t *tids;	/* list only these tids (NULL = any) */
 	size_t ntids;
-	size_t reorder_cap;	/* events held back for reordering; 0 = default */
+	size_t reorder_cap;	/* events held back for reordering; 0 = the pairing's default */
 	int histograms;		/* keep the distribution of every interval (hist.h) */
 	int budget;		/* keep each thread's time budget (budget.h) */
-};
-
-/* Diagnostics of one window. */
-struct kdr_stats_diag {
-	uint64_t events;     /* events fed */
-	uint64_t clipped;    /* outside the window (or --time-range): ignored */
-	uint64_t reversed;   /* an interval end before its start: not counted */
-	uint64_t late;	     /* arrived after newer events were processed */
 };
 
 #endif /* KDR_STATS_TYPES_H */

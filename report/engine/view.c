@@ -376,10 +376,10 @@ static int build_pending(struct kdr_ctx *c, struct kdr_inprog **arr, size_t *cap
 			 const struct kdr_stats *st, const struct kdr_wview *v, int ready, size_t *np)
 {
 	size_t nthr, i, n = 0;
-	const struct kdr_thread_state *thr = kdr_stats_threads(st, &nthr);
 
+	kdr_stats_threads(st, &nthr);
 	for (i = 0; i < nthr; i++) {
-		const struct kdr_thread_state *t = &thr[i];
+		const struct kdr_pair_thread *t = kdr_stats_pairing(st, i);
 		uint64_t since = ready ? t->ready_ts : t->sys_ts;
 		uint32_t nr = ready ? c->filter.nr : t->sys_nr; /* --syscall: syscalls only */
 		struct kdr_inprog *p;

@@ -123,7 +123,7 @@ struct kdr_wview {
 	size_t nevents;
 	uint64_t missing_stacks;
 	int listing;		/* syscall events are listed (list_ns >= 0) */
-	const struct kdr_stats_diag *diag;
+	const struct kdr_pair_diag *diag;
 	const struct kdr_losses *losses; /* LOSS events of the window (losses.h) */
 	int incomplete;		/* out of memory while accumulating */
 	int histograms;		/* o->histograms: rows carry distributions */

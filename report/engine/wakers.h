@@ -7,7 +7,10 @@
  * whose prev is the thread, without KDF_SW_PREEMPT) and the block ends at
  * the WAKEUP event that names it.  The waker is what the recorder saw on
  * the waking CPU at that moment (format 1.2: tid, tgid and name; older
- * captures give the tid alone).  A thread whose first event in the window
+ * captures give the tid alone); from format 1.3 a wakeup made by an
+ * interrupt names the interrupt (a hard irq, a softirq and its vector, a
+ * timer) instead of the task it interrupted, and all such wakeups of a
+ * thread in one syscall make one row.  A thread whose first event in the window
  * is its wakeup was blocked since before the window: from the window's
  * start, in a syscall the capture does not show.  A block not ended when
  * the window closes is listed as not woken.  Blocks that span a loss of
@@ -28,6 +31,9 @@ enum kdr_waker_kind {
 	KDR_WAKER_IDLE,	   /* the idle task: an interrupt or a timer on an idle CPU */
 	KDR_WAKER_UNKNOWN, /* a capture older than format 1.2: no tgid, no name */
 	KDR_WAKER_NONE,	   /* not woken: still blocked when the window closed */
+	KDR_WAKER_HARDIRQ, /* a hard irq handler (format 1.3) */
+	KDR_WAKER_SOFTIRQ, /* a softirq, softirq_vec says which (format 1.3) */
+	KDR_WAKER_TIMER,   /* a timer expiring (format 1.3) */
 };
 
 /* The blocked thread's syscall: a number, or one of these. */
@@ -38,8 +44,9 @@ struct kdr_waker_row {
 	uint32_t tid; /* the blocked thread */
 	uint32_t nr;  /* syscall, or KDR_WAKER_NR_* */
 	enum kdr_waker_kind kind;
-	uint32_t waker_tid, waker_pid; /* 0 when unknown */
+	uint32_t waker_tid, waker_pid; /* 0 when unknown, or an interrupt */
 	uint32_t waker_name_id;	       /* STRINGS id, 0 = unknown */
+	uint32_t softirq_vec;	       /* KDR_WAKER_SOFTIRQ's vector, else 0 */
 	uint64_t count;
 	uint64_t total_ns;
 };
@@ -54,6 +61,12 @@ void kdr_wakers_free(struct kdr_wakers *w);
  * out of memory (sticky: the window's rows are then incomplete). */
 int kdr_wakers_feed(struct kdr_wakers *w, const struct kdf_event *ev, size_t n);
 
+/* The bounds known before the window's events are fed (--time-range,
+ * the end of the window before): each block is clipped to them as it
+ * ends, and left out when outside.  kdr_wakers_reset() sets them to
+ * everything. */
+void kdr_wakers_set_bounds(struct kdr_wakers *w, uint64_t lo, uint64_t hi);
+
 /*
  * The window [lo, hi] closed: blocks clipped to it and summed.  Rows are
  * sorted by tid, then by total_ns (largest first).  Valid until
@@ -67,7 +80,7 @@ int kdr_wakers_incomplete(const struct kdr_wakers *w);
 /* Forget the window. */
 void kdr_wakers_reset(struct kdr_wakers *w);
 
-/* "target", "process", "idle", "unknown", "none" */
+/* "target", "process", "idle", "unknown", "none", "irq", "softirq", "timer" */
 const char *kdr_waker_kind_name(enum kdr_waker_kind k);
 
 #endif /* KDR_WAKERS_H */

@@ -197,16 +197,20 @@ static void windows(struct page *p)
 		kdr_json_arr_begin(j);
 		for (i = 0; i < x->nthreads; i++) {
 			const struct kdr_html_budget *b = &st->budget[w * x->nthreads + i];
+			uint64_t any = 0;
 
-			if (p->tout[i] < 0 ||
-			    !(b->running | b->ready | b->hardirq | b->softirq | b->nsys))
+			for (k = 0; k < KDR_B_N; k++)
+				any |= b->ns[k];
+			if (p->tout[i] < 0 || !any)
 				continue;
+			/* [thread, running, ready, hardirq, softirq,
+			 *  [[syscall, blocked]...], other, unknown] */
 			kdr_json_arr_begin(j);
 			kdr_json_i64(j, p->tout[i]);
-			kdr_json_u64(j, b->running);
-			kdr_json_u64(j, b->ready);
-			kdr_json_u64(j, b->hardirq);
-			kdr_json_u64(j, b->softirq);
+			kdr_json_u64(j, b->ns[KDR_B_RUNNING]);
+			kdr_json_u64(j, b->ns[KDR_B_READY]);
+			kdr_json_u64(j, b->ns[KDR_B_HARDIRQ]);
+			kdr_json_u64(j, b->ns[KDR_B_SOFTIRQ]);
 			kdr_json_arr_begin(j);
 			for (k = 0; k < b->nsys; k++) {
 				kdr_json_arr_begin(j);
@@ -215,6 +219,8 @@ static void windows(struct page *p)
 				kdr_json_arr_end(j);
 			}
 			kdr_json_arr_end(j);
+			kdr_json_u64(j, b->ns[KDR_B_OTHER]);
+			kdr_json_u64(j, b->ns[KDR_B_UNKNOWN]);
 			kdr_json_arr_end(j);
 		}
 		kdr_json_arr_end(j);
@@ -237,10 +243,10 @@ static void hists(struct page *p)
 
 	kdr_json_key(j, "hist");
 	kdr_json_arr_begin(j);
-	for (i = 0; i < st->hist_cap; i++) {
+	for (i = 0; i < st->nhist; i++) {
 		const struct kdr_html_hist *h = &st->hist[i];
 
-		if (!h->used || p->tout[h->tidx] < 0)
+		if (p->tout[h->tidx] < 0)
 			continue;
 		kdr_json_newline(j);
 		kdr_json_obj_begin(j);
@@ -445,14 +451,22 @@ static int on_slice(void *ctx, const struct kdr_xslice *s)
 	return kdr_export_html_stats_slice(((struct page *)ctx)->st, s);
 }
 
+/* The raw events and the windows go to both: the budget (the report's
+ * statistics) and who took the CPU and woke the threads. */
 static int on_events(void *ctx, const struct kdf_event *ev, size_t n)
 {
-	return kdr_html_who_events(((struct page *)ctx)->who, ev, n);
+	struct page *p = ctx;
+	int rc = kdr_export_html_stats_events(p->st, ev, n);
+
+	return rc ? rc : kdr_html_who_events(p->who, ev, n);
 }
 
 static int on_window(void *ctx, const struct kdf_window *w)
 {
-	return kdr_html_who_window(((struct page *)ctx)->who, w);
+	struct page *p = ctx;
+	int rc = kdr_export_html_stats_window(p->st, w);
+
+	return rc ? rc : kdr_html_who_window(p->who, w);
 }
 
 int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts)
@@ -487,7 +501,9 @@ int kdr_export_html(const char *capture_path, const struct kdr_export_opts *opts
 	rc = kdr_export_scan(&x, &sink);
 	if (rc != EX_OK)
 		goto out;
-	kdr_export_html_stats_finish(&st);
+	rc = kdr_export_html_stats_finish(&st);
+	if (rc != EX_OK)
+		goto out;
 	kdr_html_who_finish(&who);
 	p.f = opts->out;
 	page(&p);

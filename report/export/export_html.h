@@ -7,22 +7,22 @@
 #ifndef KDELAY_REPORT_EXPORT_HTML_H
 #define KDELAY_REPORT_EXPORT_HTML_H
 
+#include "budget.h"
 #include "export_internal.h"
+#include "hashidx.h"
 #include "hist.h"
+#include "stats.h"
 
 #define KDR_HTML_SLOWEST 50 /* slowest syscall events listed */
 #define KDR_HTML_BUCKETS 64 /* log2 slots written: [2^i, 2^(i+1)) ns; 0 ns in slot 0 */
 
-struct kdr_html_sysacc {
-	uint32_t nr;
-	uint64_t ns;
-};
-
-/* Time one thread spent in one window, intervals clipped to the window. */
+/* Time one thread spent in one window: budget.h's classes, as the text
+ * report's --budget says them (engine/budget.c); blocked split per
+ * syscall, most first. */
 struct kdr_html_budget {
-	uint64_t running, ready, hardirq, softirq;
-	struct kdr_html_sysacc *sys;
-	uint32_t nsys, cap;
+	uint64_t ns[KDR_B_N];
+	struct kdr_budget_sys *sys;
+	uint32_t nsys;
 };
 
 /* The distribution of one (thread, kind, syscall nr) series (hist.h,
@@ -31,7 +31,6 @@ struct kdr_html_hist {
 	uint32_t tidx; /* into x->threads */
 	uint32_t kind; /* KDR_X_RUNNING, KDR_X_READY or KDR_X_SYSCALL */
 	uint32_t nr;
-	int used;
 	struct kdr_hist h;
 };
 
@@ -60,9 +59,12 @@ struct kdr_html_stats {
 	struct kdf_window *win;
 	size_t nwin;
 	struct kdr_html_budget *budget; /* [nwin * x->nthreads] */
+	struct kdr_stats *bstats; /* the budgets' statistics, window by window */
+	size_t bwin;		  /* win[] the next window closed may be */
 
-	struct kdr_html_hist *hist; /* open addressing, used = 0 free */
-	size_t hist_cap, nhist;
+	struct kdr_html_hist *hist; /* in order of first slice */
+	size_t nhist, hist_cap;
+	struct kdr_ix hist_ix; /* (tidx, kind, nr) -> hist index + 1 */
 
 	struct kdr_html_tl *tl;
 	size_t ntl, tl_cap, tl_max;
@@ -80,12 +82,16 @@ struct kdr_html_stats {
 
 int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max);
 void kdr_export_html_stats_free(struct kdr_html_stats *st);
-/* kdr_xsink callback: ctx is the stats. */
+/* kdr_xsink callbacks: ctx is the stats. */
 int kdr_export_html_stats_slice(void *ctx, const struct kdr_xslice *s);
+int kdr_export_html_stats_events(void *ctx, const struct kdf_event *v, size_t n);
+int kdr_export_html_stats_window(void *ctx, const struct kdf_window *w);
 /* Index into st->labels of a syscall, hard or soft irq slice's name
  * (UINT32_MAX for other kinds or out of memory: st->oom says). */
 uint32_t kdr_export_html_label(struct kdr_html_stats *st, const struct kdr_xslice *s);
-/* Sort the slowest syscalls longest first and the timeline by thread. */
-void kdr_export_html_stats_finish(struct kdr_html_stats *st);
+/* Close the window the capture left open (its budget), sort the slowest
+ * syscalls longest first and the timeline by thread.  EX_OK or a code
+ * (said). */
+int kdr_export_html_stats_finish(struct kdr_html_stats *st);
 
 #endif /* KDELAY_REPORT_EXPORT_HTML_H */

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * export_html_stats.c - what the HTML page shows, aggregated from the
- * slice stream: per window and thread the time budget, distributions
- * (hist.h) per thread x syscall (and of run and ready intervals), the slowest syscall
- * events, and the timeline slices themselves up to a cap.
+ * export_html_stats.c - what the HTML page shows: per window and thread
+ * the time budget, distributions (hist.h) per thread x syscall (and of
+ * run and ready intervals), the slowest syscall events, and the timeline
+ * slices themselves up to a cap.
  *
- * Budgets clip every interval to each window it overlaps, so running +
- * ready + (blocked or untraced) adds up to the window's length: a budget
- * says how the window's time went.  Histograms count only intervals with
- * both ends seen, like the statistics.
+ * Budgets are the text report's --budget (engine/budget.c): the same
+ * events go through the statistics window by window, so the classes add
+ * up to each window's length exactly.  The rest comes from the slice
+ * stream; histograms count only intervals with both ends seen, like the
+ * statistics.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,33 +102,6 @@ uint32_t kdr_export_html_label(struct kdr_html_stats *st, const struct kdr_xslic
 	}
 }
 
-/* ------------------------------------------------------------ budgets */
-
-static int budget_add_sys(struct kdr_html_budget *b, uint32_t nr, uint64_t ns)
-{
-	uint32_t i;
-
-	for (i = 0; i < b->nsys; i++) {
-		if (b->sys[i].nr == nr) {
-			b->sys[i].ns += ns;
-			return 0;
-		}
-	}
-	if (b->nsys == b->cap) {
-		uint32_t cap = b->cap ? b->cap * 2 : 8;
-		void *v = realloc(b->sys, cap * sizeof(*b->sys));
-
-		if (!v)
-			return -1;
-		b->sys = v;
-		b->cap = cap;
-	}
-	b->sys[b->nsys].nr = nr;
-	b->sys[b->nsys].ns = ns;
-	b->nsys++;
-	return 0;
-}
-
 /* First window ending after ts; windows are in time order and do not
  * overlap. */
 static size_t window_after(const struct kdr_html_stats *st, uint64_t ts)
@@ -145,96 +119,102 @@ static size_t window_after(const struct kdr_html_stats *st, uint64_t ts)
 	return lo;
 }
 
-static int add_budget(struct kdr_html_stats *st, const struct kdr_xslice *s)
+/* ------------------------------------------------------------ budgets */
+
+/* The budgets of the window the statistics hold, [lo, hi] = win[j]. */
+static int keep_budgets(struct kdr_html_stats *st, size_t j)
 {
-	size_t lo = window_after(st, s->start), tidx = s->thread - st->x->threads;
+	const struct kdf_window *w = &st->win[j];
+	const struct kdr_thread_state *thr;
+	size_t n;
 
-	for (; lo < st->nwin && st->win[lo].start_ts < s->end; lo++) {
-		const struct kdf_window *w = &st->win[lo];
-		struct kdr_html_budget *b = &st->budget[lo * st->x->nthreads + tidx];
-		uint64_t a = s->start > w->start_ts ? s->start : w->start_ts;
-		uint64_t e = s->end < w->end_ts ? s->end : w->end_ts;
-		uint64_t ns = e > a ? e - a : 0;
+	if (kdr_stats_close(st->bstats, w->start_ts, w->end_ts))
+		return -1;
+	thr = kdr_stats_threads(st->bstats, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct kdr_budget *b = kdr_stats_budget(st->bstats, i);
+		const struct kdr_xthread *t = kdr_export_thread(st->x, thr[i].tid);
+		struct kdr_html_budget *hb;
 
-		switch (s->kind) {
-		case KDR_X_RUNNING:
-			b->running += ns;
-			break;
-		case KDR_X_READY:
-			b->ready += ns;
-			break;
-		case KDR_X_HARDIRQ:
-			b->hardirq += ns;
-			break;
-		case KDR_X_SOFTIRQ:
-			b->softirq += ns;
-			break;
-		default:
-			if (budget_add_sys(b, s->nr, ns))
+		if (!b || !t)
+			continue;
+		hb = &st->budget[j * st->x->nthreads + (size_t)(t - st->x->threads)];
+		memcpy(hb->ns, b->ns, sizeof(hb->ns));
+		if (b->nsys) {
+			hb->sys = malloc(b->nsys * sizeof(*hb->sys));
+			if (!hb->sys)
 				return -1;
-			break;
+			memcpy(hb->sys, b->sys, b->nsys * sizeof(*hb->sys));
+			hb->nsys = b->nsys;
 		}
 	}
 	return 0;
 }
 
+int kdr_export_html_stats_events(void *ctx, const struct kdf_event *v, size_t n)
+{
+	struct kdr_html_stats *st = ctx;
+
+	if (kdr_stats_feed(st->bstats, v, n))
+		return kdr_export_fail(st->x, EX_OSERR, "out of memory for the budgets");
+	return 0;
+}
+
+/* A window closed (file order): its budget, as the text report makes it
+ * (report.c: the statistics closed at the window's bounds, then reset). */
+int kdr_export_html_stats_window(void *ctx, const struct kdf_window *w)
+{
+	struct kdr_html_stats *st = ctx;
+	uint64_t lo = w->end_ts > st->x->from ? w->end_ts : st->x->from;
+	int rc = 0;
+
+	if (st->bwin < st->nwin && st->win[st->bwin].index == w->index &&
+	    !(w->flags & KDF_WIN_SKIPPED)) {
+		rc = keep_budgets(st, st->bwin);
+		st->bwin++;
+	}
+	kdr_stats_reset(st->bstats);
+	/* events of this window that reach the file late are not the next one's */
+	kdr_stats_set_bounds(st->bstats, lo, st->x->to);
+	if (rc)
+		return kdr_export_fail(st->x, EX_OSERR, "out of memory for the budgets");
+	return 0;
+}
+
 /* ------------------------------------------------------------ histograms */
 
-static int hist_grow(struct kdr_html_stats *st);
-
-static uint64_t hist_hash(uint32_t tidx, uint32_t kind, uint32_t nr)
+/* (tidx, kind, nr) folded into the index's 64-bit key; folds that
+ * collide are told apart by comparing the triple. */
+static uint64_t hist_key(uint32_t tidx, uint32_t kind, uint32_t nr)
 {
-	return ((uint64_t)tidx * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)kind << 40) ^
-	       ((uint64_t)nr * 0xc2b2ae3d27d4eb4full);
+	return ((uint64_t)tidx << 34) ^ ((uint64_t)kind << 32) ^ nr;
 }
 
 static struct kdr_html_hist *hist_get(struct kdr_html_stats *st, uint32_t tidx, uint32_t kind,
 				      uint32_t nr)
 {
-	size_t h;
+	uint64_t k = hist_key(tidx, kind, nr);
+	struct kdr_html_hist *e;
 
-	if ((st->nhist + 1) * 2 > st->hist_cap && hist_grow(st))
+	if (!st->hist_ix.slots && kdr_ix_init(&st->hist_ix, 64))
 		return NULL;
-	for (h = hist_hash(tidx, kind, nr) & (st->hist_cap - 1); st->hist[h].used;
-	     h = (h + 1) & (st->hist_cap - 1)) {
-		struct kdr_html_hist *e = &st->hist[h];
-
+	for (uint32_t i = kdr_ix_find(&st->hist_ix, k); st->hist_ix.slots[i];
+	     i = kdr_ix_next(&st->hist_ix, k, i)) {
+		e = &st->hist[st->hist_ix.slots[i] - 1];
 		if (e->tidx == tidx && e->kind == kind && e->nr == nr)
 			return e;
 	}
-	st->hist[h].used = 1;
-	st->hist[h].tidx = tidx;
-	st->hist[h].kind = kind;
-	st->hist[h].nr = nr;
-	kdr_hist_init(&st->hist[h].h);
-	st->nhist++;
-	return &st->hist[h];
-}
-
-static int hist_grow(struct kdr_html_stats *st)
-{
-	size_t cap = st->hist_cap ? st->hist_cap * 2 : 64, i;
-	struct kdr_html_hist *old = st->hist;
-	size_t old_cap = st->hist_cap;
-
-	st->hist = calloc(cap, sizeof(*st->hist));
-	if (!st->hist) {
-		st->hist = old;
-		return -1;
-	}
-	st->hist_cap = cap;
-	for (i = 0; i < old_cap; i++) {
-		size_t h;
-
-		if (!old[i].used)
-			continue;
-		for (h = hist_hash(old[i].tidx, old[i].kind, old[i].nr) & (cap - 1);
-		     st->hist[h].used; h = (h + 1) & (cap - 1))
-			;
-		st->hist[h] = old[i];
-	}
-	free(old);
-	return 0;
+	if (kdr_ix_reserve(&st->hist_ix))
+		return NULL;
+	if (kdr_grow((void **)&st->hist, &st->hist_cap, st->nhist, sizeof(*st->hist)))
+		return NULL;
+	e = &st->hist[st->nhist++];
+	e->tidx = tidx;
+	e->kind = kind;
+	e->nr = nr;
+	kdr_hist_init(&e->h);
+	kdr_ix_put(&st->hist_ix, k, (uint32_t)st->nhist);
+	return e;
 }
 
 static int add_hist(struct kdr_html_stats *st, const struct kdr_xslice *s)
@@ -352,7 +332,7 @@ int kdr_export_html_stats_slice(void *ctx, const struct kdr_xslice *s)
 
 	st->nslices++;
 	add_slow(st, s);
-	if (add_budget(st, s) || add_hist(st, s) || add_tl(st, s))
+	if (add_hist(st, s) || add_tl(st, s))
 		return kdr_export_fail(st->x, EX_OSERR, "out of memory after %llu slices",
 				       (unsigned long long)st->nslices);
 	return 0;
@@ -362,6 +342,9 @@ int kdr_export_html_stats_slice(void *ctx, const struct kdr_xslice *s)
 
 int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, size_t tl_max)
 {
+	/* the text report's --budget: nothing listed, no distributions */
+	const struct kdr_stats_cfg bcfg = { .list_ns = -1, .poll_nr = KDR_NO_NR,
+					    .only_nr = KDR_NO_NR, .budget = 1 };
 	size_t i, n = x->nwindows ? x->nwindows : 1;
 
 	memset(st, 0, sizeof(*st));
@@ -388,9 +371,11 @@ int kdr_export_html_stats_init(struct kdr_html_stats *st, struct kdr_export *x, 
 		st->nwin = 1;
 	}
 	st->budget = calloc(st->nwin * (x->nthreads ? x->nthreads : 1), sizeof(*st->budget));
-	if (!st->budget)
+	st->bstats = kdr_stats_new(&bcfg);
+	if (!st->budget || !st->bstats)
 		return kdr_export_fail(x, EX_OSERR, "out of memory for %zu windows x %zu threads",
 				       st->nwin, x->nthreads);
+	kdr_stats_set_bounds(st->bstats, x->from, x->to);
 	return EX_OK;
 }
 
@@ -402,11 +387,12 @@ void kdr_export_html_stats_free(struct kdr_html_stats *st)
 		for (i = 0; i < st->nwin * (st->x->nthreads ? st->x->nthreads : 1); i++)
 			free(st->budget[i].sys);
 	free(st->budget);
+	kdr_stats_free(st->bstats);
 	free(st->win);
-	for (i = 0; i < st->hist_cap; i++)
-		if (st->hist[i].used)
-			kdr_hist_free(&st->hist[i].h);
+	for (i = 0; i < st->nhist; i++)
+		kdr_hist_free(&st->hist[i].h);
 	free(st->hist);
+	kdr_ix_free(&st->hist_ix);
 	free(st->tl);
 	for (i = 0; i < st->nlabels; i++)
 		free(st->labels[i]);
@@ -445,9 +431,14 @@ static int tl_before(const void *pa, const void *pb)
 	return a->seq < b->seq;
 }
 
-void kdr_export_html_stats_finish(struct kdr_html_stats *st)
+int kdr_export_html_stats_finish(struct kdr_html_stats *st)
 {
+	/* the window the capture left open (or the whole capture, when it
+	 * has no windows) has no WINDOW item */
+	if (st->bwin < st->nwin && keep_budgets(st, st->nwin - 1))
+		return kdr_export_fail(st->x, EX_OSERR, "out of memory for the budgets");
 	if (st->nslow) /* qsort(NULL, 0) is undefined */
 		qsort(st->slow, st->nslow, sizeof(*st->slow), cmp_slow);
 	kdr_sort_in_place(st->tl, st->ntl, sizeof(*st->tl), tl_before);
+	return EX_OK;
 }

@@ -268,6 +268,9 @@ static void write_wakers(const struct kdr_html_who *who, struct kdr_json *j,
 		kdr_json_key_cstr(j, "kind", kdr_waker_kind_name(r->kind));
 		kdr_json_key_u64(j, "tid", r->waker_tid);
 		kdr_json_key_u64(j, "pid", r->waker_pid);
+		if (r->kind == KDR_WAKER_SOFTIRQ) /* format 1.3: which softirq */
+			kdr_json_key_cstr(j, "softirq",
+					  kdr_export_softirq_name(r->softirq_vec, nb, sizeof(nb)));
 		put_name(j, "name", name, len);
 		kdr_json_key_u64(j, "count", r->count);
 		kdr_json_key_u64(j, "ns", r->total_ns);

@@ -3,7 +3,7 @@
  * export_internal.h - what the exporters (export_chrome.c, export_html*.c,
  * export_folded.c) share: the capture context built by the first pass
  * (export_common.c), the slice stream of the second pass
- * (export_timeline.c).  Symbols are symbols.h's store, JSON strings go
+ * (export_timeline.c, the pairing engine's intervals).  Symbols are symbols.h's store, JSON strings go
  * through json.h.  Not part of the report's public API.
  */
 #ifndef KDELAY_REPORT_EXPORT_INTERNAL_H
@@ -17,6 +17,7 @@
 #include "export.h"
 #include "filter.h"
 #include "kdelay_format.h"
+#include "pairing.h"
 #include "symbols.h"
 
 /* ------------------------------------------------------------ context */
@@ -84,13 +85,14 @@ const char *kdr_export_softirq_name(uint32_t vec, char *buf, size_t len);
 
 /* ------------------------------------------------------------ slices */
 
+/* The pairing's kinds (pairing.h), by the exporters' names. */
 enum kdr_xkind {
-	KDR_X_RUNNING,
-	KDR_X_READY,
-	KDR_X_SYSCALL,
-	KDR_X_HARDIRQ,
-	KDR_X_SOFTIRQ,
-	KDR_X_NKINDS,
+	KDR_X_RUNNING = KDR_I_RUNNING,
+	KDR_X_READY = KDR_I_READY,
+	KDR_X_SYSCALL = KDR_I_SYSCALL,
+	KDR_X_HARDIRQ = KDR_I_HARDIRQ,
+	KDR_X_SOFTIRQ = KDR_I_SOFTIRQ,
+	KDR_X_NKINDS = KDR_I_N,
 };
 
 /* Each kind goes on one lane per thread; slices on a lane never overlap. */
@@ -102,14 +104,15 @@ enum kdr_xlane {
 	KDR_NLANES,
 };
 
-#define KDR_XS_OPEN_START (1u << 0) /* began before the first event of the thread */
-#define KDR_XS_UNFINISHED (1u << 1) /* still open at the end of the capture */
-#define KDR_XS_CLIPPED (1u << 2)    /* cut by the time range or the lane */
-#define KDR_XS_PREEMPTED (1u << 3)  /* ready: switched out while runnable */
-#define KDR_XS_HAS_STACK (1u << 4)  /* syscall: a KDF_EV_STACK matched */
-#define KDR_XS_CUT_START (1u << 5)  /* began before the time range (start cut) */
-#define KDR_XS_CUT_END (1u << 6)    /* ended after the time range (end cut) */
-#define KDR_XS_LOST (1u << 7)	    /* spans a loss of events: its real length is unknown */
+/* The pairing's flags (KDR_IV_*, pairing.h), and the timeline's own. */
+#define KDR_XS_OPEN_START KDR_IV_OPEN_START /* began before the first event of the thread */
+#define KDR_XS_UNFINISHED KDR_IV_UNFINISHED /* still open at the end of the capture */
+#define KDR_XS_CLIPPED (1u << 2)	    /* cut by the time range or the lane */
+#define KDR_XS_PREEMPTED KDR_IV_PREEMPTED   /* ready: switched out while runnable */
+#define KDR_XS_HAS_STACK KDR_IV_HAS_STACK   /* syscall: a KDF_EV_STACK matched */
+#define KDR_XS_CUT_START (1u << 5)	    /* began before the time range (start cut) */
+#define KDR_XS_CUT_END (1u << 6)	    /* ended after the time range (end cut) */
+#define KDR_XS_LOST KDR_IV_LOST		    /* spans a loss of events: its real length is unknown */
 
 struct kdr_xslice {
 	enum kdr_xkind kind;
@@ -143,9 +146,9 @@ struct kdr_xsink {
 	int (*slice)(void *ctx, const struct kdr_xslice *s);
 	int (*trigger)(void *ctx, const struct kdf_event *ev); /* in range */
 	int (*window)(void *ctx, const struct kdf_window *w);  /* file order */
-	/* every event of the capture as read, before any pairing or
-	 * filtering, in file order (the report's engines take them so) */
-	int (*events)(void *ctx, const struct kdf_event *ev, size_t n);
+	/* the raw events, in file order, each batch before its slices
+	 * (for a consumer that reads them window by window: the budget) */
+	int (*events)(void *ctx, const struct kdf_event *v, size_t n);
 };
 
 /* Second pass over x->r: every slice of the kept threads, clipped to the

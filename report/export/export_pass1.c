@@ -15,13 +15,13 @@
 
 #include "capture_end.h"
 #include "export_internal.h"
+#include "hashidx.h"
 
 struct pass1 {
 	struct kdr_export *x;
 	struct kdr_unclosed unclosed;
 	size_t threads_cap, windows_cap;
-	uint32_t *index; /* thread_get()'s hash: slot + 1, 0 = free */
-	size_t index_cap;
+	struct kdr_ix index; /* tid -> x->threads index + 1 (hashidx.h) */
 };
 
 static int cmp_tid(const void *a, const void *b)
@@ -38,40 +38,20 @@ struct kdr_xthread *kdr_export_thread(const struct kdr_export *x, uint32_t tid)
 	return bsearch(&key, x->threads, x->nthreads, sizeof(key), cmp_tid);
 }
 
-/* Threads arrive unsorted during pass 1: an open-addressing index (tid ->
- * slot + 1) finds them; it is rebuilt when half full. */
-static int index_grow(struct pass1 *p)
-{
-	size_t cap = p->index_cap ? p->index_cap * 2 : 256, i;
-	uint32_t *idx = calloc(cap, sizeof(*idx));
-
-	if (!idx)
-		return -1;
-	for (i = 0; i < p->x->nthreads; i++) {
-		size_t h = (p->x->threads[i].tid * 2654435761u) & (cap - 1);
-
-		while (idx[h])
-			h = (h + 1) & (cap - 1);
-		idx[h] = (uint32_t)i + 1;
-	}
-	free(p->index);
-	p->index = idx;
-	p->index_cap = cap;
-	return 0;
-}
-
+/* Threads arrive unsorted during pass 1: the index finds them. */
 static struct kdr_xthread *thread_get(struct pass1 *p, uint32_t tid)
 {
 	struct kdr_export *x = p->x;
 	struct kdr_xthread *t;
-	size_t h;
+	uint32_t h;
 
-	if ((x->nthreads + 1) * 2 > p->index_cap && index_grow(p))
+	if (!p->index.slots && kdr_ix_init(&p->index, 256))
 		return NULL;
-	for (h = (tid * 2654435761u) & (p->index_cap - 1); p->index[h];
-	     h = (h + 1) & (p->index_cap - 1))
-		if (x->threads[p->index[h] - 1].tid == tid)
-			return &x->threads[p->index[h] - 1];
+	h = kdr_ix_find(&p->index, tid);
+	if (p->index.slots[h])
+		return &x->threads[p->index.slots[h] - 1];
+	if (kdr_ix_reserve(&p->index))
+		return NULL;
 	if (x->nthreads == p->threads_cap) {
 		size_t cap = p->threads_cap ? p->threads_cap * 2 : 64;
 		void *v = realloc(x->threads, cap * sizeof(*x->threads));
@@ -81,7 +61,7 @@ static struct kdr_xthread *thread_get(struct pass1 *p, uint32_t tid)
 		x->threads = v;
 		p->threads_cap = cap;
 	}
-	p->index[h] = (uint32_t)x->nthreads + 1;
+	kdr_ix_put(&p->index, tid, (uint32_t)x->nthreads + 1);
 	t = &x->threads[x->nthreads++];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
@@ -273,11 +253,11 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 			break;
 		}
 		if (bad) {
-			free(p.index);
+			kdr_ix_free(&p.index);
 			return kdr_export_fail(x, EX_OSERR, "out of memory reading %s", x->path);
 		}
 	}
-	free(p.index);
+	kdr_ix_free(&p.index);
 	{
 		/* the window the capture leaves open is the last one, marked */
 		struct kdf_window w;

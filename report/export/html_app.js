@@ -5,7 +5,8 @@
   'use strict';
   var D = JSON.parse(document.getElementById('kdelay-data').textContent);
   var KIND = ['running', 'ready', 'syscall', 'hardirq', 'softirq'];
-  var COLOR = { running: '#3a9d4a', ready: '#e89b2c', hardirq: '#d13d3d', softirq: '#8b4fc9', other: '#d9d9d9' };
+  var COLOR = { running: '#3a9d4a', ready: '#e89b2c', hardirq: '#d13d3d', softirq: '#8b4fc9', blocked: '#4a78c2',
+                other: '#d9d9d9', unknown: '#f2f2f2' };
   /* Syscall colours: blues, teals, browns and greys, never the green,
    * orange, red or purple of running, ready and irqs. */
   var PALETTE = ['#4a7fc1', '#45818e', '#a0785a', '#6d9eeb', '#2f4f6f', '#1b9e9e', '#7f8c8d',
@@ -97,8 +98,10 @@
     var by = {};
     ws.forEach(function (w) {
       w.budget.forEach(function (b) {
-        var a = by[b[0]] || (by[b[0]] = { t: b[0], run: 0, ready: 0, hard: 0, soft: 0, sys: {} });
-        a.run += b[1]; a.ready += b[2]; a.hard += b[3]; a.soft += b[4];
+        /* [thread, running, ready, hardirq, softirq, [[syscall, blocked]...], other, unknown]:
+           the text report's --budget classes, adding up to the window */
+        var a = by[b[0]] || (by[b[0]] = { t: b[0], run: 0, ready: 0, hard: 0, soft: 0, sys: {}, other: 0, unknown: 0 });
+        a.run += b[1]; a.ready += b[2]; a.hard += b[3]; a.soft += b[4]; a.other += b[6]; a.unknown += b[7];
         b[5].forEach(function (s) { var n = label(s[0]); a.sys[n] = (a.sys[n] || 0) + s[1]; });
       });
     });
@@ -111,8 +114,10 @@
     var quiet = {};
     ws.forEach(function (w) {
       (w.silent || []).forEach(function (s) {
-        var a = by[s.t] || quiet[s.t] || (quiet[s.t] = { t: s.t, run: 0, ready: 0, hard: 0, soft: 0, sys: {}, states: {} });
+        var a = by[s.t] || quiet[s.t] || (quiet[s.t] = { t: s.t, run: 0, ready: 0, hard: 0, soft: 0, sys: {}, other: 0, unknown: 0, states: {} });
         if (s.class === 'blocked') a.sys[s.syscall] = (a.sys[s.syscall] || 0) + s.ns;
+        else if (s.class === 'other') a.other += s.ns;
+        else a.unknown += s.ns;
         if (a.states) a.states[s.state + (s.syscall ? ' in ' + s.syscall : '')] = 1;
       });
     });
@@ -125,7 +130,7 @@
     ws.forEach(function (w) {
       (w[key] || []).forEach(function (r) {
         if (r.t !== t) return;
-        var k = [r.kind, r.tid, r.pid, r.name, r.syscall].join('\u0000');
+        var k = [r.kind, r.tid, r.pid, r.name, r.syscall, r.softirq].join('\u0000');
         var a = by[k] || (by[k] = { r: r, ns: 0, count: 0 });
         a.ns += r.ns; a.count += r.count || 0;
       });
@@ -138,6 +143,8 @@
       case 'target': return n + ' (tid ' + r.tid + ')';
       case 'process': return n + ' (pid ' + r.pid + ')';
       case 'kthread': return n + ' (kernel thread)';
+      /* format 1.3: a wakeup made by a softirq names its vector */
+      case 'softirq': return 'softirq ' + r.softirq;
       /* a capture older than format 1.2: a waker's tid, no name */
       case 'unknown': if (kinds === WAKER) return 'tid ' + r.tid + ' (no name in this capture)';
       /* falls through */
@@ -168,20 +175,21 @@
     });
     var lg = document.getElementById('budget-legend');
     [['running', COLOR.running], ['hard irq', COLOR.hardirq], ['soft irq', COLOR.softirq], ['ready', COLOR.ready],
-     ['blocked / other', COLOR.other]].forEach(function (l) {
+     ['blocked (per syscall below)', COLOR.blocked], ['other', COLOR.other], ['unknown', COLOR.unknown]].forEach(function (l) {
       lg.appendChild(el('span', {}, [el('i', { style: 'background:' + l[1] }), document.createTextNode(l[0])]));
     });
     function row(cls, k, a, ws, len, shown) {
-      var run = Math.max(0, a.run - a.hard - a.soft);
-      var bar = el('div', { 'class': 'bar', 'data-tid': String(D.threads[k].tid) }, [
-        seg(COLOR.running, run, len, 'running'), seg(COLOR.hardirq, a.hard, len, 'hard irq'),
-        seg(COLOR.softirq, a.soft, len, 'soft irq'), seg(COLOR.ready, a.ready, len, 'ready')]);
       var sys = Object.keys(a.sys).map(function (s) { return [s, a.sys[s]]; })
         .sort(function (x, y) { return y[1] - x[1]; });
-      var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { shown[s[0]] = 1; return seg(colorOf(s[0]), s[1], len, s[0]); }));
       var insys = sys.reduce(function (x, s) { return x + s[1]; }, 0);
+      var bar = el('div', { 'class': 'bar', 'data-tid': String(D.threads[k].tid) }, [
+        seg(COLOR.running, a.run, len, 'running'), seg(COLOR.hardirq, a.hard, len, 'hard irq'),
+        seg(COLOR.softirq, a.soft, len, 'soft irq'), seg(COLOR.ready, a.ready, len, 'ready'),
+        seg(COLOR.blocked, insys, len, 'blocked'), seg(COLOR.other, a.other, len, 'other'),
+        seg(COLOR.unknown, a.unknown, len, 'unknown')]);
+      var sbar = el('div', { 'class': 'bar sys' }, sys.map(function (s) { shown[s[0]] = 1; return seg(colorOf(s[0]), s[1], len, s[0]); }));
       var name = el('div', { 'class': 'bname', text: tname(k),
-        title: tname(k) + '\nrunning ' + dur(a.run) + ', ready ' + dur(a.ready) + ', in syscalls ' + dur(insys) +
+        title: tname(k) + '\nrunning ' + dur(a.run) + ', ready ' + dur(a.ready) + ', blocked in syscalls ' + dur(insys) +
                (sys.length ? ' (' + sys.slice(0, 5).map(function (s) { return s[0] + ' ' + dur(s[1]); }).join(', ') + ')' : '') +
                (a.states ? '\nno event; /proc: ' + Object.keys(a.states).join(', ') : '') });
       var who = el('div', { 'class': 'who' }, [

@@ -15,6 +15,16 @@
 
 _Static_assert(offsetof(struct kdr_census_row, tid) == 0, "shown.h: the tid first");
 
+/* Format 1.3 and later say since when a thread sleeps, when the trace
+ * saw it fall asleep: without it, it slept since before the trace. */
+static int knows_since(const struct kdr_ctx *c)
+{
+	uint32_t major, minor;
+
+	kdf_reader_version(c->r, &major, &minor);
+	return major > 1 || minor >= 3;
+}
+
 static void seen_json(struct kdr_ctx *c, struct kdr_json *j, const char *k,
 		      const struct kdr_census_seen *s)
 {
@@ -36,6 +46,16 @@ static void seen_json(struct kdr_ctx *c, struct kdr_json *j, const char *k,
 		kdr_json_null(j);
 	else
 		kdr_json_cstr(j, kdr_syscall_name(c->meta, s->nr, nb, sizeof(nb)));
+	kdr_json_key(j, "asleep_ns");
+	if (s->since_ts)
+		kdr_json_u64(j, s->ts - s->since_ts);
+	else
+		kdr_json_null(j);
+	kdr_json_key(j, "asleep_before_trace");
+	if (knows_since(c))
+		kdr_json_bool(j, !s->since_ts && s->state != 'R');
+	else
+		kdr_json_null(j);
 	kdr_json_obj_end(j);
 }
 
@@ -50,29 +70,36 @@ static void row_json(struct kdr_ctx *c, struct kdr_json *j, const void *row, uin
 	seen_json(c, j, "end", &r->end);
 }
 
-/* "S in poll", "R", "-" (not in that census) */
+/* "S in poll, 1,234,567 ns asleep", "S in poll, since before the trace",
+ * "R", "-" (not in that census) */
 static void seen_text(struct kdr_ctx *c, const struct kdr_census_seen *s, char *out, size_t size)
 {
-	char nb[32];
+	char nb[32], since[64], a[32];
+	char st = s->state >= 0x21 && s->state < 0x7f ? (char)s->state : '?';
 
+	since[0] = 0;
+	if (s->since_ts)
+		snprintf(since, sizeof(since), ", %s ns asleep", kdr_commas(s->ts - s->since_ts, a, sizeof(a)));
+	else if (s->known && s->state != 'R' && knows_since(c))
+		snprintf(since, sizeof(since), ", since before the trace");
 	if (!s->known)
 		snprintf(out, size, "-");
 	else if (s->nr == KDF_CENSUS_NO_SYSCALL)
-		snprintf(out, size, "%c", s->state >= 0x21 && s->state < 0x7f ? (char)s->state : '?');
+		snprintf(out, size, "%c%s", st, since);
 	else
-		snprintf(out, size, "%c in %s", s->state >= 0x21 && s->state < 0x7f ? (char)s->state : '?',
-			 kdr_syscall_name(c->meta, s->nr, nb, sizeof(nb)));
+		snprintf(out, size, "%c in %s%s", st, kdr_syscall_name(c->meta, s->nr, nb, sizeof(nb)),
+			 since);
 }
 
 static void row_text(struct kdr_ctx *c, const void *row, uint64_t ts)
 {
 	const struct kdr_census_row *r = row;
-	char s0[48], s1[48];
+	char s0[96], s1[96];
 
 	(void)ts;
 	seen_text(c, &r->start, s0, sizeof(s0));
 	seen_text(c, &r->end, s1, sizeof(s1));
-	fprintf(c->out, " %-24s %s", s0, s1);
+	fprintf(c->out, " %-48s %s", s0, s1);
 }
 
 static int row_silent(const void *row)
@@ -111,6 +138,6 @@ void kdr_census_text(struct kdr_ctx *c, const struct kdr_census *ce, uint64_t ts
 		silent += row_silent((const struct kdr_census_row *)t.rows + i);
 	fprintf(c->out, "# Silent threads: %zu of the %zu threads /proc listed made no event in "
 		"the window\n", silent, t.n);
-	fprintf(c->out, "%-8s %-16s %-24s %s\n", "TID", "THREAD", "AT THE START", "AT THE END");
+	fprintf(c->out, "%-8s %-16s %-48s %s\n", "TID", "THREAD", "AT THE START", "AT THE END");
 	kdr_shown_text(c, &t, ts);
 }

@@ -31,12 +31,20 @@ static const char *waker_name(struct kdr_ctx *c, const struct kdr_waker_row *r, 
 				   ts, buf, size, len);
 }
 
+/* The waker is a task (named by tid, pid and name), not an interrupt or
+ * the lack of a wakeup. */
+static int is_task(enum kdr_waker_kind k)
+{
+	return k == KDR_WAKER_TARGET || k == KDR_WAKER_PROCESS || k == KDR_WAKER_IDLE ||
+	       k == KDR_WAKER_UNKNOWN;
+}
+
 static void row_json(struct kdr_ctx *c, struct kdr_json *j, const void *row, uint64_t ts)
 {
 	const struct kdr_waker_row *r = row;
-	char nb[32], wb[32];
+	char nb[32], wb[32], vb[32];
 	size_t wlen;
-	const char *wname = waker_name(c, r, ts, wb, sizeof(wb), &wlen);
+	const char *wname = is_task(r->kind) ? waker_name(c, r, ts, wb, sizeof(wb), &wlen) : NULL;
 
 	kdr_json_key(j, "syscall");
 	if (r->nr == KDR_WAKER_NR_NONE || r->nr == KDR_WAKER_NR_BEFORE)
@@ -47,13 +55,18 @@ static void row_json(struct kdr_ctx *c, struct kdr_json *j, const void *row, uin
 	kdr_json_bool(j, r->nr == KDR_WAKER_NR_BEFORE);
 	kdr_json_key(j, "waker_kind");
 	kdr_json_cstr(j, kdr_waker_kind_name(r->kind));
+	kdr_json_key(j, "waker_softirq");
+	if (r->kind == KDR_WAKER_SOFTIRQ)
+		kdr_json_cstr(j, kdr_softirq_name(r->softirq_vec, vb, sizeof(vb)));
+	else
+		kdr_json_null(j);
 	kdr_json_key(j, "waker_tid");
-	if (r->kind == KDR_WAKER_NONE)
+	if (!is_task(r->kind))
 		kdr_json_null(j);
 	else
 		kdr_json_u64(j, r->waker_tid);
 	kdr_json_key(j, "waker_pid");
-	if (r->kind == KDR_WAKER_NONE || r->kind == KDR_WAKER_UNKNOWN)
+	if (!is_task(r->kind) || r->kind == KDR_WAKER_UNKNOWN)
 		kdr_json_null(j);
 	else
 		kdr_json_u64(j, r->waker_pid);
@@ -72,7 +85,7 @@ static void row_text(struct kdr_ctx *c, const void *row, uint64_t ts)
 {
 	const struct kdr_waker_row *r = row;
 	FILE *f = c->out;
-	char nb[32], wb[32], a[32];
+	char nb[32], wb[32], a[32], vb[32];
 	size_t wlen;
 	const char *wname;
 
@@ -93,6 +106,15 @@ static void row_text(struct kdr_ctx *c, const void *row, uint64_t ts)
 		break;
 	case KDR_WAKER_NONE:
 		fputs("(not woken in the window)", f);
+		break;
+	case KDR_WAKER_HARDIRQ:
+		fputs("irq", f);
+		break;
+	case KDR_WAKER_SOFTIRQ:
+		fprintf(f, "softirq %s", kdr_softirq_name(r->softirq_vec, vb, sizeof(vb)));
+		break;
+	case KDR_WAKER_TIMER:
+		fputs("timer", f);
 		break;
 	}
 }

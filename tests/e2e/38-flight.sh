@@ -118,6 +118,20 @@ check_eq "dump: the second, SECONDS later, none" 0 \
 "$REPORT" -i "$F" --json >"$T_TMP/dump.json" 2>&1
 DUR=$(grep -oE '"duration_ns": ?[0-9]+' "$T_TMP/dump.json" | head -1 | grep -oE '[0-9]+$')
 in_range "dump: the window is the last $SECONDS_KEPT s" "$DUR" $((SECONDS_KEPT * 1000000000 - 10000000)) $((SECONDS_KEPT * 1000000000 + 10000000))
+# A dump ends now, so it has a census of its end: by the second dump the
+# worker thread has exited and the main thread sleeps out --linger-ms in
+# one nanosleep that began in the first window, after the recorder
+# attached: the census lists it alone, asleep for at least the window.
+python3 - "$T_TMP/dump.json" "$SAMPLE_PID" >"$T_TMP/dump.census" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1], encoding="utf-8"))["windows"][1]
+for r in w.get("census", []):
+    e = r["end"]
+    print(r["tid"], r["silent"], e["state"], e["syscall"], e["asleep_before_trace"],
+          e["asleep_ns"] is not None and e["asleep_ns"] >= w["duration_ns"])
+PY
+check_eq "dump: the second dump's census: the main thread alone, silent, asleep in nanosleep since before the window, a time the trace saw" \
+	"$SAMPLE_PID True S clock_nanosleep False True" "$(sed 's/ nanosleep / clock_nanosleep /' "$T_TMP/dump.census")"
 stop_pid "$SAMPLE_PID"
 
 # ------------------------------------------------------- bounded memory

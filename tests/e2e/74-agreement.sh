@@ -5,7 +5,8 @@
 #  - the run, ready, syscall, hard irq and soft irq totals of the text
 #    report and of --json are the same;
 #  - the HTML's distributions (its embedded JSON) hold the same run, ready
-#    and syscall totals;
+#    and syscall totals, and its time budgets the same classes and
+#    blocked-per-syscall times per window as --json --budget;
 #  - the chrome-json export's slices add up to the same totals, counting
 #    the slices the statistics count: both ends seen (not started before
 #    the capture, unfinished, clipped or spanning lost events), inside one
@@ -94,6 +95,30 @@ elif fmt in ('json', 'role-of-json'):
             for k, kk in (('hardirqs', 'hardirq'), ('softirqs', 'softirq')):
                 for s in t.get(k) or []:
                     tot[(tid, kk)] += s['total_ns']
+elif fmt == 'json-budget':
+    d = json.load(open(path))
+    for w in d['windows']:
+        for t in w['threads']:
+            b = t.get('budget')
+            if not b:
+                continue
+            for k in ('running', 'ready', 'hardirq', 'softirq', 'other', 'unknown'):
+                tot[('%d/%d' % (w['index'], t['tid']), k)] += b[k + '_ns']
+            for s in b['blocked_in']:
+                tot[('%d/%d' % (w['index'], t['tid']), 'blocked-' + s['syscall'])] += s['blocked_ns']
+elif fmt == 'html-budget':
+    s = open(path, encoding='utf-8').read()
+    m = re.search(r'<script type="application/json" id="kdelay-data"[^>]*>(.*?)</script>', s, re.S)
+    d = json.loads(m.group(1))
+    for w in d['windows']:
+        for b in w['budget']:
+            key = '%d/%d' % (w['index'], d['threads'][b[0]]['tid'])
+            for k, v in zip(('running', 'ready', 'hardirq', 'softirq'), b[1:5]):
+                tot[(key, k)] += v
+            tot[(key, 'other')] += b[6]
+            tot[(key, 'unknown')] += b[7]
+            for lab, v in b[5]:
+                tot[(key, 'blocked-' + d['labels'][lab])] += v
 elif fmt == 'html':
     s = open(path, encoding='utf-8').read()
     m = re.search(r'<script type="application/json" id="kdelay-data"[^>]*>(.*?)</script>', s, re.S)
@@ -164,6 +189,7 @@ agree() {
 	mkdir -p "$d"
 	"$REPORT" -i "$cap" >"$d/text" 2>"$d/text.err"
 	"$REPORT" -i "$cap" --json >"$d/json" 2>"$d/json.err"
+	"$REPORT" -i "$cap" --json --budget >"$d/json-budget" 2>"$d/json-budget.err"
 	"$REPORT" -i "$cap" --html -o "$d/html" 2>"$d/html.err"
 	"$REPORT" -i "$cap" --export chrome-json -o "$d/chrome" 2>"$d/chrome.err"
 	"$REPORT" -i "$cap" --folded -o "$d/folded" 2>"$d/folded.err"
@@ -187,6 +213,8 @@ sys.exit(not any(not w.get("incomplete") for w in json.load(open(sys.argv[1]))["
 	totals json "$d/json" >"$d/json.t"
 	totals chrome "$d/chrome" >"$d/chrome.t"
 	totals html "$d/html" >"$d/html.t"
+	totals json-budget "$d/json-budget" >"$d/json-budget.t"
+	totals html-budget "$d/html" >"$d/html-budget.t"
 	totals folded "$d/folded" >"$d/folded.t"
 	totals chrome-stacks "$d/chrome" >"$d/chrome-stacks.t"
 	totals role-of-json "$d/json" >"$d/role.t"
@@ -196,6 +224,7 @@ sys.exit(not any(not w.get("incomplete") for w in json.load(open(sys.argv[1]))["
 	same "$name: text and --json totals agree" "$d/text.t" "$d/json.t"
 	same "$name: text and chrome-json totals agree" "$d/text.t" "$d/chrome.t"
 	same "$name: text and HTML totals agree" "$d/text-noirq.t" "$d/html.t"
+	same "$name: --budget and HTML time budgets agree" "$d/json-budget.t" "$d/html-budget.t"
 	same "$name: folded and chrome-json stacks agree" "$d/chrome-stacks.t" "$d/folded.t"
 	check_eq "$name: diff A A: every delta is zero" "deltas zero" "$(head -1 "$d/diff.t")"
 	sed 1d "$d/diff.t" >"$d/diff-roles.t"

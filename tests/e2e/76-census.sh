@@ -51,6 +51,21 @@ elif sys.argv[2] == "asleep":
     # every silent thread sleeps in a syscall at both ends
     print(all(r["start"]["state"] in "SD" and r["start"]["syscall"] and
               r["end"]["state"] in "SD" and r["end"]["syscall"] for r in rows if r["silent"]))
+elif sys.argv[2] == "since":
+    # a silent thread asleep at both ends sleeps since one moment, the
+    # same at both: known (asleep_ns, the end's longer by the window
+    # exactly, and at least the window) or before the trace at both
+    ok = []
+    span = w["duration_ns"]
+    for r in rows:
+        s, e = r["start"], r["end"]
+        if not r["silent"] or s["state"] not in "SD" or e["state"] not in "SD":
+            continue
+        if s["asleep_ns"] is None:
+            ok.append(s["asleep_before_trace"] and e["asleep_before_trace"] and e["asleep_ns"] is None)
+        else:
+            ok.append(not s["asleep_before_trace"] and e["asleep_ns"] - s["asleep_ns"] == span)
+    print(len(ok) > 0 and all(ok))
 else:  # the threads with statistics are the census's others
     shown = {t["tid"] for t in w["threads"]}
     print(all((r["tid"] in shown) != r["silent"] for r in rows))
@@ -62,6 +77,7 @@ silent=$(census silent)
 check "some threads of an idle ovs-vswitchd made no event ($silent)" test "${silent:-0}" -ge 1
 check_eq "the silent threads slept in a syscall at both ends" True "$(census asleep)"
 check_eq "silent: exactly the threads without statistics" True "$(census other)"
+check_eq "the silent threads sleep since one moment: the trace's, or before it" True "$(census since)"
 
 "$REPORT" -i "$T_TMP/idle.data" --census >"$T_TMP/idle.txt" 2>&1
 check_eq "kdelay-report --census exits 0" 0 $?

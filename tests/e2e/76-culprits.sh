@@ -6,6 +6,10 @@
 # ready time behind the stealer is that time within 10%, under the
 # stealer's name and pid, on CPU K; and the victim's culprit rows add up
 # to its ready total.  The default text stays the reference's.
+# With --move the waiting victim is moved to CPU 0 half way through the
+# steal (the sample says when, to the microsecond): the stealer is its
+# culprit on CPU K until the move only (format 1.3 follows the wait
+# across the move), within 10%, and the rest of the wait is on CPU 0.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -86,4 +90,61 @@ check "1.0 capture: JSON has no culprits" sh -c "! grep -q '\"culprits\"' '$T_TM
 "$REPORT" -i "$TOP/tests/golden/real-contend.kdd" --culprits >"$T_TMP/old.txt" 2>&1
 check_eq "1.0 capture: --culprits exits 0" 0 $?
 check_grep "1.0 capture: who ran is not recorded, and it says so" '\(not recorded\)$' "$T_TMP/old.txt"
+# ------------------------------------------------- a wait that moves
+for attempt in 1 2 3; do
+	rm -f "$T_TMP/mv.go" "$T_TMP/mv.data"
+	"$BIN/kdelay-steal" --start-file "$T_TMP/mv.go" --rounds 1 --steal-ms 50 --move \
+		>"$T_TMP/mv.out" 2>"$T_TMP/mv.err" &
+	SPID=$!
+	defer "stop_pid $SPID"
+	if ! wait_for_line "$T_TMP/mv.out" '^ready$' 10; then
+		not_ok "kdelay-steal --move is ready"
+		diag <"$T_TMP/mv.err"
+	fi
+	start_record mv -p $SPID --start-trigger u:kdelay_steal:run_start \
+		--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/mv.data"
+	wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
+		not_ok "kdelay-record attaches its triggers (--move)"
+	touch "$T_TMP/mv.go"
+	wait_exit $SPID 60
+	src=$?
+	wait_exit "$RECORD_PID" 30
+	rrc=$?
+	dropped=$("$REPORT" -i "$T_TMP/mv.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
+	[ "$dropped" = 0 ] && break
+	echo "attempt $attempt: $dropped events lost, recording again" | diag
+done
+check_eq "kdelay-steal --move exits 0" 0 $src
+check_eq "kdelay-record exits 0 (--move)" 0 $rrc
+check_eq "a window without lost events (--move, attempt $attempt)" 0 "$dropped"
+read -r lo hi <<<"$(sed -n 's/^moved_after_ns=//p' "$T_TMP/mv.out")"
+check "the sample moved the victim half way through the steal ($lo..$hi ns)" \
+	test "${lo:-0}" -ge 25000000 -a "${hi:-0}" -lt 50000000
+moved=$((( ${lo:-0} + ${hi:-0} ) / 2))
+ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/mv.out")
+vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/mv.out")
+cpu=$(sed -n 's/^thread=victim tid=[0-9]* cpu=//p' "$T_TMP/mv.out")
+"$REPORT" -i "$T_TMP/mv.data" --json >"$T_TMP/mv.json" 2>"$T_TMP/mv.jerr"
+check_eq "kdelay-report --json exits 0 (--move)" 0 $?
+python3 - "$T_TMP/mv.json" "$vtid" "$ppid" >"$T_TMP/mv.rows" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+tid, pid = int(sys.argv[2]), int(sys.argv[3])
+for w in doc["windows"]:
+    rows = [r for r in w.get("culprits", []) if r["tid"] == tid]
+    ready = sum(t["ready"]["total_ns"] for t in w["threads"] if t["tid"] == tid and t["ready"])
+    print("stealer", sum(r["ready_ns"] for r in rows if r["culprit_pid"] == pid),
+          " ".join(sorted({str(r["cpu"]) for r in rows if r["culprit_pid"] == pid})))
+    print("cpu0", sum(r["ready_ns"] for r in rows if r["cpu"] == 0))
+    print("sum", sum(r["ready_ns"] for r in rows), ready)
+PY
+diag <"$T_TMP/mv.rows"
+read -r _ behind where <<<"$(grep '^stealer ' "$T_TMP/mv.rows")"
+check_eq "JSON: the moved victim waited behind the stealer on CPU $cpu alone" "$cpu" "$where"
+check "JSON: behind the stealer ${behind:-?} ns, the move came $moved ns into the steal: within 10%" \
+	test "${behind:-0}" -ge $((moved * 9 / 10)) -a "${behind:-0}" -le $((moved * 11 / 10))
+read -r _ on0 <<<"$(grep '^cpu0 ' "$T_TMP/mv.rows")"
+check "JSON: the rest of its wait is on CPU 0 (${on0:-?} ns)" test "${on0:-0}" -gt 0
+read -r _ sum ready <<<"$(grep '^sum ' "$T_TMP/mv.rows")"
+check_eq "JSON: the moved victim's culprits add up to its ready total ($ready ns)" "$ready" "$sum"
 done_testing

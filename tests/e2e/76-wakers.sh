@@ -7,6 +7,12 @@
 # waker1 (its tid, the target's pid, its name), N times.  The default text
 # stays the reference's; a capture older than format 1.2 has no waker
 # names and says so.
+# Wakeups made by interrupts name the interrupt (format 1.3): with --timer
+# the sleeper blocks in clock_nanosleep N times and only its timer wakes
+# it (one row: timer, N times); with --udp it blocks in recv and each
+# datagram waker1 sends over loopback is delivered by the NET_RX softirq,
+# which wakes it (one row: softirq net_rx, N times), though waker1's
+# thread is the one the softirq runs on top of.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -69,4 +75,56 @@ check "1.0 capture: JSON has no wakers" sh -c "! grep -q '\"wakers\"' '$T_TMP/ol
 "$REPORT" -i "$TOP/tests/golden/real-blocked.kdd" --wakers >"$T_TMP/old.txt" 2>&1
 check_eq "1.0 capture: --wakers exits 0" 0 $?
 check_grep "1.0 capture: wakers without names say so" '\(no name in this capture\)$' "$T_TMP/old.txt"
+# wake_run TAG MODE: the sample in MODE, recorded; rows of its sleeper in
+# $T_TMP/TAG.rows (as rows() prints them), its text --wakers in TAG.wtxt.
+wake_run() {
+	local tag=$1 mode=$2 pid st
+	rm -f "$T_TMP/$tag.go"
+	"$BIN/kdelay-wake" --start-file "$T_TMP/$tag.go" --rounds $N "$mode" \
+		>"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
+	pid=$!
+	defer "stop_pid $pid"
+	wait_for_line "$T_TMP/$tag.out" '^ready$' 10 || not_ok "kdelay-wake $mode is ready"
+	start_record $tag -p $pid --start-trigger u:kdelay_wake:run_start \
+		--stop-trigger u:kdelay_wake:run_stop -o "$T_TMP/$tag.data"
+	wait_armed "$RECORD_PID" u:kdelay_wake:run_start u:kdelay_wake:run_stop ||
+		not_ok "kdelay-record attaches its triggers ($mode)"
+	touch "$T_TMP/$tag.go"
+	wait_exit $pid 60
+	check_eq "kdelay-wake $mode exits 0" 0 $?
+	wait_exit "$RECORD_PID" 30
+	check_eq "kdelay-record exits 0 ($mode)" 0 $?
+	check_grep "the sample did its $N rounds ($mode)" "^done rounds=$N\$" "$T_TMP/$tag.out"
+	st=$(sed -n 's/^thread=sleeper tid=//p' "$T_TMP/$tag.out")
+	"$REPORT" -i "$T_TMP/$tag.data" --json >"$T_TMP/$tag.json" 2>"$T_TMP/$tag.jerr"
+	check_eq "kdelay-report --json exits 0 ($mode)" 0 $?
+	rows "$T_TMP/$tag.json" "$st" >"$T_TMP/$tag.rows"
+	"$REPORT" -i "$T_TMP/$tag.data" --wakers >"$T_TMP/$tag.wtxt" 2>&1
+	check_eq "text --wakers exits 0 ($mode)" 0 $?
+	grep "^$st " "$T_TMP/$tag.wtxt" >"$T_TMP/$tag.wrow"
+}
+
+wake_run tm --timer
+check_eq "JSON: the sleeper has one waker row: clock_nanosleep, woken $N times by the timer" \
+	"sleeper clock_nanosleep timer None None None $N True" "$(cat "$T_TMP/tm.rows")"
+check "JSON: a timer waker has no softirq vector" python3 -c '
+import json, sys
+rows = [r for w in json.load(open(sys.argv[1]))["windows"] for r in w.get("wakers", [])
+        if r["waker_kind"] == "timer"]
+sys.exit(not rows or any(r["waker_softirq"] is not None for r in rows))' "$T_TMP/tm.json"
+check "text --wakers: the sleeper's row says timer, $N times" \
+	grep -Eq " clock_nanosleep +$N +[0-9,]+  timer\$" "$T_TMP/tm.wrow"
+check_eq "text --wakers: the sleeper has that row alone (timer)" 1 "$(wc -l <"$T_TMP/tm.wrow")"
+
+wake_run ud --udp
+check_eq "JSON: the sleeper has one waker row: recvfrom, woken $N times by softirq net_rx" \
+	"sleeper recvfrom softirq None None None $N True" "$(cat "$T_TMP/ud.rows")"
+check "JSON: that row's softirq is net_rx" python3 -c '
+import json, sys
+rows = [r for w in json.load(open(sys.argv[1]))["windows"] for r in w.get("wakers", [])
+        if r["waker_kind"] == "softirq"]
+sys.exit(not rows or any(r["waker_softirq"] != "net_rx" for r in rows))' "$T_TMP/ud.json"
+check "text --wakers: the sleeper's row says softirq net_rx, $N times" \
+	grep -Eq " recvfrom +$N +[0-9,]+  softirq net_rx\$" "$T_TMP/ud.wrow"
+check_eq "text --wakers: the sleeper has that row alone (udp)" 1 "$(wc -l <"$T_TMP/ud.wrow")"
 done_testing

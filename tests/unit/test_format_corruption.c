@@ -252,6 +252,69 @@ static void test_newer_event_layout(void **state)
 	free(full);
 }
 
+/*
+ * An EVENTS chunk as a 1.2 writer wrote it: CENSUS with two arguments
+ * (state, syscall + 1), no since.  It decodes (no warning about its
+ * layout), its since time 0, not known.
+ */
+static void test_census_1_2_layout(void **state)
+{
+	static const uint8_t nargs[15] = { 0, 1, 2, 2, 3, 2, 2, 1, 1, 0, 4, 0, 2, 2, 2 };
+	struct kdf_buf cols[4] = { 0 }, raw = { 0 }, chunk = { 0 };
+	uint8_t types[1] = { KDF_EV_CENSUS }, flags[1] = { KDF_CENSUS_END };
+	uint8_t hdr[37];
+	struct kdf_test_result res;
+	size_t len, out_len;
+	uint8_t *full = kdf_test_capture_build(0, &len), *buf;
+	uint64_t offs[10];
+
+	(void)state;
+	put_varint(&cols[0], 0);   /* tid index */
+	put_varint(&cols[1], 1);   /* cpu */
+	put_varint(&cols[2], 0);   /* ts = base */
+	put_varint(&cols[3], 'S'); /* state */
+	put_varint(&cols[3], 8);   /* syscall 7, + 1 */
+	kdf_put_le64(hdr, 5000);
+	kdf_put_le32(hdr + 8, 1);
+	kdf_put_le32(hdr + 12, 1);
+	kdf_put_le32(hdr + 16, 1);
+	for (int k = 0; k < 4; k++)
+		kdf_put_le32(hdr + 20 + 4 * k, (uint32_t)cols[k].len);
+	hdr[36] = sizeof(nargs);
+	kdf_buf_append(&raw, hdr, sizeof(hdr));
+	kdf_buf_append(&raw, nargs, sizeof(nargs));
+	put_varint(&raw, 77); /* the tid table */
+	kdf_buf_append(&raw, types, 1);
+	kdf_buf_append(&raw, flags, 1);
+	for (int k = 0; k < 4; k++)
+		kdf_buf_append(&raw, cols[k].p, cols[k].len);
+	make_chunk(&chunk, 2, 1, raw.p, raw.len);
+
+	kdf_test_chunk_offsets(full, len, offs, 9);
+	buf = splice(full, len, offs[6], chunk.p, chunk.len, &out_len);
+	assert_int_equal(kdf_test_read_all(buf, out_len, &res), KDF_OK);
+	assert_int_equal(res.nevents, 15 + 1);
+	/* the one warning: the spliced chunk has no SEQUENCE of its own */
+	assert_int_equal(res.nwarnings, 1);
+	assert_true(kdf_test_find_warning(&res, "a chunk was added") >= 0);
+	const struct kdf_event *e = &res.events[15];
+
+	assert_int_equal(e->type, KDF_EV_CENSUS);
+	assert_int_equal(e->ts, 5000);
+	assert_int_equal(e->tid, 77);
+	assert_int_equal(e->flags, KDF_CENSUS_END);
+	assert_int_equal(e->u.census.state, 'S');
+	assert_int_equal(e->u.census.nr, 7);
+	assert_int_equal(e->u.census.since_ts, 0);
+	kdf_test_result_free(&res);
+	for (int k = 0; k < 4; k++)
+		kdf_buf_free(&cols[k]);
+	kdf_buf_free(&raw);
+	kdf_buf_free(&chunk);
+	free(buf);
+	free(full);
+}
+
 /* Chunks whose checksums are right but whose contents are not. */
 static void test_malformed_payloads(void **state)
 {
@@ -428,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_chunks_skipped),
 		cmocka_unit_test(test_newer_minor_is_read),
 		cmocka_unit_test(test_newer_event_layout),
+		cmocka_unit_test(test_census_1_2_layout),
 		cmocka_unit_test(test_malformed_payloads),
 		cmocka_unit_test(test_damaged_last_header),
 		cmocka_unit_test(test_crasher_event_type_beyond_table),

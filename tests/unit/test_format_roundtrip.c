@@ -230,6 +230,11 @@ static void random_event(uint64_t *seed, uint64_t *ts, struct kdf_event *ev)
 		ev->u.loss.count = r;
 		ev->u.loss.end_ts = ev->ts + ((r >> 7) < UINT64_MAX - ev->ts ? (r >> 7) : UINT64_MAX - ev->ts);
 		break;
+	case KDF_EV_CENSUS: /* since: not known (0), or any time up to ts */
+		ev->u.census.state = (uint32_t)r;
+		ev->u.census.nr = (uint32_t)(r >> 32);
+		ev->u.census.since_ts = (r & 1) || !ev->ts ? 0 : 1 + next_rand(seed) % ev->ts;
+		break;
 	default: /* two 32-bit fields, signed or not: any bits round-trip */
 		ev->u.sys.nr = (uint32_t)r;
 		ev->u.sys.ret = (int32_t)(r >> 32);

@@ -307,6 +307,94 @@ static void test_losses(void **state)
 	assert_int_equal(f->c.bad_records, 1);
 }
 
+/*
+ * Staging: batches of a CPU's syscall records arrive late and mixed with
+ * records reserved one by one; with merging on, events wait until
+ * consumer__release() and reach the file in time order, a stack after
+ * the SYS_EXIT whose time it carries.  A malformed batch is counted as
+ * bad and none of it written.
+ */
+static void batch(struct fixture *f, uint16_t cpu, uint8_t level, const uint64_t *ts, uint32_t n)
+{
+	struct kd_ev_batch b;
+
+	memset(&b, 0, sizeof(b));
+	hdr(&b.hdr, KD_EV_SYS_BATCH, ts[0], n);
+	b.hdr.cpu = cpu;
+	b.hdr.flags = level;
+	for (uint32_t i = 0; i < n; i++) {
+		hdr(&b.recs[i].hdr, i % 2 ? KD_EV_SYS_EXIT : KD_EV_SYS_ENTER, ts[i], 101);
+		b.recs[i].hdr.cpu = cpu;
+		b.recs[i].nr = 1;
+	}
+	assert_int_equal(consumer__handle(&f->c, &b, sizeof(b.hdr) + n * sizeof(b.recs[0])), 0);
+}
+
+static void test_staged_merge(void **state)
+{
+	struct fixture *f = *state;
+	struct kdf_event evs[32];
+	struct kdf_window win;
+	char names[64];
+	size_t n;
+	struct kd_ev_switch sw = { .next_tid = 102 };
+	struct kd_ev_stack *s = calloc(1, sizeof(*s));
+	static const uint64_t cpu0[] = { 110, 120, 150, 160 }, cpu1[] = { 115, 125 },
+			      cpu0_late[] = { 170, 180 }, level1[] = { 155, 156 };
+
+	assert_non_null(s);
+	f->c.merging = true;
+	window__open(&f->win, 100, 0, false, false);
+	hdr(&sw.hdr, KD_EV_SWITCH, 130, 101);
+	consumer__handle(&f->c, &sw, sizeof(sw));
+	batch(f, 1, 0, cpu1, 2);
+	batch(f, 0, 0, cpu0, 4);
+	batch(f, 0, 1, level1, 2);
+	/* the stack of the exit at 160, reserved one by one */
+	hdr(&s->hdr, KD_EV_STACK, 160, 101);
+	s->entry_ts = 150;
+	consumer__handle(&f->c, s, KD_EV_STACK_SIZE(0));
+	/* nothing leaves before the watermark */
+	assert_int_equal(f->c.written[KDF_EV_SYS_ENTER], 0);
+	consumer__release(&f->c, 121);
+	assert_int_equal(f->c.written[KDF_EV_SYS_ENTER] + f->c.written[KDF_EV_SYS_EXIT], 3);
+	batch(f, 0, 0, cpu0_late, 2);
+	/* malformed: more records than a batch holds, a level out of range */
+	{
+		struct kd_ev_batch b;
+
+		memset(&b, 0, sizeof(b));
+		hdr(&b.hdr, KD_EV_SYS_BATCH, 190, KD_STAGE_BATCH + 1);
+		consumer__handle(&f->c, &b, sizeof(b));
+		hdr(&b.hdr, KD_EV_SYS_BATCH, 190, 1);
+		b.hdr.flags = KD_STAGE_LEVELS;
+		consumer__handle(&f->c, &b, sizeof(b));
+		b.hdr.flags = 0;
+		consumer__handle(&f->c, &b, sizeof(b.hdr)); /* shorter than its one record */
+	}
+	assert_int_equal(f->c.bad_records, 3);
+	window__end(&f->win, 200, 0, 0);
+	consumer__release(&f->c, UINT64_MAX);
+	assert_int_equal(f->c.merge.held, 0);
+	assert_int_equal(f->c.merge.late, 0);
+	assert_int_equal(f->c.batches, 4);
+
+	kdf_reader_close(read_back(f, evs, &n, names, sizeof(names), &win));
+	free(s);
+	assert_int_equal(n, 12);
+	for (size_t i = 1; i < n; i++)
+		assert_true(evs[i - 1].ts <= evs[i].ts);
+	assert_int_equal(evs[0].ts, 110);
+	assert_int_equal(evs[1].ts, 115);
+	assert_int_equal(evs[1].cpu, 1);
+	assert_int_equal(evs[4].type, KDF_EV_SWITCH);
+	assert_int_equal(evs[8].ts, 160);
+	assert_int_equal(evs[8].type, KDF_EV_SYS_EXIT);
+	assert_int_equal(evs[9].type, KDF_EV_STACK);
+	assert_int_equal(evs[11].ts, 180);
+	consumer__free(&f->c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stack_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stack_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_merge, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,12 +66,15 @@ static void test_data(void **state)
 	assert_non_null(strstr(d, "\"host\":\"node\\u003c1\\u003e\""));
 	assert_non_null(strstr(d, "\"threads\":[{\"tid\":103,\"name\":\"idle\"},"
 				  "{\"tid\":101,\"name\":\"main\"},"));
-	/* Budgets, window 0: main ran 200..500, 1600..2100, 2400..10000;
-	 * was ready 100..200, 1500..1600, 2100..2400; read 1500 + 100,
-	 * write 100.  102: ready since the first event (100..2100), poll
-	 * clipped at 0..2200, write unfinished 2300..10000. */
-	assert_non_null(strstr(d, "\"budget\":[[1,8400,500,50,50,[[2,1600],[4,100]]],"
-				  "[2,300,2000,0,0,[[3,2200],[4,7700]]]]"));
+	/* Budgets, window 0..10000, the text report's --budget classes:
+	 * main ran 200..400, 450..500, 1600..1700, 1750..2100, 2400..10000
+	 * (8300), in a hard irq 400..450, a soft irq 1700..1750, was ready
+	 * 100..200, 1500..1600, 2100..2400 (500), blocked in read 500..1500;
+	 * before its first event (a wakeup) unknown 0..100.  102 ran
+	 * 2100..2400, blocked in write 2400..10000, unknown before its
+	 * first event (a switch-in) 0..2100.  Each adds up to 10000. */
+	assert_non_null(strstr(d, "\"budget\":[[1,8300,500,50,50,[[2,1000]],0,100],"
+				  "[2,300,0,0,0,[[4,7600]],0,2100]]"));
 	assert_non_null(strstr(d, "\"labels\":[\"eth0\",\"timer\",\"read\",\"poll\",\"write\"]"));
 	/* Histograms of complete intervals only (the unfinished run of main
 	 * and 102's open-start ready are not counted). */
@@ -105,7 +108,7 @@ static void test_slice_cap(void **state)
 	assert_int_equal(synth_export(kdr_export_html, 0, &o, &out, NULL, NULL), EX_OK);
 	d = data_of(out);
 	assert_non_null(strstr(d, "\"max\":3,\"dropped\":12,"));
-	assert_non_null(strstr(d, "[1,8400,500,50,50,"));
+	assert_non_null(strstr(d, "[1,8300,500,50,50,"));
 	free(out);
 }
 

@@ -162,7 +162,7 @@ static void test_syscall_ended_after_window(void **state)
 	sys(900, T, 1, 23);
 	sys(1100, T, 0, 23); /* after the window */
 	struct kdr_stats *st = run(100, 1000);
-	const struct kdr_thread_state *t = kdr_stats_thread(st, T);
+	const struct kdr_pair_thread *t = kdr_stats_thread_pairing(st, T);
 
 	assert_null(sysstat(st, 23));
 	/* still in progress when the window closed */
@@ -200,7 +200,7 @@ static void test_syscall_nr_mismatch(void **state)
 
 	assert_null(sysstat(st, 1));
 	assert_null(sysstat(st, 2));
-	assert_false(kdr_stats_thread(st, T)->flags & KDR_TS_IN_SYS);
+	assert_false(kdr_stats_thread_pairing(st, T)->flags & KDR_TS_IN_SYS);
 	kdr_stats_free(st);
 }
 
@@ -370,7 +370,7 @@ static void test_thread_exit_ends_syscall(void **state)
 	struct kdr_stats *st = run(0, 1000);
 	const struct kdr_thread_state *t = kdr_stats_thread(st, T);
 
-	assert_false(t->flags & KDR_TS_IN_SYS);
+	assert_false(kdr_stats_thread_pairing(st, T)->flags & KDR_TS_IN_SYS);
 	assert_stat(&t->run, 1, 70, 70); /* the last run still counts */
 	kdr_stats_free(st);
 }

@@ -17,9 +17,13 @@
 #   - a syscall in flight at a window's end; a thread that is born and
 #     exits in the window; drops counted with a one-page buffer;
 #   - interrupts: where a thread that only computes has its soft irqs
-#     charged, which differs on PREEMPT_RT (see kdelay-report(1)).
+#     charged, which differs on PREEMPT_RT (see kdelay-report(1));
+#   - --staging on (syscall records staged per CPU, a perf-event flush
+#     tick on every CPU; on PREEMPT_RT the syscall programs are
+#     preemptible): the flush tick attached, exact counts, and drops
+#     whose LOSS records add up to the dropped total.
 # TAP on stdout; the host reads it line by line.  SECTIONS="time
-# triggers stacks flight drops irq" (default: all) runs some only.
+# triggers stacks flight drops irq staging" (default: all) runs some only.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
 . "$here/../e2e/helpers.bash"
@@ -290,4 +294,51 @@ else
 fi
 in_range "interrupts: the spinners were preempted (READY SCHED_CNT)" "$rdy" 2 1000000
 fi
+
+if want staging; then
+f0=$T_FAILED
+# --------------------------------------------------------------- staging
+N=1000
+IT=2
+possible=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
+start_sample st -m exact -c $N -i $IT --pause-ms 50 --linger-ms 500 ||
+	not_ok "staging: sample ready"
+start_record st -p "$SAMPLE_PID" --staging on --sample-time 120 -o "$T_TMP/st.data"
+wait_recording st 300
+check_eq "staging: the recorder opened its window" 0 $?
+# the recorder's BPF links to perf events, as the kernel lists its fds
+check_eq "staging: the flush tick is attached on every possible CPU ($possible)" "$possible" \
+	"$(grep -l '^link_type:[[:space:]]*perf' /proc/"$RECORD_PID"/fdinfo/* 2>/dev/null | wc -l)"
+release_sample st
+wait_exit "$RECORD_PID" 180
+check_eq "staging: kdelay-record exits 0" 0 $?
+stop_pid "$SAMPLE_PID"
+report st
+check_eq "staging: handler1 getppid COUNT = $IT x $N" $((IT * N)) "$(stat_sum "$T_TMP/st.tsv" '*' handler1 sys getppid 6)"
+check_eq "staging: handler1 getpgid COUNT = $IT" $IT "$(stat_sum "$T_TMP/st.tsv" '*' handler1 sys getpgid 6)"
+no_drops "staging: zero drops" "$T_TMP/st.txt" "$T_TMP/st.rec.err"
+[ "$T_FAILED" -gt "$f0" ] && show_file "$T_TMP/st.txt" 30
+
+N=100000
+# lingers long enough for the check below to see the recorder still
+# recording (it stops when the sample exits), however slow the guest
+start_sample sd -m exact -c $N -i 1 --linger-ms 5000
+start_record sd -p "$SAMPLE_PID" --staging on --buffer-page-count 1 --sample-time 120 -o "$T_TMP/sd.data"
+wait_recording sd 300
+release_sample sd
+wait_for_line "$T_TMP/sd.out" '^thread=handler1 .*iterations=1$' 60
+check "staging, drops: the $N calls were made while the window was open" kill -0 "$RECORD_PID"
+wait_exit "$RECORD_PID" 180
+check_eq "staging, drops: kdelay-record exits 0" 0 $?
+stop_pid "$SAMPLE_PID"
+timeout 300 "$REPORT" -i "$T_TMP/sd.data" --info >"$T_TMP/sd.info" 2>&1
+dropped=$(sed -n 's/^dropped: *\([0-9,]*\).*/\1/p' "$T_TMP/sd.info" | tr -d ,)
+events=$(sed -n 's/^events: *\([0-9,]*\).*/\1/p' "$T_TMP/sd.info" | tr -d ,)
+lost=$(sed -n 's/^losses: *\([0-9,]*\) events in .*/\1/p' "$T_TMP/sd.info" | tr -d ,)
+in_range "staging, drops: events were dropped" "${dropped:-0}" 1 100000000
+in_range "staging, drops: kept ($events) + dropped ($dropped) >= 2 x $N" $((${events:-0} + ${dropped:-0})) $((2 * N)) $((4 * N))
+check_eq "staging, drops: the LOSS records add up to the dropped total" "$dropped" "$lost"
+
+fi
+
 done_testing

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * who.bpf.h - who took the CPU and who woke the thread: the culprit and
+ * waker tracking of bpf/kdelay.bpf.c, which includes it after its record
+ * helpers (ev_reserve, ev_submit, capturing).
+ *
+ * Culprits: while a target thread waits runnable on a CPU, what runs
+ * there is written as KD_EV_CPU_RUN records; a CPU where none waits costs
+ * one load per switch.  Wakers: the waker of a target thread is taken at
+ * sched_waking, in the caller's context, and handed to its sched_wakeup.
+ */
+#ifndef KDELAY_WHO_BPF_H
+#define KDELAY_WHO_BPF_H
+
+/*
+ * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), and the
+ * CPU each one waits on (+1), so that a switch on a CPU where none waits
+ * costs one load.  Kept whatever the capture state, so that the counts
+ * stay right across windows.
+ *
+ * waits_on holds each thread's CPU (0 while it does not wait; its entry
+ * goes at its last switch).  A hash keyed by tid, not task storage: a
+ * task storage operation fails while a task preempted on that CPU is
+ * inside one (its per-CPU busy count), and a wait missed that way would
+ * leave its CPU uncounted.  Every user of waits_on runs under a
+ * runqueue lock with interrupts off, so none nests in another on a CPU and
+ * a hash operation cannot find its bucket busy; an entry is missing only
+ * when the map is full, and that is counted as a lost event (ev_lost), so
+ * that the report drops the waits around it.
+ */
+__u32 waiting[KD_LOSS_CPUS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} waits_on SEC(".maps");
+
+/*
+ * The task current on each CPU, as its last switch made it (a pointer,
+ * read only through probes): who holds a CPU when a target thread is
+ * queued there.  rq->curr through the runqueues ksym would be exact but
+ * needs the per-CPU variable in kallsyms, which not every kernel has.
+ * The one cost every switch on the node pays: a store.
+ */
+__u64 cpu_curr[KD_LOSS_CPUS];
+
+#define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
+
+
+/* Thread tid (of the target) waits runnable on cpu from now on. */
+static __always_inline void wait_begin(__u32 tid, __u32 cpu)
+{
+	__u32 here = cpu + 1, none = 0, *on = tid_slot(&waits_on, tid, &none);
+
+	if (!on) {
+		ev_lost(); /* full: this wait is not followed */
+		return;
+	}
+	if (*on == here)
+		return;
+	if (*on)
+		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	*on = here;
+	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
+}
+
+/* Thread tid (of the target) runs, or sleeps: it waits nowhere. */
+static __always_inline void wait_end(__u32 tid)
+{
+	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid);
+
+	if (!on || !*on)
+		return;
+	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	*on = 0;
+}
+
+/* t runs on cpu (t is read through probes: it may be another CPU's). */
+static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
+{
+	struct kd_ev_cpu_run *e;
+	__u32 tid = BPF_CORE_READ(t, pid);
+
+	e = ev_reserve(sizeof(*e), KD_EV_CPU_RUN, tid);
+	if (!e)
+		return;
+	e->hdr.cpu = cpu;
+	e->hdr.flags = (BPF_CORE_READ(t, flags) & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
+	e->pid = BPF_CORE_READ(t, tgid);
+	e->pad = 0;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->comm);
+	ev_submit(e);
+}
+
+/* The task current on cpu, where a target thread now waits (unknown
+ * until a switch was seen there). */
+static __always_inline void cpu_curr_emit(__u32 cpu)
+{
+	struct task_struct *t = (void *)cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
+
+	if (t)
+		cpu_run_emit(t, cpu);
+}
+
+static __always_inline __u32 task_cpu(struct task_struct *p)
+{
+	return BPF_CORE_READ(p, thread_info.cpu);
+}
+
+/*
+ * The interrupt context each CPU is in, so that a wakeup made by an
+ * interrupt names the interrupt and not the task it happened to find
+ * there: the irq, softirq and hrtimer tracepoints mark their handler's
+ * entry and exit (every one on the node: two stores each).  Hard irqs do
+ * not nest, and a softirq or a timer's soft expiry can only be
+ * interrupted by a hard irq, so the innermost context is: a hard irq
+ * handler, else a timer expiring (hard or soft), else a softirq.  Each
+ * mark also holds the task it was made in: where softirqs and irq
+ * handlers run in threads that can be preempted (PREEMPT_RT), a task
+ * that runs meanwhile on that CPU is not in them.  An interrupt without
+ * tracepoints (an IPI, irq_work) counts as what it interrupted.  Only the
+ * CPU's own programs write its slots.
+ */
+__u32 cpu_hardirq[KD_LOSS_CPUS]; /* irq + 1 while its handler runs */
+__u32 cpu_hardirq_tid[KD_LOSS_CPUS];
+__u32 cpu_softirq[KD_LOSS_CPUS]; /* vector + 1 while it is served */
+__u32 cpu_softirq_tid[KD_LOSS_CPUS];
+__u32 cpu_hrtimer[KD_LOSS_CPUS]; /* expiries under way (a hard one may interrupt a soft one) */
+__u32 cpu_hrtimer_tid[KD_LOSS_CPUS];
+
+#define KD_SOFTIRQ_TIMER 1 /* TIMER_SOFTIRQ: the timer wheel's expiry */
+
+static __always_inline __u32 this_cpu_slot(void)
+{
+	return bpf_get_smp_processor_id() & (KD_LOSS_CPUS - 1);
+}
+
+static __always_inline void hardirq_mark(__u32 irq1)
+{
+	__u32 cpu = this_cpu_slot();
+
+	cpu_hardirq[cpu] = irq1;
+	cpu_hardirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline void softirq_mark(__u32 vec1)
+{
+	__u32 cpu = this_cpu_slot();
+
+	cpu_softirq[cpu] = vec1;
+	cpu_softirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+}
+
+/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now. */
+static __always_inline __u8 waker_context(void)
+{
+	__u32 cpu = this_cpu_slot(), tid = (__u32)bpf_get_current_pid_tgid(), vec;
+
+	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
+		return KD_WAKE_CTX_HARDIRQ;
+	if (cpu_hrtimer[cpu] && cpu_hrtimer_tid[cpu] == tid)
+		return KD_WAKE_CTX_TIMER;
+	if (!cpu_softirq[cpu] || cpu_softirq_tid[cpu] != tid)
+		return KD_WAKE_CTX_TASK;
+	vec = cpu_softirq[cpu] - 1;
+	if (vec == KD_SOFTIRQ_TIMER)
+		return KD_WAKE_CTX_TIMER;
+	return KD_WAKE_CTX_SOFTIRQ | ((vec << KD_WAKE_VEC_SHIFT) & KD_WAKE_VEC_MASK);
+}
+
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer, ktime_t *now)
+{
+	__u32 cpu = this_cpu_slot();
+
+	if (!cpu_hrtimer[cpu]++)
+		cpu_hrtimer_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+	return 0;
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
+{
+	__u32 cpu = this_cpu_slot();
+
+	if (cpu_hrtimer[cpu]) /* not if the entry came before the attach */
+		cpu_hrtimer[cpu]--;
+	return 0;
+}
+
+/*
+ * The waker of each target thread, as sched_waking saw it.  sched_wakeup
+ * is not always in the waker's context: when try_to_wake_up() queues the
+ * wakeup on the wakee's CPU (the wakee still switching out there, or that
+ * CPU idle or in another cache domain), the activation and sched_wakeup
+ * run later from the IPI or the idle loop, where current is the idle task
+ * or whatever ran there.  sched_waking runs in the caller of
+ * try_to_wake_up() before any queueing, once per wakeup (the wakee is
+ * TASK_WAKING until activated: no second waker passes in between), so the
+ * waker is stashed there under the wakee's tid, and its sched_wakeup takes
+ * the entry out (an entry per thread, deleted at its last switch).  When
+ * the map is full, the miss is counted as a lost event (ev_lost), so that
+ * the report drops the block this wakeup ends (its sched_wakeup would
+ * name its own current task).  A hash, not task storage: a task storage lookup
+ * fails while a preempted task on that CPU is inside a task storage
+ * operation (its per-CPU busy count), and a waker lost that way would be
+ * named wrong.
+ */
+struct waker {
+	__u64 pid_tgid;
+	char comm[KD_COMM_LEN];
+	__u8 context; /* KD_WAKE_CTX_* and vector */
+	__u8 stashed; /* 0 once its sched_wakeup took it */
+	__u8 pad[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct waker);
+} wakers SEC(".maps");
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	static const struct waker none;
+	struct waker *w;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	w = tid_slot(&wakers, p->pid, &none);
+	if (!w) {
+		ev_lost(); /* full: see above */
+		return 0;
+	}
+	w->pid_tgid = bpf_get_current_pid_tgid();
+	bpf_get_current_comm(w->comm, sizeof(w->comm)); /* zeroed on failure */
+	w->context = waker_context();
+	w->stashed = 1;
+	return 0;
+}
+
+/* The waker's name is taken at event time: by the time the report runs
+ * the waker may have exited or been renamed.  A new thread has no
+ * sched_waking: its waker is the forking parent, current at
+ * sched_wakeup_new. */
+static __always_inline int wakeup(struct task_struct *p, __u8 flags)
+{
+	struct kd_ev_wakeup *e;
+	struct waker w, *stash;
+	bool stashed = false;
+	__u32 tid = p->pid;
+	__u32 cpu;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	if (!(flags & KD_WAKE_NEW)) {
+		stash = bpf_map_lookup_elem(&wakers, &tid);
+		if (stash && stash->stashed) {
+			w = *stash;
+			stashed = true;
+			stash->stashed = 0;
+		}
+	}
+	if (!(flags & KD_WAKE_NEW))
+		asleep_end(tid);
+	cpu = task_cpu(p);
+	wait_begin(tid, cpu);
+	if (!capturing())
+		return 0;
+	cpu_curr_emit(cpu);
+	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
+	if (!e)
+		return 0;
+	e->hdr.cpu = cpu; /* where it waits, which the culprits follow */
+	e->hdr.flags = flags | (stashed ? w.context : KD_WAKE_CTX_TASK);
+	if (!stashed) {
+		w.pid_tgid = bpf_get_current_pid_tgid();
+		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	}
+	e->waker_tid = (__u32)w.pid_tgid;
+	e->waker_pid = (__u32)(w.pid_tgid >> 32);
+	__builtin_memcpy(e->waker_comm, w.comm, sizeof(e->waker_comm));
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	return wakeup(p, 0);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return wakeup(p, KD_WAKE_NEW);
+}
+
+/*
+ * A target thread moved while it waits: it waits on dest_cpu now.  Two
+ * CPU_RUN records say so: the thread itself on dest_cpu (a thread that
+ * waits runs nowhere, so the report reads it as the move, and cuts the
+ * wait there: the part before was spent behind the tasks of the CPU it
+ * left), then the task current there.  A reader that does not know the
+ * first takes it for a run of the thread until the second, a moment.
+ */
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
+{
+	__u32 tid, *on;
+
+	if (p->tgid != targ_tgid)
+		return 0;
+	tid = p->pid;
+	on = bpf_map_lookup_elem(&waits_on, &tid);
+	if (!on || *on == (__u32)dest_cpu + 1)
+		return 0;
+	wait_begin(tid, dest_cpu);
+	if (!capturing())
+		return 0;
+	cpu_run_emit(p, dest_cpu);
+	cpu_curr_emit(dest_cpu);
+	return 0;
+}
+
+/* Thread tid (of the target) switched out for the last time. */
+static __always_inline void who_forget(__u32 tid)
+{
+	bpf_map_delete_elem(&waits_on, &tid);
+	bpf_map_delete_elem(&wakers, &tid);
+}
+
+#endif /* KDELAY_WHO_BPF_H */
