@@ -28,9 +28,9 @@ void kdf_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, s
  */
 unsigned long kdf_fail_alloc_after(unsigned long n);
 
-/* Read EVENTS chunks ahead on a second thread from captures of n bytes
- * or more (1 MiB unless set; 0 = always), so that small test captures
- * exercise it.  Not thread safe: call it before any reader exists. */
+/* kdf_reader_read_ahead() reads ahead from captures of n bytes or more
+ * (1 MiB unless set; 0 = always), so that small test captures exercise
+ * it.  Not thread safe: call it before any reader exists. */
 void kdf_set_prefetch_min_bytes(uint64_t n);
 
 /* Store chunk payloads uncompressed (lets the fuzzer mutate structure). */

@@ -494,6 +494,11 @@ void kdf_reader_follow(struct kdf_reader *r)
 	r->follow = 1;
 }
 
+void kdf_reader_read_ahead(struct kdf_reader *r)
+{
+	r->read_ahead = 1;
+}
+
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len)
 {
 	const struct kdf_id_entry *e = id && id <= r->strings.n ? &r->strings.v[id - 1] : NULL;

@@ -28,6 +28,7 @@ struct kdf_reader {
 	size_t events_cap;
 	size_t events_charged;	  /* events charged to the budget */
 	struct kdf_prefetch *prefetch; /* reader_prefetch.c, once started */
+	int read_ahead;		  /* kdf_reader_read_ahead() */
 	int prefetch_off;	  /* no thread could be had: read alone */
 	struct kdf_symbol *syms;  /* the SYMBOLS item handed out */
 	size_t nsyms;
