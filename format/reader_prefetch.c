@@ -119,7 +119,8 @@ static struct slot *claim(struct kdf_prefetch *pf)
 		pf->stopped = 1;
 		return NULL;
 	}
-	if (h.stored_len > pf->stored_cap || h.raw_len > pf->raw_cap || h.count > pf->events_cap) {
+	if (!pf->events_cap || h.stored_len > pf->stored_cap || h.raw_len > pf->raw_cap ||
+	    h.count > pf->events_cap) {
 		s->state = SLOT_TOO_SMALL;
 		pf->stopped = 1;
 		return NULL;
@@ -227,33 +228,38 @@ static int start(struct kdf_reader *r)
  * use): 0 or KDF_E_NOMEM. */
 static int grow_slots(struct kdf_prefetch *pf, const struct kdf_chunk_header *h)
 {
+	/* At least one of each: the buffers are never NULL, even for an
+	 * empty chunk. */
+	uint32_t stored = h->stored_len ? h->stored_len : 1, raw = h->raw_len ? h->raw_len : 1;
+	uint32_t count = h->count ? h->count : 1;
+
 	for (int i = 0; i < 2; i++) {
 		uint8_t *p;
 
-		if (h->stored_len > pf->stored_cap) {
-			if (!(p = kdf_reallocarray(pf->scratch[i].stored, h->stored_len, 1)))
+		if (stored > pf->stored_cap) {
+			if (!(p = kdf_reallocarray(pf->scratch[i].stored, stored, 1)))
 				return KDF_E_NOMEM;
 			pf->scratch[i].stored = p;
 		}
-		if (h->raw_len > pf->raw_cap) {
-			if (!(p = kdf_reallocarray(pf->scratch[i].raw, h->raw_len, 1)))
+		if (raw > pf->raw_cap) {
+			if (!(p = kdf_reallocarray(pf->scratch[i].raw, raw, 1)))
 				return KDF_E_NOMEM;
 			pf->scratch[i].raw = p;
 		}
 	}
-	for (int i = 0; i < SLOTS && h->count > pf->events_cap; i++) {
-		struct kdf_event *v = kdf_reallocarray(pf->slot[i].events, h->count, sizeof(*v));
+	for (int i = 0; i < SLOTS && count > pf->events_cap; i++) {
+		struct kdf_event *v = kdf_reallocarray(pf->slot[i].events, count, sizeof(*v));
 
 		if (!v)
 			return KDF_E_NOMEM;
 		pf->slot[i].events = v;
 	}
-	if (h->stored_len > pf->stored_cap)
-		pf->stored_cap = h->stored_len;
-	if (h->raw_len > pf->raw_cap)
-		pf->raw_cap = h->raw_len;
-	if (h->count > pf->events_cap)
-		pf->events_cap = h->count;
+	if (stored > pf->stored_cap)
+		pf->stored_cap = stored;
+	if (raw > pf->raw_cap)
+		pf->raw_cap = raw;
+	if (count > pf->events_cap)
+		pf->events_cap = count;
 	return 0;
 }
 
