@@ -4,7 +4,7 @@
  * the events of the capture, how many of them have an earlier timestamp
  * than the event before them in the file and by how much at most, and
  * how many CPUs its syscall events came from; read with
- * the format library.  tests/e2e/74-staging.sh builds and runs it, to
+ * the format library.  tests/e2e/77-staging.sh builds and runs it, to
  * check that events staged per CPU reach the file in time order.
  */
 #include <stdint.h>
