@@ -10,10 +10,13 @@
  * checks and decodes.  The reader (reader.c) takes a slot when it reaches
  * exactly that offset, and does everything with consequences itself, in
  * file order: budget, statistics, warnings.  Anything the thread does not
- * like (a damaged or cut header or payload, a chunk larger than a slot, the
- * end of the file) it leaves to the reader's own reading, which then says
- * what it always said, and the thread stops until the reader asks it to go
- * on from there.  So the output is the same with or without it.
+ * like (a damaged or cut header or payload, a chunk larger than the slots
+ * allow, the end of the file) it leaves to the reader's own reading, which
+ * then says what it always said; after a header it cannot trust, the
+ * thread stops until the reader asks it to go on from where it is.  So
+ * the output is the same with or without it.  When its next chunk is not
+ * ready, the reader claims and decodes a later one itself rather than
+ * wait: the two threads share the reading, whichever is free.
  *
  * Memory: the decoded events of SLOTS chunks, and one chunk as stored and
  * unpacked per thread (at most SLOT_PAYLOAD_MAX bytes each) - one chunk's
