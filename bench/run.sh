@@ -1304,7 +1304,7 @@ verdict() {
 	elif [ "$(goal "$ratio" '<=' 1.05)" != met ] && [ $((n * 4)) -ge $((RUNS * 3)) ]; then
 		echo "**missed** (ratio $(fmt %.3f "$ratio"); $n of $RUNS rounds above the margin)"
 	else
-		echo "not decided: ratio $(fmt %.3f "$ratio") but $n of $RUNS rounds above the margin, the spread is wider than the margin"
+		echo "not decided (ratio $(fmt %.3f "$ratio"); $n of $RUNS rounds above the margin, three quarters needed: the spread is wider than the margin)"
 	fi
 }
 
