@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # bench/sched-ab.sh A B - run time per run of the scheduler and interrupt
-# programs (kernel.bpf_stats_enabled=1), two kdelay-record builds compared
+# programs and the syscall programs (kernel.bpf_stats_enabled=1), two kdelay-record builds compared
 # in interleaved rounds.  Not part of `make bench`: the programs that run
 # for every task on the node (sched_waking, sched_switch, the irq,
 # softirq and hrtimer hooks) are cheap only if their early exit is, and
@@ -27,22 +27,25 @@ OLD=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'echo "$OLD" > /proc/sys/kernel/bpf_stats_enabled; rm -rf "$T"' EXIT
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 
-PROGS="sched_waking sched_wakeup sched_switch sched_migrate_task irq_handler_entry
+PROGS="sys_enter sys_exit sched_waking sched_wakeup sched_switch sched_migrate_task irq_handler_entry
 irq_handler_exit softirq_entry softirq_exit hrtimer_expire_entry hrtimer_expire_exit"
 
-# snap FILE: "name runs ns" of the programs above
+# snap FILE: "name runs ns" of the programs above that were not loaded
+# before the recorder started (ids in $T/pre): other sessions' tracers
+# have programs of the same names
 snap() {
 	bpftool prog show -j | python3 -c '
 import json, sys
 want = set(sys.argv[1].split())
+old = set(open(sys.argv[2]).read().split())
 tot = {}
 for p in json.load(sys.stdin):
     n = p.get("name")
-    if n in want:
+    if n in want and str(p.get("id")) not in old:
         r, t = tot.get(n, (0, 0))
         tot[n] = (r + p.get("run_cnt", 0), t + p.get("run_time_ns", 0))
 for n in sorted(tot):
-    print(n, *tot[n])' "$PROGS" >"$1"
+    print(n, *tot[n])' "$PROGS" "$T/pre" >"$1"
 }
 
 # one BUILD LOAD: prints "load build program runs ns_per_run"
@@ -54,6 +57,8 @@ one() {
 		perf bench sched pipe -T -l $((LOOPS * 4)) >/dev/null 2>&1 &
 	fi
 	tp=$!
+	bpftool prog show -j | python3 -c 'import json, sys
+print(*(p["id"] for p in json.load(sys.stdin)))' >"$T/pre"
 	"${REC[$b]}" -p $tp --sample-time 60 -o "$T/rec.data" >"$T/rec.log" 2>&1 &
 	rp=$!
 	grep -q '^# Start sampling' <(timeout 20 tail -f "$T/rec.log") || { echo "recorder $b did not start" >&2; exit 69; }

@@ -49,3 +49,12 @@ $(O)/tests/golden/mkgolden: $(O)/tests/golden/mkgolden.o $(FORMAT_LIB)
 # tests/e2e/77-report-memory.sh measures the report on a capture written by
 # bench/gen_capture.
 check: $(O)/bench/gen_capture
+
+# tests/tools: small readers of captures through the format library, the
+# end-to-end tests' independent view of what a capture holds.
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(O)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(O)/tests/tools/%: tests/tools/%.c $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iformat $^ $(FORMAT_LIBS) -o $@
+check: $(TEST_TOOLS)

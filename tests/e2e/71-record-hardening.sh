@@ -17,7 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
-need_bins kdelay-sample kdelay-record kdelay-report kdelay
+need_bins kdelay-sample kdelay-record kdelay-report kdelay tests/tools/kdf_end_reason
 # Where a wrong "-o -" would create a file named "-".
 cd "$T_TMP" || exit 1
 
@@ -35,10 +35,7 @@ expect() {
 one_line() { check_eq "$1: one line" 1 "$(grep -c . "$T_TMP/expect.out")"; }
 
 # The format library's view of a capture's SUMMARY end_reason.
-KDF_END_REASON=$T_TMP/kdf_end_reason
-cc -std=gnu11 -Wall -Wextra -Werror -I"$TOP/format" "$TOP/tests/tools/kdf_end_reason.c" \
-	"$O/libkdformat.a" -lzstd -lcbor -o "$KDF_END_REASON" 2>"$T_TMP/cc.err" ||
-	{ not_ok "tests/tools/kdf_end_reason.c builds"; diag <"$T_TMP/cc.err"; }
+KDF_END_REASON=$BIN/tests/tools/kdf_end_reason
 end_reason() { "$KDF_END_REASON" "$1" 2>&1; }
 
 start_sample tgt --rate 100

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/helpers.bash"
 . "$(dirname "$0")/40-export-lib.bash"
 need_root
-need_bins kdelay-steal kdelay-wake kdelay-record kdelay-report
+need_bins kdelay-steal kdelay-wake kdelay-record kdelay-report tests/tools/kdf_switch_gaps
 need_browser || { done_testing; exit 1; }
 out=$(out_dir 76-html-who)
 WHO_CHECK=$TOP/tests/tools/html_who_check.mjs
@@ -46,8 +46,9 @@ print(int(float(m.group(1)) * {"ns": 1, "\u00b5s": 1e3, "ms": 1e6, "s": 1e9}[m.g
 
 # --- who took the CPU: kdelay-steal
 SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
-# A wait that spans lost events counts in no statistic: record again (a
-# few times at most) until a window without losses.
+# A wait that spans lost events counts in no statistic, nor one whose end
+# the kernel did not trace (untraced_switch_ins): record again (a few
+# times at most) until a window without either.
 for attempt in 1 2 3; do
 	rm -f "$T_TMP/st.go" "$T_TMP/st.data"
 	"$BIN/kdelay-steal" --start-file "$T_TMP/st.go" --rounds 4 --steal-ms 50 >"$T_TMP/st.out" 2>"$T_TMP/st.err" &
@@ -64,11 +65,15 @@ for attempt in 1 2 3; do
 	wait_exit "$RECORD_PID" 30
 	rrc=$?
 	dropped=$("$REPORT" -i "$T_TMP/st.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
-	[ "$dropped" = 0 ] && break
-	echo "attempt $attempt: $dropped events lost, recording again" | diag
+	vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")
+	unseen=$(untraced_switch_ins "$T_TMP/st.data" "$vtid" \
+		"$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")")
+	[ "$dropped" = 0 ] && [ "$unseen" = 0 ] && break
+	echo "attempt $attempt: $dropped events lost, $unseen switch-ins of the victim the kernel did not trace; recording again" | diag
 done
 check_eq "kdelay-steal and kdelay-record exit 0" "0 0" "$src $rrc"
 check_eq "a window without lost events (attempt $attempt)" 0 "$dropped"
+check_eq "every switch-in of the victim traced (attempt $attempt)" 0 "$unseen"
 stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
 ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
 vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")

@@ -19,12 +19,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
-need_bins kdelay-sample kdelay-record kdelay-report
+need_bins kdelay-sample kdelay-record kdelay-report tests/tools/kdf_order
 
-KDF_ORDER=$T_TMP/kdf_order
-cc -std=gnu11 -Wall -Wextra -Werror -I"$TOP/format" "$TOP/tests/tools/kdf_order.c" \
-	"$O/libkdformat.a" -lzstd -lcbor -o "$KDF_ORDER" 2>"$T_TMP/cc.err" ||
-	{ not_ok "tests/tools/kdf_order.c builds"; diag <"$T_TMP/cc.err"; }
+KDF_ORDER=$BIN/tests/tools/kdf_order
 field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$2"; }
 
 # tick_links PID: BPF links of kdelay-record PID to perf events (its fds,

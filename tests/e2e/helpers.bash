@@ -67,6 +67,18 @@ share_tracepoint_markers() {
 	TRACEPOINT_MARKERS_SHARED=1
 }
 
+# untraced_switch_ins CAPTURE TID NEXT: how many of TID's switch-outs in
+# favour of NEXT the capture never sees end (tests/tools/kdf_switch_gaps.c:
+# no switch-in of TID before its next switch-out or the window's end),
+# where the workload made sure TID ran again after each.  Under load the
+# kernel of these machines now and then runs a thread again without
+# tracing the switch (perf sees the same gaps); a test whose oracle needs
+# every such wait to end records again.
+untraced_switch_ins() {
+	"$BIN/tests/tools/kdf_switch_gaps" "$1" "$2" "$3" |
+		sed -n 's/^switch_outs=[0-9]* unended=\([0-9]*\)$/\1/p'
+}
+
 # wait_for_line FILE REGEX [TIMEOUT_S=10]: until FILE has a line matching
 # REGEX (grep -E).  Returns 1 on timeout.
 wait_for_line() {
