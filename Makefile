@@ -35,7 +35,7 @@ ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS)
 
-FORMAT_LIBS := -lzstd -lcbor
+FORMAT_LIBS := -lzstd -lcbor -lpthread
 REPORT_LIBS := $(FORMAT_LIBS) -lm
 RECORD_LIBS := $(FORMAT_LIBS) -lbpf -lelf -lz -lpthread
 
@@ -123,8 +123,8 @@ $(O)/kdelay: $(call objs,$(KDELAY_MAIN)) $(RECORD_LIB) $(REPORT_LIB) $(FORMAT_LI
 # headers that #error, without glibc's GNU extensions (_DEFAULT_SOURCE, not
 # _GNU_SOURCE, which also drags <linux/stat.h> in through <sys/stat.h>),
 # and linked with nothing but libzstd and libcbor (and the C library's
-# libm): proves the report builds on a machine that is not
-# Linux-with-BPF.  One object per source with its header dependencies
+# libm and libpthread, for the reader's read-ahead thread): proves the
+# report builds on a machine that is not Linux-with-BPF.  One object per source with its header dependencies
 # (-MMD, the .d files the last line of this Makefile includes), so that
 # a changed header rebuilds what includes it.
 LAPTOP_O := $(O)/laptop
@@ -132,7 +132,7 @@ LAPTOP_CFLAGS := -std=gnu11 -O2 $(WARN) -D_DEFAULT_SOURCE -Itests/no-linux -Ifor
 LAPTOP_SRCS := $(FORMAT_SRCS) $(REPORT_SRCS) $(REPORT_MAIN)
 LAPTOP_LIBS := $(FORMAT_LIBS) -lm
 # what ldd may show beside those two: the C library and the loader
-LAPTOP_SYSTEM_LIBS := linux-vdso|linux-gate|ld-linux[^ ]*|libc|libm
+LAPTOP_SYSTEM_LIBS := linux-vdso|linux-gate|ld-linux[^ ]*|libc|libm|libpthread
 
 report-only: $(LAPTOP_O)/kdelay-report
 $(LAPTOP_O)/%.o: %.c

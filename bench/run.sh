@@ -855,6 +855,19 @@ time_cmd() {
 	echo "$(calc "($t1 - $t0) / 1e9") $(rusage_rss_kib "$TMP/$tag.time")"
 }
 
+# time_cmd_free TAG CMD...: the same, not pinned (a tool that reads ahead on
+# a second thread), and the CPU seconds (user + system) as a third field.
+time_cmd_free() {
+	local tag=$1 t0 t1
+	shift
+	t0=$(date +%s%N)
+	/usr/bin/time -v -o "$TMP/$tag.time" "$@" > /dev/null 2> "$TMP/$tag.err" ||
+		{ cat "$TMP/$tag.err" >&2; die "$* failed"; }
+	t1=$(date +%s%N)
+	echo "$(calc "($t1 - $t0) / 1e9") $(rusage_rss_kib "$TMP/$tag.time") $(awk -F': ' \
+		'/User time|System time/ { s += $2 } END { print s }' "$TMP/$tag.time")"
+}
+
 bench_report() {
 	log "6. report speed and memory"
 	# the same loop recorded by kdelay and perf record at once
@@ -932,24 +945,27 @@ bench_report() {
 	# synthetic captures: does memory stay flat as the capture grows?
 	local n f gw first_rss='' last_rss=''
 	md "Synthetic captures written through format/ by bench/gen_capture (ovs-like mix:"
-	md "12 threads, syscalls, switches, wake-ups, irqs, 2M-event windows):"
+	md "12 threads, syscalls, switches, wake-ups, irqs, 2M-event windows); \`kdelay-report -i F\`"
+	md "not pinned, since it reads ahead on a second thread (events/s = events / wall time;"
+	md "CPU = user + system, both medians; $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg) before):"
 	md ""
-	md "| events | file | bytes/event | write (gen_capture) | kdelay-report events/s | peak RSS |"
-	md "|---:|---:|---:|---:|---:|---:|"
+	md "| events | file | bytes/event | write (gen_capture) | kdelay-report events/s | CPU s | peak RSS |"
+	md "|---:|---:|---:|---:|---:|---:|---:|"
 	for n in $GEN_SIZES; do
 		f=$TMP/gen-$n.kdelay
 		read -r gw _ <<< "$(time_cmd gen-$n "$GEN" -n $n -o "$f")"
 		local size
 		size=$(stat -c %s "$f")
 		for ((r = 1; r <= (n > 20000000 ? 3 : RUNS); r++)); do
-			read -r w rss <<< "$(time_cmd gen-rep-$n-$r "$REP" -i "$f")"
+			read -r w rss cpu <<< "$(time_cmd_free gen-rep-$n-$r "$REP" -i "$f")"
 			echo "$w" >> "$TMP/gen-$n.w"
 			echo "$rss" >> "$TMP/gen-$n.rss"
+			echo "$cpu" >> "$TMP/gen-$n.cpu"
 		done
 		w=$(median < "$TMP/gen-$n.w")
 		rss=$(sort -g "$TMP/gen-$n.rss" | tail -1)
 		[ -n "$first_rss" ] || first_rss=$rss
-		md "| $n | $(fmt %.1f "$(calc "$size / 1048576")") MiB | $(fmt %.2f "$(calc "$size / $n")") | $(fmt %.0f "$(calc "$n / $gw")") ev/s | $(fmt %.0f "$(calc "$n / $w")") | $(fmt %.1f "$(calc "$rss / 1024")") MiB |"
+		md "| $n | $(fmt %.1f "$(calc "$size / 1048576")") MiB | $(fmt %.2f "$(calc "$size / $n")") | $(fmt %.0f "$(calc "$n / $gw")") ev/s | $(fmt %.0f "$(calc "$n / $w")") | $(fmt %.2f "$(median < "$TMP/gen-$n.cpu")") | $(fmt %.1f "$(calc "$rss / 1024")") MiB |"
 		last_rss=$rss
 		rm -f "$f"
 	done

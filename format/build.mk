@@ -17,6 +17,7 @@ FORMAT_SRCS := \
 	format/reader_warn.c \
 	format/reader_budget.c \
 	format/reader_checks.c \
+	format/reader_prefetch.c \
 	format/reader.c \
 	format/errors.c
 

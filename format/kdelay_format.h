@@ -359,6 +359,13 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item);
  * the tables.  Damage before the end is reported as usual. */
 void kdf_reader_follow(struct kdf_reader *r);
 
+/* Read and decode the EVENTS chunks of a capture of 1 MiB or more ahead,
+ * on a second thread, while the caller works on the current one: the
+ * items, warnings and errors are the same, the memory one chunk's events
+ * more (a few MB; for a caller with room to spare).  Call it before the
+ * first kdf_reader_next(). */
+void kdf_reader_read_ahead(struct kdf_reader *r);
+
 /* Tables the reader keeps as it goes (filled by chunks already read). */
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len);
 const uint64_t *kdf_reader_stack(const struct kdf_reader *r, uint32_t id, uint32_t *n);

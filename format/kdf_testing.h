@@ -8,6 +8,7 @@
 #define KDF_TESTING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct kdf_writer;
 
@@ -26,6 +27,11 @@ void kdf_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, s
  * can learn how many allocation points an operation has.
  */
 unsigned long kdf_fail_alloc_after(unsigned long n);
+
+/* kdf_reader_read_ahead() reads ahead from captures of n bytes or more
+ * (1 MiB unless set; 0 = always), so that small test captures exercise
+ * it.  Not thread safe: call it before any reader exists. */
+void kdf_set_prefetch_min_bytes(uint64_t n);
 
 /* Store chunk payloads uncompressed (lets the fuzzer mutate structure). */
 void kdf_writer_set_uncompressed(struct kdf_writer *w, int uncompressed);

@@ -212,6 +212,7 @@ void kdf_reader_close(struct kdf_reader *r)
 {
 	if (!r)
 		return;
+	kdf_prefetch_stop(r);
 	if (r->src.fd >= 0)
 		close(r->src.fd);
 	ZSTD_freeDCtx(r->dctx);
@@ -257,6 +258,60 @@ static int table_chunk(struct kdf_reader *r, uint64_t off, const struct kdf_chun
 	return err;
 }
 
+/* Charge the events array of an EVENTS chunk (the largest so far is
+ * kept): 0, or 1 when refused (warned). */
+static int charge_events(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h)
+{
+	if (h->count <= r->events_charged)
+		return 0;
+	if (kdf_reader_charge(r, off, h, 0,
+			      (h->count - r->events_charged) * sizeof(struct kdf_event)))
+		return 1;
+	r->events_charged = h->count;
+	return 0;
+}
+
+/* The decoded events of the chunk at off as the item (by_type: counted
+ * already, or NULL): 1, or 0 when none. */
+static int events_item(struct kdf_reader *r, uint64_t off, const struct kdf_event *v, size_t n,
+		       uint32_t unknown, const uint64_t *by_type, struct kdf_item *item)
+{
+	if (unknown && !r->warned_unknown_event++)
+		kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
+				 "skipped (capture from a newer kdelay?)", unknown);
+	r->st.events += n;
+	if (by_type)
+		for (int t = 0; t <= KDF_EV_TYPE_MAX; t++)
+			r->read_by_type[t] += by_type[t];
+	else
+		kdf_reader_count_events(r, v, n);
+	item->type = KDF_ITEM_EVENTS;
+	item->u.events.v = v;
+	item->u.events.n = n;
+	return n > 0;
+}
+
+/* An EVENTS chunk read ahead (reader_prefetch.c), taken as the chunk at
+ * off, with what kdf_reader_read_chunk() and chunk_to_item() do for one
+ * read here, in the same order: 1 = item, 0 = none (or refused, warned). */
+static int prefetched_item(struct kdf_reader *r, uint64_t off, const struct kdf_prefetched *p,
+			   struct kdf_item *item)
+{
+	const struct kdf_chunk_header *h = &p->h;
+
+	if (r->src.fd >= 0)
+		kdf_source_count(KDF_CHUNK_HEADER_LEN + (uint64_t)h->stored_len);
+	r->off += KDF_CHUNK_HEADER_LEN + (uint64_t)h->stored_len;
+	r->st.chunks++;
+	kdf_reader_seen_events_chunk(r);
+	if ((h->flags & KDF_CHUNK_FLAG_ZSTD) && kdf_reader_charge_decode(r, off, h))
+		return 0;
+	r->st.uncompressed_bytes += h->raw_len;
+	if (charge_events(r, off, h))
+		return 0;
+	return events_item(r, off, p->events, p->n, p->unknown, p->by_type, item);
+}
+
 /* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand
  * out (table chunk, or skipped), < 0 = fatal. */
 static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
@@ -273,13 +328,10 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			err = KDF_E_CORRUPT;
 			break;
 		}
+		if (charge_events(r, off, h))
+			return 0;
 		if (h->count > r->events_cap) {
-			struct kdf_event *v;
-
-			if (kdf_reader_charge(r, off, h, 0,
-					      (h->count - r->events_cap) * sizeof(*v)))
-				return 0;
-			v = kdf_reallocarray(r->events, h->count, sizeof(*v));
+			struct kdf_event *v = kdf_reallocarray(r->events, h->count, sizeof(*v));
 
 			if (!v)
 				return KDF_E_NOMEM;
@@ -289,15 +341,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 		err = kdf_events_decode(r->raw, h->raw_len, h->count, r->events, &n, &unknown);
 		if (err)
 			break;
-		if (unknown && !r->warned_unknown_event++)
-			kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
-				      "skipped (capture from a newer kdelay?)", unknown);
-		r->st.events += n;
-		kdf_reader_count_events(r, r->events, n);
-		item->type = KDF_ITEM_EVENTS;
-		item->u.events.v = r->events;
-		item->u.events.n = n;
-		return n > 0;
+		return events_item(r, off, r->events, n, unknown, NULL, item);
 	}
 	case KDF_CHUNK_STRINGS:
 	case KDF_CHUNK_STACKS:
@@ -377,8 +421,10 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 	kdf_symbols_free(r->syms, r->nsyms);
 	r->syms = NULL;
 	r->nsyms = 0;
+	kdf_prefetch_release(r);
 	for (;;) {
 		struct kdf_chunk_header h;
+		struct kdf_prefetched p;
 		enum chunk_result cr;
 		uint64_t off;
 		int err = 0, rc;
@@ -390,6 +436,21 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 			return 1;
 		}
 		off = r->off;
+		rc = kdf_prefetch_take(r, off, &p);
+		if (rc < 0) {
+			r->done = rc;
+			return rc;
+		}
+		if (rc) {
+			rc = prefetched_item(r, off, &p, item);
+			if (r->stopped) {
+				r->done = 1;
+				return 0;
+			}
+			if (rc)
+				return 1;
+			continue;
+		}
 		cr = kdf_reader_read_chunk(r, &h, &err);
 		switch (cr) {
 		case CHUNK_OK:
@@ -431,6 +492,11 @@ int kdf_reader_next(struct kdf_reader *r, struct kdf_item *item)
 void kdf_reader_follow(struct kdf_reader *r)
 {
 	r->follow = 1;
+}
+
+void kdf_reader_read_ahead(struct kdf_reader *r)
+{
+	r->read_ahead = 1;
 }
 
 const char *kdf_reader_string(const struct kdf_reader *r, uint32_t id, size_t *len)

@@ -26,6 +26,10 @@ struct kdf_reader {
 	size_t raw_cap;
 	struct kdf_event *events; /* the EVENTS item handed out */
 	size_t events_cap;
+	size_t events_charged;	  /* events charged to the budget */
+	struct kdf_prefetch *prefetch; /* reader_prefetch.c, once started */
+	int read_ahead;		  /* kdf_reader_read_ahead() */
+	int prefetch_off;	  /* no thread could be had: read alone */
 	struct kdf_symbol *syms;  /* the SYMBOLS item handed out */
 	size_t nsyms;
 	struct kdf_cursor threads; /* THREAD records still to hand out */
@@ -80,6 +84,25 @@ void kdf_reader_joined(struct kdf_reader *r, uint64_t off, const char *what);
 /* Warn that the chunk at off is refused, and stop reading. */
 void kdf_reader_over_budget(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h,
 			    const char *what, uint64_t need, uint64_t limit);
+
+/* reader_prefetch.c: an EVENTS chunk read and decoded ahead. */
+struct kdf_prefetched {
+	struct kdf_chunk_header h;
+	const struct kdf_event *events; /* valid until the next take or release */
+	size_t n;
+	uint32_t unknown;
+	const uint64_t *by_type; /* events counted by type */
+};
+
+/* 1: the chunk at off is an EVENTS chunk, whole, checked, unpacked and
+ * decoded into *p (nothing counted, charged or warned yet: the caller
+ * does that as for a chunk it read itself).  0: read the chunk at off
+ * yourself.  KDF_E_NOMEM when the slots cannot be allocated. */
+int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched *p);
+/* The events of the last take are no longer used. */
+void kdf_prefetch_release(struct kdf_reader *r);
+/* Stop the thread and free the slots (kdf_reader_close). */
+void kdf_prefetch_stop(struct kdf_reader *r);
 
 enum chunk_result {
 	CHUNK_OK,	 /* h and r->raw hold a checked, unpacked chunk */

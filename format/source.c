@@ -18,7 +18,21 @@ uint64_t kdf_bytes_read(void)
 	return __atomic_load_n(&bytes_read, __ATOMIC_RELAXED);
 }
 
+void kdf_source_count(uint64_t n)
+{
+	__atomic_fetch_add(&bytes_read, n, __ATOMIC_RELAXED);
+}
+
 ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, size_t n)
+{
+	ssize_t got = kdf_source_pread(s, off, buf, n);
+
+	if (got > 0 && s->fd >= 0)
+		kdf_source_count((uint64_t)got);
+	return got;
+}
+
+ssize_t kdf_source_pread(const struct kdf_source *s, uint64_t off, void *buf, size_t n)
 {
 	size_t done = 0;
 
@@ -43,7 +57,6 @@ ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, siz
 			break;
 		done += (size_t)r;
 	}
-	__atomic_fetch_add(&bytes_read, done, __ATOMIC_RELAXED);
 	return (ssize_t)done;
 }
 

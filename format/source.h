@@ -20,6 +20,11 @@ struct kdf_source {
  * or -1 with errno set. */
 ssize_t kdf_source_read(const struct kdf_source *s, uint64_t off, void *buf, size_t n);
 
+/* The same, not counted in kdf_bytes_read(): for reading ahead, whose
+ * bytes are counted with kdf_source_count() when they are used. */
+ssize_t kdf_source_pread(const struct kdf_source *s, uint64_t off, void *buf, size_t n);
+void kdf_source_count(uint64_t n);
+
 /* Size now (a file being recorded may still grow). */
 uint64_t kdf_source_size(const struct kdf_source *s);
 

@@ -481,6 +481,8 @@ int kdr_report_file(const char *path, const struct kdr_options *o, FILE *out, FI
 		return rc;
 	run_init(&run, path, o, out, err);
 	r = kdf_reader_open(path, on_warning, &run, &e, msg, sizeof(msg));
+	if (r)
+		kdf_reader_read_ahead(r); /* the statistics: the other core decodes */
 	return run_on(&run, r, e, msg);
 }
 
@@ -545,6 +547,7 @@ struct kdr_follow *kdr_follow_open(const char *path, const struct kdr_options *o
 		return f;
 	}
 	kdf_reader_follow(r);
+	kdf_reader_read_ahead(r);
 	f->run.c.r = r;
 	f->rc = setup(&f->run);
 	if (!f->rc)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kdelay_format.h"
+#include "kdf_testing.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,6 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		touch_str(msg);
 		return 0;
 	}
+	/* the read-ahead thread too, whatever the input's size */
+	kdf_set_prefetch_min_bytes(0);
+	kdf_reader_read_ahead(r);
 	touch_meta(kdf_reader_meta(r));
 	while (kdf_reader_next(r, &item) > 0) {
 		switch (item.type) {

@@ -73,6 +73,18 @@ static void test_bit_flips_uncompressed(void **state)
 }
 
 /* A flipped bit in the file header or META chunk: a clean open error. */
+/* The same with the EVENTS chunks read ahead on the reader's second
+ * thread: it leaves every damaged chunk to the reader, which says the
+ * same as when reading alone. */
+static void test_bit_flips_read_ahead(void **state)
+{
+	(void)state;
+	kdf_test_read_ahead = 1;
+	check_bit_flips(0);
+	check_bit_flips(1);
+	kdf_test_read_ahead = 0;
+}
+
 static void test_bit_flips_header_and_meta(void **state)
 {
 	size_t len;
@@ -448,6 +460,40 @@ static void test_crasher_empty_payload(void **state)
 	kdf_test_result_free(&res);
 }
 
+/* crash 3: an empty EVENTS chunk (no events, no payload) as the first one
+ * read ahead, decoded from slots not yet allocated: NULL + 0 (UBSan).  An
+ * empty chunk is not an item; the events around it are all read, and it
+ * is reported as when reading alone. */
+static void test_crasher_read_ahead_empty_events(void **state)
+{
+	size_t len, len1;
+	uint8_t *full = kdf_test_capture_build(0, &len), *buf;
+	struct kdf_buf chunk = { 0 };
+	struct kdf_test_result alone, ahead;
+	uint64_t offs[9];
+
+	(void)state;
+	kdf_test_chunk_offsets(full, len, offs, 8);
+	make_chunk(&chunk, KDF_CHUNK_EVENTS, 0, NULL, 0);
+	buf = splice(full, len, offs[4], chunk.p, chunk.len, &len1);
+	assert_int_equal(kdf_test_read_all(buf, len1, &alone), KDF_OK);
+	kdf_test_read_ahead = 1;
+	assert_int_equal(kdf_test_read_all(buf, len1, &ahead), KDF_OK);
+	kdf_test_read_ahead = 0;
+	assert_int_equal(ahead.nevents, 15);
+	assert_int_equal(ahead.items, alone.items);
+	assert_int_equal(ahead.stats.chunks, alone.stats.chunks);
+	assert_int_equal(ahead.stats.chunks_bad, alone.stats.chunks_bad);
+	assert_int_equal(ahead.nwarnings, alone.nwarnings);
+	for (size_t i = 0; i < ahead.nwarnings; i++)
+		assert_string_equal(ahead.warnings[i], alone.warnings[i]);
+	kdf_test_result_free(&alone);
+	kdf_test_result_free(&ahead);
+	kdf_buf_free(&chunk);
+	free(buf);
+	free(full);
+}
+
 /* A checksum-valid chunk whose zstd frame is broken or announces another
  * size: skipped as "does not decompress". */
 static void test_bad_zstd_frames(void **state)
@@ -487,6 +533,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bit_flips_compressed),
 		cmocka_unit_test(test_bit_flips_uncompressed),
+		cmocka_unit_test(test_bit_flips_read_ahead),
 		cmocka_unit_test(test_bit_flips_header_and_meta),
 		cmocka_unit_test(test_unknown_chunks_skipped),
 		cmocka_unit_test(test_newer_minor_is_read),
@@ -496,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_last_header),
 		cmocka_unit_test(test_crasher_event_type_beyond_table),
 		cmocka_unit_test(test_crasher_empty_payload),
+		cmocka_unit_test(test_crasher_read_ahead_empty_events),
 		cmocka_unit_test(test_bad_zstd_frames),
 	};
 

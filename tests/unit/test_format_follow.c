@@ -5,7 +5,8 @@
  * chunk, read what is there, append the rest, read on.  The two reads
  * together give exactly the items of the whole file, a chunk cut in two is
  * read once it is whole (never reported as damage or truncation), and
- * nothing already read is read again.
+ * nothing already read is read again; the same with the EVENTS chunks
+ * read ahead on the reader's second thread.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include "helpers/kdf_test_capture.h"
 #include "kdelay_format.h"
+#include "kdf_testing.h"
 
 #define MAX_CHUNKS 16
 
@@ -60,7 +62,7 @@ static void write_all(int fd, const uint8_t *p, size_t n)
 	}
 }
 
-static void check_every_cut(int uncompressed)
+static void check_every_cut(int uncompressed, int read_ahead)
 {
 	size_t len, nev, whole_items;
 	uint8_t *full = kdf_test_capture_build(uncompressed, &len);
@@ -88,6 +90,8 @@ static void check_every_cut(int uncompressed)
 		r = kdf_reader_open(path, count_warning, &s, &err, NULL, 0);
 		assert_non_null(r);
 		kdf_reader_follow(r);
+		if (read_ahead)
+			kdf_reader_read_ahead(r);
 		read_available(r, &s);
 		/* again with nothing appended: nothing read twice */
 		before = s.items;
@@ -114,13 +118,23 @@ static void check_every_cut(int uncompressed)
 static void test_follow_compressed(void **state)
 {
 	(void)state;
-	check_every_cut(0);
+	check_every_cut(0, 0);
 }
 
 static void test_follow_uncompressed(void **state)
 {
 	(void)state;
-	check_every_cut(1);
+	check_every_cut(1, 0);
+}
+
+/* A chunk the thread finds cut is left to the reader, and claimed again
+ * once whole. */
+static void test_follow_read_ahead(void **state)
+{
+	(void)state;
+	kdf_set_prefetch_min_bytes(0);
+	check_every_cut(0, 1);
+	check_every_cut(1, 1);
 }
 
 /* Once the SUMMARY was read the capture is finished: a chunk cut after it
@@ -158,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_follow_compressed),
 		cmocka_unit_test(test_follow_uncompressed),
+		cmocka_unit_test(test_follow_read_ahead),
 		cmocka_unit_test(test_after_summary_is_final),
 	};
 

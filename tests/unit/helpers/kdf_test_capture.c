@@ -313,6 +313,8 @@ static void add_thread(struct kdf_test_result *res, const struct kdf_thread *t)
 	c->name = name;
 }
 
+int kdf_test_read_ahead;
+
 int kdf_test_read_all(const uint8_t *buf, size_t len, struct kdf_test_result *res)
 {
 	struct kdf_reader *r;
@@ -324,6 +326,10 @@ int kdf_test_read_all(const uint8_t *buf, size_t len, struct kdf_test_result *re
 				sizeof(res->open_msg));
 	if (!r)
 		return res->open_err;
+	if (kdf_test_read_ahead) {
+		kdf_set_prefetch_min_bytes(0);
+		kdf_reader_read_ahead(r);
+	}
 	while ((rc = kdf_reader_next(r, &item)) > 0) {
 		res->items++;
 		switch (item.type) {

@@ -92,8 +92,11 @@ struct kdf_test_result {
 	uint64_t warning_offsets[KDF_TEST_MAX_WARNINGS];
 };
 
-/* Open buf, read every item, close.  Returns res->open_err. */
+/* Open buf, read every item, close.  Returns res->open_err.  With
+ * kdf_test_read_ahead set, the reader reads ahead on its second thread
+ * (kdf_reader_read_ahead), whatever the capture's size. */
 int kdf_test_read_all(const uint8_t *buf, size_t len, struct kdf_test_result *res);
+extern int kdf_test_read_ahead;
 void kdf_test_result_free(struct kdf_test_result *res);
 /* Index of the first warning containing needle, or -1. */
 int kdf_test_find_warning(const struct kdf_test_result *res, const char *needle);
