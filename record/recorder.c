@@ -161,12 +161,16 @@ static void begin_window(struct session *s)
 		BSS_STORE(s, capture_state, KD_CAPTURE_IDLE);
 		return;
 	}
+	/* The gate opens right as the window starts: every event from its start
+	 * on is in it.  Reading /proc for the census takes a while, and a
+	 * syscall entered meanwhile would have no SYS_ENTER though its stack
+	 * (whose entry time is kept between windows) says it began inside. */
 	window__open(&s->win, meta__mono_ns(), 0, s->bpf.has_stop, false);
+	BSS_STORE(s, capture_state, KD_CAPTURE_ON);
 	take_census(s, s->win.start_ts, 0);
 	/* The window's own start, so this line equals the report's. */
 	status__line_at(&s->st, "# Start sampling",
 			s->meta.m.realtime_ns + (s->win.start_ts - s->meta.m.mono_ns));
-	BSS_STORE(s, capture_state, KD_CAPTURE_ON);
 }
 
 /* Run the open/armed window until it ends; false: stop recording. */
