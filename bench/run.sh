@@ -20,7 +20,7 @@
 #   BENCH_NOTES=FILE hand-written analysis appended (default bench/notes.md)
 #   PERF=BIN         the perf binary (default: found below)
 #   BENCH_TOOLS="..." the setups of measurement 1 (development)
-#   BENCH_NOISE_WAIT=S wait up to S s for other sessions' tracers (default 60)
+#   BENCH_NOISE_WAIT=S wait up to S s for other tracers on the node (default 60)
 #   BENCH_KEEP=1     keep the temporary directory (captures, logs)
 #   BENCH_KDELAY=BIN the kdelay of measurement 8 (another build, to compare)
 #
@@ -281,7 +281,7 @@ print(sum(p["type"] in ("tracing", "raw_tracepoint", "tracepoint", "kprobe", "pe
 	echo $((progs + perfs))
 }
 
-# noise_check: called when none of our tracers runs.  Other sessions'
+# noise_check: called when none of our tracers runs.  Other tracers'
 # tracers slow every syscall on the machine: wait up to NOISE_WAIT seconds
 # for them to go, and count the runs that started with them still there.
 NOISE_WAIT=${BENCH_NOISE_WAIT:-60}
@@ -428,7 +428,7 @@ bench_overhead() {
 	md "perf trace).  Medians of $RUNS rounds; each round runs every setup once, in turn."
 	md "The figure is the loop thread's own CPU time per call (CLOCK_THREAD_CPUTIME_ID):"
 	md "the hooks run in its context, so it holds their whole cost, without the time"
-	md "other sessions' tasks took CPU $CPU_TARGET away.  Wall-clock figures beside it."
+	md "other tasks on the node took CPU $CPU_TARGET away.  Wall-clock figures beside it."
 	md ""
 	md "Besides the peers, bench/kagg modes bracket kdelay's design (bench/kagg.bpf.c):"
 	md "kagg-count only counts the target's syscalls (the floor any hook pays here);"
@@ -1122,7 +1122,7 @@ bench_tables() {
 	md "| $N_TABLES | $n | $(fmt %.2f "$w") s | $(fmt %.0f "$(calc "$n / $w")") | $(fmt %.1f "$(calc "$rss / 1024")") MiB | $(du -sb "$dir/out" | cut -f1) bytes |"
 	md ""
 	md "CPU time (user + system, all workers) of the $N_TABLES captures: $(fmt %.2f "$cpu") s, i.e. $(fmt %.0f "$(calc "$n / $cpu")") events per CPU second"
-	md "(less sensitive than wall time to the other sessions sharing the machine)."
+	md "(less sensitive than wall time to other work sharing the machine)."
 	md ""
 	md "Goals: >= 10M events/s: $(goal "$(calc "$n / $w / 1000000")" '>=' 10); memory flat in the number of"
 	md "captures (peak RSS growth from 10 to $N_TABLES captures < 10%): $(goal "$(calc "($rss - $rss_small) * 100 / $rss_small")" '<' 10) ($(fmt %+.1f "$(calc "($rss - $rss_small) * 100 / $rss_small")")%)."
@@ -1260,7 +1260,7 @@ bench_baseline() {
 	md ""
 	md "Per op = one pipe round trip (usecs/op as perf bench prints it) or one getppid() call."
 	md "CPU = the benchmark process's user + system time per op (the hooks run in its context;"
-	md "time other sessions took from CPU $CPU_TARGET is not in it); wall = usecs/op.  Medians of"
+	md "time other tasks took from CPU $CPU_TARGET is not in it); wall = usecs/op.  Medians of"
 	md "$RUNS rounds; each round runs the three setups in turn, the order rotating; overhead ="
 	md "traced - untraced; spread = (max - min) / median of the untraced runs' CPU per op."
 	md ""
@@ -1342,7 +1342,7 @@ wants 9 && bench_tables
 wants 10 && bench_baseline
 md "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 if [ -s "$TMP/noise" ]; then
-	md "Other sessions' tracers (BPF tracing programs or perf processes) were active at"
+	md "Other tracers on the node (BPF tracing programs or perf processes) were active at"
 	md "$(awk '$1 > 0 { n++ } END { print n + 0 }' "$TMP/noise") of $(wc -l < "$TMP/noise") run starts, after waiting up to ${NOISE_WAIT} s for them to go"
 	md "($(awk '{ s += $2 } END { print s + 0 }' "$TMP/noise") s waited in all); they slow every syscall on the machine."
 fi

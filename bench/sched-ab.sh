@@ -31,7 +31,7 @@ PROGS="sys_enter sys_exit sched_waking sched_wakeup sched_switch sched_migrate_t
 irq_handler_exit softirq_entry softirq_exit hrtimer_expire_entry hrtimer_expire_exit"
 
 # snap FILE: "name runs ns" of the programs above that were not loaded
-# before the recorder started (ids in $T/pre): other sessions' tracers
+# before the recorder started (ids in $T/pre): other tracers on the node
 # have programs of the same names
 snap() {
 	bpftool prog show -j | python3 -c '
