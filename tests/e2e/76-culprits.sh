@@ -16,39 +16,11 @@ need_root
 need_bins kdelay-steal kdelay-record kdelay-report tests/tools/kdf_switch_gaps
 
 SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
-# A wait that spans lost events (the ring full while the machine is
-# loaded) counts in no statistic, nor one whose end the kernel did not
-# trace (untraced_switch_ins): record again (a few times at most) until
-# a window without either.
-for attempt in 1 2 3; do
-	rm -f "$T_TMP/st.go" "$T_TMP/st.data"
-	"$BIN/kdelay-steal" --start-file "$T_TMP/st.go" --rounds 4 --steal-ms 50 >"$T_TMP/st.out" 2>"$T_TMP/st.err" &
-	SPID=$!
-	defer "stop_pid $SPID"
-	if ! wait_for_line "$T_TMP/st.out" '^ready$' 10; then
-		not_ok "kdelay-steal is ready"
-		diag <"$T_TMP/st.err"
-	fi
-	start_record st -p $SPID --start-trigger u:kdelay_steal:run_start \
-		--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/st.data"
-	wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
-		not_ok "kdelay-record attaches its triggers"
-	touch "$T_TMP/st.go"
-	wait_exit $SPID 60
-	src=$?
-	wait_exit "$RECORD_PID" 30
-	rrc=$?
-	dropped=$("$REPORT" -i "$T_TMP/st.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
-	vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")
-	unseen=$(untraced_switch_ins "$T_TMP/st.data" "$vtid" \
-		"$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")")
-	[ "$dropped" = 0 ] && [ "$unseen" = 0 ] && break
-	echo "attempt $attempt: $dropped events lost, $unseen switch-ins of the victim the kernel did not trace; recording again" | diag
-done
-check_eq "kdelay-steal exits 0" 0 $src
-check_eq "kdelay-record exits 0" 0 $rrc
-check_eq "a window without lost events (attempt $attempt)" 0 "$dropped"
-check_eq "every switch-in of the victim traced (attempt $attempt)" 0 "$unseen"
+record_steal st "" --rounds 4 --steal-ms 50
+check_eq "kdelay-steal exits 0" 0 $STEAL_SRC
+check_eq "kdelay-record exits 0" 0 $STEAL_RRC
+check_eq "a window without lost events (attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
+check_eq "every switch-in of the victim traced (attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
 stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
 check "the stealer spun 4 x 50 ms (stolen_ns=$stolen)" test "${stolen:-0}" -ge 200000000
 ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
@@ -96,36 +68,11 @@ check "1.0 capture: JSON has no culprits" sh -c "! grep -q '\"culprits\"' '$T_TM
 check_eq "1.0 capture: --culprits exits 0" 0 $?
 check_grep "1.0 capture: who ran is not recorded, and it says so" '\(not recorded\)$' "$T_TMP/old.txt"
 # ------------------------------------------------- a wait that moves
-for attempt in 1 2 3; do
-	rm -f "$T_TMP/mv.go" "$T_TMP/mv.data"
-	"$BIN/kdelay-steal" --start-file "$T_TMP/mv.go" --rounds 1 --steal-ms 50 --move \
-		>"$T_TMP/mv.out" 2>"$T_TMP/mv.err" &
-	SPID=$!
-	defer "stop_pid $SPID"
-	if ! wait_for_line "$T_TMP/mv.out" '^ready$' 10; then
-		not_ok "kdelay-steal --move is ready"
-		diag <"$T_TMP/mv.err"
-	fi
-	start_record mv -p $SPID --start-trigger u:kdelay_steal:run_start \
-		--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/mv.data"
-	wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
-		not_ok "kdelay-record attaches its triggers (--move)"
-	touch "$T_TMP/mv.go"
-	wait_exit $SPID 60
-	src=$?
-	wait_exit "$RECORD_PID" 30
-	rrc=$?
-	dropped=$("$REPORT" -i "$T_TMP/mv.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
-	vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/mv.out")
-	unseen=$(untraced_switch_ins "$T_TMP/mv.data" "$vtid" \
-		"$(sed -n 's/^stealer pid=//p' "$T_TMP/mv.out")")
-	[ "$dropped" = 0 ] && [ "$unseen" = 0 ] && break
-	echo "attempt $attempt: $dropped events lost, $unseen switch-ins of the victim the kernel did not trace; recording again" | diag
-done
-check_eq "kdelay-steal --move exits 0" 0 $src
-check_eq "kdelay-record exits 0 (--move)" 0 $rrc
-check_eq "a window without lost events (--move, attempt $attempt)" 0 "$dropped"
-check_eq "every switch-in of the victim traced (--move, attempt $attempt)" 0 "$unseen"
+record_steal mv " (--move)" --rounds 1 --steal-ms 50 --move
+check_eq "kdelay-steal --move exits 0" 0 $STEAL_SRC
+check_eq "kdelay-record exits 0 (--move)" 0 $STEAL_RRC
+check_eq "a window without lost events (--move, attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
+check_eq "every switch-in of the victim traced (--move, attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
 read -r lo hi <<<"$(sed -n 's/^moved_after_ns=//p' "$T_TMP/mv.out")"
 check "the sample moved the victim half way through the steal ($lo..$hi ns)" \
 	test "${lo:-0}" -ge 25000000 -a "${hi:-0}" -lt 50000000

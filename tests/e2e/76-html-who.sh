@@ -46,34 +46,10 @@ print(int(float(m.group(1)) * {"ns": 1, "\u00b5s": 1e3, "ms": 1e6, "s": 1e9}[m.g
 
 # --- who took the CPU: kdelay-steal
 SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
-# A wait that spans lost events counts in no statistic, nor one whose end
-# the kernel did not trace (untraced_switch_ins): record again (a few
-# times at most) until a window without either.
-for attempt in 1 2 3; do
-	rm -f "$T_TMP/st.go" "$T_TMP/st.data"
-	"$BIN/kdelay-steal" --start-file "$T_TMP/st.go" --rounds 4 --steal-ms 50 >"$T_TMP/st.out" 2>"$T_TMP/st.err" &
-	SPID=$!
-	defer "stop_pid $SPID"
-	wait_for_line "$T_TMP/st.out" '^ready$' 10 || not_ok "kdelay-steal is ready"
-	start_record st -p $SPID --start-trigger u:kdelay_steal:run_start \
-		--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/st.data"
-	wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
-		not_ok "kdelay-record attaches its triggers (steal)"
-	touch "$T_TMP/st.go"
-	wait_exit $SPID 60
-	src=$?
-	wait_exit "$RECORD_PID" 30
-	rrc=$?
-	dropped=$("$REPORT" -i "$T_TMP/st.data" --info 2>/dev/null | awk '$1 == "dropped:" { print $2 }')
-	vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")
-	unseen=$(untraced_switch_ins "$T_TMP/st.data" "$vtid" \
-		"$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")")
-	[ "$dropped" = 0 ] && [ "$unseen" = 0 ] && break
-	echo "attempt $attempt: $dropped events lost, $unseen switch-ins of the victim the kernel did not trace; recording again" | diag
-done
-check_eq "kdelay-steal and kdelay-record exit 0" "0 0" "$src $rrc"
-check_eq "a window without lost events (attempt $attempt)" 0 "$dropped"
-check_eq "every switch-in of the victim traced (attempt $attempt)" 0 "$unseen"
+record_steal st " (steal)" --rounds 4 --steal-ms 50
+check_eq "kdelay-steal and kdelay-record exit 0" "0 0" "$STEAL_SRC $STEAL_RRC"
+check_eq "a window without lost events (attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
+check_eq "every switch-in of the victim traced (attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
 stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
 ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
 vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")

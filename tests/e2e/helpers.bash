@@ -79,6 +79,46 @@ untraced_switch_ins() {
 		sed -n 's/^switch_outs=[0-9]* unended=\([0-9]*\)$/\1/p'
 }
 
+# record_steal TAG NOTE ARGS...: kdelay-steal ARGS recorded between its
+# run_start and run_stop USDT triggers into $T_TMP/TAG.data (its output in
+# TAG.out).  A wait that spans lost events (the ring full while the
+# machine is loaded) counts in no statistic, nor one whose end the kernel
+# did not trace (untraced_switch_ins): it records again, three times at
+# most, until a window without either.  Sets STEAL_SRC and STEAL_RRC (the
+# exit codes), STEAL_DROPPED, STEAL_UNSEEN and STEAL_ATTEMPT, for the
+# caller's checks; NOTE ends the messages of a failed setup.  The caller
+# sets SAMPLE=$BIN/kdelay-steal (for wait_armed).
+record_steal() {
+	local tag=$1 note=$2 pid vtid
+	shift 2
+	for STEAL_ATTEMPT in 1 2 3; do
+		rm -f "$T_TMP/$tag.go" "$T_TMP/$tag.data"
+		"$BIN/kdelay-steal" --start-file "$T_TMP/$tag.go" "$@" >"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
+		pid=$!
+		defer "stop_pid $pid"
+		if ! wait_for_line "$T_TMP/$tag.out" '^ready$' 10; then
+			not_ok "kdelay-steal is ready$note"
+			diag <"$T_TMP/$tag.err"
+		fi
+		start_record "$tag" -p $pid --start-trigger u:kdelay_steal:run_start \
+			--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/$tag.data"
+		wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
+			not_ok "kdelay-record attaches its triggers$note"
+		touch "$T_TMP/$tag.go"
+		wait_exit $pid 60
+		STEAL_SRC=$?
+		wait_exit "$RECORD_PID" 30
+		STEAL_RRC=$?
+		STEAL_DROPPED=$("$REPORT" -i "$T_TMP/$tag.data" --info 2>/dev/null |
+			awk '$1 == "dropped:" { print $2 }')
+		vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/$tag.out")
+		STEAL_UNSEEN=$(untraced_switch_ins "$T_TMP/$tag.data" "$vtid" \
+			"$(sed -n 's/^stealer pid=//p' "$T_TMP/$tag.out")")
+		[ "$STEAL_DROPPED" = 0 ] && [ "$STEAL_UNSEEN" = 0 ] && return 0
+		echo "attempt $STEAL_ATTEMPT: $STEAL_DROPPED events lost, $STEAL_UNSEEN switch-ins of the victim the kernel did not trace; recording again" | diag
+	done
+}
+
 # wait_for_line FILE REGEX [TIMEOUT_S=10]: until FILE has a line matching
 # REGEX (grep -E).  Returns 1 on timeout.
 wait_for_line() {
