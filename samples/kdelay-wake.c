@@ -20,7 +20,11 @@
  *
  * Prints "thread=NAME tid=N" for both threads and "ready", waits until F
  * exists, then fires USDT kdelay_wake:run_start, does the rounds, fires
- * kdelay_wake:run_stop, prints "done rounds=N" and exits.
+ * kdelay_wake:run_stop, prints "done rounds=N blocked=B" and exits.
+ * B is how many times the sleeper blocked during the rounds (its own
+ * voluntary context switches, getrusage(RUSAGE_THREAD)): N, except with
+ * --timer on a loaded machine, where a sleeper preempted before it could
+ * block may find its 1 ms timer already expired and not block that round.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sdt.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -48,6 +53,7 @@ static int by_timer;		  /* --timer: the sleeper sleeps, nobody wakes it */
 static int by_udp;		  /* --udp: a datagram over loopback wakes it */
 static int udp_in, udp_out;	  /* the sleeper's socket, and waker1's (connected to it) */
 static atomic_int rounds_done;
+static atomic_long blocked; /* the sleeper's blocks during the rounds */
 
 static void die(int code, const char *what)
 {
@@ -102,6 +108,7 @@ static void udp_pair(void)
 
 static void *sleeper(void *arg)
 {
+	struct rusage before, after;
 	char c;
 
 	(void)arg;
@@ -109,6 +116,7 @@ static void *sleeper(void *arg)
 	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
 	while (atomic_load(&window_open) == 0)
 		; /* spin: no block before the window */
+	getrusage(RUSAGE_THREAD, &before);
 	for (int i = 0; i < rounds; i++) {
 		struct timespec ms = { 0, 1000000 };
 
@@ -123,6 +131,8 @@ static void *sleeper(void *arg)
 			die(EX_OSERR, "read");
 		}
 	}
+	getrusage(RUSAGE_THREAD, &after);
+	atomic_store(&blocked, after.ru_nvcsw - before.ru_nvcsw);
 	atomic_store(&rounds_done, 1);
 	while (atomic_load(&window_open) == 1)
 		; /* spin until the window closed */
@@ -226,6 +236,6 @@ int main(int argc, char **argv)
 		die(EX_OSERR, "pthread_create");
 	pthread_join(w, NULL);
 	pthread_join(s, NULL);
-	printf("done rounds=%d\n", rounds);
+	printf("done rounds=%d blocked=%ld\n", rounds, atomic_load(&blocked));
 	return 0;
 }
