@@ -587,7 +587,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u32 targ = targ_tgid;
-	struct kd_thread_sched *ts;
+	struct kd_thread_sched *ts, *sleeper = NULL;
 	struct kd_ev_switch *e;
 	__u8 flags = 0;
 	__u32 state;
@@ -615,20 +615,27 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		} else if (state & KD_TASK_DEAD) {
 			wait_end(thread_sched_find(prev->pid));
 			thread_forget(prev->pid); /* its last switch */
-		} else if ((ts = thread_sched_get(prev->pid))) {
-			wait_end(ts);
-			asleep_begin(ts, bpf_ktime_get_ns());
+		} else if ((sleeper = thread_sched_get(prev->pid))) {
+			wait_end(sleeper); /* asleep from the switch's time, below */
 		}
 	}
 	if (flags & KD_SW_NEXT_TARGET)
 		wait_end(thread_sched_find(next->pid));
-	if (!capturing())
+	if (!capturing()) {
+		if (sleeper)
+			asleep_begin(sleeper, bpf_ktime_get_ns());
 		return 0;
+	}
 	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
 		cpu_run_emit(next, cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_SWITCH, prev->pid);
-	if (!e)
+	if (!e) {
+		if (sleeper)
+			asleep_begin(sleeper, bpf_ktime_get_ns());
 		return 0;
+	}
+	if (sleeper) /* the record's time: one clock read less */
+		asleep_begin(sleeper, e->hdr.ts);
 	e->hdr.flags = flags;
 	e->next_tid = next->pid;
 	e->prev_state = state;

@@ -88,9 +88,10 @@ static __always_inline void cpu_curr_emit(__u32 cpu)
 		cpu_run_emit(t, cpu);
 }
 
+/* p is a tracepoint's argument (trusted): a plain load, no probe */
 static __always_inline __u32 task_cpu(struct task_struct *p)
 {
-	return BPF_CORE_READ(p, thread_info.cpu);
+	return p->thread_info.cpu;
 }
 
 /*
@@ -137,10 +138,11 @@ static __always_inline void softirq_mark(__u32 vec1)
 	cpu_softirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
 }
 
-/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now. */
-static __always_inline __u8 waker_context(void)
+/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now, by
+ * the current task tid. */
+static __always_inline __u8 waker_context(__u32 tid)
 {
-	__u32 cpu = this_cpu_slot(), tid = (__u32)bpf_get_current_pid_tgid(), vec;
+	__u32 cpu = this_cpu_slot(), vec;
 
 	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
 		return KD_WAKE_CTX_HARDIRQ;
@@ -192,16 +194,18 @@ SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking, struct task_struct *p)
 {
 	struct kd_thread_sched *ts;
+	__u64 pid_tgid;
 
 	if (p->tgid != targ_tgid)
 		return 0;
 	ts = thread_sched_get(p->pid);
 	if (!ts)
 		return 0;
-	ts->waker_pid_tgid = bpf_get_current_pid_tgid();
+	pid_tgid = bpf_get_current_pid_tgid();
+	ts->waker_pid_tgid = pid_tgid;
 	ts->waker_task = bpf_get_current_task();
 	bpf_get_current_comm(ts->waker_comm, sizeof(ts->waker_comm)); /* zeroed on failure */
-	ts->waker_context = waker_context();
+	ts->waker_context = waker_context((__u32)pid_tgid);
 	ts->waker_stashed = 1;
 	return 0;
 }
@@ -222,6 +226,7 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
 	struct kd_thread_sched *ts;
+	struct task_struct *self;
 	struct kd_ev_wakeup *e;
 	__u64 waker, curr;
 	bool stashed = false;
@@ -242,10 +247,12 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	}
 	if (!capturing())
 		return 0;
-	waker = stashed && ts ? ts->waker_task : bpf_get_current_task();
+	self = bpf_get_current_task_btf();
+	waker = stashed && ts ? ts->waker_task : (__u64)self;
 	curr = cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
 	if (curr && curr == waker &&
-	    !(BPF_CORE_READ((struct task_struct *)curr, flags) & KD_PF_KTHREAD))
+	    !((curr == (__u64)self ? self->flags : BPF_CORE_READ((struct task_struct *)curr, flags)) &
+	      KD_PF_KTHREAD))
 		flags |= KD_WAKE_WAKER_CURRENT;
 	else
 		cpu_curr_emit(cpu);
