@@ -14,8 +14,8 @@
  * waking or switch, and deleted at its last switch (thread_forget).  The
  * fields have one writer each at a time: waits_on and asleep_since are
  * written under the runqueue lock of the thread's CPU (switch, wakeup,
- * migration), the waker fields at sched_waking, under the wakee's
- * pi_lock, and taken at its sched_wakeup.  An entry is missing only when
+ * migration), the waker fields at sched_waking (one at a time per wakee:
+ * it stays TASK_WAKING until activated) and taken at its sched_wakeup.  An entry is missing only when
  * the map is full: that is counted as a lost event (ev_lost), so that the
  * report drops what it would have said around it.  Kept whatever the
  * capture state: the wait or sleep that matters may begin before a
