@@ -566,6 +566,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 /* ----------------------------------------------------------- scheduler */
 
+#include "thread_sched.bpf.h"
 #include "census.bpf.h"
 #include "who.bpf.h"
 
@@ -579,14 +580,14 @@ static __always_inline void thread_forget(__u32 tid)
 {
 	if (want_stacks)
 		bpf_map_delete_elem(&sys_entry, &tid);
-	asleep_forget(tid);
-	who_forget(tid);
+	thread_sched_forget(tid);
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u32 targ = targ_tgid;
+	struct kd_thread_sched *ts, *sleeper = NULL;
 	struct kd_ev_switch *e;
 	__u8 flags = 0;
 	__u32 state;
@@ -606,26 +607,35 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	state = task_state(prev);
 	if (flags & KD_SW_PREV_TARGET) {
-		wait_end(prev->pid);
 		/* Still runnable when switched out: it waits for a CPU from now on. */
 		if (preempt || state == 0) {
 			flags |= KD_SW_PREEMPT;
-			wait_begin(prev->pid, cpu);
+			if ((ts = thread_sched_get(prev->pid)))
+				wait_begin(ts, cpu);
 		} else if (state & KD_TASK_DEAD) {
+			wait_end(thread_sched_find(prev->pid));
 			thread_forget(prev->pid); /* its last switch */
-		} else {
-			asleep_begin(prev->pid, bpf_ktime_get_ns());
+		} else if ((sleeper = thread_sched_get(prev->pid))) {
+			wait_end(sleeper); /* asleep from the switch's time, below */
 		}
 	}
 	if (flags & KD_SW_NEXT_TARGET)
-		wait_end(next->pid);
-	if (!capturing())
+		wait_end(thread_sched_find(next->pid));
+	if (!capturing()) {
+		if (sleeper)
+			asleep_begin(sleeper, bpf_ktime_get_ns());
 		return 0;
+	}
 	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
 		cpu_run_emit(next, cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_SWITCH, prev->pid);
-	if (!e)
+	if (!e) {
+		if (sleeper)
+			asleep_begin(sleeper, bpf_ktime_get_ns());
 		return 0;
+	}
+	if (sleeper) /* the record's time: one clock read less */
+		asleep_begin(sleeper, e->hdr.ts);
 	e->hdr.flags = flags;
 	e->next_tid = next->pid;
 	e->prev_state = state;

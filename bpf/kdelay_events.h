@@ -43,7 +43,7 @@ enum kd_ev_type {
 #define KD_SW_NEXT_TARGET (1u << 1) /* next belongs to the target tgid */
 #define KD_SW_PREEMPT (1u << 2)	    /* prev was still runnable (preempted) */
 /* hdr.flags for KD_EV_WAKEUP: bit 0, then the context the waker ran in
- * (bits 1-2) and, for a softirq, its vector (bits 3-6) */
+ * (bits 1-2) and, for a softirq, its vector (bits 3-6), then bit 7 */
 #define KD_WAKE_NEW (1u << 0) /* sched_wakeup_new, not sched_wakeup */
 #define KD_WAKE_CTX_MASK (3u << 1)
 #define KD_WAKE_CTX_TASK (0u << 1)    /* a task: waker_* name it */
@@ -52,6 +52,9 @@ enum kd_ev_type {
 #define KD_WAKE_CTX_TIMER (3u << 1)   /* a timer expiring (hrtimer, or the timer softirq) */
 #define KD_WAKE_VEC_SHIFT 3
 #define KD_WAKE_VEC_MASK (15u << KD_WAKE_VEC_SHIFT)
+/* the waker is the task current on hdr.cpu, where the woken thread is
+ * queued, and not a kernel thread: no CPU_RUN is written for it */
+#define KD_WAKE_WAKER_CURRENT (1u << 7)
 /* hdr.flags for KD_EV_TRIGGER */
 #define KD_TRIG_START (1u << 0)
 #define KD_TRIG_STOP (1u << 1)
@@ -185,6 +188,23 @@ struct kd_ev_batch {
  * power of 2).
  */
 #define KD_LOSS_CPUS 4096
+
+/*
+ * The scheduler's view of one target thread, kept by the BPF side in one
+ * hash keyed by tid (map thread_sched, bpf/thread_sched.bpf.h) so that a
+ * switch or a wakeup of the thread looks it up once.  The recorder reads
+ * asleep_since for the census (record/census.c).
+ */
+struct kd_thread_sched {
+	__u64 asleep_since;   /* when it was switched out asleep; 0 while not asleep */
+	__u64 waker_pid_tgid; /* its last waker, as sched_waking saw it */
+	__u64 waker_task;     /* that waker's task_struct (compared, never read) */
+	char waker_comm[KD_COMM_LEN];
+	__u32 waits_on;	     /* the CPU it waits runnable on + 1; 0 while it does not */
+	__u8 waker_context;  /* KD_WAKE_CTX_* and vector */
+	__u8 waker_stashed;  /* 1 from sched_waking until its sched_wakeup took it */
+	__u8 pad[2];
+};
 
 /* Size of a KD_EV_STACK record carrying n addresses in ips[]. */
 #define KD_EV_STACK_SIZE(n) (sizeof(struct kd_ev_stack) - sizeof(((struct kd_ev_stack *)0)->ips) + (n) * 8)

@@ -13,29 +13,14 @@
 #define KDELAY_WHO_BPF_H
 
 /*
- * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), and the
- * CPU each one waits on (+1), so that a switch on a CPU where none waits
- * costs one load.  Kept whatever the capture state, so that the counts
- * stay right across windows.
- *
- * waits_on holds each thread's CPU (0 while it does not wait; its entry
- * goes at its last switch).  A hash keyed by tid, not task storage: a
- * task storage operation fails while a task preempted on that CPU is
- * inside one (its per-CPU busy count), and a wait missed that way would
- * leave its CPU uncounted.  Every user of waits_on runs under a
- * runqueue lock with interrupts off, so none nests in another on a CPU and
- * a hash operation cannot find its bucket busy; an entry is missing only
- * when the map is full, and that is counted as a lost event (ev_lost), so
- * that the report drops the waits around it.
+ * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), from the
+ * CPU each one waits on (+1: waits_on in struct kd_thread_sched, 0 while
+ * it does not wait), so that a switch on a CPU where none waits costs one
+ * load.  Kept whatever the capture state, so that the counts stay right
+ * across windows.  Every user of waits_on runs under a runqueue lock with
+ * interrupts off, so none nests in another on a CPU.
  */
 __u32 waiting[KD_LOSS_CPUS];
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u32);
-} waits_on SEC(".maps");
 
 /*
  * The task current on each CPU, as its last switch made it (a pointer,
@@ -49,32 +34,29 @@ __u64 cpu_curr[KD_LOSS_CPUS];
 #define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
 
-/* Thread tid (of the target) waits runnable on cpu from now on. */
-static __always_inline void wait_begin(__u32 tid, __u32 cpu)
+/* The target thread of ts waits runnable on cpu from now on. */
+static __always_inline void wait_begin(struct kd_thread_sched *ts, __u32 cpu)
 {
-	__u32 here = cpu + 1, none = 0, *on = tid_slot(&waits_on, tid, &none);
+	__u32 here = cpu + 1, on = ts->waits_on;
 
-	if (!on) {
-		ev_lost(); /* full: this wait is not followed */
+	if (on == here)
 		return;
-	}
-	if (*on == here)
-		return;
-	if (*on)
-		__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = here;
+	if (on)
+		__sync_fetch_and_add(&waiting[(on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	ts->waits_on = here;
 	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
 }
 
-/* Thread tid (of the target) runs, or sleeps: it waits nowhere. */
-static __always_inline void wait_end(__u32 tid)
+/* The target thread of ts (if it has an entry) runs, or sleeps: it
+ * waits nowhere. */
+static __always_inline void wait_end(struct kd_thread_sched *ts)
 {
-	__u32 *on = bpf_map_lookup_elem(&waits_on, &tid);
+	__u32 on;
 
-	if (!on || !*on)
+	if (!ts || !(on = ts->waits_on))
 		return;
-	__sync_fetch_and_add(&waiting[(*on - 1) & (KD_LOSS_CPUS - 1)], -1);
-	*on = 0;
+	__sync_fetch_and_add(&waiting[(on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	ts->waits_on = 0;
 }
 
 /* t runs on cpu (t is read through probes: it may be another CPU's). */
@@ -90,8 +72,9 @@ static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
 	e->hdr.flags = (BPF_CORE_READ(t, flags) & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
 	e->pid = BPF_CORE_READ(t, tgid);
 	e->pad = 0;
-	__builtin_memset(e->comm, 0, sizeof(e->comm));
-	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), t->comm);
+	/* comm is NUL terminated within its 16 bytes: a plain copy does
+	 * (what follows the NUL is not read), zeroed if it fails */
+	bpf_probe_read_kernel(e->comm, sizeof(e->comm), t->comm);
 	ev_submit(e);
 }
 
@@ -105,9 +88,25 @@ static __always_inline void cpu_curr_emit(__u32 cpu)
 		cpu_run_emit(t, cpu);
 }
 
+/*
+ * The name of a task the program may read directly (a tracepoint's
+ * argument, or the current task through bpf_get_current_task_btf): two
+ * loads, where bpf_get_current_comm() costs ~75 ns a call here (a string
+ * copy behind a helper call).  What follows the NUL is copied as it is;
+ * the recorder reads up to the NUL.  dst is 8-byte aligned.
+ */
+static __always_inline void comm_copy(char *dst, struct task_struct *t)
+{
+	const __u64 *src = (const __u64 *)t->comm;
+
+	((__u64 *)dst)[0] = src[0];
+	((__u64 *)dst)[1] = src[1];
+}
+
+/* p is a tracepoint's argument (trusted): a plain load, no probe */
 static __always_inline __u32 task_cpu(struct task_struct *p)
 {
-	return BPF_CORE_READ(p, thread_info.cpu);
+	return p->thread_info.cpu;
 }
 
 /*
@@ -154,10 +153,11 @@ static __always_inline void softirq_mark(__u32 vec1)
 	cpu_softirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
 }
 
-/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now. */
-static __always_inline __u8 waker_context(void)
+/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now, by
+ * the current task tid. */
+static __always_inline __u8 waker_context(__u32 tid)
 {
-	__u32 cpu = this_cpu_slot(), tid = (__u32)bpf_get_current_pid_tgid(), vec;
+	__u32 cpu = this_cpu_slot(), vec;
 
 	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
 		return KD_WAKE_CTX_HARDIRQ;
@@ -200,91 +200,96 @@ int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
  * or whatever ran there.  sched_waking runs in the caller of
  * try_to_wake_up() before any queueing, once per wakeup (the wakee is
  * TASK_WAKING until activated: no second waker passes in between), so the
- * waker is stashed there under the wakee's tid, and its sched_wakeup takes
- * the entry out (an entry per thread, deleted at its last switch).  When
- * the map is full, the miss is counted as a lost event (ev_lost), so that
- * the report drops the block this wakeup ends (its sched_wakeup would
- * name its own current task).  A hash, not task storage: a task storage lookup
- * fails while a preempted task on that CPU is inside a task storage
- * operation (its per-CPU busy count), and a waker lost that way would be
- * named wrong.
+ * waker is stashed there in the wakee's struct kd_thread_sched, and its
+ * sched_wakeup takes it.  When the map is full, the miss is counted as a
+ * lost event, so that the report drops the block this wakeup ends (its
+ * sched_wakeup would name its own current task).
  */
-struct waker {
-	__u64 pid_tgid;
-	char comm[KD_COMM_LEN];
-	__u8 context; /* KD_WAKE_CTX_* and vector */
-	__u8 stashed; /* 0 once its sched_wakeup took it */
-	__u8 pad[6];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct waker);
-} wakers SEC(".maps");
-
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking, struct task_struct *p)
 {
-	static const struct waker none;
-	struct waker *w;
+	struct kd_thread_sched *ts;
+	struct task_struct *self;
+	__u64 pid_tgid;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	w = tid_slot(&wakers, p->pid, &none);
-	if (!w) {
-		ev_lost(); /* full: see above */
+	ts = thread_sched_get(p->pid);
+	if (!ts)
 		return 0;
-	}
-	w->pid_tgid = bpf_get_current_pid_tgid();
-	bpf_get_current_comm(w->comm, sizeof(w->comm)); /* zeroed on failure */
-	w->context = waker_context();
-	w->stashed = 1;
+	pid_tgid = bpf_get_current_pid_tgid();
+	ts->waker_pid_tgid = pid_tgid;
+	self = bpf_get_current_task_btf();
+	ts->waker_task = (__u64)self;
+	comm_copy(ts->waker_comm, self);
+	ts->waker_context = waker_context((__u32)pid_tgid);
+	ts->waker_stashed = 1;
 	return 0;
 }
 
-/* The waker's name is taken at event time: by the time the report runs
+/*
+ * The waker's name is taken at event time: by the time the report runs
  * the waker may have exited or been renamed.  A new thread has no
  * sched_waking: its waker is the forking parent, current at
- * sched_wakeup_new. */
+ * sched_wakeup_new.
+ *
+ * Where the woken thread now waits, the task current there is named for
+ * the culprits: by a CPU_RUN record, or, when it is the waker itself
+ * (the common case of a thread waking another onto its own CPU), by the
+ * WAKEUP's flag KD_WAKE_WAKER_CURRENT, which spares the second record: a
+ * ring reservation is the dearest part of a record.  A kernel thread is
+ * left to the CPU_RUN, which alone says that it is one.
+ */
 static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 {
+	struct kd_thread_sched *ts;
+	struct task_struct *self;
 	struct kd_ev_wakeup *e;
-	struct waker w, *stash;
+	__u64 waker, curr;
 	bool stashed = false;
 	__u32 tid = p->pid;
 	__u32 cpu;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	if (!(flags & KD_WAKE_NEW)) {
-		stash = bpf_map_lookup_elem(&wakers, &tid);
-		if (stash && stash->stashed) {
-			w = *stash;
-			stashed = true;
-			stash->stashed = 0;
-		}
-	}
-	if (!(flags & KD_WAKE_NEW))
-		asleep_end(tid);
 	cpu = task_cpu(p);
-	wait_begin(tid, cpu);
+	ts = thread_sched_get(tid);
+	if (ts) {
+		if (!(flags & KD_WAKE_NEW)) {
+			stashed = ts->waker_stashed;
+			ts->waker_stashed = 0;
+			asleep_end(ts);
+		}
+		wait_begin(ts, cpu);
+	}
 	if (!capturing())
 		return 0;
-	cpu_curr_emit(cpu);
+	self = bpf_get_current_task_btf();
+	waker = stashed && ts ? ts->waker_task : (__u64)self;
+	curr = cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
+	if (curr && curr == waker &&
+	    !((curr == (__u64)self ? self->flags : BPF_CORE_READ((struct task_struct *)curr, flags)) &
+	      KD_PF_KTHREAD))
+		flags |= KD_WAKE_WAKER_CURRENT;
+	else
+		cpu_curr_emit(cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
 	e->hdr.cpu = cpu; /* where it waits, which the culprits follow */
-	e->hdr.flags = flags | (stashed ? w.context : KD_WAKE_CTX_TASK);
-	if (!stashed) {
-		w.pid_tgid = bpf_get_current_pid_tgid();
-		bpf_get_current_comm(w.comm, sizeof(w.comm)); /* zeroed on failure */
+	if (stashed && ts) {
+		e->hdr.flags = flags | ts->waker_context;
+		e->waker_tid = (__u32)ts->waker_pid_tgid;
+		e->waker_pid = (__u32)(ts->waker_pid_tgid >> 32);
+		__builtin_memcpy(e->waker_comm, ts->waker_comm, sizeof(e->waker_comm));
+	} else {
+		__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+		e->hdr.flags = flags | KD_WAKE_CTX_TASK;
+		e->waker_tid = (__u32)pid_tgid;
+		e->waker_pid = (__u32)(pid_tgid >> 32);
+		comm_copy(e->waker_comm, self);
 	}
-	e->waker_tid = (__u32)w.pid_tgid;
-	e->waker_pid = (__u32)(w.pid_tgid >> 32);
-	__builtin_memcpy(e->waker_comm, w.comm, sizeof(e->waker_comm));
 	ev_submit(e);
 	return 0;
 }
@@ -312,27 +317,21 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
-	__u32 tid, *on;
+	struct kd_thread_sched *ts;
 
 	if (p->tgid != targ_tgid)
 		return 0;
-	tid = p->pid;
-	on = bpf_map_lookup_elem(&waits_on, &tid);
-	if (!on || *on == (__u32)dest_cpu + 1)
+	/* a thread being woken is moved before its sched_wakeup, which
+	 * begins its wait where it lands: only a waiting one is followed */
+	ts = thread_sched_find(p->pid);
+	if (!ts || !ts->waits_on || ts->waits_on == (__u32)dest_cpu + 1)
 		return 0;
-	wait_begin(tid, dest_cpu);
+	wait_begin(ts, dest_cpu);
 	if (!capturing())
 		return 0;
 	cpu_run_emit(p, dest_cpu);
 	cpu_curr_emit(dest_cpu);
 	return 0;
-}
-
-/* Thread tid (of the target) switched out for the last time. */
-static __always_inline void who_forget(__u32 tid)
-{
-	bpf_map_delete_elem(&waits_on, &tid);
-	bpf_map_delete_elem(&wakers, &tid);
 }
 
 #endif /* KDELAY_WHO_BPF_H */

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define KDF_VERSION_MAJOR 1
-#define KDF_VERSION_MINOR 3
+#define KDF_VERSION_MINOR 4
 
 /* ---------------------------------------------------------------- events */
 
@@ -60,6 +60,10 @@ enum kdf_event_type {
 #define KDF_WAKE_CTX_TIMER (3u << 1)
 #define KDF_WAKE_VEC_SHIFT 3
 #define KDF_WAKE_VEC_MASK (15u << KDF_WAKE_VEC_SHIFT)
+/* (1.4) WAKEUP: the waker, not a kernel thread, is the task current on
+ * cpu, where the woken thread is queued (no CPU_RUN names it there);
+ * docs/format.md 5.3 */
+#define KDF_WAKE_WAKER_CURRENT (1u << 7)
 #define KDF_TRIG_START (1u << 0)
 #define KDF_TRIG_STOP (1u << 1)
 #define KDF_STACK_KERNEL_LOST (1u << 0)

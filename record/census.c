@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 
 #include "census.h"
+#include "kdelay_events.h"
 #include "kdelay_format.h"
 
 /* The start of a small /proc file, NUL terminated; -errno on failure. */
@@ -65,12 +66,12 @@ static int census_thread(pid_t pid, long tid, struct kdf_event *ev)
  * not); never after ts, the time the census stands for. */
 static uint64_t asleep_since(int since_fd, long tid, uint64_t ts)
 {
+	struct kd_thread_sched st;
 	uint32_t key = (uint32_t)tid;
-	uint64_t since = 0;
 
-	if (since_fd < 0 || bpf_map_lookup_elem(since_fd, &key, &since))
+	if (since_fd < 0 || bpf_map_lookup_elem(since_fd, &key, &st))
 		return 0;
-	return since > ts ? ts : since;
+	return st.asleep_since > ts ? ts : st.asleep_since;
 }
 
 int census__take_to(int (*emit)(void *ctx, const struct kdf_event *ev), void *ctx, pid_t pid,

@@ -16,8 +16,9 @@
  * One CENSUS event per thread of pid, at time ts (the window's start or
  * end, so that they belong to it), into the window; flags
  * KDF_CENSUS_END at the end.  A thread that exits meanwhile is left out.
- * since_fd is the BPF map asleep_since (bpf/census.bpf.h): a thread /proc
- * shows asleep is asleep since its entry's time, when it has one.
+ * since_fd is the BPF map thread_sched (bpf/thread_sched.bpf.h): a thread
+ * /proc shows asleep is asleep since its entry's asleep_since, when it
+ * has one.
  * Returns the window's emit error, 0 otherwise (also when /proc/PID/task
  * cannot be read: the target is gone, there is nothing to count).
  */

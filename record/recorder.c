@@ -126,7 +126,7 @@ static uint64_t trigger_ts(struct session *s, bool stop)
 static void take_census(struct session *s, uint64_t ts, uint8_t flags)
 {
 	int err = census__take(&s->win, s->target.pid, ts, flags,
-			       bpf_map__fd(s->bpf.skel->maps.asleep_since));
+			       bpf_map__fd(s->bpf.skel->maps.thread_sched));
 
 	if (err && !s->cons.err)
 		s->cons.err = err;

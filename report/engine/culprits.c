@@ -400,6 +400,26 @@ static int target_run(struct kdr_culprits *c, const struct kdf_event *ev)
 	return wait_begin(c, t, ev->cpu, ev->ts);
 }
 
+static int process(struct kdr_culprits *c, const struct kdf_event *ev);
+
+/*
+ * (1.4) A WAKEUP whose waker is the task current on the CPU the woken
+ * thread is queued on: the recorder wrote no CPU_RUN for that task, the
+ * one it would have written is read from the waker's fields.
+ */
+static int waker_runs(struct kdr_culprits *c, const struct kdf_event *ev)
+{
+	struct kdf_event run = { 0 };
+
+	run.ts = ev->ts;
+	run.tid = ev->u.wakeup.waker_tid;
+	run.cpu = ev->cpu;
+	run.type = KDF_EV_CPU_RUN;
+	run.u.cpu_run.pid = ev->u.wakeup.waker_pid;
+	run.u.cpu_run.name_id = ev->u.wakeup.waker_name_id;
+	return process(c, &run);
+}
+
 static int process(struct kdr_culprits *c, const struct kdf_event *ev)
 {
 	struct thread_state *t;
@@ -410,6 +430,8 @@ static int process(struct kdr_culprits *c, const struct kdf_event *ev)
 			return target_run(c, ev);
 		return run_add(c, ev, ev->tid);
 	case KDF_EV_WAKEUP:
+		if ((ev->flags & KDF_WAKE_WAKER_CURRENT) && waker_runs(c, ev))
+			return -1;
 		t = thread(c, ev->tid);
 		if (!t)
 			return -1;

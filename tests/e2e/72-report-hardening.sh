@@ -245,7 +245,7 @@ every = list(range(len(chunks)))
 write('rec-removed.kdd', [i for i in every if i != ev[1]])
 write('rec-repeated.kdd', every[:ev[1] + 2] + [ev[1], ev[1] + 1] + every[ev[1] + 2:])
 PY
-check_grep "recorded: format 1.3" "^version 1 3$" "$D/rec.layout"
+check_grep "recorded: format 1.4" "^version 1 4$" "$D/rec.layout"
 check_grep "recorded: several EVENTS chunks" "^events_chunks ([3-9]|[1-9][0-9]+)$" "$D/rec.layout"
 check_grep "recorded: each EVENTS chunk followed by a SEQUENCE chunk" "^each_followed_by_sequence True$" "$D/rec.layout"
 check_exit "recorded: the untouched capture is complete" 0 "$REPORT" -i "$D/rec.data"
