@@ -57,6 +57,7 @@
 
 #define KDR_PAIR_REORDER 4096 /* events held back by default */
 #define KDR_PAIR_REACH 256    /* beyond this many newer ones, an event is late */
+#define KDR_PAIR_RUN 512      /* events sorted before they are paired, at most */
 
 enum kdr_ikind {
 	KDR_I_RUNNING,
