@@ -78,31 +78,52 @@ static inline uint32_t index_of(const struct kdr_pairing *p, const struct kdr_pa
 
 /* ------------------------------------------------------------ emitting */
 
-/* Hand the intervals made so far to the consumer: one call per batch
- * rather than per interval, which keeps the pairing's loop tight. */
-int kdr_pair_flush(struct kdr_pairing *p)
+/* Hand over one lane's intervals: one call per batch rather than per
+ * interval, which keeps the pairing's loop tight. */
+static int flush_lane(struct kdr_pairing *p, unsigned lane)
 {
 	int rc = 0;
 
-	if (p->nbatch && p->cfg.intervals)
-		rc = p->cfg.intervals(p->cfg.ctx, p->batch, p->nbatch);
-	p->nbatch = 0;
+	if (p->nbatch[lane] && p->cfg.intervals)
+		rc = p->cfg.intervals(p->cfg.ctx, p->batch[lane], p->nbatch[lane]);
+	p->nbatch[lane] = 0;
 	if (rc)
 		p->failed = rc;
 	return rc;
 }
 
-/* The batch's next slot, where an interval ending now is filled in
- * place (ended()), then handed over (commit()). */
-static inline struct kdr_interval *slot(struct kdr_pairing *p)
+int kdr_pair_flush(struct kdr_pairing *p)
 {
-	return &p->batch[p->nbatch];
+	int rc = 0;
+
+	for (unsigned lane = 0; lane < KDR_I_N && !rc; lane++)
+		rc = flush_lane(p, lane);
+	return rc;
 }
 
-static inline int commit(struct kdr_pairing *p, const struct kdr_pair_thread *t)
+/* The lane of an interval of this kind: its own when the consumer takes
+ * them by kind, else the one lane, in the order they ended. */
+static inline unsigned lane_of(const struct kdr_pairing *p, enum kdr_ikind kind)
 {
-	p->batch[p->nbatch++].thread = index_of(p, t);
-	return p->nbatch == KDR_PAIR_BATCH ? kdr_pair_flush(p) : 0;
+	return p->cfg.by_kind ? (unsigned)kind : 0;
+}
+
+/* The batch's next slot for an interval of this kind, filled in place
+ * (ended()), then handed over (commit()). */
+static inline struct kdr_interval *slot(struct kdr_pairing *p, enum kdr_ikind kind)
+{
+	unsigned lane = lane_of(p, kind);
+
+	return &p->batch[lane][p->nbatch[lane]];
+}
+
+static inline int commit(struct kdr_pairing *p, const struct kdr_pair_thread *t,
+			 enum kdr_ikind kind)
+{
+	unsigned lane = lane_of(p, kind);
+
+	p->batch[lane][p->nbatch[lane]++].thread = index_of(p, t);
+	return p->nbatch[lane] == KDR_PAIR_BATCH ? flush_lane(p, lane) : 0;
 }
 
 /* An interval of t ends: fill iv's common part.  0 when it makes no
@@ -140,7 +161,7 @@ static int end_sched(struct kdr_pairing *p, const struct kdr_pair_thread *t, enu
 	/* (a bit moved, not a branch: preempted or woken is a coin toss) */
 	if (kind == KDR_I_READY)
 		flags |= (t->flags & KDR_TS_PREEMPTED) / KDR_TS_PREEMPTED * KDR_IV_PREEMPTED;
-	return ended(p, t, slot(p), kind, start, end, flags) ? commit(p, t) : 0;
+	return ended(p, t, slot(p, kind), kind, start, end, flags) ? commit(p, t, kind) : 0;
 }
 
 static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t)
@@ -150,32 +171,32 @@ static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t
 	if (!p->cfg.stacks || !(t->flags & KDR_TS_PENDING))
 		return 0;
 	t->flags &= ~KDR_TS_PENDING;
-	*slot(p) = t->pending;
-	return commit(p, t);
+	*slot(p, KDR_I_SYSCALL) = t->pending;
+	return commit(p, t, KDR_I_SYSCALL);
 }
 
 static int end_irq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		   int32_t ret, uint32_t flags)
 {
-	struct kdr_interval *iv = slot(p);
+	struct kdr_interval *iv = slot(p, KDR_I_HARDIRQ);
 
 	if (!ended(p, t, iv, KDR_I_HARDIRQ, t->irq_ts, end, flags))
 		return 0;
 	iv->nr = t->irq_nr;
 	iv->name_id = t->irq_name;
 	iv->ret = ret;
-	return commit(p, t);
+	return commit(p, t, KDR_I_HARDIRQ);
 }
 
 static int end_softirq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		       uint32_t flags)
 {
-	struct kdr_interval *iv = slot(p);
+	struct kdr_interval *iv = slot(p, KDR_I_SOFTIRQ);
 
 	if (!ended(p, t, iv, KDR_I_SOFTIRQ, t->soft_ts, end, flags))
 		return 0;
 	iv->nr = t->soft_vec;
-	return commit(p, t);
+	return commit(p, t, KDR_I_SOFTIRQ);
 }
 
 /* Every interval of t open now ends at end, flagged why; the irqs too
@@ -191,9 +212,9 @@ static int end_open(struct kdr_pairing *p, struct kdr_pair_thread *t, uint64_t e
 	if (!rc && (t->flags & KDR_TS_READY))
 		rc = end_sched(p, t, KDR_I_READY, t->ready_ts, end, why);
 	if (!rc && (t->flags & KDR_TS_IN_SYS) &&
-	    ended(p, t, slot(p), KDR_I_SYSCALL, t->sys_ts, end, why)) {
-		slot(p)->nr = t->sys_nr;
-		rc = commit(p, t);
+	    ended(p, t, slot(p, KDR_I_SYSCALL), KDR_I_SYSCALL, t->sys_ts, end, why)) {
+		slot(p, KDR_I_SYSCALL)->nr = t->sys_nr;
+		rc = commit(p, t, KDR_I_SYSCALL);
 	}
 	if (!rc && irqs && (t->flags & KDR_TS_IN_IRQ))
 		rc = end_irq(p, t, end, 0, why);
@@ -252,7 +273,7 @@ static void wakeup(struct kdr_pair_thread *t, const struct kdf_event *e)
 static int sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
 {
 	/* held for its stack, or handed over now */
-	struct kdr_interval *iv = p->cfg.stacks ? &t->pending : slot(p);
+	struct kdr_interval *iv = p->cfg.stacks ? &t->pending : slot(p, KDR_I_SYSCALL);
 	uint32_t nr = e->u.sys.nr;
 
 	if (!(t->flags & KDR_TS_IN_SYS)) {
@@ -274,7 +295,7 @@ pend:
 	iv->ret = e->u.sys.ret;
 	t->flags |= KDR_TS_SYS_KNOWN;
 	if (!p->cfg.stacks)
-		return commit(p, t);
+		return commit(p, t, KDR_I_SYSCALL);
 	t->flags |= KDR_TS_PENDING;
 	return 0;
 }
@@ -638,5 +659,5 @@ void kdr_pair_reset(struct kdr_pairing *p)
 	p->failed = 0;
 	p->window = 0;
 	p->seq = 0;
-	p->nbatch = 0;
+	memset(p->nbatch, 0, sizeof(p->nbatch));
 }
