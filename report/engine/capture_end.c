@@ -6,18 +6,30 @@
 
 void kdr_unclosed_events(struct kdr_unclosed *u, const struct kdf_event *v, size_t n)
 {
+	/* the earliest and latest of this batch in locals, merged once: the
+	 * loop then has no branch but the one on late events, which the
+	 * processor predicts (it runs once per event read) */
+	uint64_t first = UINT64_MAX, last = 0, after = u->after;
+	int closed = u->closed;
+	size_t kept = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		uint64_t ts = v[i].ts;
 
 		/* late events of the window just closed are not the next one's */
-		if (u->closed && ts <= u->after)
+		if (closed && ts <= after)
 			continue;
-		if (!u->events || ts < u->first_ts)
-			u->first_ts = ts;
-		if (!u->events || ts > u->last_ts)
-			u->last_ts = ts;
-		u->events++;
+		first = ts < first ? ts : first;
+		last = ts > last ? ts : last;
+		kept++;
 	}
+	if (!kept)
+		return;
+	if (!u->events || first < u->first_ts)
+		u->first_ts = first;
+	if (!u->events || last > u->last_ts)
+		u->last_ts = last;
+	u->events += kept;
 }
 
 void kdr_unclosed_closed(struct kdr_unclosed *u, const struct kdf_window *w)

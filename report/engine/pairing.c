@@ -78,31 +78,52 @@ static inline uint32_t index_of(const struct kdr_pairing *p, const struct kdr_pa
 
 /* ------------------------------------------------------------ emitting */
 
-/* Hand the intervals made so far to the consumer: one call per batch
- * rather than per interval, which keeps the pairing's loop tight. */
-int kdr_pair_flush(struct kdr_pairing *p)
+/* Hand over one lane's intervals: one call per batch rather than per
+ * interval, which keeps the pairing's loop tight. */
+static int flush_lane(struct kdr_pairing *p, unsigned lane)
 {
 	int rc = 0;
 
-	if (p->nbatch && p->cfg.intervals)
-		rc = p->cfg.intervals(p->cfg.ctx, p->batch, p->nbatch);
-	p->nbatch = 0;
+	if (p->nbatch[lane] && p->cfg.intervals)
+		rc = p->cfg.intervals(p->cfg.ctx, p->batch[lane], p->nbatch[lane]);
+	p->nbatch[lane] = 0;
 	if (rc)
 		p->failed = rc;
 	return rc;
 }
 
-/* The batch's next slot, where an interval ending now is filled in
- * place (ended()), then handed over (commit()). */
-static inline struct kdr_interval *slot(struct kdr_pairing *p)
+int kdr_pair_flush(struct kdr_pairing *p)
 {
-	return &p->batch[p->nbatch];
+	int rc = 0;
+
+	for (unsigned lane = 0; lane < KDR_I_N && !rc; lane++)
+		rc = flush_lane(p, lane);
+	return rc;
 }
 
-static inline int commit(struct kdr_pairing *p, const struct kdr_pair_thread *t)
+/* The lane of an interval of this kind: its own when the consumer takes
+ * them by kind, else the one lane, in the order they ended. */
+static inline unsigned lane_of(const struct kdr_pairing *p, enum kdr_ikind kind)
 {
-	p->batch[p->nbatch++].thread = index_of(p, t);
-	return p->nbatch == KDR_PAIR_BATCH ? kdr_pair_flush(p) : 0;
+	return p->cfg.by_kind ? (unsigned)kind : 0;
+}
+
+/* The batch's next slot for an interval of this kind, filled in place
+ * (ended()), then handed over (commit()). */
+static inline struct kdr_interval *slot(struct kdr_pairing *p, enum kdr_ikind kind)
+{
+	unsigned lane = lane_of(p, kind);
+
+	return &p->batch[lane][p->nbatch[lane]];
+}
+
+static inline int commit(struct kdr_pairing *p, const struct kdr_pair_thread *t,
+			 enum kdr_ikind kind)
+{
+	unsigned lane = lane_of(p, kind);
+
+	p->batch[lane][p->nbatch[lane]++].thread = index_of(p, t);
+	return p->nbatch[lane] == KDR_PAIR_BATCH ? flush_lane(p, lane) : 0;
 }
 
 /* An interval of t ends: fill iv's common part.  0 when it makes no
@@ -140,7 +161,7 @@ static int end_sched(struct kdr_pairing *p, const struct kdr_pair_thread *t, enu
 	/* (a bit moved, not a branch: preempted or woken is a coin toss) */
 	if (kind == KDR_I_READY)
 		flags |= (t->flags & KDR_TS_PREEMPTED) / KDR_TS_PREEMPTED * KDR_IV_PREEMPTED;
-	return ended(p, t, slot(p), kind, start, end, flags) ? commit(p, t) : 0;
+	return ended(p, t, slot(p, kind), kind, start, end, flags) ? commit(p, t, kind) : 0;
 }
 
 static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t)
@@ -150,32 +171,32 @@ static inline int flush_pending(struct kdr_pairing *p, struct kdr_pair_thread *t
 	if (!p->cfg.stacks || !(t->flags & KDR_TS_PENDING))
 		return 0;
 	t->flags &= ~KDR_TS_PENDING;
-	*slot(p) = t->pending;
-	return commit(p, t);
+	*slot(p, KDR_I_SYSCALL) = t->pending;
+	return commit(p, t, KDR_I_SYSCALL);
 }
 
 static int end_irq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		   int32_t ret, uint32_t flags)
 {
-	struct kdr_interval *iv = slot(p);
+	struct kdr_interval *iv = slot(p, KDR_I_HARDIRQ);
 
 	if (!ended(p, t, iv, KDR_I_HARDIRQ, t->irq_ts, end, flags))
 		return 0;
 	iv->nr = t->irq_nr;
 	iv->name_id = t->irq_name;
 	iv->ret = ret;
-	return commit(p, t);
+	return commit(p, t, KDR_I_HARDIRQ);
 }
 
 static int end_softirq(struct kdr_pairing *p, const struct kdr_pair_thread *t, uint64_t end,
 		       uint32_t flags)
 {
-	struct kdr_interval *iv = slot(p);
+	struct kdr_interval *iv = slot(p, KDR_I_SOFTIRQ);
 
 	if (!ended(p, t, iv, KDR_I_SOFTIRQ, t->soft_ts, end, flags))
 		return 0;
 	iv->nr = t->soft_vec;
-	return commit(p, t);
+	return commit(p, t, KDR_I_SOFTIRQ);
 }
 
 /* Every interval of t open now ends at end, flagged why; the irqs too
@@ -191,9 +212,9 @@ static int end_open(struct kdr_pairing *p, struct kdr_pair_thread *t, uint64_t e
 	if (!rc && (t->flags & KDR_TS_READY))
 		rc = end_sched(p, t, KDR_I_READY, t->ready_ts, end, why);
 	if (!rc && (t->flags & KDR_TS_IN_SYS) &&
-	    ended(p, t, slot(p), KDR_I_SYSCALL, t->sys_ts, end, why)) {
-		slot(p)->nr = t->sys_nr;
-		rc = commit(p, t);
+	    ended(p, t, slot(p, KDR_I_SYSCALL), KDR_I_SYSCALL, t->sys_ts, end, why)) {
+		slot(p, KDR_I_SYSCALL)->nr = t->sys_nr;
+		rc = commit(p, t, KDR_I_SYSCALL);
 	}
 	if (!rc && irqs && (t->flags & KDR_TS_IN_IRQ))
 		rc = end_irq(p, t, end, 0, why);
@@ -252,7 +273,7 @@ static void wakeup(struct kdr_pair_thread *t, const struct kdf_event *e)
 static int sys_exit(struct kdr_pairing *p, struct kdr_pair_thread *t, const struct kdf_event *e)
 {
 	/* held for its stack, or handed over now */
-	struct kdr_interval *iv = p->cfg.stacks ? &t->pending : slot(p);
+	struct kdr_interval *iv = p->cfg.stacks ? &t->pending : slot(p, KDR_I_SYSCALL);
 	uint32_t nr = e->u.sys.nr;
 
 	if (!(t->flags & KDR_TS_IN_SYS)) {
@@ -274,7 +295,7 @@ pend:
 	iv->ret = e->u.sys.ret;
 	t->flags |= KDR_TS_SYS_KNOWN;
 	if (!p->cfg.stacks)
-		return commit(p, t);
+		return commit(p, t, KDR_I_SYSCALL);
 	t->flags |= KDR_TS_PENDING;
 	return 0;
 }
@@ -398,7 +419,24 @@ static inline int before(struct kdr_pairing *p, struct kdr_pair_thread *t,
 	return rc;
 }
 
-static int pair_event(struct kdr_pairing *p, const struct kdf_event *e)
+/* An event of thread tid's own: the followed thread (NULL when it is not
+ * followed, or on a failure, in p->failed), told to the consumer first,
+ * and the syscall it had waiting for a stack handed over: it got none. */
+static inline __attribute__((always_inline)) struct kdr_pair_thread *own_event(struct kdr_pairing *p, uint32_t tid,
+						const struct kdf_event *e)
+{
+	struct kdr_pair_thread *t = thread_get(p, tid);
+
+	if (t && (before(p, t, e) || flush_pending(p, t)))
+		return NULL;
+	return t;
+}
+
+/* One event, in time order.  Failures are p->failed's (sticky).  One
+ * dispatch on the type: which type comes next is what the processor
+ * cannot predict in a mixed capture, so it is asked once. */
+static inline __attribute__((always_inline)) void pair_event(struct kdr_pairing *p,
+								  const struct kdf_event *e)
 {
 	struct kdr_pair_thread *t;
 	int rc;
@@ -408,88 +446,98 @@ static int pair_event(struct kdr_pairing *p, const struct kdf_event *e)
 		p->diag.late++;
 	else
 		p->last_ts = e->ts;
-	if (p->cfg.clip && p->cfg.nwindows && (rc = cross_windows(p, e)))
-		return rc;
+	if (p->cfg.clip && p->cfg.nwindows && cross_windows(p, e))
+		return;
 
 	switch (e->type) {
-	case KDF_EV_TRIGGER: /* (after the intervals that ended before it) */
-		if (!p->cfg.trigger || (rc = kdr_pair_flush(p)))
-			return rc;
-		return p->cfg.trigger(p->cfg.ctx, e);
-	case KDF_EV_LOSS:
-		return loss(p, e);
+	case KDF_EV_SYS_ENTER:
+		if ((t = own_event(p, e->tid, e))) {
+			t->flags |= KDR_TS_IN_SYS | KDR_TS_SYS_KNOWN;
+			t->sys_ts = e->ts;
+			t->sys_nr = e->u.sys.nr;
+		}
+		return;
+	case KDF_EV_SYS_EXIT:
+		if ((t = own_event(p, e->tid, e)))
+			sys_exit(p, t, e);
+		return;
 	case KDF_EV_SWITCH:
 		/* (a switch is no event of the thread's own: a syscall
 		 * waiting for its stack keeps waiting) */
 		if ((e->flags & KDF_SW_PREV_TARGET) && (t = thread_get(p, e->tid)) &&
-		    ((rc = before(p, t, e)) || (rc = switch_out(p, t, e))))
-			return rc;
+		    (before(p, t, e) || switch_out(p, t, e)))
+			return;
 		if ((e->flags & KDF_SW_NEXT_TARGET) && (t = thread_get(p, e->u.sw.next_tid)) &&
-		    ((rc = before(p, t, e)) || (rc = switch_in(p, t, e))))
-			return rc;
-		return 0;
-	case KDF_EV_STACK:
-		t = thread_find(p, e->tid);
-		return t ? stack(p, t, e) : 0;
-	case KDF_EV_SYS_ENTER:
-	case KDF_EV_SYS_EXIT:
+		    !before(p, t, e))
+			switch_in(p, t, e);
+		return;
 	case KDF_EV_WAKEUP:
+		if ((t = own_event(p, e->tid, e)))
+			wakeup(t, e);
+		return;
 	case KDF_EV_IRQ_ENTRY:
+		if ((t = own_event(p, e->tid, e))) {
+			t->flags |= KDR_TS_IN_IRQ;
+			t->irq_ts = e->ts;
+			t->irq_nr = e->u.irq_entry.irq;
+			t->irq_name = e->u.irq_entry.name_id;
+		}
+		return;
 	case KDF_EV_IRQ_EXIT:
+		if ((t = own_event(p, e->tid, e)))
+			irq_exit(p, t, e);
+		return;
 	case KDF_EV_SOFTIRQ_ENTRY:
+		if ((t = own_event(p, e->tid, e))) {
+			t->flags |= KDR_TS_IN_SOFTIRQ;
+			t->soft_ts = e->ts;
+			t->soft_vec = e->u.softirq.vec;
+		}
+		return;
 	case KDF_EV_SOFTIRQ_EXIT:
+		if ((t = own_event(p, e->tid, e)))
+			softirq_exit(p, t, e);
+		return;
 	case KDF_EV_THREAD_EXIT:
-		break;
+		/* the final switch-out still ends its run */
+		if ((t = own_event(p, e->tid, e)))
+			t->flags = (t->flags & ~(KDR_TS_IN_SYS | KDR_TS_READY | KDR_TS_PREEMPTED)) |
+				   KDR_TS_EXITED | KDR_TS_SYS_KNOWN;
+		return;
+	case KDF_EV_STACK:
+		if ((t = thread_find(p, e->tid)))
+			stack(p, t, e);
+		return;
+	case KDF_EV_TRIGGER: /* (after the intervals that ended before it) */
+		if (p->cfg.trigger && !kdr_pair_flush(p) && (rc = p->cfg.trigger(p->cfg.ctx, e)))
+			p->failed = rc;
+		return;
+	case KDF_EV_LOSS:
+		loss(p, e);
+		return;
 	default: /* CPU_RUN, CENSUS: another task, /proc's view; newer types */
-		return 0;
-	}
-	t = thread_get(p, e->tid);
-	if (!t)
-		return 0;
-	/* anything else from this thread: its syscall got no stack */
-	if ((rc = before(p, t, e)) || (rc = flush_pending(p, t)))
-		return rc;
-	switch (e->type) {
-	case KDF_EV_SYS_ENTER:
-		t->flags |= KDR_TS_IN_SYS | KDR_TS_SYS_KNOWN;
-		t->sys_ts = e->ts;
-		t->sys_nr = e->u.sys.nr;
-		return 0;
-	case KDF_EV_SYS_EXIT:
-		return sys_exit(p, t, e);
-	case KDF_EV_WAKEUP:
-		wakeup(t, e);
-		return 0;
-	case KDF_EV_IRQ_ENTRY:
-		t->flags |= KDR_TS_IN_IRQ;
-		t->irq_ts = e->ts;
-		t->irq_nr = e->u.irq_entry.irq;
-		t->irq_name = e->u.irq_entry.name_id;
-		return 0;
-	case KDF_EV_IRQ_EXIT:
-		return irq_exit(p, t, e);
-	case KDF_EV_SOFTIRQ_ENTRY:
-		t->flags |= KDR_TS_IN_SOFTIRQ;
-		t->soft_ts = e->ts;
-		t->soft_vec = e->u.softirq.vec;
-		return 0;
-	case KDF_EV_SOFTIRQ_EXIT:
-		return softirq_exit(p, t, e);
-	default: /* THREAD_EXIT: the final switch-out still ends its run */
-		t->flags = (t->flags & ~(KDR_TS_IN_SYS | KDR_TS_READY | KDR_TS_PREEMPTED)) |
-			   KDR_TS_EXITED | KDR_TS_SYS_KNOWN;
-		return 0;
+		return;
 	}
 }
 
 /* ------------------------------------------------------------ feeding */
 
-static inline void process(struct kdr_pairing *p, const struct kdf_event *e)
+/* Pair the n events at v, in order, until a failure: the one place
+ * pair_event() is expanded, so that the loop carries no call. */
+static void pair_run(struct kdr_pairing *p, const struct kdf_event *v, size_t n)
 {
-	int rc = pair_event(p, e);
+	for (size_t k = 0; k < n && !p->failed; k++)
+		pair_event(p, &v[k]);
+}
 
-	if (rc)
-		p->failed = rc;
+/* Pair the events the reorder ring owes: the oldest, pushed out. */
+static void pair_owed(struct kdr_pairing *p)
+{
+	const struct kdf_event *v;
+	size_t n;
+
+	while ((v = kdr_reorder_take(&p->reorder, &n), n))
+		pair_run(p, v, n);
 }
 
 /* Is e inside [lo, hi]?  A loss is when its range overlaps it: one that
@@ -501,28 +549,46 @@ static inline int in_range(const struct kdf_event *e, uint64_t lo, uint64_t hi)
 	return e->ts >= lo && e->ts <= hi;
 }
 
-int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+/* Sort events of ev[0..n) into the reorder ring until it owes as many as
+ * it has room for; returns how many were taken.  *late: ev[that many] is
+ * too late to be held back.  The ring is a copy in locals meanwhile: its
+ * counters are of the type an event's timestamp is, so the compiler
+ * would reload them after every event stored. */
+static inline size_t sort_run(struct kdr_pairing *p, const struct kdf_event *ev, size_t n,
+			      int *late)
 {
-	struct kdr_reorder *r = &p->reorder;
-	const struct kdf_event *old;
-	int rc = p->failed;
+	struct kdr_reorder r = p->reorder;
+	uint64_t lo = p->lo, hi = p->hi, clipped = 0;
+	size_t k;
 
-	p->diag.events += n;
-	for (size_t k = 0; k < n && !rc; k++) {
-		const struct kdf_event *e = &ev[k];
-
-		if (!in_range(e, p->lo, p->hi)) {
-			p->diag.clipped++;
+	*late = 0;
+	for (k = 0; k < n && r.owed < r.room; k++) {
+		if (!in_range(&ev[k], lo, hi)) {
+			clipped++;
 			continue;
 		}
-		/* processed before the slot is reused by the push */
-		if ((old = kdr_reorder_full(r)))
-			rc = pair_event(p, old);
-		if (!rc && kdr_reorder_push(r, e))
-			rc = pair_event(p, e); /* too late to be held back */
+		if (kdr_reorder_add(&r, &ev[k])) {
+			*late = 1;
+			break;
+		}
 	}
-	if (rc)
-		p->failed = rc;
+	p->reorder = r;
+	p->diag.clipped += clipped;
+	return k;
+}
+
+int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	size_t k = 0;
+	int late;
+
+	p->diag.events += n;
+	while (k < n && !p->failed) {
+		k += sort_run(p, ev + k, n - k, &late);
+		pair_owed(p);
+		if (late && !p->failed)
+			pair_run(p, &ev[k++], 1); /* after what left before it */
+	}
 	return p->failed;
 }
 
@@ -530,11 +596,12 @@ int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi)
 {
 	const struct kdf_event *e;
 
+	pair_owed(p);
 	while (!p->failed && (e = kdr_reorder_pop(&p->reorder))) {
 		if (!in_range(e, lo, hi))
 			p->diag.clipped++;
 		else
-			process(p, e);
+			pair_run(p, e, 1);
 	}
 	for (uint32_t i = 0; i < p->nthr && !p->failed; i++)
 		flush_pending(p, &p->thr[i]);
@@ -554,8 +621,9 @@ int kdr_pair_init(struct kdr_pairing *p, const struct kdr_pair_cfg *cfg)
 	p->hi = UINT64_MAX;
 	kdr_losses_init(&p->losses);
 	kdr_loss_touched_init(&p->touched);
-	if (kdr_reorder_init(&p->reorder, cfg->reorder_cap ? cfg->reorder_cap : KDR_PAIR_REORDER,
-			     KDR_PAIR_REACH) ||
+	if (kdr_reorder_init_room(&p->reorder,
+				  cfg->reorder_cap ? cfg->reorder_cap : KDR_PAIR_REORDER,
+				  KDR_PAIR_REACH, KDR_PAIR_RUN) ||
 	    kdr_ix_init(&p->thr_ix, 256))
 		return -1;
 	return 0;
@@ -591,5 +659,5 @@ void kdr_pair_reset(struct kdr_pairing *p)
 	p->failed = 0;
 	p->window = 0;
 	p->seq = 0;
-	p->nbatch = 0;
+	memset(p->nbatch, 0, sizeof(p->nbatch));
 }

@@ -57,6 +57,7 @@
 
 #define KDR_PAIR_REORDER 4096 /* events held back by default */
 #define KDR_PAIR_REACH 256    /* beyond this many newer ones, an event is late */
+#define KDR_PAIR_RUN 512      /* events sorted before they are paired, at most */
 
 enum kdr_ikind {
 	KDR_I_RUNNING,
@@ -128,8 +129,14 @@ struct kdr_pair_cfg {
 	 * first sight): 1 to follow it, 0 to ignore it, -1 when out of
 	 * memory.  NULL follows every thread. */
 	int (*admit)(void *ctx, uint32_t tid, uint32_t i);
-	/* Complete intervals, in the order they ended (kdr_pair_flush()). */
+	/* Complete intervals, in the order they ended (kdr_pair_flush()); by
+	 * kind, when by_kind. */
 	int (*intervals)(void *ctx, const struct kdr_interval *v, size_t n);
+	/* Each call of intervals() holds one kind, in the order they ended
+	 * within it: for a consumer whose sums do not depend on the order
+	 * between kinds, which then asks the kind once a batch, not once an
+	 * interval (where a mixed capture keeps the processor guessing). */
+	int by_kind;
 	/* e is about to change thread i's state (NULL: not needed); for a
 	 * LOSS, called for each thread that may have something open. */
 	int (*before)(void *ctx, uint32_t i, const struct kdf_event *e);
@@ -168,8 +175,10 @@ struct kdr_pairing {
 	} tcache[KDR_PAIR_TCACHE];
 	struct kdr_pair_diag diag;
 	int failed; /* sticky: out of memory, or a callback's non-zero return */
-	struct kdr_interval batch[KDR_PAIR_BATCH]; /* made, not handed over yet */
-	size_t nbatch;
+	/* made, not handed over yet: one lane per kind (cfg.by_kind), else
+	 * lane 0 */
+	struct kdr_interval batch[KDR_I_N][KDR_PAIR_BATCH];
+	size_t nbatch[KDR_I_N];
 };
 
 /* 0, or -1 when out of memory; kdr_pair_free() either way. */
@@ -199,7 +208,7 @@ int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
 int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi);
 
 /* Hand the intervals made so far to cfg.intervals now (the engine does
- * when its batch is full, before a trigger and at kdr_pair_finish()): a
+ * when a batch is full, before a trigger and at kdr_pair_finish()): a
  * consumer that interleaves them with something else calls it first.
  * Returns as kdr_pair_feed(). */
 int kdr_pair_flush(struct kdr_pairing *p);

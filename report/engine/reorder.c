@@ -8,12 +8,19 @@
 
 int kdr_reorder_init(struct kdr_reorder *r, size_t cap, size_t reach)
 {
+	return kdr_reorder_init_room(r, cap, reach, 0);
+}
+
+int kdr_reorder_init_room(struct kdr_reorder *r, size_t cap, size_t reach, size_t room)
+{
 	size_t size = 1;
 
 	memset(r, 0, sizeof(*r));
 	if (!cap)
 		cap = 1;
-	while (size < cap) {
+	if (cap > SIZE_MAX / 2 / sizeof(*r->ring) || room > SIZE_MAX / 2 / sizeof(*r->ring) - cap)
+		return -1;
+	while (size < cap + room) {
 		if (size > SIZE_MAX / 2 / sizeof(*r->ring))
 			return -1;
 		size *= 2;
@@ -24,6 +31,7 @@ int kdr_reorder_init(struct kdr_reorder *r, size_t cap, size_t reach)
 	r->cap = cap;
 	r->mask = size - 1;
 	r->reach = reach;
+	r->room = room;
 	return 0;
 }
 

@@ -14,8 +14,22 @@
  * once, as late), which keeps an insertion O(reach) on any input.  reach
  * >= cap holds every event back.
  *
- * The statistics (stats.c) and the export timeline (export_timeline.c)
- * read through it.  Memory: cap events, allocated once.
+ * The pairing engine (pairing.c) and the culprits (culprits.c) read
+ * through it.  Memory: cap events (and the room asked for below),
+ * allocated once.
+ *
+ * Two ways of use, the same order of events out:
+ *   - one at a time: kdr_reorder_full() (the oldest leaves, process it)
+ *     then kdr_reorder_push() for each new event;
+ *   - in runs: kdr_reorder_add() for each new event leaves the oldest it
+ *     pushes out in the ring, owed, up to `room` of them; the caller
+ *     processes them with kdr_reorder_take() when room is short, before
+ *     an event too late to be held back, and at the end of its batch.
+ *     The owed events are the oldest, in the order they would have left
+ *     one at a time; an event added since is inserted above them and
+ *     judged late against the same reach-th newest, so the order of
+ *     processing is the same, with the loops apart: a tight one that
+ *     sorts, and one that processes runs of events.
  */
 #ifndef KDR_REORDER_H
 #define KDR_REORDER_H
@@ -30,10 +44,14 @@ struct kdr_reorder {
 	size_t mask;	     /* ring size - 1: the size is a power of 2 >= cap */
 	size_t head, n;	     /* head counts up; its slot is head & mask */
 	size_t reach;
+	size_t room;	     /* kdr_reorder_add(): events owed at most */
+	size_t owed;	     /* the oldest n held that have left (in runs) */
 };
 
 /* 0, or -1 when out of memory.  kdr_reorder_free() either way. */
 int kdr_reorder_init(struct kdr_reorder *r, size_t cap, size_t reach);
+/* The same, with room for `room` events owed (kdr_reorder_add()). */
+int kdr_reorder_init_room(struct kdr_reorder *r, size_t cap, size_t reach, size_t room);
 void kdr_reorder_free(struct kdr_reorder *r);
 
 /* Forget the events held back. */
@@ -41,6 +59,7 @@ static inline void kdr_reorder_clear(struct kdr_reorder *r)
 {
 	r->head = 0;
 	r->n = 0;
+	r->owed = 0;
 }
 
 /* The oldest event held back, removed; NULL when none.  It stays valid
@@ -82,6 +101,49 @@ static inline int kdr_reorder_push(struct kdr_reorder *r, const struct kdf_event
 	ring[j & mask] = *e;
 	r->n++;
 	return 0;
+}
+
+/* kdr_reorder_full() then kdr_reorder_push(), the event that leaves
+ * owed instead of returned (the caller makes sure r->owed < r->room
+ * first, taking them).  0, or 1 when e is too late to be held back: the
+ * caller takes what is owed, then processes e. */
+static inline int kdr_reorder_add(struct kdr_reorder *r, const struct kdf_event *e)
+{
+	struct kdf_event *ring = r->ring;
+	size_t mask = r->mask, j = r->head + r->n, floor;
+	uint64_t ts = e->ts;
+
+	if (r->n - r->owed == r->cap)
+		r->owed++;
+	floor = r->head + r->owed; /* below: the owed, gone as one at a time */
+	/* in order (the usual case): newer than the newest held, so than the
+	 * reach-th newest too */
+	if (j != floor && ring[(j - 1) & mask].ts > ts) {
+		if (r->n - r->owed > r->reach && ts < ring[(j - r->reach) & mask].ts)
+			return 1;
+		do {
+			ring[j & mask] = ring[(j - 1) & mask];
+			j--;
+		} while (j != floor && ring[(j - 1) & mask].ts > ts);
+	}
+	ring[j & mask] = *e;
+	r->n++;
+	return 0;
+}
+
+/* The oldest of the owed events, *n of them in a row (0: none owed),
+ * removed; valid until the next add or push.  Call until *n is 0. */
+static inline const struct kdf_event *kdr_reorder_take(struct kdr_reorder *r, size_t *n)
+{
+	size_t at = r->head & r->mask, k = r->mask + 1 - at;
+
+	if (k > r->owed)
+		k = r->owed;
+	r->head += k;
+	r->n -= k;
+	r->owed -= k;
+	*n = k;
+	return &r->ring[at];
 }
 
 #endif /* KDR_REORDER_H */

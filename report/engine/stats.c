@@ -27,16 +27,39 @@ static inline void stat_add(struct kdr_stat *s, uint64_t d)
 	s->total += d;
 }
 
-static void keyed_add(struct kdr_stats *st, uint32_t tid, enum kdr_key_kind kind, uint32_t key,
-		      uint64_t d)
+/* The row (t, kind, key) found in the hash table, and kept in the
+ * thread's cache at h.  -1 when out of memory. */
+static int64_t row_miss(struct kdr_stats *st, struct kdr_thread_state *t, enum kdr_key_kind kind,
+			uint32_t key, uint32_t h)
 {
-	int64_t i = kdr_stats_keyed_get(st, tid, kind, key);
+	int64_t i = kdr_stats_keyed_get(st, t->tid, kind, key);
 
 	if (i >= 0) {
-		stat_add(&st->keyed[i].st, d);
-		if (st->cfg.histograms)
-			kdr_stats_dist_key(st, (size_t)i, d);
+		t->cache_key[h] = key;
+		t->cache_kind[h] = (uint8_t)kind;
+		t->cache_ix1[h] = (uint32_t)i + 1;
 	}
+	return i;
+}
+
+/* The row (t, kind, key): the hash table behind the thread's own small
+ * cache, since a thread keeps to a few syscalls, irqs and vectors. */
+static inline __attribute__((always_inline)) void keyed_add(struct kdr_stats *st,
+							    struct kdr_thread_state *t,
+							    enum kdr_key_kind kind,
+							    uint32_t key, uint64_t d)
+{
+	/* (any key may come, UINT32_MAX included: ix1 says if it is set) */
+	uint32_t h = (key ^ ((uint32_t)kind << 2)) & (KDR_ROW_CACHE - 1);
+	int64_t i;
+
+	if (t->cache_ix1[h] && t->cache_key[h] == key && t->cache_kind[h] == kind)
+		i = t->cache_ix1[h] - 1;
+	else if ((i = row_miss(st, t, kind, key, h)) < 0)
+		return;
+	stat_add(&st->keyed[i].st, d);
+	if (st->cfg.histograms)
+		kdr_stats_dist_key(st, (size_t)i, d);
 }
 
 static int tid_listed(const struct kdr_stats_cfg *c, uint32_t tid)
@@ -108,65 +131,78 @@ static void list_syscall(struct kdr_stats *st, const struct kdr_interval *iv)
 }
 
 
-static void add_syscall(struct kdr_stats *st, struct kdr_thread_state *t,
-			const struct kdr_interval *iv)
-{
-	uint32_t nr = iv->nr;
-	uint64_t d = iv->end - iv->start;
-
-	/* (any nr may come, UINT32_MAX included: the slot says if it is set) */
-	if (!t->cache_ix1[nr & 3] || t->cache_nr[nr & 3] != nr) {
-		int64_t i = kdr_stats_keyed_get(st, t->tid, KDR_K_SYSCALL, nr);
-
-		if (i < 0)
-			return;
-		t->cache_nr[nr & 3] = nr;
-		t->cache_ix1[nr & 3] = (uint32_t)i + 1;
-	}
-	stat_add(&st->keyed[t->cache_ix1[nr & 3] - 1].st, d);
-	if (st->cfg.histograms)
-		kdr_stats_dist_key(st, t->cache_ix1[nr & 3] - 1, d);
-	list_syscall(st, iv);
-}
-
 static const enum kdr_unknown_kind unknown_of[KDR_I_N] = {
 	[KDR_I_RUNNING] = KDR_U_RUN,	     [KDR_I_READY] = KDR_U_READY,
 	[KDR_I_SYSCALL] = KDR_U_SYSCALL,     [KDR_I_HARDIRQ] = KDR_U_HARDIRQ,
 	[KDR_I_SOFTIRQ] = KDR_U_SOFTIRQ,
 };
 
-static void add_interval(struct kdr_stats *st, const struct kdr_interval *iv)
+/* One interval of the kind every one of the batch has (the pairing's
+ * by_kind): inlined with a constant kind, the loop below asks nothing
+ * of the kind per interval. */
+static inline __attribute__((always_inline)) void add_interval(struct kdr_stats *st,
+								 const struct kdr_interval *iv,
+								 enum kdr_ikind kind)
 {
 	struct kdr_thread_state *t = &st->thr[iv->thread];
 	uint64_t d = iv->end - iv->start;
 
 	if (iv->flags & KDR_IV_LOST) {
-		t->unknown[unknown_of[iv->kind]]++;
+		t->unknown[unknown_of[kind]]++;
 		return;
 	}
-	/* run and ready take turns: chosen without a branch, which the
-	 * processor could not predict */
-	if (iv->kind <= KDR_I_READY) {
-		int ready = iv->kind == KDR_I_READY;
-
-		stat_add(ready ? &t->ready : &t->run, d);
+	switch (kind) {
+	case KDR_I_RUNNING:
+		stat_add(&t->run, d);
 		if (st->cfg.histograms)
-			(ready ? kdr_stats_dist_ready : kdr_stats_dist_run)(st, t, d);
-	} else if (iv->kind == KDR_I_SYSCALL) {
-		add_syscall(st, t, iv);
-	} else if (iv->kind == KDR_I_HARDIRQ) {
+			kdr_stats_dist_run(st, t, d);
+		return;
+	case KDR_I_READY:
+		stat_add(&t->ready, d);
+		if (st->cfg.histograms)
+			kdr_stats_dist_ready(st, t, d);
+		return;
+	case KDR_I_SYSCALL:
+		keyed_add(st, t, KDR_K_SYSCALL, iv->nr, d);
+		list_syscall(st, iv);
+		return;
+	case KDR_I_HARDIRQ:
 		if (iv->ret != 0) /* IRQ_NONE: not this device's interrupt */
-			keyed_add(st, t->tid, KDR_K_HARDIRQ, iv->name_id, d);
-	} else {
-		keyed_add(st, t->tid, KDR_K_SOFTIRQ, iv->nr, d);
+			keyed_add(st, t, KDR_K_HARDIRQ, iv->name_id, d);
+		return;
+	default:
+		keyed_add(st, t, KDR_K_SOFTIRQ, iv->nr, d);
+		return;
 	}
 }
 
-/* The pairing's intervals. */
+/* The pairing's intervals, a batch of one kind. */
 static int on_intervals(void *ctx, const struct kdr_interval *v, size_t n)
 {
-	for (size_t k = 0; k < n; k++)
-		add_interval(ctx, &v[k]);
+	struct kdr_stats *st = ctx;
+
+	switch (n ? v[0].kind : KDR_I_N) {
+	case KDR_I_RUNNING:
+		for (size_t k = 0; k < n; k++)
+			add_interval(st, &v[k], KDR_I_RUNNING);
+		break;
+	case KDR_I_READY:
+		for (size_t k = 0; k < n; k++)
+			add_interval(st, &v[k], KDR_I_READY);
+		break;
+	case KDR_I_SYSCALL:
+		for (size_t k = 0; k < n; k++)
+			add_interval(st, &v[k], KDR_I_SYSCALL);
+		break;
+	case KDR_I_HARDIRQ:
+		for (size_t k = 0; k < n; k++)
+			add_interval(st, &v[k], KDR_I_HARDIRQ);
+		break;
+	case KDR_I_SOFTIRQ:
+		for (size_t k = 0; k < n; k++)
+			add_interval(st, &v[k], KDR_I_SOFTIRQ);
+		break;
+	}
 	return 0; /* (out of memory is st->failed, sticky; the pairing goes on) */
 }
 
@@ -219,6 +255,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 				   .stacks = cfg->list_ns >= 0, /* only the listed syscalls show one */
 				   .admit = on_admit,
 				   .intervals = on_intervals,
+				   .by_kind = 1,
 				   .before = cfg->budget ? on_before : NULL };
 
 	if (!st)

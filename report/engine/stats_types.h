@@ -16,6 +16,7 @@
 #include "pairing.h"
 
 #define KDR_NO_NR UINT32_MAX
+#define KDR_ROW_CACHE 16 /* rows a thread finds without the hash table, a power of 2 */
 
 struct kdr_stat {
 	uint64_t count;
@@ -54,8 +55,11 @@ enum kdr_unknown_kind {
  * now) is the engine's (pairing.h, kdr_stats_pairing()). */
 struct kdr_thread_state {
 	uint32_t tid;
-	uint32_t cache_nr[4];  /* syscall nrs counted lately (by nr & 3) ... */
-	uint32_t cache_ix1[4]; /* ... and their kdr_keyed index + 1, 0 = empty */
+	/* rows counted lately, direct-mapped by key and kind: the key, its
+	 * kind and kdr_keyed index + 1 (0 = empty) */
+	uint32_t cache_key[KDR_ROW_CACHE];
+	uint32_t cache_ix1[KDR_ROW_CACHE];
+	uint8_t cache_kind[KDR_ROW_CACHE];
 	struct kdr_stat run;
 	struct kdr_stat ready;
 	uint64_t unknown[KDR_U_N]; /* enum kdr_unknown_kind */
