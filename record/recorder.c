@@ -63,16 +63,37 @@ static uint64_t staged_upto(const struct session *s, uint64_t now)
 	return upto > bound ? upto : bound;
 }
 
+/* The ring's consumer (page 0) or producer (page 1) position. */
+static uint64_t ring_pos(const struct session *s, int page)
+{
+	const uint64_t *p = (const uint64_t *)((const char *)s->ring_pos + page * getpagesize());
+
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
 /* Drain the ring; the next tick is short if records came, longer if not.
  * With staging, what no staged record can still precede goes on, in time
  * order. */
 static void consume(struct session *s)
 {
-	uint64_t upto = s->bpf.staging ? staged_upto(s, meta__mono_ns()) : 0;
-	int n = ring_buffer__consume(s->rb);
+	uint64_t now = 0, upto = 0, produced = 0;
+	int n;
 
-	if (s->bpf.staging)
+	if (s->bpf.staging) {
+		now = meta__mono_ns();
+		upto = staged_upto(s, now);
+		produced = ring_pos(s, 1);
+	}
+	n = ring_buffer__consume(s->rb);
+	if (s->bpf.staging) {
+		/* A record reserved before upto and not yet committed (its
+		 * CPU interrupted, or its vCPU descheduled, half-way) stops
+		 * the drain, and the batches behind it wait in the ring:
+		 * then only the flush bound holds. */
+		if (ring_pos(s, 0) < produced)
+			upto = now - KD_STAGE_HOLD_NS;
 		consumer__release(&s->cons, upto);
+	}
 
 	if (n > 0)
 		s->tick_ms = TICK_MIN_MS;
