@@ -386,6 +386,17 @@ static __always_inline __u64 stage_sys_record(__u8 type, __u32 tid, __u32 nr, __
 }
 
 /*
+ * Per CPU, a time before which every record staged on that CPU is in the
+ * ring: set by the flush tick when it found every level free (nothing
+ * else runs on the CPU while it does, so a record staged later reads the
+ * clock later).  The recorder reads it before it drains the ring and lets
+ * the merge release what is older than the smallest over the CPUs: a few
+ * milliseconds of events held instead of the worst case of the flush
+ * bound (record/recorder.c).
+ */
+__u64 stage_flushed_ts[KD_LOSS_CPUS];
+
+/*
  * The flush tick: a per-CPU cpu-clock perf event opened by the recorder
  * runs this on each CPU every few milliseconds (in an interrupt), so
  * that no staged record waits longer than that, even when its CPU goes
@@ -396,18 +407,26 @@ static __always_inline __u64 stage_sys_record(__u8 type, __u32 tid, __u32 nr, __
 SEC("perf_event")
 int stage_tick(void *ctx)
 {
+	__u64 now = bpf_ktime_get_ns();
 	struct kd_stage_cpu *pc;
 	__u32 zero = 0, l;
+	bool all = true;
 
 	pc = bpf_map_lookup_elem(&stage, &zero);
 	if (!pc)
 		return 0;
 	for (l = 0; l < KD_STAGE_LEVELS; l++) {
-		if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1))
-			continue; /* a program holds it: it or the next tick flushes it */
+		if (__sync_val_compare_and_swap(&pc->level[l].owner, 0, 1)) {
+			all = false; /* a program holds it: it or the next tick flushes it */
+			continue;
+		}
 		stage_flush(&pc->level[l], l);
 		stage_release(pc, l);
 	}
+	/* xchg: ordered after the batches' commits, for the recorder */
+	if (all)
+		__sync_lock_test_and_set(
+			&stage_flushed_ts[bpf_get_smp_processor_id() & (KD_LOSS_CPUS - 1)], now);
 	return 0;
 }
 

@@ -80,7 +80,6 @@ static inline void col_put(struct kdf_events_enc *e, int c, uint64_t v)
 	size_t n = (size_t)(kdf_put_varint(p, v) - p);
 
 	e->col_len[c] += n;
-	e->varint_bytes += n;
 }
 
 void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
@@ -163,7 +162,7 @@ int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out)
 
 		tids_len += (size_t)(kdf_put_varint(tmp, e->tids[i]) - tmp);
 	}
-	need = FIXED_HEADER_LEN + sizeof(nargs_v1) + tids_len + 2u * e->n + e->varint_bytes;
+	need = FIXED_HEADER_LEN + sizeof(nargs_v1) + tids_len + 2u * e->n + kdf_events_enc_varint_bytes(e);
 	if (kdf_buf_reserve(out, need))
 		return KDF_E_NOMEM;
 	p = out->p + out->len;
@@ -191,7 +190,6 @@ int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out)
 
 	e->n = 0;
 	e->ntids = 0;
-	e->varint_bytes = 0;
 	memset(e->col_len, 0, sizeof(e->col_len));
 	memset(e->slot_idx, 0, sizeof(e->slot_idx));
 	return 0;

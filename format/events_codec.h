@@ -29,7 +29,6 @@ struct kdf_events_enc {
 	uint8_t *flags;
 	uint8_t *col[COL_VARINT_COUNT];
 	size_t col_len[COL_VARINT_COUNT];
-	size_t varint_bytes;	/* sum of col_len */
 	uint32_t ntids;
 	uint32_t tids[KDF_TIDS_PER_CHUNK];
 	uint32_t slot_tid[KDF_TID_SLOTS];
@@ -40,11 +39,24 @@ struct kdf_events_enc {
 int kdf_events_enc_init(struct kdf_events_enc *e);
 void kdf_events_enc_free(struct kdf_events_enc *e);
 
+/* Bytes in the varint columns.  Summed when asked, not kept up to date
+ * per value: a running total updated beside each column's length made
+ * the compiler fuse the two into one 16-byte load and store, which the
+ * next value's 8-byte stores then kept from forwarding. */
+static inline size_t kdf_events_enc_varint_bytes(const struct kdf_events_enc *e)
+{
+	size_t n = 0;
+
+	for (int c = 0; c < COL_VARINT_COUNT; c++)
+		n += e->col_len[c];
+	return n;
+}
+
 /* True when one more event might not fit: flush the chunk first. */
 static inline int kdf_events_enc_full(const struct kdf_events_enc *e)
 {
 	return e->n >= KDF_EVENTS_PER_CHUNK || e->ntids + 2 > KDF_TIDS_PER_CHUNK ||
-	       e->varint_bytes + 2u * e->n >= KDF_EVENTS_RAW_TARGET;
+	       kdf_events_enc_varint_bytes(e) + 2u * e->n >= KDF_EVENTS_RAW_TARGET;
 }
 
 /* Append ev (type already checked to be 1..KDF_EV_TYPE_MAX, room checked). */

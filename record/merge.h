@@ -10,10 +10,11 @@
  * always was, give or take the instants between a reservation and its
  * clock read), and the batches of one CPU and staging level.  Each
  * source is a FIFO; a heap of the non-empty ones, keyed by the time of
- * their first event, gives the next event in O(log sources).  Events
- * leave once older than a watermark the caller gives (the clock before
- * the ring was drained, minus the longest a staged record waits), so
- * that no source can still bring an earlier one.
+ * their first event, gives the next queue in O(log sources), and that
+ * queue gives a run of events.  Events leave once older than a watermark
+ * the caller gives (a time before which every staged record was in the
+ * ring when it was drained: record/recorder.c), so that no source can
+ * still bring an earlier one.
  */
 #ifndef KD_MERGE_H
 #define KD_MERGE_H

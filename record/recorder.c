@@ -41,16 +41,59 @@ static int tick_max_ms(const struct session *s)
 	return ms < TICK_MIN_MS ? TICK_MIN_MS : ms > TICK_MAX_MS ? TICK_MAX_MS : (int)ms;
 }
 
+/*
+ * With staging: a time before which every staged record is in the ring
+ * once it is drained, read before the drain.  The oldest of the CPUs'
+ * last complete flushes (the BPF side's stage_flushed_ts), a tick or
+ * less ago; never older than the flush bound, so that a CPU whose tick
+ * stalls (or one the slots cannot tell apart) holds nothing forever.
+ */
+static uint64_t staged_upto(const struct session *s, uint64_t now)
+{
+	uint64_t upto = now, bound = now - KD_STAGE_HOLD_NS;
+
+	if (s->bpf.tick.ncpus > KD_LOSS_CPUS)
+		return bound;
+	for (int i = 0; i < s->bpf.tick.ncpus; i++) {
+		uint64_t t = BSS_LOAD(s, stage_flushed_ts[i]);
+
+		if (t < upto)
+			upto = t;
+	}
+	return upto > bound ? upto : bound;
+}
+
+/* The ring's consumer (page 0) or producer (page 1) position. */
+static uint64_t ring_pos(const struct session *s, int page)
+{
+	const uint64_t *p = (const uint64_t *)((const char *)s->ring_pos + page * getpagesize());
+
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
 /* Drain the ring; the next tick is short if records came, longer if not.
- * With staging, what is older than the longest a staged record waits
- * before it reaches the ring goes on, in time order. */
+ * With staging, what no staged record can still precede goes on, in time
+ * order. */
 static void consume(struct session *s)
 {
-	uint64_t before = meta__mono_ns();
-	int n = ring_buffer__consume(s->rb);
+	uint64_t now = 0, upto = 0, produced = 0;
+	int n;
 
-	if (s->bpf.staging)
-		consumer__release(&s->cons, before - KD_STAGE_HOLD_NS);
+	if (s->bpf.staging) {
+		now = meta__mono_ns();
+		upto = staged_upto(s, now);
+		produced = ring_pos(s, 1);
+	}
+	n = ring_buffer__consume(s->rb);
+	if (s->bpf.staging) {
+		/* A record reserved before upto and not yet committed (its
+		 * CPU interrupted, or its vCPU descheduled, half-way) stops
+		 * the drain, and the batches behind it wait in the ring:
+		 * then only the flush bound holds. */
+		if (ring_pos(s, 0) < produced)
+			upto = now - KD_STAGE_HOLD_NS;
+		consumer__release(&s->cons, upto);
+	}
 
 	if (n > 0)
 		s->tick_ms = TICK_MIN_MS;

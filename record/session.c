@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sysexits.h>
@@ -116,6 +117,16 @@ int session__setup(struct session *s)
 		status__error(stderr, "Failed to set up the BPF ring buffer: %s", strerror(errno));
 		return EX_OSERR;
 	}
+	if (s->bpf.staging) {
+		s->ring_pos = mmap(NULL, 2 * (size_t)getpagesize(), PROT_READ, MAP_SHARED,
+				   bpf_map__fd(s->bpf.skel->maps.events), 0);
+		if (s->ring_pos == MAP_FAILED) {
+			s->ring_pos = NULL;
+			status__error(stderr, "Cannot map the BPF ring buffer's positions: %s",
+				      strerror(errno));
+			return EX_OSERR;
+		}
+	}
 	/* Names of the threads alive now; later ones come from BPF. */
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
 	if (n < 0 && n != -ENOENT) {
@@ -202,6 +213,9 @@ void session__free(struct session *s)
 	if (s->rb)
 		ring_buffer__free(s->rb);
 	s->rb = NULL;
+	if (s->ring_pos)
+		munmap(s->ring_pos, 2 * (size_t)getpagesize());
+	s->ring_pos = NULL;
 	attach__destroy(&s->bpf);
 	symbols__free(s->syms);
 	s->syms = NULL;

@@ -33,6 +33,9 @@ struct session {
 	struct kd_meta meta;
 	struct kdf_writer *w;
 	struct ring_buffer *rb;
+	/* staging: the ring's consumer and producer position pages, mapped
+	 * read-only, to tell whether a drain reached what was produced */
+	void *ring_pos;
 	struct symbols *syms;
 	struct kd_window win;
 	struct kd_consumer cons;

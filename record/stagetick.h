@@ -15,10 +15,11 @@ struct bpf_link;
 /* A staged record reaches the ring within about this (plus the age check
  * of the BPF side when the tick finds its level held). */
 #define KD_STAGE_TICK_NS 5000000ull
-/* How long the recorder holds events back to merge them in time order:
- * a staged record is in the ring a tick after its time, or at worst when
- * the BPF side's age check (10 ms) or the next tick after a held level
- * hands it over. */
+/* The longest the recorder holds events back to merge them in time
+ * order: a staged record is in the ring a tick after its time, or at
+ * worst when the BPF side's age check (10 ms) or the next tick after a
+ * held level hands it over.  Usually it holds less: what is older than
+ * every CPU's last complete flush goes on (record/recorder.c). */
 #define KD_STAGE_HOLD_NS (4 * KD_STAGE_TICK_NS)
 
 struct kd_stagetick {
