@@ -271,20 +271,26 @@ static int charge_events(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 	return 0;
 }
 
-/* The decoded events of the chunk at off as the item (by_type: counted
- * already, or NULL): 1, or 0 when none. */
+/* The decoded events of the chunk at off as the item (tallied: counted by
+ * type and bounded already, by the read-ahead, or NULL): 1, or 0 when
+ * none. */
 static int events_item(struct kdf_reader *r, uint64_t off, const struct kdf_event *v, size_t n,
-		       uint32_t unknown, const uint64_t *by_type, struct kdf_item *item)
+		       uint32_t unknown, const struct kdf_prefetched *tallied,
+		       struct kdf_item *item)
 {
 	if (unknown && !r->warned_unknown_event++)
 		kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
 				 "skipped (capture from a newer kdelay?)", unknown);
 	r->st.events += n;
-	if (by_type)
+	if (tallied) {
 		for (int t = 0; t <= KDF_EV_TYPE_MAX; t++)
-			r->read_by_type[t] += by_type[t];
-	else
-		kdf_reader_count_events(r, v, n);
+			r->read_by_type[t] += tallied->by_type[t];
+		item->u.events.first_ts = tallied->first_ts;
+		item->u.events.last_ts = tallied->last_ts;
+	} else {
+		kdf_events_tally(v, n, r->read_by_type, &item->u.events.first_ts,
+				 &item->u.events.last_ts);
+	}
 	item->type = KDF_ITEM_EVENTS;
 	item->u.events.v = v;
 	item->u.events.n = n;
@@ -309,7 +315,7 @@ static int prefetched_item(struct kdf_reader *r, uint64_t off, const struct kdf_
 	r->st.uncompressed_bytes += h->raw_len;
 	if (charge_events(r, off, h))
 		return 0;
-	return events_item(r, off, p->events, p->n, p->unknown, p->by_type, item);
+	return events_item(r, off, p->events, p->n, p->unknown, p, item);
 }
 
 /* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand

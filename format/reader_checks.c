@@ -17,11 +17,22 @@ void kdf_reader_seen_events_chunk(struct kdf_reader *r)
 	r->events_chunks++;
 }
 
-void kdf_reader_count_events(struct kdf_reader *r, const struct kdf_event *v, size_t n)
+void kdf_events_tally(const struct kdf_event *v, size_t n, uint64_t *by_type, uint64_t *first,
+		      uint64_t *last)
 {
-	for (size_t i = 0; i < n; i++)
+	/* the bounds in locals: a store to by_type may alias them */
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ts = v[i].ts;
+
 		if (v[i].type <= KDF_EV_TYPE_MAX)
-			r->read_by_type[v[i].type]++;
+			by_type[v[i].type]++;
+		lo = ts < lo ? ts : lo;
+		hi = ts > hi ? ts : hi;
+	}
+	*first = n ? lo : 0;
+	*last = hi;
 }
 
 static void damaged(struct kdf_reader *r)

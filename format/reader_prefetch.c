@@ -64,6 +64,7 @@ struct slot {
 	size_t n;
 	uint32_t unknown;
 	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
+	uint64_t first_ts, last_ts;
 };
 
 struct kdf_prefetch {
@@ -150,9 +151,7 @@ static enum slot_state fill(struct kdf_prefetch *pf, struct slot *s, ZSTD_DCtx *
 			      &s->unknown))
 		return SLOT_DECLINED;
 	memset(s->by_type, 0, sizeof(s->by_type));
-	for (size_t i = 0; i < s->n; i++)
-		if (s->events[i].type <= KDF_EV_TYPE_MAX)
-			s->by_type[s->events[i].type]++;
+	kdf_events_tally(s->events, s->n, s->by_type, &s->first_ts, &s->last_ts);
 	return SLOT_GOOD;
 }
 
@@ -335,6 +334,8 @@ int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched 
 			p->n = s->n;
 			p->unknown = s->unknown;
 			p->by_type = s->by_type;
+			p->first_ts = s->first_ts;
+			p->last_ts = s->last_ts;
 			got = 1;
 		}
 		break;
