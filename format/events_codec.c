@@ -479,10 +479,13 @@ static uint32_t events_in_room(const struct v1_cols *k)
  * their varints are read without checking the ends, which is a compare
  * and a branch fewer a varint; the last few events, with the ends checked.
  */
-static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
+static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out,
+		     struct kdf_events_tally *tally)
 {
 	struct v1_cols k = { in->col[COL_TIDX], in->col[COL_CPU], in->col[COL_TS],
 			     in->col[COL_ARGS] };
+	/* the tally in locals: stores into out could alias it */
+	uint64_t by_type[KDF_EV_TYPE_MAX + 1] = { 0 }, lo = UINT64_MAX, hi = 0;
 	int ok = 1;
 
 	for (uint32_t i = 0; i < in->n && ok;) {
@@ -490,12 +493,20 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 
 		if (!run) {
 			ok = decode_v1_one(in, &k, i, &ts, &out[i], 0);
+			/* a type out of the table only when not ok */
+			by_type[ok ? out[i].type : 0]++;
+			lo = ts < lo ? ts : lo;
+			hi = ts > hi ? ts : hi;
 			i++;
 			continue;
 		}
 		end = in->n - i < run ? in->n : i + run;
-		for (; i < end && ok; i++)
+		for (; i < end && ok; i++) {
 			ok = decode_v1_one(in, &k, i, &ts, &out[i], 1);
+			by_type[ok ? out[i].type : 0]++;
+			lo = ts < lo ? ts : lo;
+			hi = ts > hi ? ts : hi;
+		}
 		/* a malformed varint moved on within the room: stop there */
 		if (k.tidx.bad | k.cpu.bad | k.dts.bad | k.args.bad)
 			ok = 0;
@@ -504,14 +515,19 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out)
 	in->col[COL_CPU] = k.cpu;
 	in->col[COL_TS] = k.dts;
 	in->col[COL_ARGS] = k.args;
+	memcpy(tally->by_type, by_type, sizeof(by_type));
+	tally->first_ts = in->n ? lo : 0;
+	tally->last_ts = hi;
 	return ok;
 }
 
 /* Any layout: a newer writer's extra arguments and event types skipped. */
 static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, size_t *n_out,
-		      uint32_t *unknown)
+		      uint32_t *unknown, struct kdf_events_tally *tally)
 {
 	size_t n = 0;
+
+	memset(tally, 0, sizeof(*tally));
 
 	for (uint32_t i = 0; i < in->n; i++) {
 		struct kdf_event *ev = &out[n];
@@ -533,6 +549,11 @@ static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, 
 		}
 		if (!fill_args(in, ev, a))
 			return 0;
+		tally->by_type[ev->type]++;
+		if (!n || ev->ts < tally->first_ts)
+			tally->first_ts = ev->ts;
+		if (!n || ev->ts > tally->last_ts)
+			tally->last_ts = ev->ts;
 		n++;
 	}
 	*n_out = n;
@@ -540,7 +561,7 @@ static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, 
 }
 
 int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct kdf_event *out,
-		      size_t *n_out, uint32_t *unknown)
+		      size_t *n_out, uint32_t *unknown, struct kdf_events_tally *tally)
 {
 	struct events_in in = { 0 };
 	struct kdf_cursor tids_cur;
@@ -559,10 +580,10 @@ int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct
 		in.tids[i] = kdf_cursor_varint32(&tids_cur);
 	ok = !tids_cur.bad && !kdf_cursor_left(&tids_cur);
 	if (ok && layout_is_v1(&in)) {
-		ok = decode_v1(&in, ts, out);
+		ok = decode_v1(&in, ts, out, tally);
 		n = in.n;
 	} else if (ok) {
-		ok = decode_any(&in, ts, out, &n, unknown);
+		ok = decode_any(&in, ts, out, &n, unknown, tally);
 	}
 	/* Every column consumed exactly, none read past its end. */
 	for (int k = 0; k < COL_VARINT_COUNT; k++)

@@ -17,24 +17,6 @@ void kdf_reader_seen_events_chunk(struct kdf_reader *r)
 	r->events_chunks++;
 }
 
-void kdf_events_tally(const struct kdf_event *v, size_t n, uint64_t *by_type, uint64_t *first,
-		      uint64_t *last)
-{
-	/* the bounds in locals: a store to by_type may alias them */
-	uint64_t lo = UINT64_MAX, hi = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t ts = v[i].ts;
-
-		if (v[i].type <= KDF_EV_TYPE_MAX)
-			by_type[v[i].type]++;
-		lo = ts < lo ? ts : lo;
-		hi = ts > hi ? ts : hi;
-	}
-	*first = n ? lo : 0;
-	*last = hi;
-}
-
 static void damaged(struct kdf_reader *r)
 {
 	r->st.chunks_bad++;

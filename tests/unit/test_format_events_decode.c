@@ -7,7 +7,8 @@
  * column of unterminated varints refused; and every byte of a payload
  * changed, one at a time, decoded from a buffer of the payload's exact
  * size (the sanitizer build catches a read past it) to a clean refusal or
- * all the events.
+ * all the events.  With the events, what the decoder counts of them on its
+ * way (by type, the earliest and latest ts), against counting them here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,20 +111,34 @@ static struct kdf_buf encode(uint32_t n, struct kdf_event **events)
 	return encode_bare(n, 0, events);
 }
 
-/* Decode from a copy of exactly len bytes (nothing readable past it). */
+/* Decode from a copy of exactly len bytes (nothing readable past it);
+ * when it decodes, the decoder's tally is that of the events out. */
 static int decode_exact(const uint8_t *raw, size_t len, uint32_t n, struct kdf_event *out,
 			size_t *n_out)
 {
 	uint8_t *copy = malloc(len ? len : 1);
+	struct kdf_events_tally tally, want = { 0 };
 	uint32_t unknown;
 	int rc;
 
 	assert_non_null(copy);
 	memcpy(copy, raw, len);
-	rc = kdf_events_decode(copy, len, n, out, n_out, &unknown);
+	rc = kdf_events_decode(copy, len, n, out, n_out, &unknown, &tally);
 	free(copy);
-	if (!rc)
-		assert_int_equal(*n_out + unknown, n);
+	if (rc)
+		return rc;
+	assert_int_equal(*n_out + unknown, n);
+	for (size_t i = 0; i < *n_out; i++) {
+		assert_true(out[i].type <= KDF_EV_TYPE_MAX);
+		want.by_type[out[i].type]++;
+		if (!i || out[i].ts < want.first_ts)
+			want.first_ts = out[i].ts;
+		if (!i || out[i].ts > want.last_ts)
+			want.last_ts = out[i].ts;
+	}
+	assert_memory_equal(tally.by_type, want.by_type, sizeof(want.by_type));
+	assert_int_equal(tally.first_ts, want.first_ts);
+	assert_int_equal(tally.last_ts, want.last_ts);
 	return rc;
 }
 
