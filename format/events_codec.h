@@ -65,13 +65,21 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev);
 /* Raw payload of the events added so far appended to out; then reset. */
 int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out);
 
+/* What the decoder counts of the events it hands out, on its way (the
+ * type and the time are at hand there): how many of each type, and their
+ * earliest and latest ts (0 and 0 when none). */
+struct kdf_events_tally {
+	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
+	uint64_t first_ts, last_ts;
+};
+
 /*
  * Decode a raw EVENTS payload holding count events into out[0..count).
  * Events of types this reader does not know are left out: *n_out says how
- * many came back, *unknown how many were skipped.  Returns 0 or
- * KDF_E_CORRUPT (then out holds nothing useful).
+ * many came back, *unknown how many were skipped, *tally what they are.
+ * Returns 0 or KDF_E_CORRUPT (then out and *tally hold nothing useful).
  */
 int kdf_events_decode(const uint8_t *raw, size_t raw_len, uint32_t count, struct kdf_event *out,
-		      size_t *n_out, uint32_t *unknown);
+		      size_t *n_out, uint32_t *unknown, struct kdf_events_tally *tally);
 
 #endif /* KDF_EVENTS_CODEC_H */

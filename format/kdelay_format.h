@@ -321,6 +321,10 @@ struct kdf_item {
 		struct {
 			const struct kdf_event *v;
 			size_t n;
+			/* the earliest and latest ts in v (0 and 0 when n is 0),
+			 * taken where the chunk is decoded, so that a reader
+			 * needing a batch's span does not walk it again */
+			uint64_t first_ts, last_ts;
 		} events;
 		struct kdf_thread thread;
 		struct {

@@ -271,20 +271,20 @@ static int charge_events(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 	return 0;
 }
 
-/* The decoded events of the chunk at off as the item (by_type: counted
- * already, or NULL): 1, or 0 when none. */
+/* The decoded events of the chunk at off as the item, with what the
+ * decoder counted of them: 1, or 0 when none. */
 static int events_item(struct kdf_reader *r, uint64_t off, const struct kdf_event *v, size_t n,
-		       uint32_t unknown, const uint64_t *by_type, struct kdf_item *item)
+		       uint32_t unknown, const struct kdf_events_tally *tally,
+		       struct kdf_item *item)
 {
 	if (unknown && !r->warned_unknown_event++)
 		kdf_reader_warnf(r, off, "%u events of types this kdelay-report does not know were "
 				 "skipped (capture from a newer kdelay?)", unknown);
 	r->st.events += n;
-	if (by_type)
-		for (int t = 0; t <= KDF_EV_TYPE_MAX; t++)
-			r->read_by_type[t] += by_type[t];
-	else
-		kdf_reader_count_events(r, v, n);
+	for (int t = 0; t <= KDF_EV_TYPE_MAX; t++)
+		r->read_by_type[t] += tally->by_type[t];
+	item->u.events.first_ts = tally->first_ts;
+	item->u.events.last_ts = tally->last_ts;
 	item->type = KDF_ITEM_EVENTS;
 	item->u.events.v = v;
 	item->u.events.n = n;
@@ -309,7 +309,7 @@ static int prefetched_item(struct kdf_reader *r, uint64_t off, const struct kdf_
 	r->st.uncompressed_bytes += h->raw_len;
 	if (charge_events(r, off, h))
 		return 0;
-	return events_item(r, off, p->events, p->n, p->unknown, p->by_type, item);
+	return events_item(r, off, p->events, p->n, p->unknown, p->tally, item);
 }
 
 /* Turn the unpacked chunk into an item: 1 = item, 0 = nothing to hand
@@ -321,6 +321,7 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 
 	switch (h->type) {
 	case KDF_CHUNK_EVENTS: {
+		struct kdf_events_tally tally;
 		size_t n;
 		uint32_t unknown;
 
@@ -338,10 +339,11 @@ static int chunk_to_item(struct kdf_reader *r, uint64_t off, const struct kdf_ch
 			r->events = v;
 			r->events_cap = h->count;
 		}
-		err = kdf_events_decode(r->raw, h->raw_len, h->count, r->events, &n, &unknown);
+		err = kdf_events_decode(r->raw, h->raw_len, h->count, r->events, &n, &unknown,
+					&tally);
 		if (err)
 			break;
-		return events_item(r, off, r->events, n, unknown, NULL, item);
+		return events_item(r, off, r->events, n, unknown, &tally, item);
 	}
 	case KDF_CHUNK_STRINGS:
 	case KDF_CHUNK_STACKS:

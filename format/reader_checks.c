@@ -17,13 +17,6 @@ void kdf_reader_seen_events_chunk(struct kdf_reader *r)
 	r->events_chunks++;
 }
 
-void kdf_reader_count_events(struct kdf_reader *r, const struct kdf_event *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].type <= KDF_EV_TYPE_MAX)
-			r->read_by_type[v[i].type]++;
-}
-
 static void damaged(struct kdf_reader *r)
 {
 	r->st.chunks_bad++;

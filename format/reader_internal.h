@@ -73,7 +73,6 @@ int kdf_reader_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk
 int kdf_reader_charge_decode(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h);
 /* reader_checks.c: see there. */
 void kdf_reader_seen_events_chunk(struct kdf_reader *r);
-void kdf_reader_count_events(struct kdf_reader *r, const struct kdf_event *v, size_t n);
 /* A SEQUENCE payload: 0, or KDF_E_CORRUPT when malformed. */
 int kdf_reader_check_sequence(struct kdf_reader *r, uint64_t off, const uint8_t *raw, size_t len);
 void kdf_reader_check_summary(struct kdf_reader *r, uint64_t off, const struct kdf_summary *s);
@@ -91,7 +90,7 @@ struct kdf_prefetched {
 	const struct kdf_event *events; /* valid until the next take or release */
 	size_t n;
 	uint32_t unknown;
-	const uint64_t *by_type; /* events counted by type */
+	const struct kdf_events_tally *tally; /* by type, earliest and latest */
 };
 
 /* 1: the chunk at off is an EVENTS chunk, whole, checked, unpacked and

@@ -63,7 +63,7 @@ struct slot {
 	struct kdf_event *events;
 	size_t n;
 	uint32_t unknown;
-	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
+	struct kdf_events_tally tally;
 };
 
 struct kdf_prefetch {
@@ -147,12 +147,8 @@ static enum slot_state fill(struct kdf_prefetch *pf, struct slot *s, ZSTD_DCtx *
 #endif
 	    kdf_chunk_unpack(dctx, h, stored, &pf->scratch[who].raw, &cap) ||
 	    kdf_events_decode(pf->scratch[who].raw, h->raw_len, h->count, s->events, &s->n,
-			      &s->unknown))
+			      &s->unknown, &s->tally))
 		return SLOT_DECLINED;
-	memset(s->by_type, 0, sizeof(s->by_type));
-	for (size_t i = 0; i < s->n; i++)
-		if (s->events[i].type <= KDF_EV_TYPE_MAX)
-			s->by_type[s->events[i].type]++;
 	return SLOT_GOOD;
 }
 
@@ -334,7 +330,7 @@ int kdf_prefetch_take(struct kdf_reader *r, uint64_t off, struct kdf_prefetched 
 			p->events = s->events;
 			p->n = s->n;
 			p->unknown = s->unknown;
-			p->by_type = s->by_type;
+			p->tally = &s->tally;
 			got = 1;
 		}
 		break;

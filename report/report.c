@@ -324,7 +324,7 @@ static int read_on(struct run *run)
 	while ((rc = kdf_reader_next(c->r, &it)) > 0) {
 		switch (it.type) {
 		case KDF_ITEM_EVENTS:
-			kdr_unclosed_events(&run->unclosed, it.u.events.v, it.u.events.n);
+			kdr_unclosed_item(&run->unclosed, &it);
 			if (wants_events(run) &&
 			    kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
 				oom = 1;

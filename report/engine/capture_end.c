@@ -32,6 +32,23 @@ void kdr_unclosed_events(struct kdr_unclosed *u, const struct kdf_event *v, size
 	u->events += kept;
 }
 
+void kdr_unclosed_item(struct kdr_unclosed *u, const struct kdf_item *it)
+{
+	uint64_t first = it->u.events.first_ts, last = it->u.events.last_ts;
+
+	if (!it->u.events.n)
+		return;
+	if (u->closed && first <= u->after) {
+		kdr_unclosed_events(u, it->u.events.v, it->u.events.n);
+		return;
+	}
+	if (!u->events || first < u->first_ts)
+		u->first_ts = first;
+	if (!u->events || last > u->last_ts)
+		u->last_ts = last;
+	u->events += it->u.events.n;
+}
+
 void kdr_unclosed_closed(struct kdr_unclosed *u, const struct kdf_window *w)
 {
 	u->after = w->end_ts > u->after ? w->end_ts : u->after;

@@ -31,6 +31,9 @@ struct kdr_unclosed {
 };
 
 void kdr_unclosed_events(struct kdr_unclosed *u, const struct kdf_event *v, size_t n);
+/* The same for an EVENTS item, with the span its reader took: the events
+ * are walked only when some may be late ones of the window just closed. */
+void kdr_unclosed_item(struct kdr_unclosed *u, const struct kdf_item *it);
 /* A WINDOW item: the events so far belonged to a closed window. */
 void kdr_unclosed_closed(struct kdr_unclosed *u, const struct kdf_window *w);
 /* At the end of the file: 1 and *w filled (flags KDR_WIN_UNCLOSED) when

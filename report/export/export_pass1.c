@@ -233,7 +233,7 @@ int kdr_export_pass1(struct kdr_export *x, struct kdf_reader *r)
 
 		switch (it.type) {
 		case KDF_ITEM_EVENTS:
-			kdr_unclosed_events(&p.unclosed, it.u.events.v, it.u.events.n);
+			kdr_unclosed_item(&p.unclosed, &it);
 			bad = pass1_events(&p, it.u.events.v, it.u.events.n);
 			break;
 		case KDF_ITEM_THREAD:

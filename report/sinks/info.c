@@ -65,7 +65,7 @@ static void collect(struct kdr_ctx *c, struct info *in)
 				if (it.u.events.v[i].ts > in->last_event_ts)
 					in->last_event_ts = it.u.events.v[i].ts;
 			}
-			kdr_unclosed_events(&in->tail, it.u.events.v, it.u.events.n);
+			kdr_unclosed_item(&in->tail, &it);
 			in->events += it.u.events.n;
 			break;
 		case KDF_ITEM_THREAD:

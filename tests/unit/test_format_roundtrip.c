@@ -465,6 +465,39 @@ static void test_abort_keeps_events(void **state)
 	free(buf);
 }
 
+/* Every EVENTS item carries its events' earliest and latest ts, read
+ * alone and read ahead, when a chunk's events are out of time order (the
+ * earliest not first, the latest not last). */
+static void test_events_bounds(void **state)
+{
+	enum { N = 3 * 32768 + 100 };
+	struct kdf_test_sink *sink;
+	struct kdf_writer *w = kdf_test_writer_open(NULL, &sink);
+	struct kdf_test_result res;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	for (uint32_t i = 0; i < N; i++) {
+		/* every 7th event 35 ns late: its neighbours' span moves */
+		struct kdf_event ev = { .ts = 1000 + 10 * (uint64_t)i - (i % 7 == 3 ? 35 : 0),
+					.tid = 7, .type = KDF_EV_SYS_ENTER };
+
+		assert_int_equal(kdf_writer_event(w, &ev), KDF_OK);
+	}
+	buf = kdf_test_writer_finish(w, sink, NULL, &len);
+	for (int ahead = 0; ahead < 2; ahead++) {
+		kdf_test_read_ahead = ahead;
+		assert_int_equal(kdf_test_read_all(buf, len, &res), KDF_OK);
+		kdf_test_read_ahead = 0;
+		assert_int_equal(res.nevents, N);
+		assert_int_equal(res.events_items, 4);
+		assert_int_equal(res.bounds_wrong, 0);
+		kdf_test_result_free(&res);
+	}
+	free(buf);
+}
+
 static void test_windows_in_order(void **state)
 {
 	struct kdf_test_sink *sink;
@@ -557,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_capture_id),
 		cmocka_unit_test(test_intern_ids),
 		cmocka_unit_test(test_abort_keeps_events),
+		cmocka_unit_test(test_events_bounds),
 		cmocka_unit_test(test_windows_in_order),
 		cmocka_unit_test(test_big_tables),
 	};

@@ -82,6 +82,50 @@ static void test_after_a_closed_window(void **state)
 	assert_int_equal(kdr_unclosed_get(&u, &w), 0);
 }
 
+/* kdr_unclosed_item(), which trusts the item's span unless some events
+ * may be late ones of the window just closed, against
+ * kdr_unclosed_events() walking every event: the same window at every
+ * step, over batches before, straddling and after a closed window's end. */
+static void test_item_as_events(void **state)
+{
+	static const uint64_t ts[] = { 20, 5, 40, 90, 150, 100, 120, 101, 300, 250, 99, 400 };
+	struct kdf_window closing = { .index = 2, .start_ts = 10, .end_ts = 100 };
+
+	(void)state;
+	for (size_t cut = 0; cut <= 6; cut++) {
+		for (size_t batch = 1; batch <= 4; batch++) {
+			struct kdr_unclosed a = { 0 }, b = { 0 };
+			size_t n = sizeof(ts) / sizeof(ts[0]);
+
+			for (size_t at = 0; at < n; at += batch) {
+				struct kdf_event e[4];
+				struct kdf_item it = { .type = KDF_ITEM_EVENTS };
+				struct kdf_window wa, wb;
+				size_t k = n - at < batch ? n - at : batch;
+
+				if (at == cut * 2) {
+					kdr_unclosed_closed(&a, &closing);
+					kdr_unclosed_closed(&b, &closing);
+				}
+				for (size_t i = 0; i < k; i++) {
+					e[i] = ev(ts[at + i]);
+					if (!i || e[i].ts < it.u.events.first_ts)
+						it.u.events.first_ts = e[i].ts;
+					if (!i || e[i].ts > it.u.events.last_ts)
+						it.u.events.last_ts = e[i].ts;
+				}
+				it.u.events.v = e;
+				it.u.events.n = k;
+				kdr_unclosed_events(&a, e, k);
+				kdr_unclosed_item(&b, &it);
+				assert_int_equal(kdr_unclosed_get(&a, &wa), kdr_unclosed_get(&b, &wb));
+				assert_memory_equal(&wa, &wb, sizeof(wa));
+				assert_int_equal(a.events, b.events);
+			}
+		}
+	}
+}
+
 static void test_end_reasons(void **state)
 {
 	struct kdf_summary s;
@@ -124,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_open),
 		cmocka_unit_test(test_only_window),
 		cmocka_unit_test(test_after_a_closed_window),
+		cmocka_unit_test(test_item_as_events),
 		cmocka_unit_test(test_end_reasons),
 	};
 

@@ -299,6 +299,22 @@ static void add_events(struct kdf_test_result *res, const struct kdf_event *v, s
 	res->nevents += n;
 }
 
+/* The span an EVENTS item says its events have, against their own ts. */
+static void check_bounds(struct kdf_test_result *res, const struct kdf_item *item)
+{
+	uint64_t lo = 0, hi = 0;
+
+	for (size_t i = 0; i < item->u.events.n; i++) {
+		uint64_t ts = item->u.events.v[i].ts;
+
+		lo = !i || ts < lo ? ts : lo;
+		hi = !i || ts > hi ? ts : hi;
+	}
+	res->events_items++;
+	if (item->u.events.first_ts != lo || item->u.events.last_ts != hi)
+		res->bounds_wrong++;
+}
+
 static void add_thread(struct kdf_test_result *res, const struct kdf_thread *t)
 {
 	struct kdf_thread *c;
@@ -335,6 +351,7 @@ int kdf_test_read_all(const uint8_t *buf, size_t len, struct kdf_test_result *re
 		switch (item.type) {
 		case KDF_ITEM_EVENTS:
 			add_events(res, item.u.events.v, item.u.events.n);
+			check_bounds(res, &item);
 			break;
 		case KDF_ITEM_THREAD:
 			add_thread(res, &item.u.thread);

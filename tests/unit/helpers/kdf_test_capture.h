@@ -86,6 +86,9 @@ struct kdf_test_result {
 	int has_summary;
 	struct kdf_summary summary;
 	size_t items;		/* all items */
+	size_t events_items;	/* EVENTS items */
+	size_t bounds_wrong;	/* EVENTS items whose first_ts and last_ts are
+				 * not their events' earliest and latest */
 	struct kdf_read_stats stats;
 	size_t nwarnings;
 	char *warnings[KDF_TEST_MAX_WARNINGS];
