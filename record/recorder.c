@@ -5,13 +5,10 @@
  * One thread.  The BPF programs submit without wakeups, so the loop
  * drains the ring with ring_buffer__consume() on a short timer (libbpf
  * 1.1's ring_buffer__poll() spins on a ring nobody wakes up), and sleeps
- * in ppoll() on a signalfd and the target's pidfd in between.  A wake-up
- * costs tens of microseconds of CPU on a paravirtual guest, as much as a
- * thousand events, so the timer is as long as the ring allows: it grows
- * to a quarter of the time a full-speed burst (FILL_BYTES_PER_MS) takes
- * to fill the ring, and drops to 1 ms only while a drain finds more than
- * an eighth of the ring filled (records coming faster than that bound
- * expects one tick to bring).
+ * in ppoll() on a signalfd and the target's pidfd in between.  The timer
+ * is 1 ms while records flow and backs off to a few ms when the ring is
+ * idle, never longer than a quarter of the time a full-speed burst
+ * (FILL_BYTES_PER_MS) takes to fill the ring.
  */
 #include <poll.h>
 #include <signal.h>
@@ -74,19 +71,20 @@ static uint64_t ring_pos(const struct session *s, int page)
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Drain the ring; the next tick is short if the ring was filling fast,
- * longer if not.  With staging, what no staged record can still precede
- * goes on, in time order. */
+/* Drain the ring; the next tick is short if records came, longer if not.
+ * With staging, what no staged record can still precede goes on, in time
+ * order. */
 static void consume(struct session *s)
 {
-	uint64_t now = 0, upto = 0, produced = 0, from = ring_pos(s, 0), ring;
+	uint64_t now = 0, upto = 0, produced = 0;
+	int n;
 
 	if (s->bpf.staging) {
 		now = meta__mono_ns();
 		upto = staged_upto(s, now);
 		produced = ring_pos(s, 1);
 	}
-	ring_buffer__consume(s->rb);
+	n = ring_buffer__consume(s->rb);
 	if (s->bpf.staging) {
 		/* A record reserved before upto and not yet committed (its
 		 * CPU interrupted, or its vCPU descheduled, half-way) stops
@@ -97,8 +95,7 @@ static void consume(struct session *s)
 		consumer__release(&s->cons, upto);
 	}
 
-	ring = (uint64_t)s->o->buffer_page_count * (uint64_t)getpagesize();
-	if (ring_pos(s, 0) - from > ring / 8)
+	if (n > 0)
 		s->tick_ms = TICK_MIN_MS;
 	else if (s->tick_ms < tick_max_ms(s))
 		s->tick_ms++;

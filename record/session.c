@@ -117,15 +117,15 @@ int session__setup(struct session *s)
 		status__error(stderr, "Failed to set up the BPF ring buffer: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	/* The positions tell how full the ring was at a drain (the tick),
-	 * and with staging whether the drain reached what was produced. */
-	s->ring_pos = mmap(NULL, 2 * (size_t)getpagesize(), PROT_READ, MAP_SHARED,
-			   bpf_map__fd(s->bpf.skel->maps.events), 0);
-	if (s->ring_pos == MAP_FAILED) {
-		s->ring_pos = NULL;
-		status__error(stderr, "Cannot map the BPF ring buffer's positions: %s",
-			      strerror(errno));
-		return EX_OSERR;
+	if (s->bpf.staging) {
+		s->ring_pos = mmap(NULL, 2 * (size_t)getpagesize(), PROT_READ, MAP_SHARED,
+				   bpf_map__fd(s->bpf.skel->maps.events), 0);
+		if (s->ring_pos == MAP_FAILED) {
+			s->ring_pos = NULL;
+			status__error(stderr, "Cannot map the BPF ring buffer's positions: %s",
+				      strerror(errno));
+			return EX_OSERR;
+		}
 	}
 	/* Names of the threads alive now; later ones come from BPF. */
 	n = threads__scan(s->w, s->target.pid, meta__mono_ns());
