@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# bench/tick-ab.sh A B - the recorder's CPU per event and its drops, two
-# kdelay-record builds compared in interleaved rounds (e.g. the adaptive
-# tick's 1 ms minimum, A, against 2 ms, B).  Not part of `make bench`:
-# building B is up to the caller, for instance
+# bench/tick-ab.sh A B [C...] - the recorder's CPU per event and its
+# drops, two or more kdelay-record builds compared in interleaved rounds
+# (e.g. the adaptive tick's 1 ms minimum, A, against 2 ms, B).  Not part
+# of `make bench`: building B is up to the caller, for instance
 #
 #   git archive HEAD | tar -x -C /tmp/b &&
 #   sed -i 's/^#define TICK_MIN_MS 1$/#define TICK_MIN_MS 2/' /tmp/b/record/recorder.c &&
@@ -12,18 +12,27 @@
 #   bench/tick-ab.sh .output/kdelay-record /tmp/b/.output/kdelay-record
 #
 # For each round and build: bench/loop makes N getppid() calls on CPU 1,
-# the recorder runs on CPU 0 under /usr/bin/time; then a flat-out 20 s
-# run, and a 5 s recording of a sleeping target (the idle ticking).
+# the recorder runs on CPU 0 under /usr/bin/time (recorder_cpu_s: start-up
+# included) and, from "# Start sampling" on, under perf stat
+# (window_ns_per_event: the recording alone, task-clock); then a flat-out
+# 20 s run, and a 5 s recording of a sleeping target (the idle ticking).
 # Environment: O (build output, default .output), ROUNDS (5), N (3000000).
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: bench/tick-ab.sh RECORDER_A RECORDER_B" >&2; exit 64; }
+[ $# -ge 2 ] && [ $# -le 8 ] || { echo "usage: bench/tick-ab.sh RECORDER_A RECORDER_B [RECORDER_C...]" >&2; exit 64; }
 O=${O:-.output}
 LOOP=$O/bench/loop
 REP=$O/kdelay-report
 ROUNDS=${ROUNDS:-5}
 N=${N:-3000000}
-declare -A REC=([A]=$1 [B]=$2)
+LETTERS=ABCDEFGH
+declare -A REC=()
+TAGS=()
+for r in "$@"; do
+	t=${LETTERS:${#TAGS[@]}:1}
+	REC[$t]=$r
+	TAGS+=("$t")
+done
 T=$(mktemp -d /tmp/kdelay-tick-ab.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
@@ -32,7 +41,7 @@ info() { awk -v k="$2:" '$1 == k { gsub(",", "", $2); print $2 }' "$1"; }
 
 # traced TAG BUILD LOOP_ARGS...: one loop under one recorder
 traced() {
-	local tag=$1 v=$2 lp kp
+	local tag=$1 v=$2 lp kp sp
 	shift 2
 	"$LOOP" -w -c 1 "$@" > "$T/$tag.loop" 2>&1 &
 	lp=$!
@@ -41,25 +50,32 @@ traced() {
 		-o "$T/$tag.kd" > "$T/$tag.out" 2> "$T/$tag.err" &
 	kp=$!
 	until grep -q '^# Start sampling' "$T/$tag.out" 2>/dev/null; do sleep 0.05; done
+	# kp is /usr/bin/time; the recorder is its child
+	perf stat -x, -e task-clock -p "$(pgrep -P $kp)" -o "$T/$tag.stat" 2> /dev/null &
+	sp=$!
 	kill -USR1 $lp
 	wait $lp
 	wait $kp
+	wait $sp || true
 	"$REP" -i "$T/$tag.kd" --info > "$T/$tag.info"
-	local cpu ev
+	local cpu ev win
 	cpu=$(cpu_s "$T/$tag.time")
 	ev=$(info "$T/$tag.info" events)
+	win=$(awk -F, '$3 == "task-clock" { print $1 }' "$T/$tag.stat")
 	echo "$tag: recorder_cpu_s=$cpu events=$ev dropped=$(info "$T/$tag.info" dropped)" \
 		"ns_per_event=$(awk "BEGIN { print $cpu * 1e9 / $ev }")" \
+		"window_ns_per_event=$(awk "BEGIN { print ${win:-0} * 1e6 / $ev }")" \
 		"$(grep -o 'rate=[0-9]*' "$T/$tag.loop")"
 	rm -f "$T/$tag.kd"
 }
 
-echo "A=$1 B=$2 rounds=$ROUNDS calls=$N load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M)"
+for v in "${TAGS[@]}"; do printf '%s=%s ' "$v" "${REC[$v]}"; done
+echo "rounds=$ROUNDS calls=$N load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M)"
 for ((r = 1; r <= ROUNDS; r++)); do
-	for v in A B; do traced "$v-round$r" $v -n "$N"; done
+	for v in "${TAGS[@]}"; do traced "$v-round$r" $v -n "$N"; done
 done
-for v in A B; do traced "$v-flat-out-20s" $v -d 20; done
-for v in A B; do
+for v in "${TAGS[@]}"; do traced "$v-flat-out-20s" $v -d 20; done
+for v in "${TAGS[@]}"; do
 	sleep 30 &
 	sp=$!
 	taskset -c 0 /usr/bin/time -v -o "$T/$v.idle.time" "${REC[$v]}" -p $sp --sample-time 5 \

@@ -59,7 +59,7 @@ void kdf_events_enc_free(struct kdf_events_enc *e)
 }
 
 /* Index of tid in this chunk's tid table, adding it on first use. */
-static uint32_t tid_index(struct kdf_events_enc *e, uint32_t tid)
+static uint32_t tid_lookup(struct kdf_events_enc *e, uint32_t tid)
 {
 	uint32_t slot = (tid * 2654435761u) & (KDF_TID_SLOTS - 1);
 
@@ -72,6 +72,16 @@ static uint32_t tid_index(struct kdf_events_enc *e, uint32_t tid)
 	e->slot_idx[slot] = (uint16_t)(e->ntids + 1);
 	e->tids[e->ntids] = tid;
 	return e->ntids++;
+}
+
+/* The event's own tid: the same as the last one's, most of the time. */
+static inline uint32_t event_tid_index(struct kdf_events_enc *e, uint32_t tid)
+{
+	if (e->last_idx && e->last_tid == tid)
+		return e->last_idx - 1u;
+	e->last_tid = tid;
+	e->last_idx = tid_lookup(e, tid) + 1u;
+	return e->last_idx - 1u;
 }
 
 static inline void col_put(struct kdf_events_enc *e, int c, uint64_t v)
@@ -89,7 +99,7 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 	e->type[e->n] = ev->type;
 	e->flags[e->n] = ev->flags;
 	e->n++;
-	col_put(e, COL_TIDX, tid_index(e, ev->tid));
+	col_put(e, COL_TIDX, event_tid_index(e, ev->tid));
 	col_put(e, COL_CPU, ev->cpu);
 	col_put(e, COL_TS, kdf_zigzag((int64_t)(ev->ts - e->last_ts)));
 	e->last_ts = ev->ts;
@@ -103,11 +113,11 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev)
 		col_put(e, COL_ARGS, kdf_zigzag(ev->u.sys.ret));
 		break;
 	case KDF_EV_SWITCH:
-		col_put(e, COL_ARGS, tid_index(e, ev->u.sw.next_tid));
+		col_put(e, COL_ARGS, tid_lookup(e, ev->u.sw.next_tid));
 		col_put(e, COL_ARGS, ev->u.sw.prev_state);
 		break;
 	case KDF_EV_WAKEUP:
-		col_put(e, COL_ARGS, tid_index(e, ev->u.wakeup.waker_tid));
+		col_put(e, COL_ARGS, tid_lookup(e, ev->u.wakeup.waker_tid));
 		col_put(e, COL_ARGS, ev->u.wakeup.waker_pid);
 		col_put(e, COL_ARGS, ev->u.wakeup.waker_name_id);
 		break;
@@ -190,6 +200,7 @@ int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out)
 
 	e->n = 0;
 	e->ntids = 0;
+	e->last_idx = 0;
 	memset(e->col_len, 0, sizeof(e->col_len));
 	memset(e->slot_idx, 0, sizeof(e->slot_idx));
 	return 0;

@@ -30,6 +30,10 @@ struct kdf_events_enc {
 	uint8_t *col[COL_VARINT_COUNT];
 	size_t col_len[COL_VARINT_COUNT];
 	uint32_t ntids;
+	/* The tid looked up last and its index + 1 (0: none this chunk):
+	 * a busy thread's events come in runs, and a run then skips the
+	 * hash. */
+	uint32_t last_tid, last_idx;
 	uint32_t tids[KDF_TIDS_PER_CHUNK];
 	uint32_t slot_tid[KDF_TID_SLOTS];
 	uint16_t slot_idx[KDF_TID_SLOTS]; /* index + 1; 0 = empty slot */

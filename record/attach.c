@@ -209,6 +209,27 @@ int attach__check_triggers(struct kd_bpf *b, const struct kd_opts *o,
 
 /* ----------------------------------------------------------- loading */
 
+/*
+ * Does tracefs list tracepoint sys:tp?  1 yes, 0 no, -1 no tracefs to
+ * ask.  A stat, where vmlinux's BTF is a 5 MB read and parse (about a
+ * tenth of a second of CPU here, which libbpf's load pays once more).
+ */
+static int tracefs_has_tracepoint(const char *sys, const char *tp)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[160];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events", roots[i]);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s/%s", roots[i], sys, tp);
+		return !stat(path, &st) && S_ISDIR(st.st_mode);
+	}
+	return -1;
+}
+
 static bool btf_has_tracepoint(const struct btf *vmlinux, const char *tp)
 {
 	char name[128];
@@ -250,23 +271,26 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 {
 	struct kdelay_bpf *skel = b->skel;
 	struct bpf_program *prog, *s, *p, *s2, *p2;
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *vmlinux = NULL;
+	bool btf_loaded = false;
 	static const struct {
+		const char *sys;
 		const char *tp;
 		const char *what;
 	} optional[] = {
-		{ "sched_wakeup_new", "ready time of new threads" },
-		{ "irq_handler_entry", "HARD IRQ statistics" },
-		{ "irq_handler_exit", "HARD IRQ statistics" },
-		{ "softirq_entry", "SOFT IRQ statistics" },
-		{ "softirq_exit", "SOFT IRQ statistics" },
-		{ "hrtimer_expire_entry", "timers named as wakers" },
-		{ "hrtimer_expire_exit", "timers named as wakers" },
-		{ "task_rename", "thread renames" },
-		{ "sched_process_fork", "names of new threads" },
-		{ "sched_process_exit", "thread exits" },
+		{ "sched", "sched_wakeup_new", "ready time of new threads" },
+		{ "irq", "irq_handler_entry", "HARD IRQ statistics" },
+		{ "irq", "irq_handler_exit", "HARD IRQ statistics" },
+		{ "irq", "softirq_entry", "SOFT IRQ statistics" },
+		{ "irq", "softirq_exit", "SOFT IRQ statistics" },
+		{ "timer", "hrtimer_expire_entry", "timers named as wakers" },
+		{ "timer", "hrtimer_expire_exit", "timers named as wakers" },
+		{ "task", "task_rename", "thread renames" },
+		{ "sched", "sched_process_fork", "names of new threads" },
+		{ "sched", "sched_process_exit", "thread exits" },
 	};
 	size_t i;
+	int has;
 
 	/* Trigger programs: none unless asked for. */
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -289,7 +313,16 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 	}
 	/* A tracepoint this kernel lacks costs its statistics, not the run. */
 	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
-		if (btf_has_tracepoint(vmlinux, optional[i].tp))
+		has = tracefs_has_tracepoint(optional[i].sys, optional[i].tp);
+		if (has < 0) {
+			/* no tracefs: vmlinux's BTF has a typedef per tracepoint */
+			if (!btf_loaded) {
+				vmlinux = btf__load_vmlinux_btf();
+				btf_loaded = true;
+			}
+			has = btf_has_tracepoint(vmlinux, optional[i].tp);
+		}
+		if (has)
 			continue;
 		prog = bpf_object__find_program_by_name(skel->obj, optional[i].tp);
 		if (prog)

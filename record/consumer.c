@@ -248,11 +248,44 @@ static int handle_batch(struct kd_consumer *c, const struct kd_ev_batch *b, size
 	return 0;
 }
 
+/*
+ * Most records are syscall entries and exits that go straight into the
+ * open window: write those without the general path's type dispatch,
+ * event clearing, window calls and indirect emit, which cost about as
+ * much as encoding the event.  False: not such a record, or not now (no
+ * open window writing through this consumer, events held or merged, the
+ * flight recorder); then the general path decides.
+ */
+static bool sys_direct(struct kd_consumer *c, const struct kd_ev_sys *e, size_t size)
+{
+	const struct kd_window *win = c->win;
+	struct kdf_event ev;
+
+	if (size < sizeof(*e) || (e->hdr.type != KD_EV_SYS_ENTER && e->hdr.type != KD_EV_SYS_EXIT) ||
+	    c->merging || c->flight || (win->state != KD_WIN_OPEN && win->state != KD_WIN_CLOSING) ||
+	    win->holding || win->emit != consumer__emit || win->ctx != c ||
+	    e->hdr.ts < win->start_ts || e->hdr.ts > win->end_ts)
+		return false;
+	c->records++;
+	ev.ts = e->hdr.ts;
+	ev.tid = e->hdr.tid;
+	ev.type = e->hdr.type == KD_EV_SYS_ENTER ? KDF_EV_SYS_ENTER : KDF_EV_SYS_EXIT;
+	ev.flags = e->hdr.flags;
+	ev.cpu = e->hdr.cpu;
+	ev.u.sys.nr = e->nr;
+	ev.u.sys.ret = e->ret;
+	if (consumer__emit(c, &ev) && !c->err)
+		c->err = KDF_E_IO;
+	return true;
+}
+
 int consumer__handle(void *ctx, void *data, size_t size)
 {
 	struct kd_consumer *c = ctx;
 	const struct kd_ev_hdr *h = data;
 
+	if (sys_direct(c, data, size))
+		return 0;
 	if (size >= sizeof(*h) && h->type == KD_EV_SYS_BATCH)
 		return handle_batch(c, data, size);
 	return handle_record(c, data, size, 0);

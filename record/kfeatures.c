@@ -43,8 +43,15 @@ static int btf_knows_prog_type(const char *path, const char *name)
 void kfeatures__probe(struct kd_kfeatures *f, const char *btf_path)
 {
 	f->btf = access(btf_path, R_OK) == 0 ? 1 : (errno == ENOENT ? 0 : -1);
-	f->tracing = f->btf == 1 ? btf_knows_prog_type(btf_path, "BPF_PROG_TYPE_TRACING") : -1;
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	/* A kernel with the ring buffer (5.8) has tracing programs (5.5):
+	 * then the BTF, a 5 MB read and parse that libbpf's load pays
+	 * anyway, is not read for them.  Without it, the BTF tells which
+	 * of the two is missing. */
+	if (f->btf == 1 && f->ringbuf == 1)
+		f->tracing = 1;
+	else
+		f->tracing = f->btf == 1 ? btf_knows_prog_type(btf_path, "BPF_PROG_TYPE_TRACING") : -1;
 }
 
 int kfeatures__verdict(const struct kd_kfeatures *f, FILE *err)
