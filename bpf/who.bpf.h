@@ -270,7 +270,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	if (p->tgid != targ_tgid)
 		return 0;
 	cpu = task_cpu(p);
-	ts = thread_sched_get(tid);
+	ts = (flags & KD_WAKE_NEW) ? thread_sched_new(tid) : thread_sched_get(tid);
 	if (ts) {
 		if (!(flags & KD_WAKE_NEW)) {
 			stashed = ts->waker_stashed;
