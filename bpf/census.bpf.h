@@ -9,7 +9,7 @@
  * The time is the thread's asleep_since (struct kd_thread_sched): when it
  * was switched out asleep (bpf_ktime_get_ns), 0 while it is not asleep;
  * written at that switch, cleared at its wakeup.  The recorder reads it
- * (census.c); a thread without an entry (the map was full, counted as a
+ * (census.c); a thread without state (the hash was full, counted as a
  * lost event) has a census that says "not known".
  */
 #ifndef KDELAY_CENSUS_BPF_H

@@ -190,20 +190,26 @@ struct kd_ev_batch {
 #define KD_LOSS_CPUS 4096
 
 /*
- * The scheduler's view of one target thread, kept by the BPF side in one
- * hash keyed by tid (map thread_sched, bpf/thread_sched.bpf.h) so that a
- * switch or a wakeup of the thread looks it up once.  The recorder reads
- * asleep_since for the census (record/census.c).
+ * The scheduler's view of one target thread, kept by the BPF side so that
+ * a switch or a wakeup of the thread finds it once: in the slot
+ * tid % KD_THREAD_SLOTS of the array thread_slots when its tag is the
+ * tid, else in the hash thread_sched keyed by tid
+ * (bpf/thread_sched.bpf.h).  The recorder reads asleep_since for the
+ * census (record/census.c) the same way.
  */
+#define KD_THREAD_SLOTS 16384 /* a power of 2 */
+#define KD_THREAD_SLOT_FREE 0x80000000u /* tag bit: the tid's thread is gone */
+
 struct kd_thread_sched {
 	__u64 asleep_since;   /* when it was switched out asleep; 0 while not asleep */
 	__u64 waker_pid_tgid; /* its last waker, as sched_waking saw it */
 	__u64 waker_task;     /* that waker's task_struct (compared, never read) */
 	char waker_comm[KD_COMM_LEN];
 	__u32 waits_on;	     /* the CPU it waits runnable on + 1; 0 while it does not */
+	__u32 tid;	     /* in thread_slots: the owner's tid (| KD_THREAD_SLOT_FREE once gone), 0 never owned */
 	__u8 waker_context;  /* KD_WAKE_CTX_* and vector */
 	__u8 waker_stashed;  /* 1 from sched_waking until its sched_wakeup took it */
-	__u8 pad[2];
+	__u8 pad[6];
 };
 
 /* Size of a KD_EV_STACK record carrying n addresses in ips[]. */

@@ -127,8 +127,18 @@ __u32 cpu_hardirq[KD_LOSS_CPUS]; /* irq + 1 while its handler runs */
 __u32 cpu_hardirq_tid[KD_LOSS_CPUS];
 __u32 cpu_softirq[KD_LOSS_CPUS]; /* vector + 1 while it is served */
 __u32 cpu_softirq_tid[KD_LOSS_CPUS];
-__u32 cpu_hrtimer[KD_LOSS_CPUS]; /* expiries under way (a hard one may interrupt a soft one) */
-__u32 cpu_hrtimer_tid[KD_LOSS_CPUS];
+/*
+ * Timers: the timer expiring on each CPU, hard and soft apart (a hard
+ * expiry may interrupt a soft one; neither kind nests in itself), set at
+ * the entry and cleared at the exit of that very timer.  Not a count of
+ * expiries under way: an expiry whose entry ran before the exit program
+ * was attached would have left the count above 0 for good, and every
+ * later timer wakeup on that CPU named the task it interrupted.  An exit
+ * missed that way leaves a mark that the next expiry of its kind on the
+ * CPU replaces.
+ */
+__u64 cpu_hrtimer[KD_LOSS_CPUS * 2]; /* CPU * 2 + is_soft: the timer, 0 if none */
+__u32 cpu_hrtimer_tid[KD_LOSS_CPUS * 2];
 
 #define KD_SOFTIRQ_TIMER 1 /* TIMER_SOFTIRQ: the timer wheel's expiry */
 
@@ -161,7 +171,8 @@ static __always_inline __u8 waker_context(__u32 tid)
 
 	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
 		return KD_WAKE_CTX_HARDIRQ;
-	if (cpu_hrtimer[cpu] && cpu_hrtimer_tid[cpu] == tid)
+	if ((cpu_hrtimer[cpu * 2] && cpu_hrtimer_tid[cpu * 2] == tid) ||
+	    (cpu_hrtimer[cpu * 2 + 1] && cpu_hrtimer_tid[cpu * 2 + 1] == tid))
 		return KD_WAKE_CTX_TIMER;
 	if (!cpu_softirq[cpu] || cpu_softirq_tid[cpu] != tid)
 		return KD_WAKE_CTX_TASK;
@@ -171,23 +182,29 @@ static __always_inline __u8 waker_context(__u32 tid)
 	return KD_WAKE_CTX_SOFTIRQ | ((vec << KD_WAKE_VEC_SHIFT) & KD_WAKE_VEC_MASK);
 }
 
+/* timer is a tracepoint's argument (trusted): a plain load */
+static __always_inline __u32 hrtimer_slot(struct hrtimer *timer)
+{
+	return this_cpu_slot() * 2 + (timer->is_soft & 1);
+}
+
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer, ktime_t *now)
 {
-	__u32 cpu = this_cpu_slot();
+	__u32 i = hrtimer_slot(timer);
 
-	if (!cpu_hrtimer[cpu]++)
-		cpu_hrtimer_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+	cpu_hrtimer[i] = (__u64)timer;
+	cpu_hrtimer_tid[i] = (__u32)bpf_get_current_pid_tgid();
 	return 0;
 }
 
 SEC("tp_btf/hrtimer_expire_exit")
 int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
 {
-	__u32 cpu = this_cpu_slot();
+	__u32 i = hrtimer_slot(timer);
 
-	if (cpu_hrtimer[cpu]) /* not if the entry came before the attach */
-		cpu_hrtimer[cpu]--;
+	if (cpu_hrtimer[i] == (__u64)timer)
+		cpu_hrtimer[i] = 0;
 	return 0;
 }
 
@@ -253,7 +270,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	if (p->tgid != targ_tgid)
 		return 0;
 	cpu = task_cpu(p);
-	ts = thread_sched_get(tid);
+	ts = (flags & KD_WAKE_NEW) ? thread_sched_new(tid) : thread_sched_get(tid);
 	if (ts) {
 		if (!(flags & KD_WAKE_NEW)) {
 			stashed = ts->waker_stashed;

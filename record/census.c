@@ -63,19 +63,24 @@ static int census_thread(pid_t pid, long tid, struct kdf_event *ev)
 }
 
 /* Since when thread tid sleeps, if the BPF side saw it fall asleep (0 if
- * not); never after ts, the time the census stands for. */
-static uint64_t asleep_since(int since_fd, long tid, uint64_t ts)
+ * not); never after ts, the time the census stands for.  Its state is in
+ * its slot when the slot's tag is its tid, else in the hash. */
+static uint64_t asleep_since(struct census_since since, long tid, uint64_t ts)
 {
+	uint32_t key = (uint32_t)tid & (KD_THREAD_SLOTS - 1);
 	struct kd_thread_sched st;
-	uint32_t key = (uint32_t)tid;
 
-	if (since_fd < 0 || bpf_map_lookup_elem(since_fd, &key, &st))
-		return 0;
+	if (since.slots_fd < 0 || bpf_map_lookup_elem(since.slots_fd, &key, &st) ||
+	    st.tid != (uint32_t)tid) {
+		key = (uint32_t)tid;
+		if (since.hash_fd < 0 || bpf_map_lookup_elem(since.hash_fd, &key, &st))
+			return 0;
+	}
 	return st.asleep_since > ts ? ts : st.asleep_since;
 }
 
 int census__take_to(int (*emit)(void *ctx, const struct kdf_event *ev), void *ctx, pid_t pid,
-		    uint64_t ts, uint8_t flags, int since_fd)
+		    uint64_t ts, uint8_t flags, struct census_since since)
 {
 	struct dirent *de;
 	char path[64];
@@ -101,7 +106,7 @@ int census__take_to(int (*emit)(void *ctx, const struct kdf_event *ev), void *ct
 		if (!census_thread(pid, tid, &ev))
 			continue;
 		if (ev.u.census.state != 'R')
-			ev.u.census.since_ts = asleep_since(since_fd, tid, ts);
+			ev.u.census.since_ts = asleep_since(since, tid, ts);
 		err = emit(ctx, &ev);
 	}
 	closedir(d);
@@ -113,7 +118,8 @@ static int window_emit(void *ctx, const struct kdf_event *ev)
 	return window__event(ctx, ev);
 }
 
-int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags, int since_fd)
+int census__take(struct kd_window *w, pid_t pid, uint64_t ts, uint8_t flags,
+		 struct census_since since)
 {
-	return census__take_to(window_emit, w, pid, ts, flags, since_fd);
+	return census__take_to(window_emit, w, pid, ts, flags, since);
 }

@@ -118,7 +118,9 @@ static int write_window(struct flight_run *r, uint64_t lo, uint64_t hi, const st
 	 * (a trigger window ended in the past, /proc cannot show it). */
 	if (!err && !p)
 		err = census__take_to(consumer__emit, &s->cons, s->target.pid, hi, KDF_CENSUS_END,
-				      bpf_map__fd(s->bpf.skel->maps.thread_sched));
+				      (struct census_since){
+					      bpf_map__fd(s->bpf.skel->maps.thread_slots),
+					      bpf_map__fd(s->bpf.skel->maps.thread_sched) });
 	memset(&out, 0, sizeof(out));
 	out.index = s->win.index++;
 	out.flags = flags;

@@ -168,8 +168,9 @@ static uint64_t trigger_ts(struct session *s, bool stop)
  * a moment later (within a tick of a triggered start). */
 static void take_census(struct session *s, uint64_t ts, uint8_t flags)
 {
-	int err = census__take(&s->win, s->target.pid, ts, flags,
-			       bpf_map__fd(s->bpf.skel->maps.thread_sched));
+	struct census_since since = { bpf_map__fd(s->bpf.skel->maps.thread_slots),
+				      bpf_map__fd(s->bpf.skel->maps.thread_sched) };
+	int err = census__take(&s->win, s->target.pid, ts, flags, since);
 
 	if (err && !s->cons.err)
 		s->cons.err = err;
