@@ -182,10 +182,17 @@ static __always_inline __u8 waker_context(__u32 tid)
 	return KD_WAKE_CTX_SOFTIRQ | ((vec << KD_WAKE_VEC_SHIFT) & KD_WAKE_VEC_MASK);
 }
 
-/* timer is a tracepoint's argument (trusted): a plain load */
+/*
+ * timer is a tracepoint's argument (trusted): a plain load.  The mask
+ * after the barrier is for 6.1's verifier, which loses the bounds of an
+ * OR of two bounded values; the compiler would drop it as redundant.
+ */
 static __always_inline __u32 hrtimer_slot(struct hrtimer *timer)
 {
-	return this_cpu_slot() * 2 + (timer->is_soft & 1);
+	__u32 i = this_cpu_slot() * 2 + (timer->is_soft & 1);
+
+	barrier_var(i);
+	return i & (KD_LOSS_CPUS * 2 - 1);
 }
 
 SEC("tp_btf/hrtimer_expire_entry")
