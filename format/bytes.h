@@ -112,19 +112,18 @@ static inline uint64_t kdf_cursor_varint_slow(struct kdf_cursor *c)
 	return 0;
 }
 
-/* Fast path: one byte, or several when a whole varint's worth of bytes is
- * left (no end check per byte); the same values and errors as the slow
- * path. */
-static inline uint64_t kdf_cursor_varint(struct kdf_cursor *c)
+/*
+ * A varint of a cursor known to hold KDF_VARINT_MAX bytes more: no check
+ * of the end per byte.  A malformed one sets bad and moves the cursor to
+ * the end or, with in_run (a caller that made room for a run of varints
+ * and reads on unchecked), just past the room this one had.
+ */
+static inline __attribute__((always_inline)) uint64_t kdf_cursor_varint_room(struct kdf_cursor *c,
+									      int in_run)
 {
 	const uint8_t *p = c->p;
 	uint64_t v, b;
 
-	if (c->end - p < KDF_VARINT_MAX) {
-		if (p < c->end && !(*p & 0x80))
-			return *c->p++;
-		return kdf_cursor_varint_slow(c);
-	}
 	b = p[0];
 	if (b < 0x80) {
 		c->p = p + 1;
@@ -148,8 +147,22 @@ static inline uint64_t kdf_cursor_varint(struct kdf_cursor *c)
 		}
 	}
 	c->bad = 1;
-	c->p = c->end;
+	c->p = in_run ? p + KDF_VARINT_MAX : c->end;
 	return 0;
+}
+
+/* Fast path: one byte, or several when a whole varint's worth of bytes is
+ * left; the same values and errors as the slow path. */
+static inline uint64_t kdf_cursor_varint(struct kdf_cursor *c)
+{
+	const uint8_t *p = c->p;
+
+	if (c->end - p < KDF_VARINT_MAX) {
+		if (p < c->end && !(*p & 0x80))
+			return *c->p++;
+		return kdf_cursor_varint_slow(c);
+	}
+	return kdf_cursor_varint_room(c, 0);
 }
 
 /*
@@ -159,18 +172,15 @@ static inline uint64_t kdf_cursor_varint(struct kdf_cursor *c)
  * byte without the continuation bit ends the varint, and the 7-bit groups
  * are packed by three shift-and-mask steps.  Longer varints, and the last
  * bytes of the column, take kdf_cursor_varint(): the same values and
- * errors.
+ * errors.  The _room form: KDF_VARINT_MAX bytes known to be left.
  */
-static inline uint64_t kdf_cursor_varint_mixed(struct kdf_cursor *c)
+static inline __attribute__((always_inline)) uint64_t
+kdf_cursor_varint_mixed_room(struct kdf_cursor *c, int in_run)
 {
-	uint64_t x, stop;
+	uint64_t x = kdf_get_le64(c->p), stop = ~x & 0x8080808080808080ull;
 
-	if (c->end - c->p < KDF_VARINT_MAX)
-		return kdf_cursor_varint(c);
-	x = kdf_get_le64(c->p);
-	stop = ~x & 0x8080808080808080ull;
 	if (!stop)
-		return kdf_cursor_varint(c);
+		return kdf_cursor_varint_room(c, in_run);
 	c->p += (__builtin_ctzll(stop) >> 3) + 1;
 	x &= stop ^ (stop - 1); /* the bytes up to the last one */
 	x &= 0x7f7f7f7f7f7f7f7full;
@@ -178,6 +188,13 @@ static inline uint64_t kdf_cursor_varint_mixed(struct kdf_cursor *c)
 	x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
 	x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
 	return x;
+}
+
+static inline uint64_t kdf_cursor_varint_mixed(struct kdf_cursor *c)
+{
+	if (c->end - c->p < KDF_VARINT_MAX)
+		return kdf_cursor_varint(c);
+	return kdf_cursor_varint_mixed_room(c, 0);
 }
 
 /* A varint that must fit 32 bits. */

@@ -363,64 +363,10 @@ static inline int decode_common(struct events_in *in, uint32_t i, uint64_t *ts,
  * (STACK's), and so the most varints it reads from the arguments' column. */
 #define ARGS_V1_MAX 4
 
-/*
- * A varint of a cursor known to hold KDF_VARINT_MAX bytes more: the fast
- * path of kdf_cursor_varint() without its check of the end.  A malformed
- * one sets bad and moves on by KDF_VARINT_MAX bytes, which stays inside
- * the room the caller made sure of (the decoding fails on bad anyway).
- */
-static inline __attribute__((always_inline)) uint64_t varint_in_room(struct kdf_cursor *c)
-{
-	const uint8_t *p = c->p;
-	uint64_t v, b;
-
-	b = p[0];
-	if (b < 0x80) {
-		c->p = p + 1;
-		return b;
-	}
-	v = b & 0x7f;
-	b = p[1];
-	if (b < 0x80) {
-		c->p = p + 2;
-		return v | b << 7;
-	}
-	v |= (b & 0x7f) << 7;
-	for (int i = 2; i < KDF_VARINT_MAX; i++) {
-		b = p[i];
-		if (i == KDF_VARINT_MAX - 1 && b > 1)
-			break; /* more than 64 bits */
-		v |= (b & 0x7f) << (7 * i);
-		if (b < 0x80) {
-			c->p = p + i + 1;
-			return v;
-		}
-	}
-	c->bad = 1;
-	c->p = p + KDF_VARINT_MAX;
-	return 0;
-}
-
-/* kdf_cursor_varint_mixed() the same way: KDF_VARINT_MAX bytes known to
- * be left. */
-static inline __attribute__((always_inline)) uint64_t varint_mixed_in_room(struct kdf_cursor *c)
-{
-	uint64_t x = kdf_get_le64(c->p), stop = ~x & 0x8080808080808080ull;
-
-	if (!stop)
-		return varint_in_room(c);
-	c->p += (__builtin_ctzll(stop) >> 3) + 1;
-	x &= stop ^ (stop - 1);
-	x &= 0x7f7f7f7f7f7f7f7full;
-	x = ((x & 0x7f007f007f007f00ull) >> 1) | (x & 0x007f007f007f007full);
-	x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
-	x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
-	return x;
-}
-
 /* A varint of the fast path: checked against the end, or not (in_room, a
  * constant where this is expanded). */
-#define VARINT(c, in_room) ((in_room) ? varint_in_room(c) : kdf_cursor_varint(c))
+#define VARINT(c, in_room) \
+	((in_room) ? kdf_cursor_varint_room(c, 1) : kdf_cursor_varint(c))
 
 /* The fast path's columns: local copies, so that the compiler keeps them
  * in registers (stores into the events could otherwise alias them). */
@@ -438,7 +384,7 @@ static inline __attribute__((always_inline)) int decode_v1_one(const struct even
 	uint64_t c = VARINT(&k->cpu, in_room);
 	uint64_t a[4] = { 0 };
 
-	*ts += (uint64_t)kdf_unzigzag(in_room ? varint_mixed_in_room(&k->dts)
+	*ts += (uint64_t)kdf_unzigzag(in_room ? kdf_cursor_varint_mixed_room(&k->dts, 1)
 					      : kdf_cursor_varint_mixed(&k->dts));
 	ev->ts = *ts;
 	ev->type = in->type[i];
