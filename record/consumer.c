@@ -248,6 +248,14 @@ static int handle_batch(struct kd_consumer *c, const struct kd_ev_batch *b, size
 	return 0;
 }
 
+/* A syscall record's type and fields (the header's are the caller's). */
+static inline void sys_event(const struct kd_ev_sys *e, struct kdf_event *ev)
+{
+	ev->type = e->hdr.type == KD_EV_SYS_ENTER ? KDF_EV_SYS_ENTER : KDF_EV_SYS_EXIT;
+	ev->u.sys.nr = e->nr;
+	ev->u.sys.ret = e->ret;
+}
+
 /*
  * Most records are syscall entries and exits that go straight into the
  * open window: write those without the general path's type dispatch,
@@ -262,18 +270,15 @@ static bool sys_direct(struct kd_consumer *c, const struct kd_ev_sys *e, size_t 
 	struct kdf_event ev;
 
 	if (size < sizeof(*e) || (e->hdr.type != KD_EV_SYS_ENTER && e->hdr.type != KD_EV_SYS_EXIT) ||
-	    c->merging || c->flight || (win->state != KD_WIN_OPEN && win->state != KD_WIN_CLOSING) ||
-	    win->holding || win->emit != consumer__emit || win->ctx != c ||
-	    e->hdr.ts < win->start_ts || e->hdr.ts > win->end_ts)
+	    c->merging || c->flight || win->emit != consumer__emit || win->ctx != c ||
+	    !window__passes(win, e->hdr.ts))
 		return false;
 	c->records++;
 	ev.ts = e->hdr.ts;
 	ev.tid = e->hdr.tid;
-	ev.type = e->hdr.type == KD_EV_SYS_ENTER ? KDF_EV_SYS_ENTER : KDF_EV_SYS_EXIT;
 	ev.flags = e->hdr.flags;
 	ev.cpu = e->hdr.cpu;
-	ev.u.sys.nr = e->nr;
-	ev.u.sys.ret = e->ret;
+	sys_event(e, &ev);
 	if (consumer__emit(c, &ev) && !c->err)
 		c->err = KDF_E_IO;
 	return true;
@@ -320,14 +325,9 @@ static int handle_record(struct kd_consumer *c, const void *data, size_t size,
 	ev.flags = h->flags;
 	switch (h->type) {
 	case KD_EV_SYS_ENTER:
-	case KD_EV_SYS_EXIT: {
-		const struct kd_ev_sys *e = data;
-
-		ev.type = h->type == KD_EV_SYS_ENTER ? KDF_EV_SYS_ENTER : KDF_EV_SYS_EXIT;
-		ev.u.sys.nr = e->nr;
-		ev.u.sys.ret = e->ret;
+	case KD_EV_SYS_EXIT:
+		sys_event(data, &ev);
 		break;
-	}
 	case KD_EV_SWITCH: {
 		const struct kd_ev_switch *e = data;
 

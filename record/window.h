@@ -64,6 +64,14 @@ void window__open(struct kd_window *w, uint64_t start_ts, uint64_t start_trigger
 /* An event from the ring; returns the emit error, 0 otherwise. */
 int window__event(struct kd_window *w, const struct kdf_event *ev);
 
+/* Whether window__event() would hand an event at ts straight to emit:
+ * the window is open (or closing), not holding, and ts inside it. */
+static inline bool window__passes(const struct kd_window *w, uint64_t ts)
+{
+	return (w->state == KD_WIN_OPEN || w->state == KD_WIN_CLOSING) && !w->holding &&
+	       ts >= w->start_ts && ts <= w->end_ts;
+}
+
 /* The clock moved to now (CLOCK_MONOTONIC): stop holding once older than
  * trigger-delta.  Returns the emit error, 0 otherwise. */
 int window__tick(struct kd_window *w, uint64_t now);
