@@ -28,6 +28,8 @@
  * until F exists, fires USDT kdelay_steal:run_start, does the rounds,
  * fires kdelay_steal:run_stop, prints "stolen_ns=NS rounds=N" and exits.
  */
+#include "common.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -55,20 +57,6 @@ static atomic_int victim_tid;
 static atomic_int stop;
 static atomic_ulong laps; /* the victim's progress: it ran */
 
-static void die(int code, const char *what)
-{
-	fprintf(stderr, "kdelay-steal: %s: %s\n", what, strerror(errno));
-	exit(code);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void pin(int cpu)
 {
 	cpu_set_t set;
@@ -76,13 +64,13 @@ static void pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		die(EX_OSERR, "sched_setaffinity");
+		die_errno(EX_OSERR, "sched_setaffinity");
 }
 
 static void *victim(void *arg)
 {
 	(void)arg;
-	prctl(PR_SET_NAME, "victim", 0, 0, 0);
+	set_name("victim");
 	pin(cpu_k);
 	while (sched_getcpu() != cpu_k)
 		;
@@ -101,22 +89,22 @@ static void stealer(int cmd, int ack, int steal_ms)
 	struct sched_param sp = { .sched_priority = 10 };
 	char c;
 
-	prctl(PR_SET_NAME, "stealer", 0, 0, 0);
+	set_name("stealer");
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	pin(cpu_k);
 	if (sched_setscheduler(0, SCHED_FIFO, &sp))
-		die(EX_NOPERM, "sched_setscheduler(SCHED_FIFO)");
+		die_errno(EX_NOPERM, "sched_setscheduler(SCHED_FIFO)");
 	while (read(cmd, &c, 1) == 1 && c == 's') {
-		uint64_t t0 = now_ns(), t1;
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC), t1;
 
 		if (move && write(ack, &t0, sizeof(t0)) != sizeof(t0))
-			die(EX_OSERR, "write");
+			die_errno(EX_OSERR, "write");
 
-		while ((t1 = now_ns()) - t0 < (uint64_t)steal_ms * 1000000u)
+		while ((t1 = now_ns(CLOCK_MONOTONIC)) - t0 < (uint64_t)steal_ms * 1000000u)
 			;
 		t1 -= t0;
 		if (write(ack, &t1, sizeof(t1)) != sizeof(t1))
-			die(EX_OSERR, "write");
+			die_errno(EX_OSERR, "write");
 	}
 	exit(0);
 }
@@ -128,15 +116,15 @@ static void move_victim(int ack, int steal_ms)
 	cpu_set_t set;
 
 	if (read(ack, &t0, sizeof(t0)) != sizeof(t0))
-		die(EX_OSERR, "talking to the stealer");
-	while (now_ns() - t0 < (uint64_t)steal_ms * 500000u)
+		die_errno(EX_OSERR, "talking to the stealer");
+	while (now_ns(CLOCK_MONOTONIC) - t0 < (uint64_t)steal_ms * 500000u)
 		;
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
-	before = now_ns();
+	before = now_ns(CLOCK_MONOTONIC);
 	if (sched_setaffinity(atomic_load(&victim_tid), sizeof(set), &set))
-		die(EX_OSERR, "sched_setaffinity(victim)");
-	after = now_ns();
+		die_errno(EX_OSERR, "sched_setaffinity(victim)");
+	after = now_ns(CLOCK_MONOTONIC);
 	printf("moved_after_ns=%" PRIu64 " %" PRIu64 "\n", before - t0, after - t0);
 }
 
@@ -153,9 +141,9 @@ int main(int argc, char **argv)
 	int rounds = 3, steal_ms = 50, cmd[2], ack[2], o, status;
 	uint64_t stolen = 0;
 	pthread_t v;
-	struct stat sb;
 	pid_t child;
 
+	sample_prog = "kdelay-steal";
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
@@ -182,10 +170,10 @@ int main(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	if (pipe(cmd) || pipe(ack))
-		die(EX_OSERR, "pipe");
+		die_errno(EX_OSERR, "pipe");
 	child = fork();
 	if (child < 0)
-		die(EX_OSERR, "fork");
+		die_errno(EX_OSERR, "fork");
 	if (!child)
 		stealer(cmd[0], ack[1], steal_ms);
 	close(cmd[0]); /* a stealer that died is then an end of file, not a hang */
@@ -194,16 +182,12 @@ int main(int argc, char **argv)
 	printf("stealer pid=%ld\n", (long)child);
 	fflush(stdout);
 	if (pthread_create(&v, NULL, victim, NULL))
-		die(EX_OSERR, "pthread_create");
+		die_errno(EX_OSERR, "pthread_create");
 	while (!atomic_load(&victim_on_k))
 		;
 	printf("ready\n");
 	fflush(stdout);
-	while (stat(start_file, &sb)) {
-		struct timespec ms = { 0, 10000000 };
-
-		nanosleep(&ms, NULL);
-	}
+	wait_for_file(start_file, NULL);
 	DTRACE_PROBE(kdelay_steal, run_start);
 	/* a wait of the victim begun before the window has ended */
 	for (unsigned long l = atomic_load(&laps); atomic_load(&laps) == l;)
@@ -212,11 +196,11 @@ int main(int argc, char **argv)
 		uint64_t spun;
 
 		if (write(cmd[1], "s", 1) != 1)
-			die(EX_OSERR, "talking to the stealer");
+			die_errno(EX_OSERR, "talking to the stealer");
 		if (move)
 			move_victim(ack[0], steal_ms);
 		if (read(ack[0], &spun, sizeof(spun)) != sizeof(spun))
-			die(EX_OSERR, "talking to the stealer");
+			die_errno(EX_OSERR, "talking to the stealer");
 		stolen += spun;
 		/* the victim ran again: its wait ended inside the window */
 		for (unsigned long l = atomic_load(&laps); atomic_load(&laps) == l;)
@@ -226,7 +210,7 @@ int main(int argc, char **argv)
 	atomic_store(&stop, 1);
 	pthread_join(v, NULL);
 	if (write(cmd[1], "q", 1) != 1 || waitpid(child, &status, 0) != child)
-		die(EX_OSERR, "stopping the stealer");
+		die_errno(EX_OSERR, "stopping the stealer");
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "kdelay-steal: the stealer failed\n");
 		return EX_SOFTWARE;

@@ -27,6 +27,8 @@
  * block may find its 1 ms timer already expired and not block that round.
  */
 #include <arpa/inet.h>
+#include "common.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -55,15 +57,9 @@ static int udp_in, udp_out;	  /* the sleeper's socket, and waker1's (connected t
 static atomic_int rounds_done;
 static atomic_long blocked; /* the sleeper's blocks during the rounds */
 
-static void die(int code, const char *what)
-{
-	fprintf(stderr, "kdelay-wake: %s: %s\n", what, strerror(errno));
-	exit(code);
-}
-
 static void name_self(const char *name)
 {
-	prctl(PR_SET_NAME, name, 0, 0, 0);
+	set_name(name);
 	printf("thread=%s tid=%ld\n", name, (long)syscall(SYS_gettid));
 	fflush(stdout);
 }
@@ -98,12 +94,12 @@ static void udp_pair(void)
 	udp_in = socket(AF_INET, SOCK_DGRAM, 0);
 	udp_out = socket(AF_INET, SOCK_DGRAM, 0);
 	if (udp_in < 0 || udp_out < 0)
-		die(EX_OSERR, "socket");
+		die_errno(EX_OSERR, "socket");
 	if (bind(udp_in, (struct sockaddr *)&a, sizeof(a)) ||
 	    getsockname(udp_in, (struct sockaddr *)&a, &len))
-		die(EX_OSERR, "bind 127.0.0.1");
+		die_errno(EX_OSERR, "bind 127.0.0.1");
 	if (connect(udp_out, (struct sockaddr *)&a, sizeof(a)))
-		die(EX_OSERR, "connect 127.0.0.1");
+		die_errno(EX_OSERR, "connect 127.0.0.1");
 }
 
 static void *sleeper(void *arg)
@@ -123,12 +119,12 @@ static void *sleeper(void *arg)
 		if (by_timer) {
 			errno = clock_nanosleep(CLOCK_MONOTONIC, 0, &ms, NULL);
 			if (errno)
-				die(EX_OSERR, "clock_nanosleep");
+				die_errno(EX_OSERR, "clock_nanosleep");
 		} else if (by_udp) {
 			if (recv(udp_in, &c, 1, 0) != 1)
-				die(EX_OSERR, "recv");
+				die_errno(EX_OSERR, "recv");
 		} else if (read(ping[0], &c, 1) != 1) {
-			die(EX_OSERR, "read");
+			die_errno(EX_OSERR, "read");
 		}
 	}
 	getrusage(RUSAGE_THREAD, &after);
@@ -149,7 +145,7 @@ static void *waker(void *arg)
 	while (!atomic_load(&sleeper_tid))
 		;
 	if (thread_status(atomic_load(&sleeper_tid), &st, &base))
-		die(EX_OSERR, "reading the sleeper's status");
+		die_errno(EX_OSERR, "reading the sleeper's status");
 	DTRACE_PROBE(kdelay_wake, run_start);
 	atomic_store(&window_open, 1);
 	for (int i = 1; i <= rounds && !by_timer; i++) {
@@ -158,20 +154,20 @@ static void *waker(void *arg)
 		/* the sleeper blocked for round i: switched out, asleep */
 		for (;;) {
 			if (thread_status(atomic_load(&sleeper_tid), &st, &n))
-				die(EX_OSERR, "reading the sleeper's status");
+				die_errno(EX_OSERR, "reading the sleeper's status");
 			if (n >= base + i && st == 'S')
 				break;
 			nanosleep(&ms, NULL);
 		}
 		if (by_udp ? send(udp_out, "x", 1, 0) != 1 : write(ping[1], "x", 1) != 1)
-			die(EX_OSERR, "write");
+			die_errno(EX_OSERR, "write");
 	}
 	/* the last round returned: the sleeper is spinning again */
 	while (!atomic_load(&rounds_done))
 		;
 	for (;;) {
 		if (thread_status(atomic_load(&sleeper_tid), &st, &n))
-			die(EX_OSERR, "reading the sleeper's status");
+			die_errno(EX_OSERR, "reading the sleeper's status");
 		if (st == 'R')
 			break;
 	}
@@ -191,9 +187,9 @@ int main(int argc, char **argv)
 	};
 	const char *start_file = NULL;
 	pthread_t s, w;
-	struct stat sb;
 	int o;
 
+	sample_prog = "kdelay-wake";
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
@@ -218,22 +214,18 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (pipe(ping))
-		die(EX_OSERR, "pipe");
+		die_errno(EX_OSERR, "pipe");
 	if (by_udp)
 		udp_pair();
 	if (pthread_create(&s, NULL, sleeper, NULL))
-		die(EX_OSERR, "pthread_create");
+		die_errno(EX_OSERR, "pthread_create");
 	while (!atomic_load(&sleeper_tid))
 		;
 	printf("ready\n");
 	fflush(stdout);
-	while (stat(start_file, &sb)) {
-		struct timespec ms = { 0, 10000000 };
-
-		nanosleep(&ms, NULL);
-	}
+	wait_for_file(start_file, NULL);
 	if (pthread_create(&w, NULL, waker, NULL))
-		die(EX_OSERR, "pthread_create");
+		die_errno(EX_OSERR, "pthread_create");
 	pthread_join(w, NULL);
 	pthread_join(s, NULL);
 	printf("done rounds=%d blocked=%ld\n", rounds, atomic_load(&blocked));
