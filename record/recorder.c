@@ -30,7 +30,7 @@
 #include "symbols.h"
 
 #define TICK_MS 50
-#define FLUSH_NS 500000000ull /* a killed recorder loses at most this (+ a tick) */
+#define FLUSH_NS 500000000ull /* a killed recorder loses at most this + 2 ticks */
 
 /* The wait before the next drain: a tick, or less up to a deadline. */
 static int tick_ms(uint64_t deadline)
