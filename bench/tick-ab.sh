@@ -3,11 +3,11 @@
 #
 # bench/tick-ab.sh A B [C...] - the recorder's CPU per event and its
 # drops, two or more kdelay-record builds compared in interleaved rounds
-# (e.g. the adaptive tick's 1 ms minimum, A, against 2 ms, B).  Not part
-# of `make bench`: building B is up to the caller, for instance
+# (e.g. the drain tick's TICK_MS 50, A, against 100, B).  Not part of
+# `make bench`: building B is up to the caller, for instance
 #
 #   git archive HEAD | tar -x -C /tmp/b &&
-#   sed -i 's/^#define TICK_MIN_MS 1$/#define TICK_MIN_MS 2/' /tmp/b/record/recorder.c &&
+#   sed -i 's/^#define TICK_MS 50$/#define TICK_MS 100/' /tmp/b/record/recorder.c &&
 #   make -C /tmp/b O=.output .output/kdelay-record
 #   bench/tick-ab.sh .output/kdelay-record /tmp/b/.output/kdelay-record
 #

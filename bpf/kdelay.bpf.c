@@ -10,7 +10,8 @@
  *  - the syscall hooks run for every process on the node, so they compare
  *    the tgid before anything else and return;
  *  - records are submitted with BPF_RB_NO_WAKEUP: the recorder drains the
- *    ring on a short timer, a wakeup per event would triple the cost.
+ *    ring on a timer, a wakeup per event would triple the cost; only a
+ *    ring filling past a mark, and a trigger, wake it (ring_flags).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -165,6 +166,27 @@ static __noinline int loss_note(__u32 cpu, __u64 n, __u64 ts)
 	return 0;
 }
 
+/*
+ * Waking the recorder.  It drains the ring on a long timer, since on a
+ * paravirtual guest a wake-up costs it as much CPU as ~1000 events; a
+ * burst must not fill the ring before the timer, so a submit that finds
+ * more than wake_mark bytes in the ring wakes it.  wake_pending (cleared
+ * by the recorder after each drain) makes that one wake-up per drain,
+ * whatever the CPUs.  wake_mark 0: never (the flight recorder drains on a
+ * short tick of its own, and the check then costs nothing).
+ */
+const volatile __u64 wake_mark = 0;
+__u64 wake_pending = 0;
+
+static __always_inline __u64 ring_flags(void)
+{
+	if (!wake_mark || *(volatile __u64 *)&wake_pending ||
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wake_mark ||
+	    __sync_lock_test_and_set(&wake_pending, 1))
+		return BPF_RB_NO_WAKEUP;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
 /* bpf_loop() callback: write the losses of slot i as one record. */
 static long loss_flush_slot(__u32 i, void *ctx)
 {
@@ -191,7 +213,7 @@ static long loss_flush_slot(__u32 i, void *ctx)
 	e->hdr.cpu = slot;
 	e->count = n;
 	e->end_ts = end;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, ring_flags());
 	return 0;
 }
 
@@ -235,7 +257,7 @@ static __always_inline void *ev_reserve(__u32 size, __u8 type, __u32 tid)
 
 static __always_inline void ev_submit(void *e)
 {
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, ring_flags());
 }
 
 /*
@@ -308,7 +330,7 @@ static __noinline int stage_flush(struct kd_stage *s, __u32 level)
 	loss_flush();
 	if (bpf_ringbuf_output(&events, &s->b,
 			       sizeof(struct kd_ev_hdr) + n * sizeof(struct kd_ev_sys),
-			       BPF_RB_NO_WAKEUP)) {
+			       ring_flags())) {
 		__sync_fetch_and_add(&dropped, n);
 		loss_note(cpu, n, s->b.hdr.ts);
 	}
@@ -549,7 +571,7 @@ static __always_inline void stack_emit(void *ctx, __u32 tid, __u32 nr, __u64 now
 	if (size > sizeof(*s))
 		size = sizeof(*s);
 	loss_flush();
-	if (bpf_ringbuf_output(&events, s, size, BPF_RB_NO_WAKEUP))
+	if (bpf_ringbuf_output(&events, s, size, ring_flags()))
 		ev_lost();
 }
 
@@ -801,7 +823,8 @@ static __always_inline void trigger_emit(__u64 ts, __u8 flags)
 	e->hdr.ts = ts;
 	e->hdr.flags = flags;
 	e->pad[0] = e->pad[1] = 0;
-	ev_submit(e);
+	/* the recorder acts on a trigger at once, not at its next tick */
+	bpf_ringbuf_submit(e, wake_mark ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* idle -> capturing; any other state means the recorder is not ready. */

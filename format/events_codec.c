@@ -84,6 +84,30 @@ static inline uint32_t event_tid_index(struct kdf_events_enc *e, uint32_t tid)
 	return e->last_idx - 1u;
 }
 
+/* The most one event adds: type and flags, and 7 varints (tid index, cpu,
+ * time, up to 4 arguments); and 2 tids to the table (its own and one in
+ * its arguments). */
+#define EVENT_MAX_BYTES (2u + 7u * KDF_VARINT_MAX)
+#define EVENT_MAX_TIDS 2u
+
+int kdf_events_enc_check(struct kdf_events_enc *e)
+{
+	size_t raw = kdf_events_enc_varint_bytes(e) + 2u * e->n;
+	size_t by_n, by_tids, by_raw;
+
+	if (e->n >= KDF_EVENTS_PER_CHUNK || e->ntids + EVENT_MAX_TIDS > KDF_TIDS_PER_CHUNK ||
+	    raw >= KDF_EVENTS_RAW_TARGET)
+		return 1;
+	/* After k more events the checks above still pass if n + k, ntids +
+	 * 2k and raw + k * EVENT_MAX_BYTES do: the largest such k. */
+	by_n = KDF_EVENTS_PER_CHUNK - 1u - e->n;
+	by_tids = (KDF_TIDS_PER_CHUNK - EVENT_MAX_TIDS - e->ntids) / EVENT_MAX_TIDS;
+	by_raw = (KDF_EVENTS_RAW_TARGET - 1u - raw) / EVENT_MAX_BYTES;
+	e->room = (uint32_t)(by_n < by_tids ? (by_n < by_raw ? by_n : by_raw)
+					    : (by_tids < by_raw ? by_tids : by_raw));
+	return 0;
+}
+
 static inline void col_put(struct kdf_events_enc *e, int c, uint64_t v)
 {
 	uint8_t *p = e->col[c] + e->col_len[c];
@@ -199,6 +223,7 @@ int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out)
 	out->len += need;
 
 	e->n = 0;
+	e->room = 0;
 	e->ntids = 0;
 	e->last_idx = 0;
 	memset(e->col_len, 0, sizeof(e->col_len));

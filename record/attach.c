@@ -415,6 +415,11 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 			      o->buffer_page_count, strerror(-e));
 		return EX_CONFIG;
 	}
+	/* A ring a quarter full wakes the recorder (bpf/kdelay.bpf.c,
+	 * ring_flags): three quarters are left to fill while it gets the CPU
+	 * and drains.  The flight recorder drains on a short tick of its own. */
+	skel->rodata->wake_mark =
+		o->flight_seconds > 0 ? 0 : (__u64)o->buffer_page_count * (__u64)getpagesize() / 4;
 	select_programs(b, err);
 	/* Staging needs its flush tick on every CPU; without it (no perf
 	 * events here) the records are reserved one by one, as before. */

@@ -3,17 +3,19 @@
  * recorder.c - kd_record_run(): set up, run the sample windows, close.
  *
  * One thread.  The BPF programs submit without wakeups, so the loop
- * drains the ring with ring_buffer__consume() on a short timer (libbpf
- * 1.1's ring_buffer__poll() spins on a ring nobody wakes up), and sleeps
- * in ppoll() on a signalfd and the target's pidfd in between.  The timer
- * is 1 ms while records flow and backs off to a few ms when the ring is
- * idle, never longer than a quarter of the time a full-speed burst
- * (FILL_BYTES_PER_MS) takes to fill the ring.
+ * drains the ring with ring_buffer__consume() on a timer (libbpf 1.1's
+ * ring_buffer__poll() spins on a ring nobody wakes up), and sleeps in
+ * epoll_wait() on a signalfd, the target's pidfd and the ring in between.
+ * The ring ends the wait only when the BPF side wakes it: when the ring
+ * fills past a mark (a quarter, record/attach.c) and at a trigger.  So the
+ * timer need not outrun a burst; it is long (TICK_MS: a wake-up costs as
+ * much CPU as ~1000 events on a paravirtual guest) and bounds how long a
+ * slow trickle of records waits in the ring, well within the flush bound.
  */
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -27,18 +29,19 @@
 #include "session.h"
 #include "symbols.h"
 
-#define TICK_MIN_MS 1
-#define TICK_MAX_MS 10
-#define FILL_BYTES_PER_MS 200000 /* ~6M records/s of 32 bytes */
-#define FLUSH_NS 500000000ull /* a killed recorder loses at most this */
+#define TICK_MS 50
+#define FLUSH_NS 500000000ull /* a killed recorder loses at most this + 2 ticks */
 
-/* The longest idle tick that a burst cannot overrun. */
-static int tick_max_ms(const struct session *s)
+/* The wait before the next drain: a tick, or less up to a deadline. */
+static int tick_ms(uint64_t deadline)
 {
-	uint64_t ring = (uint64_t)s->o->buffer_page_count * (uint64_t)getpagesize();
-	uint64_t ms = ring / FILL_BYTES_PER_MS / 4;
+	uint64_t now = meta__mono_ns();
 
-	return ms < TICK_MIN_MS ? TICK_MIN_MS : ms > TICK_MAX_MS ? TICK_MAX_MS : (int)ms;
+	if (deadline <= now)
+		return 0;
+	if (deadline - now >= (uint64_t)TICK_MS * 1000000)
+		return TICK_MS;
+	return (int)((deadline - now + 999999) / 1000000);
 }
 
 /*
@@ -71,20 +74,19 @@ static uint64_t ring_pos(const struct session *s, int page)
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Drain the ring; the next tick is short if records came, longer if not.
- * With staging, what no staged record can still precede goes on, in time
- * order. */
+/* Drain the ring.  With staging, what no staged record can still precede
+ * goes on, in time order. */
 static void consume(struct session *s)
 {
 	uint64_t now = 0, upto = 0, produced = 0;
-	int n;
 
 	if (s->bpf.staging) {
 		now = meta__mono_ns();
 		upto = staged_upto(s, now);
 		produced = ring_pos(s, 1);
 	}
-	n = ring_buffer__consume(s->rb);
+	ring_buffer__consume(s->rb);
+	session__drained(s);
 	if (s->bpf.staging) {
 		/* A record reserved before upto and not yet committed (its
 		 * CPU interrupted, or its vCPU descheduled, half-way) stops
@@ -94,32 +96,27 @@ static void consume(struct session *s)
 			upto = now - KD_STAGE_HOLD_NS;
 		consumer__release(&s->cons, upto);
 	}
-
-	if (n > 0)
-		s->tick_ms = TICK_MIN_MS;
-	else if (s->tick_ms < tick_max_ms(s))
-		s->tick_ms++;
 }
 
 /* Wait up to ms; false when a signal came or the target exited. */
 static bool wait_tick(struct session *s, int ms)
 {
-	struct pollfd pfd[2] = {
-		{ .fd = s->sigfd, .events = POLLIN },
-		{ .fd = s->target.pidfd, .events = POLLIN },
-	};
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct epoll_event ev[3];
 	struct signalfd_siginfo si;
+	bool signalled = false, exited = false;
+	int n = epoll_wait(s->epfd, ev, 3, ms);
 
-	ppoll(pfd, s->target.pidfd >= 0 ? 2 : 1, &ts, NULL);
+	for (int i = 0; i < n; i++) {
+		signalled |= ev[i].data.u32 == KD_WAIT_SIGNAL;
+		exited |= ev[i].data.u32 == KD_WAIT_TARGET;
+	}
 	/* Read only when a signal is pending: a failed read on every tick
-	 * is a wasted syscall hundreds of times a second. */
-	if ((pfd[0].revents & POLLIN) && read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	 * is a wasted syscall. */
+	if (signalled && read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		s->exit_reason = KD_EXIT_SIGNAL;
 		return false;
 	}
-	if ((s->target.pidfd >= 0 && (pfd[1].revents & POLLIN)) ||
-	    (s->target.pidfd < 0 && target__exited(&s->target))) {
+	if (exited || (s->target.pidfd < 0 && target__exited(&s->target))) {
 		s->exit_reason = KD_EXIT_TARGET;
 		return false;
 	}
@@ -227,7 +224,7 @@ static bool run_window(struct session *s)
 	if (s->win.state == KD_WIN_OPEN && !s->bpf.has_stop && !s->until_exit)
 		deadline = s->win.start_ts + sample_ns;
 	for (;;) {
-		bool go_on = wait_tick(s, s->tick_ms);
+		bool go_on = wait_tick(s, tick_ms(deadline));
 		uint64_t now;
 
 		consume(s);
@@ -344,7 +341,7 @@ static void interval(struct session *s)
 	uint64_t until = meta__mono_ns() + (uint64_t)(s->o->sample_interval * 1e9);
 
 	while (meta__mono_ns() < until) {
-		if (!wait_tick(s, s->tick_ms)) {
+		if (!wait_tick(s, tick_ms(until))) {
 			s->stop_all = true;
 			return;
 		}
@@ -363,7 +360,7 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.hooks = hooks;
-	s.sigfd = -1;
+	s.sigfd = s.epfd = -1;
 	s.target.go_fd = s.target.exec_err_fd = s.target.pidfd = -1;
 	status__init(&s.st, o->quiet, meta__mono_ns());
 	if (!strcmp(o->output, KD_OUTPUT_STDOUT))
@@ -371,7 +368,6 @@ int kd_record_run(const struct kd_opts *o, const struct kd_record_hooks *hooks)
 	rc = session__setup(&s);
 	if (rc)
 		goto out;
-	s.tick_ms = TICK_MIN_MS;
 	s.cons.on_armed_event = open_triggered;
 	s.cons.ctx = &s;
 	s.last_flush = meta__mono_ns();

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -56,6 +57,30 @@ static int setup_signals(struct session *s)
 	return s->sigfd < 0 ? -errno : 0;
 }
 
+/* sigfd, target.pidfd (if any) and the ring in one epoll set. */
+static int setup_wait(struct session *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = KD_WAIT_SIGNAL };
+
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->sigfd, &ev))
+		return -errno;
+	ev.data.u32 = KD_WAIT_TARGET;
+	if (s->target.pidfd >= 0 && epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->target.pidfd, &ev))
+		return -errno;
+	ev.events = EPOLLIN | EPOLLET;
+	ev.data.u32 = KD_WAIT_RING;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, bpf_map__fd(s->bpf.skel->maps.events), &ev))
+		return -errno;
+	return 0;
+}
+
+void session__drained(struct session *s)
+{
+	if (BSS_LOAD(s, wake_pending))
+		BSS_STORE(s, wake_pending, 0);
+}
+
 void session__drain(struct session *s)
 {
 	int n;
@@ -63,6 +88,7 @@ void session__drain(struct session *s)
 	do
 		n = ring_buffer__consume(s->rb);
 	while (n > 0);
+	session__drained(s);
 }
 
 int session__setup(struct session *s)
@@ -137,6 +163,10 @@ int session__setup(struct session *s)
 	/* -ENOENT: the target already exited; the loop notices and closes. */
 	if (setup_signals(s)) {
 		status__error(stderr, "Cannot set up signal handling: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if ((rc = setup_wait(s))) {
+		status__error(stderr, "Cannot set up the wait for events: %s", strerror(-rc));
 		return EX_OSERR;
 	}
 	return 0;
@@ -222,6 +252,9 @@ void session__free(struct session *s)
 	window__free(&s->win);
 	consumer__free(&s->cons);
 	meta__free(&s->meta);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	s->epfd = -1;
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	s->sigfd = -1;

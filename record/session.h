@@ -41,6 +41,10 @@ struct session {
 	struct kd_consumer cons;
 	struct kd_status st;
 	int sigfd;
+	/* what the loop waits on: the signalfd, the target's pidfd, and the
+	 * ring, edge-triggered so that only a wake-up from BPF (a filling
+	 * ring, a trigger) ends the wait, not records merely present */
+	int epfd;
 	bool until_exit;      /* COMMAND without --sample-time */
 	bool stop_all;	      /* signal, target exit or error: no more windows */
 	int exit_reason;
@@ -48,7 +52,6 @@ struct session {
 	uint64_t overflow;    /* events lost to the trigger-delta buffer bound */
 	uint64_t last_flush;
 	uint64_t missed_total; /* trigger misses up to the last window's end */
-	int tick_ms;	      /* current drain period */
 	int hook_rc;	      /* non-zero status returned by hooks->on_window */
 };
 
@@ -56,8 +59,15 @@ struct session {
  * attach BPF, name the threads.  Returns 0 or an exit status (printed). */
 int session__setup(struct session *s);
 
+/* What the loop's epoll set reports (struct epoll_event's data.u32). */
+enum { KD_WAIT_SIGNAL, KD_WAIT_TARGET, KD_WAIT_RING };
+
 /* Consume what is left in the ring buffer. */
 void session__drain(struct session *s);
+
+/* After a drain: let the BPF side wake the recorder again when the ring
+ * fills (bpf/kdelay.bpf.c, ring_flags). */
+void session__drained(struct session *s);
 
 /* Stop capturing, write the summary, close the file; returns the exit
  * status given the loop's rc.  Then session__free(). */
