@@ -577,13 +577,43 @@ static inline size_t sort_run(struct kdr_pairing *p, const struct kdf_event *ev,
 	return k;
 }
 
+/* How many of ev[0..n) in a row are inside the bounds and in time order
+ * after what the reorder ring holds (nothing owed): a run that can pass
+ * through it (kdr_reorder_pass()). */
+static size_t in_order_run(const struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	uint64_t last = kdr_reorder_newest_ts(&p->reorder), lo = p->lo, hi = p->hi;
+	size_t k;
+
+	for (k = 0; k < n && ev[k].ts >= last && in_range(&ev[k], lo, hi); k++)
+		last = ev[k].ts;
+	return k;
+}
+
+/* A run in order through the reorder ring: the events it pushes out
+ * paired, those of the run itself where they are, and only the newest
+ * (as many as the ring holds) copied into it. */
+static void pass_run(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	size_t own = kdr_reorder_pass(&p->reorder, n);
+
+	pair_owed(p);
+	pair_run(p, ev, own);
+	kdr_reorder_append(&p->reorder, ev + own, n - own);
+}
+
 int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 {
-	size_t k = 0;
+	size_t k = 0, run;
 	int late;
 
 	p->diag.events += n;
 	while (k < n && !p->failed) {
+		if ((run = in_order_run(p, ev + k, n - k))) {
+			pass_run(p, ev + k, run);
+			k += run;
+			continue;
+		}
 		k += sort_run(p, ev + k, n - k, &late);
 		pair_owed(p);
 		if (late && !p->failed)
