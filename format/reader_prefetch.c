@@ -19,8 +19,8 @@
  * wait: the two threads share the reading, whichever is free.
  *
  * Memory: the decoded events of SLOTS chunks, and one chunk as stored and
- * unpacked per thread (at most SLOT_PAYLOAD_MAX bytes each) - one chunk's
- * events more than reading alone.  The thread itself never allocates, so
+ * unpacked per thread (at most SLOT_PAYLOAD_MAX bytes each) - three
+ * chunks' events more than reading alone (about 1 MB each).  The thread itself never allocates, so
  * that an allocation failure is met at the same point of the reading
  * every time: a chunk larger than the slots is left for the reader, which
  * grows all of them (the thread is idle then) before it has the chunk
@@ -36,8 +36,13 @@
 #include "kdf_testing.h"
 #include "reader_internal.h"
 
-/* One handed out, one being filled. */
-#define SLOTS 2
+/* One handed out, the others filled or being filled, by either thread.
+ * With two, the thread had no slot to fill while the reader worked on a
+ * chunk whose successor the reader itself had decoded (it decodes a later
+ * one when its next is not ready), and the two cores were busy 1.4 of 2
+ * on average; with four, each thread finds work until the end.  A power
+ * of 2: the positions count up and wrap. */
+#define SLOTS 4
 /* A larger chunk is read by the reader itself, in its own buffers. */
 #define SLOT_PAYLOAD_MAX (4u << 20)
 #define PREFETCH_MIN_BYTES (1u << 20)
