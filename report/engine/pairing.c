@@ -583,9 +583,19 @@ static inline size_t sort_run(struct kdr_pairing *p, const struct kdf_event *ev,
 static size_t in_order_run(const struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 {
 	uint64_t last = kdr_reorder_newest_ts(&p->reorder), lo = p->lo, hi = p->hi;
-	size_t k;
+	size_t k = 0;
 
-	for (k = 0; k < n && ev[k].ts >= last && in_range(&ev[k], lo, hi); k++)
+	for (; k < n && last < lo; k++) {
+		if (ev[k].ts < last || !in_range(&ev[k], lo, hi))
+			return k;
+		last = ev[k].ts;
+	}
+	/* From lo on, an event no older than the one before is not before lo
+	 * either: only hi is asked, and a LOSS's end, which in_range() asks
+	 * instead of its start. */
+	for (; k < n && ev[k].ts >= last && ev[k].ts <= hi &&
+	       (ev[k].type != KDF_EV_LOSS || ev[k].u.loss.end_ts >= lo);
+	     k++)
 		last = ev[k].ts;
 	return k;
 }
