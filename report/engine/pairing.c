@@ -632,6 +632,19 @@ int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 	return p->failed;
 }
 
+int kdr_pair_feed_in_order(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	/* after the newest held and inside the bounds from its first to its
+	 * last event: the batch is one run (in_order_run() would find it) */
+	if (n && !p->failed && ev[0].ts >= kdr_reorder_newest_ts(&p->reorder) &&
+	    ev[0].ts >= p->lo && ev[n - 1].ts <= p->hi) {
+		p->diag.events += n;
+		pass_run(p, ev, n);
+		return p->failed;
+	}
+	return kdr_pair_feed(p, ev, n);
+}
+
 int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi)
 {
 	const struct kdf_event *e;

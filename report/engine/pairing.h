@@ -199,6 +199,10 @@ static inline void kdr_pair_set_open_start(struct kdr_pairing *p, uint64_t ts)
 /* Feed events in file order.  0, or the first non-zero return of a
  * callback, or -1 when out of memory (sticky until the reset). */
 int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
+/* The same for events known to be in time order (no ts before the one
+ * before it, a LOSS ending no earlier than it starts: the reader's
+ * kdf_item.u.events.in_order), which then need not be asked one by one. */
+int kdr_pair_feed_in_order(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
 
 /* The stream (or the window [lo, hi]) ended: pair what the reorder ring
  * holds, keeping only events inside [lo, hi], and emit the syscalls that
