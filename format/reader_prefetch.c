@@ -20,14 +20,14 @@
  *
  * Memory: the decoded events of SLOTS chunks, and one chunk as stored and
  * unpacked per thread (at most SLOT_PAYLOAD_MAX bytes each) - three
- * chunks' events more than reading alone (about 1 MB each).  The thread itself never allocates, so
- * that an allocation failure is met at the same point of the reading
- * every time: a chunk larger than the slots is left for the reader, which
- * grows all of them (the thread is idle then) before it has the chunk
- * read again.  A capture smaller than PREFETCH_MIN_BYTES is read alone:
- * a thread costs more than it saves there.  Only when the caller asked
- * (kdf_reader_read_ahead): exports, with a budget of their own to keep,
- * read alone.
+ * chunks' events more than reading alone (about 1 MB each).  The thread
+ * itself never allocates, so that an allocation failure is met at the
+ * same point of the reading every time: a chunk larger than the slots is
+ * left for the reader, which grows all of them (the thread is idle then)
+ * before it has the chunk read again.  A capture smaller than
+ * PREFETCH_MIN_BYTES is read alone: a thread costs more than it saves
+ * there.  Only when the caller asked (kdf_reader_read_ahead): exports,
+ * with a budget of their own to keep, read alone.
  */
 #include <pthread.h>
 #include <stdint.h>
