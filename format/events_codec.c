@@ -399,18 +399,22 @@ struct v1_cols {
 	struct kdf_cursor tidx, cpu, dts, args;
 };
 
-/* Event i of a 1.0 layout into ev: 1, or 0 on a value out of range. */
+/* Event i of a 1.0 layout into ev: 1, or 0 on a value out of range.
+ * *back is set when its ts is before the previous one's (a step back, or
+ * one that wraps). */
 static inline __attribute__((always_inline)) int decode_v1_one(const struct events_in *in,
 							       struct v1_cols *k, uint32_t i,
-							       uint64_t *ts, struct kdf_event *ev,
-							       int in_room)
+							       uint64_t *ts, int *back,
+							       struct kdf_event *ev, int in_room)
 {
 	uint64_t t = VARINT(&k->tidx, in_room);
 	uint64_t c = VARINT(&k->cpu, in_room);
 	uint64_t a[4] = { 0 };
+	uint64_t prev = *ts;
 
 	*ts += (uint64_t)kdf_unzigzag(in_room ? kdf_cursor_varint_mixed_room(&k->dts, 1)
 					      : kdf_cursor_varint_mixed(&k->dts));
+	*back |= *ts < prev;
 	ev->ts = *ts;
 	ev->type = in->type[i];
 	ev->flags = in->flags[i];
@@ -455,6 +459,21 @@ static uint32_t events_in_room(const struct v1_cols *k)
 	return room < UINT32_MAX ? (uint32_t)room : UINT32_MAX;
 }
 
+/* The span of v[0..n) into the tally: with no step back in time, its
+ * first and last events; else the earliest and latest, walked for. */
+static void span(const struct kdf_event *v, size_t n, int in_order, struct kdf_events_tally *tally)
+{
+	uint64_t lo = n ? v[0].ts : 0, hi = n ? v[n - 1].ts : 0;
+
+	tally->in_order = in_order;
+	for (size_t i = 0; !in_order && i < n; i++) {
+		lo = v[i].ts < lo ? v[i].ts : lo;
+		hi = v[i].ts > hi ? v[i].ts : hi;
+	}
+	tally->first_ts = lo;
+	tally->last_ts = hi;
+}
+
 /*
  * The usual case: a 1.0 layout, decoded straight into out.  The events
  * go in runs that the columns hold whatever the bytes (events_in_room()):
@@ -467,27 +486,24 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out,
 	struct v1_cols k = { in->col[COL_TIDX], in->col[COL_CPU], in->col[COL_TS],
 			     in->col[COL_ARGS] };
 	/* the tally in locals: stores into out could alias it */
-	uint64_t by_type[KDF_EV_TYPE_MAX + 1] = { 0 }, lo = UINT64_MAX, hi = 0;
+	uint64_t by_type[KDF_EV_TYPE_MAX + 1] = { 0 };
+	int back = 0;
 	int ok = 1;
 
 	for (uint32_t i = 0; i < in->n && ok;) {
 		uint32_t run = events_in_room(&k), end;
 
 		if (!run) {
-			ok = decode_v1_one(in, &k, i, &ts, &out[i], 0);
+			ok = decode_v1_one(in, &k, i, &ts, &back, &out[i], 0);
 			/* a type out of the table only when not ok */
 			by_type[ok ? out[i].type : 0]++;
-			lo = ts < lo ? ts : lo;
-			hi = ts > hi ? ts : hi;
 			i++;
 			continue;
 		}
 		end = in->n - i < run ? in->n : i + run;
 		for (; i < end && ok; i++) {
-			ok = decode_v1_one(in, &k, i, &ts, &out[i], 1);
+			ok = decode_v1_one(in, &k, i, &ts, &back, &out[i], 1);
 			by_type[ok ? out[i].type : 0]++;
-			lo = ts < lo ? ts : lo;
-			hi = ts > hi ? ts : hi;
 		}
 		/* a malformed varint moved on within the room: stop there */
 		if (k.tidx.bad | k.cpu.bad | k.dts.bad | k.args.bad)
@@ -498,8 +514,8 @@ static int decode_v1(struct events_in *in, uint64_t ts, struct kdf_event *out,
 	in->col[COL_TS] = k.dts;
 	in->col[COL_ARGS] = k.args;
 	memcpy(tally->by_type, by_type, sizeof(by_type));
-	tally->first_ts = in->n ? lo : 0;
-	tally->last_ts = hi;
+	if (ok)
+		span(out, in->n, !back, tally);
 	return ok;
 }
 
@@ -510,6 +526,7 @@ static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, 
 	size_t n = 0;
 
 	memset(tally, 0, sizeof(*tally));
+	tally->in_order = 1;
 
 	for (uint32_t i = 0; i < in->n; i++) {
 		struct kdf_event *ev = &out[n];
@@ -532,12 +549,11 @@ static int decode_any(struct events_in *in, uint64_t ts, struct kdf_event *out, 
 		if (!fill_args(in, ev, a))
 			return 0;
 		tally->by_type[ev->type]++;
-		if (!n || ev->ts < tally->first_ts)
-			tally->first_ts = ev->ts;
-		if (!n || ev->ts > tally->last_ts)
-			tally->last_ts = ev->ts;
+		if (n && ev->ts < out[n - 1].ts)
+			tally->in_order = 0;
 		n++;
 	}
+	span(out, n, tally->in_order, tally);
 	*n_out = n;
 	return 1;
 }

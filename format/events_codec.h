@@ -81,11 +81,13 @@ void kdf_events_enc_add(struct kdf_events_enc *e, const struct kdf_event *ev);
 int kdf_events_enc_finish(struct kdf_events_enc *e, struct kdf_buf *out);
 
 /* What the decoder counts of the events it hands out, on its way (the
- * type and the time are at hand there): how many of each type, and their
- * earliest and latest ts (0 and 0 when none). */
+ * type and the time are at hand there): how many of each type, their
+ * earliest and latest ts (0 and 0 when none), and whether they are in time
+ * order (no ts before the one of the event before it). */
 struct kdf_events_tally {
 	uint64_t by_type[KDF_EV_TYPE_MAX + 1];
 	uint64_t first_ts, last_ts;
+	int in_order;
 };
 
 /*

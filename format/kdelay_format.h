@@ -325,6 +325,10 @@ struct kdf_item {
 			 * taken where the chunk is decoded, so that a reader
 			 * needing a batch's span does not walk it again */
 			uint64_t first_ts, last_ts;
+			/* 1 when no event's ts is before the one of the event
+			 * before it: a reader that puts them in time order
+			 * can take them as they are */
+			int in_order;
 		} events;
 		struct kdf_thread thread;
 		struct {

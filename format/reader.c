@@ -285,6 +285,7 @@ static int events_item(struct kdf_reader *r, uint64_t off, const struct kdf_even
 		r->read_by_type[t] += tally->by_type[t];
 	item->u.events.first_ts = tally->first_ts;
 	item->u.events.last_ts = tally->last_ts;
+	item->u.events.in_order = tally->in_order;
 	item->type = KDF_ITEM_EVENTS;
 	item->u.events.v = v;
 	item->u.events.n = n;

@@ -13,14 +13,33 @@
  */
 #include "reader_internal.h"
 
-static uint64_t scaled(const struct kdf_reader *r, uint64_t floor, uint64_t per_byte)
+static uint64_t limit_of(uint64_t size, uint64_t floor, uint64_t per_byte)
 {
-	uint64_t size = kdf_source_size(&r->src), limit;
+	uint64_t limit;
 
 	if (size > (KDF_BUDGET_MAX - floor) / per_byte)
 		return KDF_BUDGET_MAX;
 	limit = floor + size * per_byte;
 	return limit < KDF_BUDGET_MAX ? limit : KDF_BUDGET_MAX;
+}
+
+static uint64_t scaled(const struct kdf_reader *r, uint64_t floor, uint64_t per_byte)
+{
+	return limit_of(kdf_source_size(&r->src), floor, per_byte);
+}
+
+/* The same for the decompression charged every chunk: with the size read
+ * last time first, since the limit only grows with the size and what fits
+ * it fits the size now; the size is read again (a kernel entry, ~4 us on a
+ * VM guest) only when need does not fit, and then kept. */
+static uint64_t scaled_seen(struct kdf_reader *r, uint64_t floor, uint64_t per_byte, uint64_t need)
+{
+	uint64_t limit = limit_of(r->size_seen, floor, per_byte);
+
+	if (need <= limit)
+		return limit;
+	r->size_seen = kdf_source_size(&r->src);
+	return limit_of(r->size_seen, floor, per_byte);
 }
 
 uint64_t kdf_reader_budget_room(const struct kdf_reader *r)
@@ -61,7 +80,8 @@ int kdf_reader_charge(struct kdf_reader *r, uint64_t off, const struct kdf_chunk
 
 int kdf_reader_charge_decode(struct kdf_reader *r, uint64_t off, const struct kdf_chunk_header *h)
 {
-	uint64_t limit = scaled(r, KDF_BUDGET_DECODE_FLOOR, KDF_BUDGET_DECODE_PER_BYTE);
+	uint64_t limit = scaled_seen(r, KDF_BUDGET_DECODE_FLOOR, KDF_BUDGET_DECODE_PER_BYTE,
+				     r->decoded + h->raw_len);
 
 	if (r->decoded + h->raw_len > limit) {
 		kdf_reader_over_budget(r, off, h, "the decompressed bytes", r->decoded + h->raw_len,

@@ -41,6 +41,7 @@ struct kdf_reader {
 	int warned_unknown_event;
 	uint64_t kept;	  /* bytes charged to the budget (reader_budget.c) */
 	uint64_t decoded; /* payload bytes decompressed so far */
+	uint64_t size_seen; /* the file's size as the budget last read it */
 	int stopped;	  /* over budget, or another capture: reading ends */
 	int follow;	  /* the file is still being written (kdf_reader_follow) */
 	/* reader_checks.c */

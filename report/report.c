@@ -326,7 +326,9 @@ static int read_on(struct run *run)
 		case KDF_ITEM_EVENTS:
 			kdr_unclosed_item(&run->unclosed, &it);
 			if (wants_events(run) &&
-			    kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))
+			    (it.u.events.in_order
+				     ? kdr_stats_feed_in_order(run->st, it.u.events.v, it.u.events.n)
+				     : kdr_stats_feed(run->st, it.u.events.v, it.u.events.n)))
 				oom = 1;
 			if (run->wakers && wants_events(run) &&
 			    kdr_wakers_feed(run->wakers, it.u.events.v, it.u.events.n))

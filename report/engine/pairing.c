@@ -577,19 +577,72 @@ static inline size_t sort_run(struct kdr_pairing *p, const struct kdf_event *ev,
 	return k;
 }
 
+/* How many of ev[0..n) in a row are inside the bounds and in time order
+ * after what the reorder ring holds (nothing owed): a run that can pass
+ * through it (kdr_reorder_pass()). */
+static size_t in_order_run(const struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	uint64_t last = kdr_reorder_newest_ts(&p->reorder), lo = p->lo, hi = p->hi;
+	size_t k = 0;
+
+	for (; k < n && last < lo; k++) {
+		if (ev[k].ts < last || !in_range(&ev[k], lo, hi))
+			return k;
+		last = ev[k].ts;
+	}
+	/* From lo on, an event no older than the one before is not before lo
+	 * either: only hi is asked, and a LOSS's end, which in_range() asks
+	 * instead of its start. */
+	for (; k < n && ev[k].ts >= last && ev[k].ts <= hi &&
+	       (ev[k].type != KDF_EV_LOSS || ev[k].u.loss.end_ts >= lo);
+	     k++)
+		last = ev[k].ts;
+	return k;
+}
+
+/* A run in order through the reorder ring: the events it pushes out
+ * paired, those of the run itself where they are, and only the newest
+ * (as many as the ring holds) copied into it. */
+static void pass_run(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	size_t own = kdr_reorder_pass(&p->reorder, n);
+
+	pair_owed(p);
+	pair_run(p, ev, own);
+	kdr_reorder_append(&p->reorder, ev + own, n - own);
+}
+
 int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
 {
-	size_t k = 0;
+	size_t k = 0, run;
 	int late;
 
 	p->diag.events += n;
 	while (k < n && !p->failed) {
+		if ((run = in_order_run(p, ev + k, n - k))) {
+			pass_run(p, ev + k, run);
+			k += run;
+			continue;
+		}
 		k += sort_run(p, ev + k, n - k, &late);
 		pair_owed(p);
 		if (late && !p->failed)
 			pair_run(p, &ev[k++], 1); /* after what left before it */
 	}
 	return p->failed;
+}
+
+int kdr_pair_feed_in_order(struct kdr_pairing *p, const struct kdf_event *ev, size_t n)
+{
+	/* after the newest held and inside the bounds from its first to its
+	 * last event: the batch is one run (in_order_run() would find it) */
+	if (n && !p->failed && ev[0].ts >= kdr_reorder_newest_ts(&p->reorder) &&
+	    ev[0].ts >= p->lo && ev[n - 1].ts <= p->hi) {
+		p->diag.events += n;
+		pass_run(p, ev, n);
+		return p->failed;
+	}
+	return kdr_pair_feed(p, ev, n);
 }
 
 int kdr_pair_finish(struct kdr_pairing *p, uint64_t lo, uint64_t hi)

@@ -48,6 +48,7 @@
 #define KDR_PAIRING_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hashidx.h"
@@ -117,8 +118,8 @@ struct kdr_pair_thread {
 };
 
 struct kdr_pair_cfg {
-	int clip;	     /* window-edge policy: 1 clip, 0 drop (above) */
-	int stacks;	     /* attach stacks to syscall intervals (above) */
+	bool clip;	     /* window-edge policy: 1 clip, 0 drop (above) */
+	bool stacks;	     /* attach stacks to syscall intervals (above) */
 	size_t reorder_cap;  /* events held back; 0 = KDR_PAIR_REORDER */
 	/* clip: the windows of the capture in time order; where one starts
 	 * after the previous ended, nothing was recorded in between */
@@ -136,7 +137,7 @@ struct kdr_pair_cfg {
 	 * within it: for a consumer whose sums do not depend on the order
 	 * between kinds, which then asks the kind once a batch, not once an
 	 * interval (where a mixed capture keeps the processor guessing). */
-	int by_kind;
+	bool by_kind;
 	/* e is about to change thread i's state (NULL: not needed); for a
 	 * LOSS, called for each thread that may have something open. */
 	int (*before)(void *ctx, uint32_t i, const struct kdf_event *e);
@@ -199,6 +200,10 @@ static inline void kdr_pair_set_open_start(struct kdr_pairing *p, uint64_t ts)
 /* Feed events in file order.  0, or the first non-zero return of a
  * callback, or -1 when out of memory (sticky until the reset). */
 int kdr_pair_feed(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
+/* The same for events known to be in time order (no ts before the one
+ * before it, a LOSS ending no earlier than it starts: the reader's
+ * kdf_item.u.events.in_order), which then need not be asked one by one. */
+int kdr_pair_feed_in_order(struct kdr_pairing *p, const struct kdf_event *ev, size_t n);
 
 /* The stream (or the window [lo, hi]) ended: pair what the reorder ring
  * holds, keeping only events inside [lo, hi], and emit the syscalls that

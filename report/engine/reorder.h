@@ -29,12 +29,19 @@
  *     one at a time; an event added since is inserted above them and
  *     judged late against the same reach-th newest, so the order of
  *     processing is the same, with the loops apart: a tight one that
- *     sorts, and one that processes runs of events.
+ *     sorts, and one that processes runs of events;
+ *   - passing through, for a run of events already in time order (the
+ *     usual stream): kdr_reorder_pass() owes the held events the run
+ *     pushes out and says how many of the run's own oldest leave too,
+ *     which the caller processes where they are, not copied in and out;
+ *     kdr_reorder_append() then holds the rest.  The order out is the
+ *     one kdr_reorder_add() gives.
  */
 #ifndef KDR_REORDER_H
 #define KDR_REORDER_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "kdelay_format.h"
 
@@ -129,6 +136,43 @@ static inline int kdr_reorder_add(struct kdr_reorder *r, const struct kdf_event 
 	ring[j & mask] = *e;
 	r->n++;
 	return 0;
+}
+
+/* The ts that the next event must not precede for kdr_reorder_add() only
+ * to append it: the newest held one's, 0 when none is held (nothing may be
+ * owed). */
+static inline uint64_t kdr_reorder_newest_ts(const struct kdr_reorder *r)
+{
+	return r->n ? r->ring[(r->head + r->n - 1) & r->mask].ts : 0;
+}
+
+/* A run of n events, none older than the one before it nor than
+ * kdr_reorder_newest_ts() (nothing owed), passes through: the held events
+ * it pushes out are owed (take them first), and the return value says how
+ * many of the run's own oldest leave behind them, to be processed from
+ * the run itself; kdr_reorder_append() then holds the others.  The same
+ * events leave, in the same order, as with kdr_reorder_add() one by one:
+ * appended in order, each pushes out the oldest once cap are held. */
+static inline size_t kdr_reorder_pass(struct kdr_reorder *r, size_t n)
+{
+	size_t out = r->n + n > r->cap ? r->n + n - r->cap : 0; /* leave in all */
+	size_t own = n > r->cap ? n - r->cap : 0;		 /* of them the run's */
+
+	r->owed = out - own;
+	return own;
+}
+
+/* The rest of a run kdr_reorder_pass() let through (at most cap events),
+ * held in order after what is held, once the owed events were taken. */
+static inline void kdr_reorder_append(struct kdr_reorder *r, const struct kdf_event *ev, size_t n)
+{
+	size_t size = r->mask + 1, at = (r->head + r->n) & r->mask, k = size - at;
+
+	if (k > n)
+		k = n;
+	memcpy(&r->ring[at], ev, k * sizeof(*ev));
+	memcpy(r->ring, ev + k, (n - k) * sizeof(*ev));
+	r->n += n;
 }
 
 /* The oldest of the owed events, *n of them in a row (0: none owed),

@@ -234,6 +234,11 @@ int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
 	return kdr_pair_feed(&st->pair, ev, n) || st->failed ? -1 : 0;
 }
 
+int kdr_stats_feed_in_order(struct kdr_stats *st, const struct kdf_event *ev, size_t n)
+{
+	return kdr_pair_feed_in_order(&st->pair, ev, n) || st->failed ? -1 : 0;
+}
+
 int kdr_stats_close(struct kdr_stats *st, uint64_t lo, uint64_t hi)
 {
 	int rc;

@@ -28,6 +28,8 @@ void kdr_stats_set_bounds(struct kdr_stats *st, uint64_t lo, uint64_t hi);
 /* Feed events of the current window.  0, or -1 when out of memory (the
  * window's statistics are then incomplete; the error is sticky). */
 int kdr_stats_feed(struct kdr_stats *st, const struct kdf_event *ev, size_t n);
+/* The same for events in time order (kdr_pair_feed_in_order()). */
+int kdr_stats_feed_in_order(struct kdr_stats *st, const struct kdf_event *ev, size_t n);
 
 /* The window [lo, hi] closed: flush the reorder buffer, keeping only
  * events inside it.  The results below stay valid until kdr_stats_reset(). */

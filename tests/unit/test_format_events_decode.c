@@ -112,12 +112,14 @@ static struct kdf_buf encode(uint32_t n, struct kdf_event **events)
 }
 
 /* Decode from a copy of exactly len bytes (nothing readable past it);
- * when it decodes, the decoder's tally is that of the events out. */
+ * when it decodes, the decoder's tally is that of the events out (and
+ * says whether they are in time order: the mix steps back from event 27
+ * on). */
 static int decode_exact(const uint8_t *raw, size_t len, uint32_t n, struct kdf_event *out,
 			size_t *n_out)
 {
 	uint8_t *copy = malloc(len ? len : 1);
-	struct kdf_events_tally tally, want = { 0 };
+	struct kdf_events_tally tally, want = { .in_order = 1 };
 	uint32_t unknown;
 	int rc;
 
@@ -135,10 +137,13 @@ static int decode_exact(const uint8_t *raw, size_t len, uint32_t n, struct kdf_e
 			want.first_ts = out[i].ts;
 		if (!i || out[i].ts > want.last_ts)
 			want.last_ts = out[i].ts;
+		if (i && out[i].ts < out[i - 1].ts)
+			want.in_order = 0;
 	}
 	assert_memory_equal(tally.by_type, want.by_type, sizeof(want.by_type));
 	assert_int_equal(tally.first_ts, want.first_ts);
 	assert_int_equal(tally.last_ts, want.last_ts);
+	assert_int_equal(tally.in_order, want.in_order);
 	return rc;
 }
 
