@@ -53,7 +53,10 @@ struct kdf_reader {
 	uint64_t read_by_type[KDF_EV_TYPE_MAX + 1];
 };
 
-/* reader_budget.c: memory = floor + per_byte * file size, at most MAX. */
+/* reader_budget.c: what a capture of S bytes may cost.  Kept memory:
+ * KEPT_FLOOR + KEPT_PER_BYTE * S, at most MAX; decompressed bytes over the
+ * whole file: DECODE_FLOOR + DECODE_PER_BYTE * S (chunks are bounded one
+ * by one, so this bounds time, not memory, and has no cap). */
 #define KDF_BUDGET_KEPT_FLOOR (16ull << 20)
 #define KDF_BUDGET_KEPT_PER_BYTE 8ull
 #define KDF_BUDGET_DECODE_FLOOR (32ull << 20)
@@ -64,6 +67,8 @@ struct kdf_reader {
 /* A THREAD record, WINDOW or SUMMARY as its callers keep it. */
 #define KDF_BUDGET_RECORD 64ull
 
+uint64_t kdf_budget_kept_limit(uint64_t size);
+uint64_t kdf_budget_decode_limit(uint64_t size);
 /* Bytes the reader may still charge. */
 uint64_t kdf_reader_budget_room(const struct kdf_reader *r);
 /* Charge a chunk: transient (freed before the next chunk) and kept bytes.

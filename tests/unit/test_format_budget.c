@@ -23,6 +23,7 @@
 #include "helpers/kdf_test_capture.h"
 #include "kdelay_format.h"
 #include "kdf_testing.h"
+#include "reader_internal.h"
 
 #define LIMIT_BYTES (64ull << 20)
 
@@ -145,6 +146,26 @@ static void test_decompression(void **state)
 	read_hostile(KDF_HOSTILE_ZSTD);
 }
 
+/*
+ * The limits as functions of the capture's size: kept memory has a hard
+ * cap; the decompressed total grows with the file, so that a long real
+ * recording (140M events decompress to more than 1 GiB from ~600 MB)
+ * reads whole.
+ */
+static void test_limits(void **state)
+{
+	const uint64_t mib = 1ull << 20, file = 600 * mib;
+
+	(void)state;
+	assert_int_equal(kdf_budget_kept_limit(0), 16 * mib);
+	assert_int_equal(kdf_budget_kept_limit(mib), 24 * mib);
+	assert_int_equal(kdf_budget_kept_limit(file), 1024 * mib);
+	assert_int_equal(kdf_budget_kept_limit(UINT64_MAX), 1024 * mib);
+	assert_int_equal(kdf_budget_decode_limit(0), 32 * mib);
+	assert_int_equal(kdf_budget_decode_limit(file), 32 * mib + 64 * file);
+	assert_int_equal(kdf_budget_decode_limit(UINT64_MAX), UINT64_MAX);
+}
+
 /* The standard capture (every chunk type) is far inside the budget. */
 static void test_real_capture_reads_whole(void **state)
 {
@@ -170,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_symbols),
 		cmocka_unit_test(test_decompression),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_real_capture_reads_whole),
 	};
 
