@@ -13,15 +13,25 @@
 #           another process's (every wakeup takes the early exit);
 #   target  the recorder traces the ping-pong itself (threads, -T).
 # Run counts and times come from `bpftool prog show`, before and after
-# the load, for the programs named below.  bpf_stats itself adds two
-# clock reads per run; numbers on a loaded machine are noisy, hence the
-# interleaving.  Environment: ROUNDS (3), LOOPS (200000).
+# the load, for the programs named below, of the recorder's own program
+# fds (/proc/PID/fdinfo): other tracers on the node have programs of the
+# same names.  bpf_stats itself adds two clock reads per run; numbers on
+# a loaded machine are noisy, hence the interleaving.
+#
+# TOGETHER=1: A and B are attached at the same time to one run of each
+# load, so both see the same events in the same conditions, and the load
+# of the machine cancels out of B - A.  The program attached first runs
+# first on each event and meets the kernel's data colder (~25 ns more
+# per switch here): the rounds alternate which one goes first, so use an
+# even ROUNDS and the mean of the paired differences.
+# Environment: ROUNDS (3), LOOPS (200000), TOGETHER (0).
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: bench/sched-ab.sh RECORDER_A RECORDER_B" >&2; exit 64; }
 ROUNDS=${ROUNDS:-3}
 LOOPS=${LOOPS:-200000}
-declare -A REC=([A]=$1 [B]=$2)
+TOGETHER=${TOGETHER:-0}
+declare -A REC=([A]=$1 [B]=$2) RP
 T=$(mktemp -d /tmp/kdelay-sched-ab.XXXXXX)
 OLD=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'echo "$OLD" > /proc/sys/kernel/bpf_stats_enabled; rm -rf "$T"' EXIT
@@ -30,55 +40,79 @@ echo 1 > /proc/sys/kernel/bpf_stats_enabled
 PROGS="sys_enter sys_exit sched_waking sched_wakeup sched_switch sched_migrate_task irq_handler_entry
 irq_handler_exit softirq_entry softirq_exit hrtimer_expire_entry hrtimer_expire_exit"
 
-# snap FILE: "name runs ns" of the programs above that were not loaded
-# before the recorder started (ids in $T/pre): other tracers on the node
-# have programs of the same names
+# snap FILE BUILD...: "BUILD:name runs ns" of the programs above that
+# the running recorders of the builds named hold
 snap() {
+	local out=$1 b
+	shift
+	for b; do
+		awk -v b=$b '/^prog_id:/ { print $2, b }' /proc/${RP[$b]}/fdinfo/* 2>/dev/null
+	done >"$T/ids"
 	bpftool prog show -j | python3 -c '
 import json, sys
 want = set(sys.argv[1].split())
-old = set(open(sys.argv[2]).read().split())
+ids = dict(l.split() for l in open(sys.argv[2]))
 tot = {}
 for p in json.load(sys.stdin):
-    n = p.get("name")
-    if n in want and str(p.get("id")) not in old:
-        r, t = tot.get(n, (0, 0))
-        tot[n] = (r + p.get("run_cnt", 0), t + p.get("run_time_ns", 0))
-for n in sorted(tot):
-    print(n, *tot[n])' "$PROGS" "$T/pre" >"$1"
+    n, i = p.get("name"), str(p.get("id"))
+    if n in want and i in ids:
+        k = ids[i] + ":" + n
+        r, t = tot.get(k, (0, 0))
+        tot[k] = (r + p.get("run_cnt", 0), t + p.get("run_time_ns", 0))
+for k in sorted(tot):
+    print(k, *tot[k])' "$PROGS" "$T/ids" >"$out"
 }
 
-# one BUILD LOAD: prints "load build program runs ns_per_run"
+# start BUILD PID: its recorder on PID, once it samples
+start() {
+	"${REC[$1]}" -p $2 --sample-time 60 -o "$T/rec$1.data" >"$T/rec$1.log" 2>&1 &
+	RP[$1]=$!
+	grep -q '^# Start sampling' <(timeout 20 tail -f "$T/rec$1.log") || { echo "recorder $1 did not start" >&2; exit 69; }
+}
+
+# one LOAD ROUND BUILD...: the builds' recorders attached in that order
+# to one run of LOAD; prints "load round first build program runs ns_per_run"
 one() {
-	local b=$1 load=$2 tp rp
+	local load=$1 r=$2 tp b
+	shift 2
 	if [ "$load" = other ]; then
 		sleep 1000 &
 	else
 		perf bench sched pipe -T -l $((LOOPS * 4)) >/dev/null 2>&1 &
 	fi
 	tp=$!
-	bpftool prog show -j | python3 -c 'import json, sys
-print(*(p["id"] for p in json.load(sys.stdin)))' >"$T/pre"
-	"${REC[$b]}" -p $tp --sample-time 60 -o "$T/rec.data" >"$T/rec.log" 2>&1 &
-	rp=$!
-	grep -q '^# Start sampling' <(timeout 20 tail -f "$T/rec.log") || { echo "recorder $b did not start" >&2; exit 69; }
-	snap "$T/s0"
+	for b; do start $b $tp; done
+	snap "$T/s0" "$@"
 	if [ "$load" = other ]; then perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1; else sleep 3; fi
-	snap "$T/s1"
-	kill -INT $rp; wait $rp || true
+	snap "$T/s1" "$@"
+	for b; do kill -INT ${RP[$b]}; wait ${RP[$b]} || true; done
 	kill $tp 2>/dev/null || true; wait $tp 2>/dev/null || true
-	join "$T/s0" "$T/s1" | awk -v l=$load -v b=$b '$4 > $2 {
-		printf "%s %s %s %d %.0f\n", l, b, $1, $4 - $2, ($5 - $3) / ($4 - $2) }'
+	join "$T/s0" "$T/s1" | awk -v l=$load -v r=$r -v f=$1 '$4 > $2 { split($1, k, ":")
+		printf "%s %d %s %s %s %d %.0f\n", l, r, f, k[1], k[2], $4 - $2, ($5 - $3) / ($4 - $2) }'
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
 	for load in other target; do
-		one A $load
-		one B $load
+		if [ "$TOGETHER" = 1 ]; then
+			if ((r % 2)); then one $load $r A B; else one $load $r B A; fi
+		else
+			one $load $r A
+			one $load $r B
+		fi
 	done
 done | tee "$T/all" >&2
-echo "| load | program | A ns/run (rounds) | B ns/run (rounds) |"
-echo "|---|---|---|---|"
-awk '{ k = $1 " " $3; v[k, $2] = v[k, $2] " " $5; keys[k] = 1 }
-	END { for (k in keys) { split(k, p, " "); printf "| %s | %s |%s |%s |\n", p[1], p[2], v[k, "A"], v[k, "B"] } }' \
-	"$T/all" | sort
+echo "| load | program | A ns/run (rounds) | B ns/run (rounds) | B - A, paired (mean) |"
+echo "|---|---|---|---|---|"
+python3 - "$T/all" <<'PY'
+import sys
+v = {}
+for l in open(sys.argv[1]):
+    load, r, first, b, n, runs, ns = l.split()
+    v.setdefault((load, n), {}).setdefault(b, {})[int(r)] = int(ns)
+for (load, n) in sorted(v):
+    a, b = v[load, n].get("A", {}), v[load, n].get("B", {})
+    d = [b[r] - a[r] for r in sorted(a) if r in b]
+    print("| %s | %s | %s | %s | %s |" % (load, n, " ".join(str(a[r]) for r in sorted(a)),
+          " ".join(str(b[r]) for r in sorted(b)),
+          " ".join("%+d" % x for x in d) + (" (%+.0f)" % (sum(d) / len(d)) if d else "")))
+PY

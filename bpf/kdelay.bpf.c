@@ -634,15 +634,16 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	__u32 state;
 
 	__u32 cpu = bpf_get_smp_processor_id();
+	struct kd_cpu_sched *here = cpu_sched_of(cpu);
 
-	cpu_curr[cpu & (KD_LOSS_CPUS - 1)] = (__u64)next;
+	here->curr = (__u64)next;
 	if (prev->tgid == targ)
 		flags |= KD_SW_PREV_TARGET;
 	if (next->tgid == targ)
 		flags |= KD_SW_NEXT_TARGET;
 	if (!flags) {
 		/* the fast path of every other switch on the node */
-		if (waiting[cpu & (KD_LOSS_CPUS - 1)] && capturing())
+		if (here->waiting && capturing())
 			cpu_run_emit(next, cpu);
 		return 0;
 	}
@@ -667,7 +668,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			asleep_begin(sleeper, bpf_ktime_get_ns());
 		return 0;
 	}
-	if (!(flags & KD_SW_NEXT_TARGET) && waiting[cpu & (KD_LOSS_CPUS - 1)])
+	if (!(flags & KD_SW_NEXT_TARGET) && here->waiting)
 		cpu_run_emit(next, cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_SWITCH, prev->pid);
 	if (!e) {

@@ -13,23 +13,41 @@
 #define KDELAY_WHO_BPF_H
 
 /*
- * Target threads waiting runnable, per CPU (modulo KD_LOSS_CPUS), from the
- * CPU each one waits on (+1: waits_on in struct kd_thread_sched, 0 while
- * it does not wait), so that a switch on a CPU where none waits costs one
- * load.  Kept whatever the capture state, so that the counts stay right
- * across windows.  Every user of waits_on runs under a runqueue lock with
- * interrupts off, so none nests in another on a CPU.
+ * What the scheduler programs on each CPU (modulo KD_LOSS_CPUS) read and
+ * write, in one cache line of its own, so that the one cost every switch
+ * on the node pays, a load of waiting and a store of curr, touches one
+ * line and no other CPU's, and a waking reads its context from that line:
+ *  - waiting: the target threads waiting runnable there, from the CPU
+ *    each one waits on (+1: waits_on in struct kd_thread_sched, 0 while
+ *    it does not wait), so that a switch where none waits emits nothing.
+ *    Kept whatever the capture state, so that the counts stay right
+ *    across windows.  Every user of waits_on runs under a runqueue lock
+ *    with interrupts off, so none nests in another on a CPU.
+ *  - curr: the task current there, as its last switch made it (a
+ *    pointer, read only through probes): who holds the CPU when a target
+ *    thread is queued there.  rq->curr through the runqueues ksym would
+ *    need the per-CPU variable in kallsyms, which not every kernel has;
+ *  - the interrupt context marks (below).
  */
-__u32 waiting[KD_LOSS_CPUS];
+struct kd_cpu_sched {
+	__u64 curr;
+	__u32 waiting;
+	__u32 hardirq;	   /* irq + 1 while its handler runs (below) */
+	__u32 hardirq_tid;
+	__u32 softirq;	   /* vector + 1 while it is served */
+	__u32 softirq_tid;
+	__u32 hrtimer_tid[2];
+	__u64 hrtimer[2];  /* [is_soft]: the timer expiring, 0 if none */
+} __attribute__((aligned(64)));
 
-/*
- * The task current on each CPU, as its last switch made it (a pointer,
- * read only through probes): who holds a CPU when a target thread is
- * queued there.  rq->curr through the runqueues ksym would be exact but
- * needs the per-CPU variable in kallsyms, which not every kernel has.
- * The one cost every switch on the node pays: a store.
- */
-__u64 cpu_curr[KD_LOSS_CPUS];
+/* static: the recorder does not read it, so the skeleton need not know
+ * its type */
+static struct kd_cpu_sched cpu_sched[KD_LOSS_CPUS];
+
+static __always_inline struct kd_cpu_sched *cpu_sched_of(__u32 cpu)
+{
+	return &cpu_sched[cpu & (KD_LOSS_CPUS - 1)];
+}
 
 #define KD_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
@@ -42,9 +60,9 @@ static __always_inline void wait_begin(struct kd_thread_sched *ts, __u32 cpu)
 	if (on == here)
 		return;
 	if (on)
-		__sync_fetch_and_add(&waiting[(on - 1) & (KD_LOSS_CPUS - 1)], -1);
+		__sync_fetch_and_add(&cpu_sched_of(on - 1)->waiting, -1);
 	ts->waits_on = here;
-	__sync_fetch_and_add(&waiting[cpu & (KD_LOSS_CPUS - 1)], 1);
+	__sync_fetch_and_add(&cpu_sched_of(cpu)->waiting, 1);
 }
 
 /* The target thread of ts (if it has an entry) runs, or sleeps: it
@@ -55,7 +73,7 @@ static __always_inline void wait_end(struct kd_thread_sched *ts)
 
 	if (!ts || !(on = ts->waits_on))
 		return;
-	__sync_fetch_and_add(&waiting[(on - 1) & (KD_LOSS_CPUS - 1)], -1);
+	__sync_fetch_and_add(&cpu_sched_of(on - 1)->waiting, -1);
 	ts->waits_on = 0;
 }
 
@@ -78,14 +96,27 @@ static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
 	ev_submit(e);
 }
 
-/* The task current on cpu, where a target thread now waits (unknown
- * until a switch was seen there). */
-static __always_inline void cpu_curr_emit(__u32 cpu)
+/*
+ * The task current on cpu (a pointer, read only through probes; 0 until
+ * a switch was seen there).  On the CPU the program runs on it is the
+ * current task self, and no load is needed: the runqueue's curr differs
+ * from current only inside __schedule, between its update and the
+ * context switch, with interrupts off and the runqueue locked, where no
+ * wakeup or migration of a task runs.
+ */
+static __always_inline __u64 cpu_curr_of(__u32 cpu, struct task_struct *self)
 {
-	struct task_struct *t = (void *)cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
+	if (cpu == bpf_get_smp_processor_id())
+		return (__u64)self;
+	return cpu_sched_of(cpu)->curr;
+}
 
-	if (t)
-		cpu_run_emit(t, cpu);
+/* curr, the task current on cpu, where a target thread now waits (0:
+ * unknown). */
+static __always_inline void cpu_curr_emit(__u64 curr, __u32 cpu)
+{
+	if (curr)
+		cpu_run_emit((struct task_struct *)curr, cpu);
 }
 
 /*
@@ -120,14 +151,10 @@ static __always_inline __u32 task_cpu(struct task_struct *p)
  * mark also holds the task it was made in: where softirqs and irq
  * handlers run in threads that can be preempted (PREEMPT_RT), a task
  * that runs meanwhile on that CPU is not in them.  An interrupt without
- * tracepoints (an IPI, irq_work) counts as what it interrupted.  Only the
- * CPU's own programs write its slots.
- */
-__u32 cpu_hardirq[KD_LOSS_CPUS]; /* irq + 1 while its handler runs */
-__u32 cpu_hardirq_tid[KD_LOSS_CPUS];
-__u32 cpu_softirq[KD_LOSS_CPUS]; /* vector + 1 while it is served */
-__u32 cpu_softirq_tid[KD_LOSS_CPUS];
-/*
+ * tracepoints (an IPI, irq_work) counts as what it interrupted.  The
+ * marks are the fields hardirq to hrtimer of struct kd_cpu_sched; only
+ * the CPU's own programs write them.
+ *
  * Timers: the timer expiring on each CPU, hard and soft apart (a hard
  * expiry may interrupt a soft one; neither kind nests in itself), set at
  * the entry and cleared at the exit of that very timer.  Not a count of
@@ -137,81 +164,69 @@ __u32 cpu_softirq_tid[KD_LOSS_CPUS];
  * missed that way leaves a mark that the next expiry of its kind on the
  * CPU replaces.
  */
-__u64 cpu_hrtimer[KD_LOSS_CPUS * 2]; /* CPU * 2 + is_soft: the timer, 0 if none */
-__u32 cpu_hrtimer_tid[KD_LOSS_CPUS * 2];
-
 #define KD_SOFTIRQ_TIMER 1 /* TIMER_SOFTIRQ: the timer wheel's expiry */
 
-static __always_inline __u32 this_cpu_slot(void)
+static __always_inline struct kd_cpu_sched *this_cpu_sched(void)
 {
-	return bpf_get_smp_processor_id() & (KD_LOSS_CPUS - 1);
+	return cpu_sched_of(bpf_get_smp_processor_id());
 }
 
 static __always_inline void hardirq_mark(__u32 irq1)
 {
-	__u32 cpu = this_cpu_slot();
+	struct kd_cpu_sched *c = this_cpu_sched();
 
-	cpu_hardirq[cpu] = irq1;
-	cpu_hardirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+	c->hardirq = irq1;
+	c->hardirq_tid = (__u32)bpf_get_current_pid_tgid();
 }
 
 static __always_inline void softirq_mark(__u32 vec1)
 {
-	__u32 cpu = this_cpu_slot();
+	struct kd_cpu_sched *c = this_cpu_sched();
 
-	cpu_softirq[cpu] = vec1;
-	cpu_softirq_tid[cpu] = (__u32)bpf_get_current_pid_tgid();
+	c->softirq = vec1;
+	c->softirq_tid = (__u32)bpf_get_current_pid_tgid();
 }
 
 /* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now, by
  * the current task tid. */
 static __always_inline __u8 waker_context(__u32 tid)
 {
-	__u32 cpu = this_cpu_slot(), vec;
+	struct kd_cpu_sched *c = this_cpu_sched();
+	__u32 vec;
 
-	if (cpu_hardirq[cpu] && cpu_hardirq_tid[cpu] == tid)
+	if (c->hardirq && c->hardirq_tid == tid)
 		return KD_WAKE_CTX_HARDIRQ;
-	if ((cpu_hrtimer[cpu * 2] && cpu_hrtimer_tid[cpu * 2] == tid) ||
-	    (cpu_hrtimer[cpu * 2 + 1] && cpu_hrtimer_tid[cpu * 2 + 1] == tid))
+	if ((c->hrtimer[0] && c->hrtimer_tid[0] == tid) ||
+	    (c->hrtimer[1] && c->hrtimer_tid[1] == tid))
 		return KD_WAKE_CTX_TIMER;
-	if (!cpu_softirq[cpu] || cpu_softirq_tid[cpu] != tid)
+	if (!c->softirq || c->softirq_tid != tid)
 		return KD_WAKE_CTX_TASK;
-	vec = cpu_softirq[cpu] - 1;
+	vec = c->softirq - 1;
 	if (vec == KD_SOFTIRQ_TIMER)
 		return KD_WAKE_CTX_TIMER;
 	return KD_WAKE_CTX_SOFTIRQ | ((vec << KD_WAKE_VEC_SHIFT) & KD_WAKE_VEC_MASK);
 }
 
-/*
- * timer is a tracepoint's argument (trusted): a plain load.  The mask
- * after the barrier is for 6.1's verifier, which loses the bounds of an
- * OR of two bounded values; the compiler would drop it as redundant.
- */
-static __always_inline __u32 hrtimer_slot(struct hrtimer *timer)
-{
-	__u32 i = this_cpu_slot() * 2 + (timer->is_soft & 1);
-
-	barrier_var(i);
-	return i & (KD_LOSS_CPUS * 2 - 1);
-}
-
+/* timer is a tracepoint's argument (trusted): a plain load */
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer, ktime_t *now)
 {
-	__u32 i = hrtimer_slot(timer);
+	struct kd_cpu_sched *c = this_cpu_sched();
+	__u32 soft = timer->is_soft & 1;
 
-	cpu_hrtimer[i] = (__u64)timer;
-	cpu_hrtimer_tid[i] = (__u32)bpf_get_current_pid_tgid();
+	c->hrtimer[soft] = (__u64)timer;
+	c->hrtimer_tid[soft] = (__u32)bpf_get_current_pid_tgid();
 	return 0;
 }
 
 SEC("tp_btf/hrtimer_expire_exit")
 int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
 {
-	__u32 i = hrtimer_slot(timer);
+	struct kd_cpu_sched *c = this_cpu_sched();
+	__u32 soft = timer->is_soft & 1;
 
-	if (cpu_hrtimer[i] == (__u64)timer)
-		cpu_hrtimer[i] = 0;
+	if (c->hrtimer[soft] == (__u64)timer)
+		c->hrtimer[soft] = 0;
 	return 0;
 }
 
@@ -234,19 +249,19 @@ int BPF_PROG(sched_waking, struct task_struct *p)
 {
 	struct kd_thread_sched *ts;
 	struct task_struct *self;
-	__u64 pid_tgid;
+	__u32 tid;
 
 	if (p->tgid != targ_tgid)
 		return 0;
 	ts = thread_sched_get(p->pid);
 	if (!ts)
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	ts->waker_pid_tgid = pid_tgid;
 	self = bpf_get_current_task_btf();
+	tid = self->pid;
+	ts->waker_pid_tgid = (__u64)self->tgid << 32 | tid;
 	ts->waker_task = (__u64)self;
 	comm_copy(ts->waker_comm, self);
-	ts->waker_context = waker_context((__u32)pid_tgid);
+	ts->waker_context = waker_context(tid);
 	ts->waker_stashed = 1;
 	return 0;
 }
@@ -290,13 +305,13 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 		return 0;
 	self = bpf_get_current_task_btf();
 	waker = stashed && ts ? ts->waker_task : (__u64)self;
-	curr = cpu_curr[cpu & (KD_LOSS_CPUS - 1)];
+	curr = cpu_curr_of(cpu, self);
 	if (curr && curr == waker &&
 	    !((curr == (__u64)self ? self->flags : BPF_CORE_READ((struct task_struct *)curr, flags)) &
 	      KD_PF_KTHREAD))
 		flags |= KD_WAKE_WAKER_CURRENT;
 	else
-		cpu_curr_emit(cpu);
+		cpu_curr_emit(curr, cpu);
 	e = ev_reserve(sizeof(*e), KD_EV_WAKEUP, tid);
 	if (!e)
 		return 0;
@@ -354,7 +369,7 @@ int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 	if (!capturing())
 		return 0;
 	cpu_run_emit(p, dest_cpu);
-	cpu_curr_emit(dest_cpu);
+	cpu_curr_emit(cpu_curr_of(dest_cpu, bpf_get_current_task_btf()), dest_cpu);
 	return 0;
 }
 
