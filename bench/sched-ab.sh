@@ -37,7 +37,7 @@ OLD=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'echo "$OLD" > /proc/sys/kernel/bpf_stats_enabled; rm -rf "$T"' EXIT
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 
-PROGS="sys_enter sys_exit sched_waking sched_wakeup sched_switch sched_migrate_task irq_handler_entry
+PROGS="sys_enter sys_exit sched_waking csd_queue_cpu sched_wakeup sched_switch sched_migrate_task irq_handler_entry
 irq_handler_exit softirq_entry softirq_exit hrtimer_expire_entry hrtimer_expire_exit"
 
 # snap FILE BUILD...: "BUILD:name runs ns" of the programs above that

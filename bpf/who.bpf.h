@@ -6,8 +6,9 @@
  *
  * Culprits: while a target thread waits runnable on a CPU, what runs
  * there is written as KD_EV_CPU_RUN records; a CPU where none waits costs
- * one load per switch.  Wakers: the waker of a target thread is taken at
- * sched_waking, in the caller's context, and handed to its sched_wakeup.
+ * one load per switch.  Wakers: the waker of a target thread is current
+ * at its sched_wakeup, or, for a wakeup queued on another CPU, stashed in
+ * the waker's context and handed to its sched_wakeup.
  */
 #ifndef KDELAY_WHO_BPF_H
 #define KDELAY_WHO_BPF_H
@@ -187,11 +188,10 @@ static __always_inline void softirq_mark(__u32 vec1)
 	c->softirq_tid = (__u32)bpf_get_current_pid_tgid();
 }
 
-/* KD_WAKE_CTX_* (with the vector) of a wakeup made on this CPU now, by
- * the current task tid. */
-static __always_inline __u8 waker_context(__u32 tid)
+/* KD_WAKE_CTX_* (with the vector) of a wakeup made now on the CPU whose
+ * state is c (the program's own), by the current task tid. */
+static __always_inline __u8 waker_context_on(struct kd_cpu_sched *c, __u32 tid)
 {
-	struct kd_cpu_sched *c = this_cpu_sched();
 	__u32 vec;
 
 	if (c->hardirq && c->hardirq_tid == tid)
@@ -231,46 +231,78 @@ int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
 }
 
 /*
- * The waker of each target thread, as sched_waking saw it.  sched_wakeup
- * is not always in the waker's context: when try_to_wake_up() queues the
- * wakeup on the wakee's CPU (the wakee still switching out there, or that
- * CPU idle or in another cache domain), the activation and sched_wakeup
- * run later from the IPI or the idle loop, where current is the idle task
- * or whatever ran there.  sched_waking runs in the caller of
- * try_to_wake_up() before any queueing, once per wakeup (the wakee is
- * TASK_WAKING until activated: no second waker passes in between), so the
- * waker is stashed there in the wakee's struct kd_thread_sched, and its
- * sched_wakeup takes it.  When the map is full, the miss is counted as a
- * lost event, so that the report drops the block this wakeup ends (its
- * sched_wakeup would name its own current task).
+ * The waker of each target thread.  sched_wakeup is not always in the
+ * waker's context: when try_to_wake_up() queues the wakeup on the
+ * wakee's CPU (the wakee still switching out there, or that CPU idle or
+ * in another cache domain: ttwu_queue_wakelist), the activation and
+ * sched_wakeup run later from the IPI or the idle loop, where current is
+ * the idle task or whatever ran there.  Every other wakeup runs
+ * sched_wakeup synchronously in its caller, where current is the waker.
+ * So the waker of a queued wakeup is stashed, in the waker's context, in
+ * the wakee's struct kd_thread_sched, and its sched_wakeup takes it; the
+ * wakee is TASK_WAKING until activated, so no second waker passes in
+ * between.  When the map is full there is no stash, and that
+ * sched_wakeup names its own current task.
+ *
+ * Where the stash is taken (record/attach.c chooses): on kernels with the
+ * csd tracepoints (6.6 and later), at csd_queue_cpu, which a queued
+ * wakeup passes in __smp_call_single_queue() before the queueing, with
+ * the wakee's wake_entry as the csd; a wakeup that is not queued runs no
+ * program there.  On older kernels, at sched_waking, which every wakeup
+ * on the node passes in its caller's context: a program run per wakeup,
+ * about half of what the waker tracking costs a ping-pong.
  */
-SEC("tp_btf/sched_waking")
-int BPF_PROG(sched_waking, struct task_struct *p)
+static __always_inline void waker_stash(__u32 wakee_tid)
 {
-	struct kd_thread_sched *ts;
+	struct kd_thread_sched *ts = thread_sched_get(wakee_tid);
 	struct task_struct *self;
 	__u32 tid;
 
-	if (p->tgid != targ_tgid)
-		return 0;
-	ts = thread_sched_get(p->pid);
 	if (!ts)
-		return 0;
+		return;
 	self = bpf_get_current_task_btf();
 	tid = self->pid;
 	ts->waker_pid_tgid = (__u64)self->tgid << 32 | tid;
 	ts->waker_task = (__u64)self;
 	comm_copy(ts->waker_comm, self);
-	ts->waker_context = waker_context(tid);
+	ts->waker_context = waker_context_on(this_cpu_sched(), tid);
 	ts->waker_stashed = 1;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	if (p->tgid != targ_tgid)
+		return 0;
+	waker_stash(p->pid);
+	return 0;
+}
+
+#define KD_CSD_TYPE_MASK 0xf0 /* CSD_FLAG_TYPE_MASK, include/linux/smp_types.h */
+#define KD_CSD_TYPE_TTWU 0x30 /* CSD_TYPE_TTWU: a task's wake_entry */
+
+/* csd is the tracepoint's argument (trusted); the task that holds it as
+ * its wake_entry is reached by an offset, and read through probes. */
+SEC("tp_btf/csd_queue_cpu")
+int BPF_PROG(csd_queue_cpu, unsigned int cpu, unsigned long callsite, void *func,
+	     call_single_data_t *csd)
+{
+	struct task_struct *p;
+
+	if ((csd->node.u_flags & KD_CSD_TYPE_MASK) != KD_CSD_TYPE_TTWU)
+		return 0;
+	p = (struct task_struct *)((__u64)csd -
+				   bpf_core_field_offset(struct task_struct, wake_entry));
+	if (BPF_CORE_READ(p, tgid) != targ_tgid)
+		return 0;
+	waker_stash(BPF_CORE_READ(p, pid));
 	return 0;
 }
 
 /*
  * The waker's name is taken at event time: by the time the report runs
- * the waker may have exited or been renamed.  A new thread has no
- * sched_waking: its waker is the forking parent, current at
- * sched_wakeup_new.
+ * the waker may have exited or been renamed.  A new thread's waker is
+ * the forking parent, current at sched_wakeup_new.
  *
  * Where the woken thread now waits, the task current there is named for
  * the culprits: by a CPU_RUN record, or, when it is the waker itself
@@ -287,7 +319,7 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	__u64 waker, curr;
 	bool stashed = false;
 	__u32 tid = p->pid;
-	__u32 cpu;
+	__u32 cpu, here;
 
 	if (p->tgid != targ_tgid)
 		return 0;
@@ -304,8 +336,10 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 	if (!capturing())
 		return 0;
 	self = bpf_get_current_task_btf();
+	here = bpf_get_smp_processor_id();
 	waker = stashed && ts ? ts->waker_task : (__u64)self;
-	curr = cpu_curr_of(cpu, self);
+	/* cpu_curr_of(), with the CPU id the waker's context needs too */
+	curr = cpu == here ? (__u64)self : cpu_sched_of(cpu)->curr;
 	if (curr && curr == waker &&
 	    !((curr == (__u64)self ? self->flags : BPF_CORE_READ((struct task_struct *)curr, flags)) &
 	      KD_PF_KTHREAD))
@@ -322,11 +356,12 @@ static __always_inline int wakeup(struct task_struct *p, __u8 flags)
 		e->waker_pid = (__u32)(ts->waker_pid_tgid >> 32);
 		__builtin_memcpy(e->waker_comm, ts->waker_comm, sizeof(e->waker_comm));
 	} else {
-		__u64 pid_tgid = bpf_get_current_pid_tgid();
+		__u32 wtid = self->pid;
 
-		e->hdr.flags = flags | KD_WAKE_CTX_TASK;
-		e->waker_tid = (__u32)pid_tgid;
-		e->waker_pid = (__u32)(pid_tgid >> 32);
+		/* current is the waker: the wakeup runs in its caller */
+		e->hdr.flags = flags | waker_context_on(cpu_sched_of(here), wtid);
+		e->waker_tid = wtid;
+		e->waker_pid = self->tgid;
 		comm_copy(e->waker_comm, self);
 	}
 	ev_submit(e);

@@ -330,6 +330,16 @@ static void select_programs(struct kd_bpf *b, FILE *err)
 		fprintf(err, "WARNING: this kernel has no %s tracepoint: no %s\n", optional[i].tp,
 			optional[i].what);
 	}
+	/* The waker of a wakeup queued on another CPU (bpf/who.bpf.h): at
+	 * csd_queue_cpu, which only such wakeups pass, where the kernel has
+	 * it; else at sched_waking, which every wakeup passes. */
+	has = tracefs_has_tracepoint("csd", "csd_queue_cpu");
+	if (has < 0) {
+		if (!btf_loaded)
+			vmlinux = btf__load_vmlinux_btf();
+		has = vmlinux && btf_has_tracepoint(vmlinux, "csd_queue_cpu");
+	}
+	bpf_program__set_autoload(has ? skel->progs.sched_waking : skel->progs.csd_queue_cpu, false);
 	btf__free(vmlinux);
 }
 

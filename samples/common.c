@@ -5,12 +5,14 @@
 #include "common.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 
 const char *sample_prog = "kdelay-sample";
 
@@ -45,6 +47,16 @@ void sleep_ms(long ms, atomic_int *stop)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR && !(stop && atomic_load(stop)))
 		;
+}
+
+void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die(EX_OSERR, "pinning a thread to CPU %d: %s", cpu, strerror(errno));
 }
 
 void set_name(const char *name)

@@ -29,6 +29,9 @@ void sleep_ms(long ms, atomic_int *stop);
  * names are cut, as ovs-vswitchd's are. */
 void set_name(const char *name);
 
+/* Pin the calling thread to cpu, or exit (EX_OSERR). */
+void pin_to_cpu(int cpu);
+
 /* Return once path exists (a test's start signal), or *stop (when given)
  * became non-zero; looks every 10 ms. */
 void wait_for_file(const char *path, atomic_int *stop);

@@ -57,21 +57,11 @@ static atomic_int victim_tid;
 static atomic_int stop;
 static atomic_ulong laps; /* the victim's progress: it ran */
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		die_errno(EX_OSERR, "sched_setaffinity");
-}
-
 static void *victim(void *arg)
 {
 	(void)arg;
 	set_name("victim");
-	pin(cpu_k);
+	pin_to_cpu(cpu_k);
 	while (sched_getcpu() != cpu_k)
 		;
 	atomic_store(&victim_tid, (int)syscall(SYS_gettid));
@@ -91,7 +81,7 @@ static void stealer(int cmd, int ack, int steal_ms)
 
 	set_name("stealer");
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	pin(cpu_k);
+	pin_to_cpu(cpu_k);
 	if (sched_setscheduler(0, SCHED_FIFO, &sp))
 		die_errno(EX_NOPERM, "sched_setscheduler(SCHED_FIFO)");
 	while (read(cmd, &c, 1) == 1 && c == 's') {
@@ -178,7 +168,7 @@ int main(int argc, char **argv)
 		stealer(cmd[0], ack[1], steal_ms);
 	close(cmd[0]); /* a stealer that died is then an end of file, not a hang */
 	close(ack[1]);
-	pin(0);
+	pin_to_cpu(0);
 	printf("stealer pid=%ld\n", (long)child);
 	fflush(stdout);
 	if (pthread_create(&v, NULL, victim, NULL))

@@ -9,16 +9,20 @@
  * only the timer wakes it (waker1 then just opens and closes the window).
  * With --udp it blocks in recv() on a UDP socket bound to 127.0.0.1, and
  * waker1 sends it one datagram each round: the loopback device hands the
- * packet to the NET_RX softirq, which wakes the sleeper.  waker1
+ * packet to the NET_RX softirq, which wakes the sleeper.  With --apart the
+ * sleeper runs on one CPU and waker1 on another: a wakeup of the sleeper,
+ * whose CPU is idle while it blocks, is queued there by the kernel and
+ * activated from that CPU's IPI or idle loop, not in waker1's context.  waker1
  * writes only once the sleeper is switched out (a handshake, not a
  * delay): its voluntary context switches (/proc/self/task/TID/status)
  * went up by one more and it sleeps (state S).  The sleeper does nothing
  * else that sleeps inside the window: it spins until the window opens
  * and after it closes.
  *
- *   kdelay-wake --start-file F [--rounds N] [--timer | --udp]
+ *   kdelay-wake --start-file F [--rounds N] [--timer | --udp] [--apart]
  *
- * Prints "thread=NAME tid=N" for both threads and "ready", waits until F
+ * Prints "thread=NAME tid=N" for both threads (with --apart, "cpus
+ * sleeper=A waker1=B" first) and "ready", waits until F
  * exists, then fires USDT kdelay_wake:run_start, does the rounds, fires
  * kdelay_wake:run_stop, prints "done rounds=N blocked=B" and exits.
  * B is how many times the sleeper blocked during the rounds (its own
@@ -32,6 +36,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +61,7 @@ static int by_udp;		  /* --udp: a datagram over loopback wakes it */
 static int udp_in, udp_out;	  /* the sleeper's socket, and waker1's (connected to it) */
 static atomic_int rounds_done;
 static atomic_long blocked; /* the sleeper's blocks during the rounds */
+static int cpu_sleeper = -1, cpu_waker = -1; /* --apart: their CPUs */
 
 static void name_self(const char *name)
 {
@@ -108,6 +114,8 @@ static void *sleeper(void *arg)
 	char c;
 
 	(void)arg;
+	if (cpu_sleeper >= 0)
+		pin_to_cpu(cpu_sleeper);
 	name_self("sleeper");
 	atomic_store(&sleeper_tid, (int)syscall(SYS_gettid));
 	while (atomic_load(&window_open) == 0)
@@ -141,6 +149,8 @@ static void *waker(void *arg)
 	char st;
 
 	(void)arg;
+	if (cpu_waker >= 0)
+		pin_to_cpu(cpu_waker);
 	name_self("waker1");
 	while (!atomic_load(&sleeper_tid))
 		;
@@ -176,6 +186,26 @@ static void *waker(void *arg)
 	return NULL;
 }
 
+/* --apart: the first two CPUs this process may run on. */
+static void choose_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die_errno(EX_OSERR, "sched_getaffinity");
+	for (int cpu = 0; cpu < CPU_SETSIZE && cpu_waker < 0; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		if (cpu_sleeper < 0)
+			cpu_sleeper = cpu;
+		else
+			cpu_waker = cpu;
+	}
+	if (cpu_waker < 0)
+		die(EX_UNAVAILABLE, "--apart needs two CPUs to run on, this process has one");
+	printf("cpus sleeper=%d waker1=%d\n", cpu_sleeper, cpu_waker);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -183,11 +213,12 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'n' },
 		{ "timer", no_argument, NULL, 't' },
 		{ "udp", no_argument, NULL, 'u' },
+		{ "apart", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *start_file = NULL;
 	pthread_t s, w;
-	int o;
+	int o, apart = 0;
 
 	sample_prog = "kdelay-wake";
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -204,15 +235,20 @@ int main(int argc, char **argv)
 		case 'u':
 			by_udp = 1;
 			break;
+		case 'a':
+			apart = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp]\n");
+			fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp] [--apart]\n");
 			return EX_USAGE;
 		}
 	}
 	if (!start_file || rounds <= 0 || (by_timer && by_udp)) {
-		fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp]\n");
+		fprintf(stderr, "usage: kdelay-wake --start-file F [--rounds N] [--timer | --udp] [--apart]\n");
 		return EX_USAGE;
 	}
+	if (apart)
+		choose_cpus();
 	if (pipe(ping))
 		die_errno(EX_OSERR, "pipe");
 	if (by_udp)

@@ -12,7 +12,10 @@
 # it (one row: timer, N times); with --udp it blocks in recv and each
 # datagram waker1 sends over loopback is delivered by the NET_RX softirq,
 # which wakes it (one row: softirq net_rx, N times), though waker1's
-# thread is the one the softirq runs on top of.
+# thread is the one the softirq runs on top of.  With --apart the sleeper
+# and waker1 run on two CPUs: the kernel queues each wakeup on the
+# sleeper's idle CPU and activates it there, out of waker1's context, and
+# the row still names waker1, N times.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_root
@@ -137,4 +140,13 @@ sys.exit(not rows or any(r["waker_softirq"] != "net_rx" for r in rows))' "$T_TMP
 check "text --wakers: the sleeper's row says softirq net_rx, $N times" \
 	grep -Eq " recvfrom +$N +[0-9,]+  softirq net_rx\$" "$T_TMP/ud.wrow"
 check_eq "text --wakers: the sleeper has that row alone (udp)" 1 "$(wc -l <"$T_TMP/ud.wrow")"
+
+wake_run ap --apart
+check_grep "the sleeper and waker1 on two CPUs (--apart)" '^cpus sleeper=[0-9]+ waker1=[0-9]+$' "$T_TMP/ap.out"
+check_eq "the sleeper blocked in each of the $N rounds (--apart, a handshake)" "$N" "$BLOCKED"
+awtid=$(sed -n 's/^thread=waker1 tid=//p' "$T_TMP/ap.out")
+check_eq "JSON: the sleeper has one waker row: read, woken $N times by waker1 on the other CPU" \
+	"sleeper read target $awtid" "$(cut -d' ' -f1-4 "$T_TMP/ap.rows")"
+check_eq "JSON: that row counts $N wakeups, named waker1" "waker1 $N True" "$(cut -d' ' -f6- "$T_TMP/ap.rows")"
+check_eq "text --wakers: the sleeper has that row alone (apart)" 1 "$(wc -l <"$T_TMP/ap.wrow")"
 done_testing
