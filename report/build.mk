@@ -7,7 +7,7 @@
 # export/ holds the visual exports, diff/ `kdelay-report diff`; report.c
 # drives a report over engine/ and sinks/ (report.h is the library's API);
 # cli/ is kdelay-report's command line.
-REPORT_SRCS := report/report.c report/engine/reorder.c report/engine/pairing.c report/engine/stats.c report/engine/stats_store.c \
+REPORT_SRCS := report/report.c report/engine/reorder.c report/engine/pairing.c report/engine/stats.c report/engine/stats_store.c report/engine/stats_events.c \
 	report/engine/hashidx.c report/engine/threads.c report/engine/symbols.c \
 	report/engine/walltime.c report/engine/filter.c report/engine/view.c \
 	report/sinks/text.c report/sinks/utf8.c report/sinks/json.c report/sinks/json_out.c report/sinks/info.c \

@@ -168,6 +168,22 @@ static void set_bounds(struct run *run, uint64_t lo, uint64_t hi)
 		kdr_culprits_set_bounds(run->culprits, lo, hi);
 }
 
+/* on_window(): the listed syscalls could not be written to or read back
+ * from their spill file (said already); -1 is out of memory. */
+#define KDR_SPILL_FAILED (-2)
+
+/* Did the statistics fail to spill the listed syscalls?  Says so. */
+static int spill_write_failed(struct run *run)
+{
+	int err = kdr_stats_spill_error(run->st);
+
+	if (err)
+		fprintf(run->c.err, "%s: writing the listed syscall events to a temporary file in %s "
+			"failed: %s: set TMPDIR to a writable directory with free space\n",
+			run->c.prog, kdr_sysev_tmpdir(), strerror(err));
+	return !!err;
+}
+
 static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end end)
 {
 	struct kdr_ctx *c = &run->c;
@@ -189,9 +205,13 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 	run->tot.dropped += w->dropped;
 	run->tot.trigger_missed += w->trigger_missed;
 	run->tot.stacks_lost += w->stacks_lost;
-	kdr_stats_close(run->st, lo, hi);
+	/* (the syscalls held back for a stack are listed now) */
+	if (kdr_stats_close(run->st, lo, hi) && spill_write_failed(run)) {
+		rc = KDR_SPILL_FAILED;
+		goto next;
+	}
 	if (kdr_view_build(c, &run->vb, run->st, w, lo, hi, &v)) {
-		rc = -1;
+		rc = kdr_view_events_failed(&run->vb) ? KDR_SPILL_FAILED : -1;
 		goto next;
 	}
 	v.end = end;
@@ -214,7 +234,7 @@ static int on_window(struct run *run, const struct kdf_window *w, enum kdr_end e
 	run->found = 1;
 	losses_total(&run->tot, &v);
 	if (run->sink->window(c, &run->js, &v))
-		rc = -1;
+		rc = kdr_view_events_failed(&run->vb) ? KDR_SPILL_FAILED : -1;
 	if (v.wakers && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
 		kdr_wakers_text(c, v.wakers, hi);
 	if (v.culprits && c->o->format == KDR_FMT_TEXT && (c->o->sections & KDR_SEC_DUMP))
@@ -319,7 +339,7 @@ static int read_on(struct run *run)
 	struct kdf_window last;
 	struct kdf_item it;
 	enum kdr_end end;
-	int rc, status = 0, oom = 0;
+	int rc, wrc, status = 0, oom = 0, io = 0;
 
 	while ((rc = kdf_reader_next(c->r, &it)) > 0) {
 		switch (it.type) {
@@ -328,8 +348,13 @@ static int read_on(struct run *run)
 			if (wants_events(run) &&
 			    (it.u.events.in_order
 				     ? kdr_stats_feed_in_order(run->st, it.u.events.v, it.u.events.n)
-				     : kdr_stats_feed(run->st, it.u.events.v, it.u.events.n)))
-				oom = 1;
+				     : kdr_stats_feed(run->st, it.u.events.v, it.u.events.n))) {
+				if (spill_write_failed(run)) {
+					io = 1;
+				} else {
+					oom = 1;
+				}
+			}
 			if (run->wakers && wants_events(run) &&
 			    kdr_wakers_feed(run->wakers, it.u.events.v, it.u.events.n))
 				oom = 1;
@@ -352,7 +377,10 @@ static int read_on(struct run *run)
 		case KDF_ITEM_WINDOW:
 			it.u.window.flags &= ~KDR_WIN_UNCLOSED; /* the report's mark only */
 			kdr_unclosed_closed(&run->unclosed, &it.u.window);
-			if (on_window(run, &it.u.window, KDR_END_STOPPED))
+			wrc = on_window(run, &it.u.window, KDR_END_STOPPED);
+			if (wrc == KDR_SPILL_FAILED)
+				io = 1;
+			else if (wrc)
 				oom = 1;
 			break;
 		case KDF_ITEM_SUMMARY:
@@ -360,7 +388,7 @@ static int read_on(struct run *run)
 			run->has_summary = 1;
 			break;
 		}
-		if (o->window >= 0 && run->windows_seen > (uint64_t)o->window)
+		if (io || (o->window >= 0 && run->windows_seen > (uint64_t)o->window))
 			break;
 	}
 	if (rc < 0) {
@@ -372,13 +400,20 @@ static int read_on(struct run *run)
 		fprintf(c->err, "%s: out of memory: the report is incomplete\n", c->prog);
 		status = EX_OSERR;
 	}
+	if (io)
+		status = EX_IOERR; /* (said where it failed) */
 
 	kdf_reader_stats(c->r, &rs);
 	end = kdr_capture_end(run->has_summary, &run->sum, rs.truncated);
 	run->tot.unclosed_events = run->unclosed.events;
-	if (o->window < 0 && kdr_unclosed_get(&run->unclosed, &last) && on_window(run, &last, end)) {
-		fprintf(c->err, "%s: out of memory: the report is incomplete\n", c->prog);
-		status = EX_OSERR;
+	if (!io && o->window < 0 && kdr_unclosed_get(&run->unclosed, &last)) {
+		wrc = on_window(run, &last, end);
+		if (wrc == KDR_SPILL_FAILED) {
+			status = EX_IOERR;
+		} else if (wrc) {
+			fprintf(c->err, "%s: out of memory: the report is incomplete\n", c->prog);
+			status = EX_OSERR;
+		}
 	}
 	run->tot.has_summary = rs.has_summary;
 	run->tot.truncated = rs.truncated;
@@ -398,7 +433,7 @@ static int read_on(struct run *run)
 	} else {
 		run->tot.complete = !rs.truncated && rs.has_summary && !rs.chunks_bad &&
 				    !run->tot.unclosed_events && !kdr_end_lost(end) && rc == 0;
-		if (!run->tot.complete)
+		if (!run->tot.complete && !io) /* (stopped on purpose: said why) */
 			incomplete_warnings(run, &rs, rc < 0, end);
 	}
 	run->sink->end(c, &run->js, &run->tot);

@@ -74,12 +74,24 @@ static int tid_listed(const struct kdr_stats_cfg *c, uint32_t tid)
 	return 0;
 }
 
+/* The lowest seq of a syscall the pairing holds back for its stack
+ * (UINT64_MAX: none): the listed ones before it are final. */
+static uint64_t held_back_low(const struct kdr_stats *st)
+{
+	uint64_t low = UINT64_MAX;
+
+	for (uint32_t i = 0; i < st->pair.nthr; i++)
+		if ((st->pair.thr[i].flags & KDR_TS_PENDING) && st->pair.thr[i].pending.seq < low)
+			low = st->pair.thr[i].pending.seq;
+	return low;
+}
+
 static void list_syscall(struct kdr_stats *st, const struct kdr_interval *iv)
 {
 	const struct kdr_stats_cfg *c = &st->cfg;
 	uint64_t d = iv->end - iv->start;
-	struct kdr_sysev *v;
-	size_t i;
+	struct kdr_sysev_rec r;
+	struct kdr_sysev *v = &r.ev;
 
 	if (c->list_ns < 0 || (c->list_ns > 0 && d <= (uint64_t)c->list_ns))
 		return;
@@ -89,34 +101,14 @@ static void list_syscall(struct kdr_stats *st, const struct kdr_interval *iv)
 		return;
 	if (!tid_listed(c, iv->tid))
 		return;
-	if (st->nev == st->ev_cap) {
-		size_t ncap = st->ev_cap ? st->ev_cap * 2 : 64;
-		void *n = realloc(st->ev, ncap * sizeof(*st->ev));
-		void *q;
-
-		if (!n) {
-			st->failed = 1;
-			return;
-		}
-		st->ev = n;
-		q = realloc(st->ev_seq, ncap * sizeof(*st->ev_seq));
-		if (!q) {
-			st->failed = 1;
-			return;
-		}
-		st->ev_seq = q;
-		st->ev_cap = ncap;
+	if (kdr_sysev_list_full(&st->evl) && kdr_sysev_list_spill(&st->evl, held_back_low(st))) {
+		st->failed = 1;
+		return;
 	}
+	memset(&r, 0, sizeof(r));
 	/* in the order the syscalls ended (kdr_interval.seq): the pairing
 	 * holds one back until its stack, so they may come a little late */
-	for (i = st->nev; i > 0 && st->ev_seq[i - 1] > iv->seq; i--) {
-		st->ev[i] = st->ev[i - 1];
-		st->ev_seq[i] = st->ev_seq[i - 1];
-	}
-	st->nev++;
-	st->ev_seq[i] = iv->seq;
-	v = &st->ev[i];
-	memset(v, 0, sizeof(*v));
+	r.seq = iv->seq;
 	v->entry_ts = iv->start;
 	v->exit_ts = iv->end;
 	v->tid = iv->tid;
@@ -128,8 +120,9 @@ static void list_syscall(struct kdr_stats *st, const struct kdr_interval *iv)
 		v->ustack = iv->ustack_id;
 		v->stack_flags = (uint8_t)iv->stack_flags;
 	}
+	if (kdr_sysev_list_add(&st->evl, &r))
+		st->failed = 1;
 }
-
 
 static const enum kdr_unknown_kind unknown_of[KDR_I_N] = {
 	[KDR_I_RUNNING] = KDR_U_RUN,	     [KDR_I_READY] = KDR_U_READY,
@@ -266,6 +259,7 @@ struct kdr_stats *kdr_stats_new(const struct kdr_stats_cfg *cfg)
 	if (!st)
 		return NULL;
 	st->cfg = *cfg;
+	kdr_sysev_list_init(&st->evl);
 	pc.ctx = st;
 	st->hi = UINT64_MAX;
 	st->bud_hi = UINT64_MAX;
@@ -283,8 +277,7 @@ void kdr_stats_free(struct kdr_stats *st)
 	kdr_pair_free(&st->pair);
 	free(st->thr);
 	free(st->keyed);
-	free(st->ev);
-	free(st->ev_seq);
+	kdr_sysev_list_free(&st->evl);
 	kdr_ix_free(&st->key_ix);
 	kdr_stats_dist_free(st);
 	free(st);
@@ -306,7 +299,7 @@ void kdr_stats_reset(struct kdr_stats *st)
 	st->nthr = 0;
 	st->nkeyed = 0;
 	kdr_ix_clear(&st->key_ix);
-	st->nev = 0;
+	kdr_sysev_list_reset(&st->evl);
 	st->failed = 0;
 	kdr_stats_dist_reset(st);
 }

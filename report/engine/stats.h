@@ -3,8 +3,9 @@
  * stats.h - per-window accumulation: the intervals of one sample window
  * (pairing.h, under its drop policy: both ends seen inside the window)
  * summed per thread and per thread x syscall / irq / vector.  Memory is proportional to the threads, the keys
- * (thread x syscall / irq / vector) and the listed syscall events of one
- * window; nothing is allocated per event.
+ * (thread x syscall / irq / vector); the listed syscall events of one
+ * window are bounded in memory (stats_events.h); nothing is allocated
+ * per event.
  */
 #ifndef KDR_STATS_H
 #define KDR_STATS_H
@@ -14,6 +15,7 @@
 
 #include "kdelay_format.h"
 #include "stats_types.h"
+#include "stats_events.h"
 
 struct kdr_stats;
 
@@ -40,7 +42,11 @@ void kdr_stats_reset(struct kdr_stats *st);
 
 const struct kdr_thread_state *kdr_stats_threads(const struct kdr_stats *st, size_t *n);
 const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n);
-const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n);
+/* The listed syscalls, read with kdr_sysev_iter_begin() (stats_events.h). */
+const struct kdr_sysev_list *kdr_stats_events(const struct kdr_stats *st);
+/* errno of a failure to spill them to their file (0: none), since the
+ * last reset; the statistics have failed too (kdr_stats_failed()). */
+int kdr_stats_spill_error(const struct kdr_stats *st);
 const struct kdr_pair_diag *kdr_stats_diag(const struct kdr_stats *st);
 /* What is open now for kdr_stats_threads()[i] (pairing.h). */
 const struct kdr_pair_thread *kdr_stats_pairing(const struct kdr_stats *st, size_t i);

@@ -88,10 +88,14 @@ const struct kdr_keyed *kdr_stats_keyed(const struct kdr_stats *st, size_t *n)
 	return st->keyed;
 }
 
-const struct kdr_sysev *kdr_stats_events(const struct kdr_stats *st, size_t *n)
+const struct kdr_sysev_list *kdr_stats_events(const struct kdr_stats *st)
 {
-	*n = st->nev;
-	return st->ev;
+	return &st->evl;
+}
+
+int kdr_stats_spill_error(const struct kdr_stats *st)
+{
+	return st->evl.err;
 }
 
 const struct kdr_pair_diag *kdr_stats_diag(const struct kdr_stats *st)

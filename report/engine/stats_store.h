@@ -14,6 +14,7 @@
 #include "losses.h"
 #include "pairing.h"
 #include "stats.h"
+#include "stats_events.h"
 
 struct kdr_stats {
 	struct kdr_stats_cfg cfg;
@@ -30,9 +31,7 @@ struct kdr_stats {
 	uint32_t nkeyed, keyed_cap;
 	struct kdr_ix key_ix;
 
-	struct kdr_sysev *ev;
-	uint64_t *ev_seq; /* kdr_interval.seq of ev[i] */
-	size_t nev, ev_cap;
+	struct kdr_sysev_list evl; /* the listed syscalls */
 
 	/* cfg.histograms: distributions beside keyed[] and thr[] (same
 	 * index), grown as the tables grow; emptied, not freed, by reset */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* view.c - see view.h. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,33 +428,76 @@ static int build_inprog(struct kdr_ctx *c, struct kdr_view_buf *b, const struct 
 	return 0;
 }
 
+void kdr_view_events_begin(const struct kdr_wview *v)
+{
+	if (v->events) /* (none for a skipped window) */
+		kdr_sysev_iter_begin(&v->events->it, v->events->list);
+}
+
+long kdr_view_events_next(const struct kdr_wview *v, const struct kdr_evview **e)
+{
+	struct kdr_view_events *s = v->events;
+	long got = 0, n = 0;
+
+	if (!s)
+		return 0;
+	*e = s->shown;
+	/* a batch may be all filtered out: read on until one is shown */
+	while (!n && (got = kdr_sysev_iter_next(&s->it, s->raw, KDR_VIEW_EVENTS_BATCH)) > 0) {
+		for (long i = 0; i < got; i++) {
+			const struct kdr_sysev *ev = &s->raw[i];
+			struct kdr_evview *x = &s->shown[n];
+			const char *name;
+			size_t len;
+
+			if (!shown(s->c, ev->tid, ev->nr, s->hi, x->own, &name, &len))
+				continue;
+			x->ev = ev;
+			x->thread = name;
+			x->thread_len = len;
+			x->stack_missing = stack_expected(s->c, ev) &&
+					   (!ev->has_stack ||
+					    (ev->stack_flags & (KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST)));
+			n++;
+		}
+	}
+	if (got < 0) {
+		s->failed = 1;
+		fprintf(s->c->err, "%s: reading back the syscall events spilled to a temporary file "
+			"in %s failed: %s: check that file system, or set TMPDIR to another\n",
+			s->c->prog, kdr_sysev_tmpdir(), strerror(s->it.err ? s->it.err : EIO));
+		return -1;
+	}
+	return n;
+}
+
+int kdr_view_events_failed(const struct kdr_view_buf *b)
+{
+	return b->events && b->events->failed;
+}
+
+/* The listing's reader, and what it shows: how many, and how many of
+ * them miss their stack. */
 static int build_events(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,
 			struct kdr_wview *v)
 {
-	size_t nev, i, n = 0;
-	const struct kdr_sysev *ev = kdr_stats_events(st, &nev);
+	const struct kdr_evview *e;
+	long n;
 
-	if (reserve((void **)&b->events, &b->events_cap, nev, sizeof(*b->events)))
+	if (!b->events && !(b->events = malloc(sizeof(*b->events))))
 		return -1;
-	for (i = 0; i < nev; i++) {
-		struct kdr_evview *e = &b->events[n];
-		const char *name;
-		size_t len;
-
-		if (!shown(c, ev[i].tid, ev[i].nr, v->hi, e->own, &name, &len))
-			continue;
-		e->ev = &ev[i];
-		e->thread = name;
-		e->thread_len = len;
-		e->stack_missing = stack_expected(c, &ev[i]) &&
-				   (!ev[i].has_stack ||
-				    (ev[i].stack_flags & (KDF_STACK_KERNEL_LOST | KDF_STACK_USER_LOST)));
-		v->missing_stacks += e->stack_missing;
-		n++;
-	}
+	b->events->c = c;
+	b->events->list = kdr_stats_events(st);
+	b->events->hi = v->hi;
+	b->events->failed = 0;
 	v->events = b->events;
-	v->nevents = n;
-	return 0;
+	kdr_view_events_begin(v);
+	while ((n = kdr_view_events_next(v, &e)) > 0) {
+		v->nevents += (size_t)n;
+		for (long i = 0; i < n; i++)
+			v->missing_stacks += e[i].stack_missing;
+	}
+	return n < 0 ? -1 : 0;
 }
 
 int kdr_view_build(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,

@@ -93,12 +93,25 @@ struct kdr_inprog {
 	char own[32];
 };
 
+/* One listed syscall, as shown (valid until the next batch). */
 struct kdr_evview {
 	const struct kdr_sysev *ev;
 	const char *thread;
 	size_t thread_len;
 	int stack_missing; /* a stack was expected and is not there (or lost) */
 	char own[32];
+};
+
+/* The listed syscalls of a window read back, a batch at a time. */
+#define KDR_VIEW_EVENTS_BATCH 256
+struct kdr_view_events {
+	struct kdr_ctx *c;
+	const struct kdr_sysev_list *list;
+	uint64_t hi;		/* names are the threads' at the window's end */
+	struct kdr_sysev_iter it;
+	struct kdr_sysev raw[KDR_VIEW_EVENTS_BATCH];
+	struct kdr_evview shown[KDR_VIEW_EVENTS_BATCH];
+	int failed;		/* the spill file could not be read back */
 };
 
 enum kdr_skip {
@@ -119,7 +132,7 @@ struct kdr_wview {
 	size_t ninprog;
 	struct kdr_inprog *waiting; /* runnable, not yet on a CPU at the stop (nr unused) */
 	size_t nwaiting;
-	struct kdr_evview *events;
+	struct kdr_view_events *events; /* kdr_view_events_begin() */
 	size_t nevents;
 	uint64_t missing_stacks;
 	int listing;		/* syscall events are listed (list_ns >= 0) */
@@ -146,8 +159,7 @@ struct kdr_view_buf {
 	size_t inprog_cap;
 	struct kdr_inprog *waiting;
 	size_t waiting_cap;
-	struct kdr_evview *events;
-	size_t events_cap;
+	struct kdr_view_events *events; /* the listing's batches */
 	struct kdr_budget *silent; /* the silent threads' budgets */
 	size_t silent_cap;
 };
@@ -156,6 +168,19 @@ struct kdr_view_buf {
 int kdr_view_build(struct kdr_ctx *c, struct kdr_view_buf *b, const struct kdr_stats *st,
 		   const struct kdf_window *win, uint64_t lo, uint64_t hi, struct kdr_wview *v);
 void kdr_view_buf_free(struct kdr_view_buf *b);
+
+/*
+ * The listed syscall events of v (v->nevents of them, filters applied),
+ * in the order they ended: kdr_view_events_begin(), then
+ * kdr_view_events_next() for each batch, *e to its n events, until it
+ * returns 0 (the end), or -1 when the file they were spilled to could
+ * not be read back (said on c->err; kdr_view_events_failed()).  Every
+ * consumer of the listing reads it so.
+ */
+void kdr_view_events_begin(const struct kdr_wview *v);
+long kdr_view_events_next(const struct kdr_wview *v, const struct kdr_evview **e);
+/* Did reading the listing back fail since kdr_view_build()? */
+int kdr_view_events_failed(const struct kdr_view_buf *b);
 
 /*
  * With --budget: add the census's silent threads (census.h, closed) to

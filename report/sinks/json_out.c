@@ -245,35 +245,44 @@ static void stack_arr(struct kdr_ctx *c, struct kdr_json *j, const char *k, uint
 	kdr_json_arr_end(j);
 }
 
-static void events(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview *v)
+static void event_obj(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_evview *e)
 {
 	char nb[32];
+
+	kdr_json_obj_begin(j);
+	kdr_json_key_u64(j, "entry_ns", e->ev->entry_ts);
+	kdr_json_key_u64(j, "exit_ns", e->ev->exit_ts);
+	kdr_json_key_u64(j, "delta_ns", e->ev->exit_ts - e->ev->entry_ts);
+	kdr_json_key_u64(j, "tid", e->ev->tid);
+	key_name(j, "thread", e->thread, e->thread_len);
+	kdr_json_key_u64(j, "nr", e->ev->nr);
+	kdr_json_key_cstr(j, "syscall", kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb)));
+	kdr_json_key(j, "ret");
+	kdr_json_i64(j, e->ev->ret);
+	kdr_json_key_bool(j, "stack_missing", e->stack_missing);
+	stack_arr(c, j, "kernel_stack", e->ev->kstack, 1, e->ev->has_stack);
+	stack_arr(c, j, "user_stack", e->ev->ustack, 0, e->ev->has_stack);
+	kdr_json_obj_end(j);
+}
+
+/* -1 when the listing could not be read back (said already). */
+static int events(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview *v)
+{
+	const struct kdr_evview *batch;
+	long n;
 
 	kdr_json_key(j, "syscall_events");
 	if (!v->listing) {
 		kdr_json_null(j);
-		return;
+		return 0;
 	}
 	kdr_json_arr_begin(j);
-	for (size_t i = 0; i < v->nevents; i++) {
-		const struct kdr_evview *e = &v->events[i];
-
-		kdr_json_obj_begin(j);
-		kdr_json_key_u64(j, "entry_ns", e->ev->entry_ts);
-		kdr_json_key_u64(j, "exit_ns", e->ev->exit_ts);
-		kdr_json_key_u64(j, "delta_ns", e->ev->exit_ts - e->ev->entry_ts);
-		kdr_json_key_u64(j, "tid", e->ev->tid);
-		key_name(j, "thread", e->thread, e->thread_len);
-		kdr_json_key_u64(j, "nr", e->ev->nr);
-		kdr_json_key_cstr(j, "syscall", kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb)));
-		kdr_json_key(j, "ret");
-		kdr_json_i64(j, e->ev->ret);
-		kdr_json_key_bool(j, "stack_missing", e->stack_missing);
-		stack_arr(c, j, "kernel_stack", e->ev->kstack, 1, e->ev->has_stack);
-		stack_arr(c, j, "user_stack", e->ev->ustack, 0, e->ev->has_stack);
-		kdr_json_obj_end(j);
-	}
+	kdr_view_events_begin(v);
+	while ((n = kdr_view_events_next(v, &batch)) > 0)
+		for (long i = 0; i < n; i++)
+			event_obj(c, j, &batch[i]);
 	kdr_json_arr_end(j);
+	return n < 0 ? -1 : 0;
 }
 
 static void inprog(struct kdr_ctx *c, struct kdr_json *j, const struct kdr_wview *v)
@@ -319,6 +328,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	struct kdr_json *j = ((struct kdr_json_state *)state)->j;
 	const struct kdf_window *w = v->win;
 	static const char *const skip[] = { NULL, "recorder", "trigger_delta" };
+	int rc;
 
 	kdr_json_obj_begin(j);
 	kdr_json_key_u64(j, "index", w->index);
@@ -352,7 +362,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	kdr_json_arr_end(j);
 	inprog(c, j, v);
 	waiting(j, v);
-	events(c, j, v);
+	rc = events(c, j, v); /* (a failure: the document still closes) */
 	kdr_json_key_u64(j, "missing_stacks", v->missing_stacks);
 	kdr_json_key_bool(j, "statistics_incomplete", v->incomplete);
 	kdr_json_key(j, "diagnostics");
@@ -370,7 +380,7 @@ static int json_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 		kdr_census_json(c, j, v->census, v->hi);
 	kdr_json_obj_end(j);
 	kdr_json_flush(j); /* a live report's window is out when it ends */
-	return 0;
+	return rc;
 }
 
 void kdr_json_capture(struct kdr_ctx *c, struct kdr_json *j)

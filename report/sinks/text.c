@@ -197,10 +197,32 @@ static void stack_lines(struct kdr_ctx *c, uint32_t id, int kernel)
 	}
 }
 
-static void events_block(struct kdr_ctx *c, const struct kdr_wview *v)
+/* One listed syscall, and its stacks when the capture has them. */
+static void event_lines(struct kdr_ctx *c, const struct kdr_evview *e)
 {
 	FILE *f = c->out;
 	char a[32], nb[32];
+	const char *sn = kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb));
+
+	/* "{}{:19} {:19} {:10} {:16} {:10,}  {}" */
+	fprintf(f, "  %19" PRIu64 " %19" PRIu64 " %10" PRIu32 " ", e->ev->entry_ts,
+		e->ev->exit_ts, e->ev->tid);
+	kdr_text_name(f, e->thread, e->thread_len, 16, 0);
+	fprintf(f, " %10s  ", kdr_commas((e->ev->exit_ts - e->ev->entry_ts) / 1000, a, sizeof(a)));
+	kdr_text_name(f, sn, strlen(sn), 0, 0);
+	fputc('\n', f);
+	if (!c->meta->options.stack_trace_size || !e->ev->has_stack)
+		return;
+	stack_lines(c, e->ev->kstack, 1);
+	stack_lines(c, e->ev->ustack, 0);
+}
+
+/* -1 when the listing could not be read back (said already). */
+static int events_block(struct kdr_ctx *c, const struct kdr_wview *v)
+{
+	FILE *f = c->out;
+	const struct kdr_evview *batch;
+	long n;
 
 	/* "\n\n# SYSCALL EVENTS:\n{}{:>19} {:>19} {:>10} {:16} {:>10}  {}" */
 	fprintf(f, "\n\n# SYSCALL EVENTS:\n  %19s %19s %10s %-16s %10s  %s\n", "ENTRY (ns)",
@@ -212,28 +234,19 @@ static void events_block(struct kdr_ctx *c, const struct kdr_wview *v)
 	dashes(f, " ", 10);
 	dashes(f, "  ", 16);
 	fputc('\n', f);
-	for (size_t i = 0; i < v->nevents; i++) {
-		const struct kdr_evview *e = &v->events[i];
-		const char *sn = kdr_syscall_name(c->meta, e->ev->nr, nb, sizeof(nb));
-
-		/* "{}{:19} {:19} {:10} {:16} {:10,}  {}" */
-		fprintf(f, "  %19" PRIu64 " %19" PRIu64 " %10" PRIu32 " ", e->ev->entry_ts,
-			e->ev->exit_ts, e->ev->tid);
-		kdr_text_name(f, e->thread, e->thread_len, 16, 0);
-		fprintf(f, " %10s  ", kdr_commas((e->ev->exit_ts - e->ev->entry_ts) / 1000, a, sizeof(a)));
-		kdr_text_name(f, sn, strlen(sn), 0, 0);
-		fputc('\n', f);
-		if (!c->meta->options.stack_trace_size || !e->ev->has_stack)
-			continue;
-		stack_lines(c, e->ev->kstack, 1);
-		stack_lines(c, e->ev->ustack, 0);
-	}
+	kdr_view_events_begin(v);
+	while ((n = kdr_view_events_next(v, &batch)) > 0)
+		for (long i = 0; i < n; i++)
+			event_lines(c, &batch[i]);
+	if (n < 0)
+		return -1;
 	if (v->missing_stacks)
 		fprintf(f, "\n#WARNING: We where not able to display %" PRIu64 " stack traces!\n"
 			"#         Consider increasing the stack trace size using\n"
 			"#         the '--stack-trace-size' option.\n"
 			"#         Note that this can also happen due to a stack id\n"
 			"#         collision.\n", v->missing_stacks);
+	return 0;
 }
 
 static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v)
@@ -303,8 +316,9 @@ static int text_window(struct kdr_ctx *c, void *state, const struct kdr_wview *v
 	inprog_block(c, v);
 	waiting_block(c, v);
 	kdr_text_budget(c, v);
-	if (v->listing && v->nevents) /* the reference: "if syscall_events:" */
-		events_block(c, v);
+	if (v->listing && v->nevents && /* the reference: "if syscall_events:" */
+	    events_block(c, v))
+		return -1;
 	if (v->incomplete)
 		fprintf(c->err, "%s: warning: window %" PRIu32 ": out of memory, statistics incomplete\n",
 			c->prog, w->index);

@@ -68,6 +68,21 @@ mode folded -i "$CAP" --export folded
 mode html -i "$CAP" --export html
 mode tables -i "$CAP" --export tables -o "$T_TMP/tables.d"
 mode tables-intervals -i "$CAP" --export tables --intervals -o "$T_TMP/tables-intervals.d"
+# every syscall listed (kernel_delay.py's --syscall-events): a window's
+# listing is printed at its end, so what memory cannot hold is spilled to
+# a temporary file in $TMPDIR and read back
+mode syscall-events -i "$CAP" -s 0
+check "syscall-events: every syscall of the capture listed" \
+	test "$(grep -c '^  *[0-9][0-9]* *[0-9][0-9]* ' "$T_TMP/syscall-events.out")" -gt 1000000
+
+# The spill file cannot be made: said in one line, EX_IOERR (74).
+TMPDIR=/nonexistent-kdelay-spill "$REPORT" -i "$CAP" -s 0 >/dev/null 2>"$T_TMP/spill.err"
+rc=$?
+check "no spill directory: exits 74 (got $rc)" test "$rc" = 74
+check_grep "no spill directory: says what failed" \
+	'writing the listed syscall events to a temporary file in /nonexistent-kdelay-spill failed: No such file or directory' \
+	"$T_TMP/spill.err"
+check "no spill directory: one line" test "$(wc -l <"$T_TMP/spill.err")" = 1
 
 # The HTML page cut its timeline, and says so (the bound is not that the
 # page is empty).
