@@ -76,7 +76,19 @@ share_tracepoint_markers() {
 # every such wait to end records again.
 untraced_switch_ins() {
 	"$BIN/tests/tools/kdf_switch_gaps" "$1" "$2" "$3" |
-		sed -n 's/^switch_outs=[0-9]* unended=\([0-9]*\)$/\1/p'
+		sed -n 's/^switch_outs=[0-9]* unended=\([0-9]*\) ran_unseen=.*$/\1/p'
+}
+
+# unseen_runs CAPTURE TID: how many of TID's switch-outs the capture does
+# not see end as the kernel ran them: TID made a syscall before any
+# switch-in of it (the switch in was not traced), or was switched in after
+# sleeping with no wakeup of it (the wakeup is missing).  Under load a
+# capture on these machines now and then lacks one of them; a test whose
+# oracle counts every wakeup records again.
+unseen_runs() {
+	"$BIN/tests/tools/kdf_switch_gaps" "$1" "$2" |
+		sed -n 's/^switch_outs=[0-9]* unended=[0-9]* ran_unseen=\([0-9]*\) unwoken=\([0-9]*\)$/\1 \2/p' |
+		awk '{ print $1 + $2 }'
 }
 
 # record_steal TAG NOTE ARGS...: kdelay-steal ARGS recorded between its
