@@ -30,8 +30,9 @@ SAMPLE=$BIN/kdelay-wake # the binary whose USDT sites wait_armed counts
 # switches) and SLEEPER (its tid).  Now and then, under load, a capture
 # on these machines lacks a switch-in or a wakeup of the sleeper that the
 # kernel made (unseen_runs: the thread ran, or ran after sleeping, with no
-# such event; no event was lost by kdelay's count, and the cause is not
-# known); the oracle counts every wakeup, so such a recording, or one
+# such event, and no event was lost by kdelay's count: bpftrace counting
+# sched:sched_wakeup for the sleeper beside it misses the same wakeup, so
+# the kernel did not report it); the oracle counts every wakeup, so such a recording, or one
 # that lost events, is made again, three times at most, and the check
 # that the last one is whole fails if all three lack one.
 wake_run() {
