@@ -8,10 +8,12 @@
 # softirq and hrtimer hooks) are cheap only if their early exit is, and
 # the target's own wakeups and switches pay for the per-thread state.
 #
-# Two loads, each a pipe ping-pong of `perf bench sched pipe`:
-#   other   the recorder traces a sleeping process; the ping-pong is
-#           another process's (every wakeup takes the early exit);
-#   target  the recorder traces the ping-pong itself (threads, -T).
+# Loads (LOADS, default "other target"):
+#   other   the recorder traces a sleeping process; the ping-pong of
+#           `perf bench sched pipe` is another process's (every wakeup
+#           takes the early exit);
+#   target  the recorder traces the ping-pong itself (threads, -T);
+#   loop    the recorder traces bench/loop, getppid() flat out.
 # Run counts and times come from `bpftool prog show`, before and after
 # the load, for the programs named below, of the recorder's own program
 # fds (/proc/PID/fdinfo): other tracers on the node have programs of the
@@ -24,13 +26,28 @@
 # first on each event and meets the kernel's data colder (~25 ns more
 # per switch here): the rounds alternate which one goes first, so use an
 # even ROUNDS and the mean of the paired differences.
-# Environment: ROUNDS (3), LOOPS (200000), TOGETHER (0).
+# per_op: the time of all the programs listed per operation of the load,
+# interrupts on the way included: per round trip of a ping-pong (half the
+# switches seen: the ping-pong pinned to one CPU makes nearly all the
+# switches of an otherwise idle node, two a round trip), per getppid()
+# call of the loop (the sys_enter runs).
+#
+# The recorders run on CPU_TOOL, the ping-pong on CPU_TARGET, as in
+# measurement 10 of bench/run.sh: a recorder draining and compressing on
+# the target's CPU would also evict the target's data between round trips.
+# Environment: ROUNDS (3), LOOPS (200000), TOGETHER (0), CPU_TARGET (1),
+# CPU_TOOL (0).
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: bench/sched-ab.sh RECORDER_A RECORDER_B" >&2; exit 64; }
 ROUNDS=${ROUNDS:-3}
 LOOPS=${LOOPS:-200000}
 TOGETHER=${TOGETHER:-0}
+LOADS=${LOADS:-other target}
+LOOP=${O:-.output}/bench/loop
+[ "${LOADS/loop/}" = "$LOADS" ] || [ -x "$LOOP" ] || { echo "bench/sched-ab.sh: $LOOP is missing: make bench-tools" >&2; exit 69; }
+CPU_TARGET=${CPU_TARGET:-1}
+CPU_TOOL=${CPU_TOOL:-0}
 declare -A REC=([A]=$1 [B]=$2) RP
 T=$(mktemp -d /tmp/kdelay-sched-ab.XXXXXX)
 OLD=$(cat /proc/sys/kernel/bpf_stats_enabled)
@@ -65,7 +82,7 @@ for k in sorted(tot):
 
 # start BUILD PID: its recorder on PID, once it samples
 start() {
-	"${REC[$1]}" -p $2 --sample-time 60 -o "$T/rec$1.data" >"$T/rec$1.log" 2>&1 &
+	taskset -c $CPU_TOOL "${REC[$1]}" -p $2 --sample-time 60 -o "$T/rec$1.data" >"$T/rec$1.log" 2>&1 &
 	RP[$1]=$!
 	grep -q '^# Start sampling' <(timeout 20 tail -f "$T/rec$1.log") || { echo "recorder $1 did not start" >&2; exit 69; }
 }
@@ -75,24 +92,29 @@ start() {
 one() {
 	local load=$1 r=$2 tp b
 	shift 2
-	if [ "$load" = other ]; then
-		sleep 1000 &
-	else
-		perf bench sched pipe -T -l $((LOOPS * 4)) >/dev/null 2>&1 &
-	fi
+	case $load in
+	other) sleep 1000 & ;;
+	target) taskset -c $CPU_TARGET perf bench sched pipe -T -l $((LOOPS * 4)) >/dev/null 2>&1 & ;;
+	loop) "$LOOP" -c $CPU_TARGET -d 60 >/dev/null 2>&1 & ;;
+	esac
 	tp=$!
 	for b; do start $b $tp; done
 	snap "$T/s0" "$@"
-	if [ "$load" = other ]; then perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1; else sleep 3; fi
+	if [ "$load" = other ]; then taskset -c $CPU_TARGET perf bench sched pipe -l "$LOOPS" >/dev/null 2>&1; else sleep 3; fi
 	snap "$T/s1" "$@"
-	for b; do kill -INT ${RP[$b]}; wait ${RP[$b]} || true; done
+	for b; do kill -INT ${RP[$b]} 2>/dev/null || { echo "recorder $b exited early:" >&2; cat "$T/rec$b.log" >&2; }; wait ${RP[$b]} || true; done
 	kill $tp 2>/dev/null || true; wait $tp 2>/dev/null || true
 	join "$T/s0" "$T/s1" | awk -v l=$load -v r=$r -v f=$1 '$4 > $2 { split($1, k, ":")
-		printf "%s %d %s %s %s %d %.0f\n", l, r, f, k[1], k[2], $4 - $2, ($5 - $3) / ($4 - $2) }'
+		printf "%s %d %s %s %s %d %.0f\n", l, r, f, k[1], k[2], $4 - $2, ($5 - $3) / ($4 - $2)
+		t[k[1]] += $5 - $3
+		if (k[2] == (l == "loop" ? "sys_enter" : "sched_switch")) n[k[1]] = $4 - $2 }
+	END { for (b in t) if (n[b] >= 2) {
+		ops = l == "loop" ? n[b] : n[b] / 2
+		printf "%s %d %s %s %s %d %.0f\n", l, r, f, b, "per_op", ops, t[b] / ops } }'
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
-	for load in other target; do
+	for load in $LOADS; do
 		if [ "$TOGETHER" = 1 ]; then
 			if ((r % 2)); then one $load $r A B; else one $load $r B A; fi
 		else
