@@ -103,11 +103,12 @@ struct task_struct___pre514 {
 	long state;
 } __attribute__((preserve_access_index));
 
+/* t is a tracepoint's argument (trusted): a plain load, no probe */
 static __always_inline __u32 task_state(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+		return t->__state;
+	return ((struct task_struct___pre514 *)t)->state;
 }
 
 static __always_inline bool capturing(void)
@@ -255,9 +256,23 @@ static __always_inline void *ev_reserve(__u32 size, __u8 type, __u32 tid)
 	return h;
 }
 
+/*
+ * A reserved record takes at most KD_RESERVED_MAX bytes of the ring with
+ * its ring header, so some record begins in the first KD_RESERVED_MAX
+ * bytes of every page of the ring: only such a record looks at how full
+ * the ring is (a helper call), about once per page, which the wake mark
+ * (a quarter of the ring) does not notice.  The ring's data area is page
+ * aligned, so a record's place in its page is that of its address.
+ */
+#define KD_RESERVED_MAX 64
+#define KD_RING_HDR_SZ 8 /* BPF_RINGBUF_HDR_SZ */
+
 static __always_inline void ev_submit(void *e)
 {
-	bpf_ringbuf_submit(e, ring_flags());
+	if ((((__u64)e - KD_RING_HDR_SZ) & 4095) < KD_RESERVED_MAX)
+		bpf_ringbuf_submit(e, ring_flags());
+	else
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 /*

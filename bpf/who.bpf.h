@@ -78,19 +78,58 @@ static __always_inline void wait_end(struct kd_thread_sched *ts)
 	ts->waits_on = 0;
 }
 
-/* t runs on cpu (t is read through probes: it may be another CPU's). */
+/*
+ * The name of a task the program may read directly (a tracepoint's
+ * argument, or the current task through bpf_get_current_task_btf): two
+ * loads, where bpf_get_current_comm() costs ~75 ns a call here (a string
+ * copy behind a helper call).  What follows the NUL is copied as it is;
+ * the recorder reads up to the NUL.  dst is 8-byte aligned.
+ */
+static __always_inline void comm_copy(char *dst, struct task_struct *t)
+{
+	const __u64 *src = (const __u64 *)t->comm;
+
+	((__u64 *)dst)[0] = src[0];
+	((__u64 *)dst)[1] = src[1];
+}
+
+/* A CPU_RUN record: the task tid of process pid, with its task flags,
+ * runs on cpu; the caller copies its name and submits it. */
+static __always_inline struct kd_ev_cpu_run *cpu_run_reserve(__u32 tid, __u32 pid, __u32 task_flags,
+							      __u32 cpu)
+{
+	struct kd_ev_cpu_run *e = ev_reserve(sizeof(*e), KD_EV_CPU_RUN, tid);
+
+	if (!e)
+		return NULL;
+	e->hdr.cpu = cpu;
+	e->hdr.flags = (task_flags & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
+	e->pid = pid;
+	e->pad = 0;
+	return e;
+}
+
+/* t runs on cpu; t is a tracepoint's argument (trusted): plain loads */
 static __always_inline void cpu_run_emit(struct task_struct *t, __u32 cpu)
 {
-	struct kd_ev_cpu_run *e;
-	__u32 tid = BPF_CORE_READ(t, pid);
+	struct kd_ev_cpu_run *e = cpu_run_reserve(t->pid, t->tgid, t->flags, cpu);
 
-	e = ev_reserve(sizeof(*e), KD_EV_CPU_RUN, tid);
 	if (!e)
 		return;
-	e->hdr.cpu = cpu;
-	e->hdr.flags = (BPF_CORE_READ(t, flags) & KD_PF_KTHREAD) ? KD_RUN_KTHREAD : 0;
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->pad = 0;
+	comm_copy(e->comm, t);
+	ev_submit(e);
+}
+
+/* The task at addr runs on cpu; it is read through probes (it may be
+ * another CPU's current task, known only by its address). */
+static __always_inline void cpu_run_emit_probed(__u64 addr, __u32 cpu)
+{
+	struct task_struct *t = (struct task_struct *)addr;
+	struct kd_ev_cpu_run *e;
+
+	e = cpu_run_reserve(BPF_CORE_READ(t, pid), BPF_CORE_READ(t, tgid), BPF_CORE_READ(t, flags), cpu);
+	if (!e)
+		return;
 	/* comm is NUL terminated within its 16 bytes: a plain copy does
 	 * (what follows the NUL is not read), zeroed if it fails */
 	bpf_probe_read_kernel(e->comm, sizeof(e->comm), t->comm);
@@ -117,22 +156,7 @@ static __always_inline __u64 cpu_curr_of(__u32 cpu, struct task_struct *self)
 static __always_inline void cpu_curr_emit(__u64 curr, __u32 cpu)
 {
 	if (curr)
-		cpu_run_emit((struct task_struct *)curr, cpu);
-}
-
-/*
- * The name of a task the program may read directly (a tracepoint's
- * argument, or the current task through bpf_get_current_task_btf): two
- * loads, where bpf_get_current_comm() costs ~75 ns a call here (a string
- * copy behind a helper call).  What follows the NUL is copied as it is;
- * the recorder reads up to the NUL.  dst is 8-byte aligned.
- */
-static __always_inline void comm_copy(char *dst, struct task_struct *t)
-{
-	const __u64 *src = (const __u64 *)t->comm;
-
-	((__u64 *)dst)[0] = src[0];
-	((__u64 *)dst)[1] = src[1];
+		cpu_run_emit_probed(curr, cpu);
 }
 
 /* p is a tracepoint's argument (trusted): a plain load, no probe */
