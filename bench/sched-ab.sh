@@ -33,8 +33,11 @@
 # call of the loop (the sys_enter runs).
 #
 # The recorders run on CPU_TOOL, the ping-pong on CPU_TARGET, as in
-# measurement 10 of bench/run.sh: a recorder draining and compressing on
-# the target's CPU would also evict the target's data between round trips.
+# measurement 10 of bench/run.sh.  With CPU_TOOL=CPU_TARGET the recorders'
+# draining and compression evict the programs' data between round trips,
+# as when a recorder shares the target's CPU: every line a program
+# touches then costs a miss, and the difference between two builds is
+# about twice as large here.
 # Environment: ROUNDS (3), LOOPS (200000), TOGETHER (0), CPU_TARGET (1),
 # CPU_TOOL (0).
 set -euo pipefail
