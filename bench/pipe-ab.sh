@@ -20,19 +20,23 @@ ROUNDS=${ROUNDS:-80}
 LOOPS=${LOOPS:-50000}
 CPU_TARGET=${CPU_TARGET:-1}
 CPU_TOOL=${CPU_TOOL:-0}
-T=$(mktemp -d /tmp/kdelay-pipe-ab.XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/kdelay-pipe-ab.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 names=(none) recs=(none)
 for a; do names+=("${a%%=*}"); recs+=("${a#*=}"); done
 
 # one NAME RECORDER: usecs/op of one run, traced by RECORDER (none: not)
 one() {
-	local tp rp=
+	local tp rp= i
 	# stopped before exec, so that the recorder follows the benchmark's pid
 	taskset -c "$CPU_TARGET" bash -c 'kill -STOP $$; exec perf bench sched pipe -T -l "$0"' "$LOOPS" \
 		> "$T/pipe" 2>&1 &
 	tp=$!
-	until [ "$(awk '{ print $3 }' /proc/$tp/stat 2>/dev/null)" = T ]; do sleep 0.05; done
+	for ((i = 0; i < 200; i++)); do
+		[ "$(awk '{ print $3 }' /proc/$tp/stat 2>/dev/null)" = T ] && break
+		sleep 0.05
+	done
+	[ $i -lt 200 ] || { cat "$T/pipe" >&2; echo "bench/pipe-ab.sh: perf bench did not start" >&2; exit 70; }
 	if [ "$2" != none ]; then
 		taskset -c "$CPU_TOOL" "$2" -p $tp --sample-time 3600 -o "$T/rec.kdelay" > "$T/rec.log" 2>&1 &
 		rp=$!
