@@ -27,7 +27,7 @@ for a; do names+=("${a%%=*}"); recs+=("${a#*=}"); done
 
 # one NAME RECORDER: usecs/op of one run, traced by RECORDER (none: not)
 one() {
-	local tp rp= i
+	local tp i rp=''
 	# stopped before exec, so that the recorder follows the benchmark's pid
 	taskset -c "$CPU_TARGET" bash -c 'kill -STOP $$; exec perf bench sched pipe -T -l "$0"' "$LOOPS" \
 		> "$T/pipe" 2>&1 &
