@@ -16,11 +16,11 @@ need_root
 need_bins kdelay-steal kdelay-record kdelay-report tests/tools/kdf_switch_gaps
 
 SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
-record_steal st "" --rounds 4 --steal-ms 50
-check_eq "kdelay-steal exits 0" 0 $STEAL_SRC
-check_eq "kdelay-record exits 0" 0 $STEAL_RRC
-check_eq "a window without lost events (attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
-check_eq "every switch-in of the victim traced (attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
+record_usdt_run st kdelay-steal kdelay_steal victim_unseen "" --rounds 4 --steal-ms 50
+check_eq "kdelay-steal exits 0" 0 $RUN_SRC
+check_eq "kdelay-record exits 0" 0 $RUN_RRC
+check_eq "a window without lost events (attempt $RUN_ATTEMPT)" 0 "$RUN_DROPPED"
+check_eq "every switch-in of the victim traced (attempt $RUN_ATTEMPT)" 0 "$RUN_MISSING"
 stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
 check "the stealer spun 4 x 50 ms (stolen_ns=$stolen)" test "${stolen:-0}" -ge 200000000
 ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
@@ -68,11 +68,11 @@ check "1.0 capture: JSON has no culprits" sh -c "! grep -q '\"culprits\"' '$T_TM
 check_eq "1.0 capture: --culprits exits 0" 0 $?
 check_grep "1.0 capture: who ran is not recorded, and it says so" '\(not recorded\)$' "$T_TMP/old.txt"
 # ------------------------------------------------- a wait that moves
-record_steal mv " (--move)" --rounds 1 --steal-ms 50 --move
-check_eq "kdelay-steal --move exits 0" 0 $STEAL_SRC
-check_eq "kdelay-record exits 0 (--move)" 0 $STEAL_RRC
-check_eq "a window without lost events (--move, attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
-check_eq "every switch-in of the victim traced (--move, attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
+record_usdt_run mv kdelay-steal kdelay_steal victim_unseen " (--move)" --rounds 1 --steal-ms 50 --move
+check_eq "kdelay-steal --move exits 0" 0 $RUN_SRC
+check_eq "kdelay-record exits 0 (--move)" 0 $RUN_RRC
+check_eq "a window without lost events (--move, attempt $RUN_ATTEMPT)" 0 "$RUN_DROPPED"
+check_eq "every switch-in of the victim traced (--move, attempt $RUN_ATTEMPT)" 0 "$RUN_MISSING"
 read -r lo hi <<<"$(sed -n 's/^moved_after_ns=//p' "$T_TMP/mv.out")"
 check "the sample moved the victim half way through the steal ($lo..$hi ns)" \
 	test "${lo:-0}" -ge 25000000 -a "${hi:-0}" -lt 50000000

@@ -46,10 +46,10 @@ print(int(float(m.group(1)) * {"ns": 1, "\u00b5s": 1e3, "ms": 1e6, "s": 1e9}[m.g
 
 # --- who took the CPU: kdelay-steal
 SAMPLE=$BIN/kdelay-steal # the binary whose USDT sites wait_armed counts
-record_steal st " (steal)" --rounds 4 --steal-ms 50
-check_eq "kdelay-steal and kdelay-record exit 0" "0 0" "$STEAL_SRC $STEAL_RRC"
-check_eq "a window without lost events (attempt $STEAL_ATTEMPT)" 0 "$STEAL_DROPPED"
-check_eq "every switch-in of the victim traced (attempt $STEAL_ATTEMPT)" 0 "$STEAL_UNSEEN"
+record_usdt_run st kdelay-steal kdelay_steal victim_unseen " (steal)" --rounds 4 --steal-ms 50
+check_eq "kdelay-steal and kdelay-record exit 0" "0 0" "$RUN_SRC $RUN_RRC"
+check_eq "a window without lost events (attempt $RUN_ATTEMPT)" 0 "$RUN_DROPPED"
+check_eq "every switch-in of the victim traced (attempt $RUN_ATTEMPT)" 0 "$RUN_MISSING"
 stolen=$(sed -n 's/^stolen_ns=\([0-9]*\) rounds=4$/\1/p' "$T_TMP/st.out")
 ppid=$(sed -n 's/^stealer pid=//p' "$T_TMP/st.out")
 vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/st.out")
@@ -67,20 +67,11 @@ check "steal: the page shows ${shown} ns behind it, the stealer spun $stolen ns:
 # --- who woke it, and the silent threads: kdelay-wake
 N=200
 SAMPLE=$BIN/kdelay-wake
-rm -f "$T_TMP/wk.go"
-"$BIN/kdelay-wake" --start-file "$T_TMP/wk.go" --rounds $N >"$T_TMP/wk.out" 2>"$T_TMP/wk.err" &
-WPID=$!
-defer "stop_pid $WPID"
-wait_for_line "$T_TMP/wk.out" '^ready$' 10 || not_ok "kdelay-wake is ready"
-start_record wk -p $WPID --start-trigger u:kdelay_wake:run_start \
-	--stop-trigger u:kdelay_wake:run_stop -o "$T_TMP/wk.data"
-wait_armed "$RECORD_PID" u:kdelay_wake:run_start u:kdelay_wake:run_stop ||
-	not_ok "kdelay-record attaches its triggers (wake)"
-touch "$T_TMP/wk.go"
-wait_exit $WPID 60
-src=$?
-wait_exit "$RECORD_PID" 30
-check_eq "kdelay-wake and kdelay-record exit 0" "0 0" "$src $?"
+record_usdt_run wk kdelay-wake kdelay_wake sleeper_unseen " (wake)" --rounds $N
+WPID=$RUN_PID
+check_eq "kdelay-wake and kdelay-record exit 0" "0 0" "$RUN_SRC $RUN_RRC"
+check_eq "a window without lost events (wake, attempt $RUN_ATTEMPT)" 0 "$RUN_DROPPED"
+check_eq "every run of the sleeper traced (wake, attempt $RUN_ATTEMPT)" 0 "$RUN_MISSING"
 stid=$(sed -n 's/^thread=sleeper tid=//p' "$T_TMP/wk.out")
 wtid=$(sed -n 's/^thread=waker1 tid=//p' "$T_TMP/wk.out")
 "$REPORT" -i "$T_TMP/wk.data" --html -o "$out/wake.html" >"$T_TMP/wk.html.out" 2>&1

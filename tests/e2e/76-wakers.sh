@@ -32,38 +32,19 @@ SAMPLE=$BIN/kdelay-wake # the binary whose USDT sites wait_armed counts
 # kernel made (unseen_runs: the thread ran, or ran after sleeping, with no
 # such event, and no event was lost by kdelay's count: bpftrace counting
 # sched:sched_wakeup for the sleeper beside it misses the same wakeup, so
-# the kernel did not report it); the oracle counts every wakeup, so such a recording, or one
-# that lost events, is made again, three times at most, and the check
-# that the last one is whole fails if all three lack one.
+# the kernel did not report it); the oracle counts every wakeup, so such a
+# recording, or one that lost events, is made again (record_usdt_run), and
+# the checks that the last one is whole fail if all three lack one.
 wake_run() {
-	local tag=$1 mode=${2:-} attempt dropped unseen
-	for attempt in 1 2 3; do
-		rm -f "$T_TMP/$tag.go" "$T_TMP/$tag.data"
-		# shellcheck disable=SC2086 # MODE is one option or none
-		"$BIN/kdelay-wake" --start-file "$T_TMP/$tag.go" --rounds $N $mode \
-			>"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
-		WAKE_PID=$!
-		defer "stop_pid $WAKE_PID"
-		wait_for_line "$T_TMP/$tag.out" '^ready$' 10 || not_ok "kdelay-wake $mode is ready"
-		start_record $tag -p $WAKE_PID --start-trigger u:kdelay_wake:run_start \
-			--stop-trigger u:kdelay_wake:run_stop -o "$T_TMP/$tag.data"
-		wait_armed "$RECORD_PID" u:kdelay_wake:run_start u:kdelay_wake:run_stop ||
-			not_ok "kdelay-record attaches its triggers ($tag)"
-		touch "$T_TMP/$tag.go"
-		wait_exit $WAKE_PID 60
-		WAKE_SRC=$?
-		wait_exit "$RECORD_PID" 30
-		WAKE_RRC=$?
-		SLEEPER=$(sed -n 's/^thread=sleeper tid=//p' "$T_TMP/$tag.out")
-		dropped=$("$REPORT" -i "$T_TMP/$tag.data" --info 2>/dev/null |
-			awk '$1 == "dropped:" { print $2 }')
-		unseen=$(unseen_runs "$T_TMP/$tag.data" "${SLEEPER:-0}")
-		[ "${dropped:-0}" = 0 ] && [ "$unseen" = 0 ] && break
-		echo "attempt $attempt ($tag): ${dropped:-0} events lost, $unseen switch-ins or wakeups of the sleeper missing from the capture; recording again" | diag
-	done
-	check_eq "kdelay-wake $mode exits 0 ($tag)" 0 $WAKE_SRC
-	check_eq "kdelay-record exits 0 ($tag)" 0 $WAKE_RRC
-	check_eq "the sleeper's every run traced ($tag, attempt $attempt)" 0 "$unseen"
+	local tag=$1 mode=${2:-}
+	# shellcheck disable=SC2086 # MODE is one option or none
+	record_usdt_run $tag kdelay-wake kdelay_wake sleeper_unseen " ($tag)" --rounds $N $mode
+	WAKE_PID=$RUN_PID
+	check_eq "kdelay-wake $mode exits 0 ($tag)" 0 $RUN_SRC
+	check_eq "kdelay-record exits 0 ($tag)" 0 $RUN_RRC
+	check_eq "a window without lost events ($tag, attempt $RUN_ATTEMPT)" 0 "$RUN_DROPPED"
+	check_eq "the sleeper's every run traced ($tag, attempt $RUN_ATTEMPT)" 0 "$RUN_MISSING"
+	SLEEPER=$(sed -n 's/^thread=sleeper tid=//p' "$T_TMP/$tag.out")
 	BLOCKED=$(sed -n "s/^done rounds=$N blocked=//p" "$T_TMP/$tag.out")
 }
 

@@ -91,43 +91,56 @@ unseen_runs() {
 		awk '{ print $1 + $2 }'
 }
 
-# record_steal TAG NOTE ARGS...: kdelay-steal ARGS recorded between its
-# run_start and run_stop USDT triggers into $T_TMP/TAG.data (its output in
-# TAG.out).  A wait that spans lost events (the ring full while the
-# machine is loaded) counts in no statistic, nor one whose end the kernel
-# did not trace (untraced_switch_ins): it records again, three times at
-# most, until a window without either.  Sets STEAL_SRC and STEAL_RRC (the
-# exit codes), STEAL_DROPPED, STEAL_UNSEEN and STEAL_ATTEMPT, for the
-# caller's checks; NOTE ends the messages of a failed setup.  The caller
-# sets SAMPLE=$BIN/kdelay-steal (for wait_armed).
-record_steal() {
-	local tag=$1 note=$2 pid vtid
-	shift 2
-	for STEAL_ATTEMPT in 1 2 3; do
+# victim_unseen TAG: for a kdelay-steal run TAG, how many of its victim's
+# waits behind the stealer the capture never sees end.
+victim_unseen() {
+	untraced_switch_ins "$T_TMP/$1.data" \
+		"$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/$1.out")" \
+		"$(sed -n 's/^stealer pid=//p' "$T_TMP/$1.out")"
+}
+
+# sleeper_unseen TAG: for a kdelay-wake run TAG, how many switch-ins or
+# wakeups of its sleeper the capture lacks.
+sleeper_unseen() {
+	unseen_runs "$T_TMP/$1.data" "$(sed -n 's/^thread=sleeper tid=//p' "$T_TMP/$1.out")"
+}
+
+# record_usdt_run TAG PROG PROVIDER MISSING NOTE ARGS...: the sample
+# $BIN/PROG run with ARGS, recorded between its PROVIDER:run_start and
+# PROVIDER:run_stop USDT triggers into $T_TMP/TAG.data (its output in
+# TAG.out).  A window that lost events (the ring full while the machine
+# is loaded) serves no oracle, nor one where MISSING TAG (a function
+# above) finds events the kernel made and did not trace: it records
+# again, three times at most, until a window without either.  Sets
+# RUN_PID, RUN_SRC and RUN_RRC (the exit codes), RUN_DROPPED, RUN_MISSING
+# and RUN_ATTEMPT, for the caller's checks; NOTE ends the messages of a
+# failed setup.  The caller sets SAMPLE=$BIN/PROG (for wait_armed).
+record_usdt_run() {
+	local tag=$1 prog=$2 provider=$3 missing=$4 note=$5
+	shift 5
+	for RUN_ATTEMPT in 1 2 3; do
 		rm -f "$T_TMP/$tag.go" "$T_TMP/$tag.data"
-		"$BIN/kdelay-steal" --start-file "$T_TMP/$tag.go" "$@" >"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
-		pid=$!
-		defer "stop_pid $pid"
+		"$BIN/$prog" --start-file "$T_TMP/$tag.go" "$@" >"$T_TMP/$tag.out" 2>"$T_TMP/$tag.err" &
+		RUN_PID=$!
+		defer "stop_pid $RUN_PID"
 		if ! wait_for_line "$T_TMP/$tag.out" '^ready$' 10; then
-			not_ok "kdelay-steal is ready$note"
+			not_ok "$prog is ready$note"
 			diag <"$T_TMP/$tag.err"
 		fi
-		start_record "$tag" -p $pid --start-trigger u:kdelay_steal:run_start \
-			--stop-trigger u:kdelay_steal:run_stop -o "$T_TMP/$tag.data"
-		wait_armed "$RECORD_PID" u:kdelay_steal:run_start u:kdelay_steal:run_stop ||
+		start_record "$tag" -p $RUN_PID --start-trigger "u:$provider:run_start" \
+			--stop-trigger "u:$provider:run_stop" -o "$T_TMP/$tag.data"
+		wait_armed "$RECORD_PID" "u:$provider:run_start" "u:$provider:run_stop" ||
 			not_ok "kdelay-record attaches its triggers$note"
 		touch "$T_TMP/$tag.go"
-		wait_exit $pid 60
-		STEAL_SRC=$?
+		wait_exit $RUN_PID 60
+		RUN_SRC=$?
 		wait_exit "$RECORD_PID" 30
-		STEAL_RRC=$?
-		STEAL_DROPPED=$("$REPORT" -i "$T_TMP/$tag.data" --info 2>/dev/null |
+		RUN_RRC=$?
+		RUN_DROPPED=$("$REPORT" -i "$T_TMP/$tag.data" --info 2>/dev/null |
 			awk '$1 == "dropped:" { print $2 }')
-		vtid=$(sed -n 's/^thread=victim tid=\([0-9]*\) cpu=.*/\1/p' "$T_TMP/$tag.out")
-		STEAL_UNSEEN=$(untraced_switch_ins "$T_TMP/$tag.data" "$vtid" \
-			"$(sed -n 's/^stealer pid=//p' "$T_TMP/$tag.out")")
-		[ "$STEAL_DROPPED" = 0 ] && [ "$STEAL_UNSEEN" = 0 ] && return 0
-		echo "attempt $STEAL_ATTEMPT: $STEAL_DROPPED events lost, $STEAL_UNSEEN switch-ins of the victim the kernel did not trace; recording again" | diag
+		RUN_MISSING=$("$missing" "$tag")
+		[ "$RUN_DROPPED" = 0 ] && [ "$RUN_MISSING" = 0 ] && return 0
+		echo "attempt $RUN_ATTEMPT$note: ${RUN_DROPPED:-unknown} events lost, $RUN_MISSING events of the oracle's thread the kernel did not trace; recording again" | diag
 	done
 }
 
