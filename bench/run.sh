@@ -1166,31 +1166,24 @@ remove_baseline() {
 
 # pipe_usecs FILE: usecs/op of a `perf bench sched pipe` report
 pipe_usecs() { awk '$2 == "usecs/op" { print $1 }' "$1"; }
-# cpu_us_per_op TIMEFILE N: user + system CPU microseconds per round trip
-cpu_us_per_op() { calc "$(awk '{ print $1 + $2 }' "$1") * 1e6 / $2"; }
 
 # traced_pipe TOOL TAG: `perf bench sched pipe -T` on CPU $CPU_TARGET (both
 # threads), stopped until TOOL traces it.  It stops itself before exec so
-# the pid the tracer follows is the benchmark's; /usr/bin/time above it
-# reports the benchmark's CPU.
+# the pid the tracer follows is the benchmark's.
 traced_pipe() {
-	local tool=$1 tag=$2 tp bp i
-	taskset -c $CPU_TARGET /usr/bin/time -f '%U %S' -o "$TMP/$tag.cpu" \
-		bash -c 'kill -STOP $$; exec "$0" bench sched pipe -T -l "$1"' "$PERF" $N_PIPE \
-		> "$TMP/$tag.pipe" 2>&1 &
+	local tool=$1 tag=$2 tp i
+	taskset -c $CPU_TARGET bash -c 'kill -STOP $$; exec "$0" bench sched pipe -T -l "$1"' \
+		"$PERF" $N_PIPE > "$TMP/$tag.pipe" 2>&1 &
 	tp=$!
 	STARTED+=("$tp")
-	bp=
 	for ((i = 0; i < 200; i++)); do
-		bp=$(cat "/proc/$tp/task/$tp/children" 2>/dev/null || true)
-		bp=${bp// /}
-		[ -n "$bp" ] && [ "$(awk '{ print $3 }' "/proc/$bp/stat" 2>/dev/null)" = T ] && break
+		[ "$(awk '{ print $3 }' "/proc/$tp/stat" 2>/dev/null)" = T ] && break
 		sleep 0.05
 	done
-	[ -n "$bp" ] || die "perf bench sched pipe did not start"
+	[ $i -lt 200 ] || die "perf bench sched pipe did not start"
 	noise_check
-	start_tracer "$tool" "$bp" "$tag"
-	kill -CONT "$bp"
+	start_tracer "$tool" "$tp" "$tag"
+	kill -CONT "$tp"
 	wait "$tp" || die "perf bench sched pipe exited with status $?"
 	STARTED=("${STARTED[@]/$tp/}")
 	[ -z "$TR_PID" ] || finish "$TR_PID" "$tool" 120
@@ -1203,8 +1196,7 @@ other_pipe() {
 	local tool=$1 tag=$2
 	noise_check
 	start_tracer "$tool" "$3" "$tag"
-	taskset -c $CPU_TARGET /usr/bin/time -f '%U %S' -o "$TMP/$tag.cpu" \
-		"$PERF" bench sched pipe -T -l $N_PIPE > "$TMP/$tag.pipe" 2>&1 ||
+	taskset -c $CPU_TARGET "$PERF" bench sched pipe -T -l $N_PIPE > "$TMP/$tag.pipe" 2>&1 ||
 		die "perf bench sched pipe failed ($tag)"
 	[ -z "$TR_PID" ] || stop "$TR_PID" "$tool"
 	[ -n "$(pipe_usecs "$TMP/$tag.pipe")" ] || die "perf bench printed no usecs/op ($tag)"
