@@ -1,4 +1,4 @@
-# BPF side: bpf/kdelay.bpf.c (with bpf/*.bpf.h) -> $(O)/kdelay.bpf.o -> $(O)/kdelay.skel.h.
+# BPF side: bpf/kdelay.bpf.c (with the bpf/*.bpf.h it includes) -> $(O)/kdelay.bpf.o -> $(O)/kdelay.skel.h.
 # vmlinux.h is generated from the build machine's BTF (CO-RE makes the
 # object portable); BTF_FILE overrides where it comes from.
 BTF_FILE ?= /sys/kernel/btf/vmlinux

@@ -425,7 +425,7 @@ int attach__start(struct kd_bpf *b, const struct kd_opts *o, const struct kd_tar
 			      o->buffer_page_count, strerror(-e));
 		return EX_CONFIG;
 	}
-	/* A ring a quarter full wakes the recorder (bpf/kdelay.bpf.c,
+	/* A ring a quarter full wakes the recorder (bpf/record.bpf.h,
 	 * ring_flags): three quarters are left to fill while it gets the CPU
 	 * and drains.  The flight recorder drains on a short tick of its own. */
 	skel->rodata->wake_mark =

@@ -31,7 +31,7 @@ struct kd_bpf {
 	struct kdelay_bpf *skel;
 	struct kd_trigger_spec start, stop;
 	int has_start, has_stop;
-	/* Syscall records staged per CPU (bpf/kdelay.bpf.c, stage_sys): asked
+	/* Syscall records staged per CPU (bpf/staging.bpf.h, stage_sys): asked
 	 * for and the flush tick opened on every CPU; else reserve/submit. */
 	bool staging;
 	struct kd_stagetick tick;

@@ -209,7 +209,7 @@ void consumer__take_losses(struct kd_consumer *c, __u64 *count, __u64 *first_ts,
 		if (!n)
 			continue;
 		memset(&ev, 0, sizeof(ev));
-		/* same order and fallback as the BPF flusher (bpf/kdelay.bpf.c) */
+		/* same order and fallback as the BPF flusher (bpf/record.bpf.h, loss_flush_slot) */
 		ev.ts = __atomic_exchange_n(&first_ts[i], 0, __ATOMIC_SEQ_CST);
 		if (!ev.ts || ev.ts > now)
 			ev.ts = now;

@@ -3,7 +3,7 @@
  * merge.h - put events from several time-ordered sources back into one
  * time order before they reach the window (and the file).
  *
- * With staging (bpf/kdelay.bpf.c) a CPU's syscall records reach the ring
+ * With staging (bpf/staging.bpf.h) a CPU's syscall records reach the ring
  * in batches, up to a flush tick after their time, while the other
  * records are reserved one by one: the ring is no longer in time order,
  * but each source is: the records reserved one by one (as the ring

@@ -27,7 +27,7 @@ enum kd_prog {
 #define KD_EXIT_USAGE 2 /* what argparse exits with */
 #define KD_MAX_SECONDS 86400.0 /* --sample-time, --sample-interval, --flight-recorder */
 #define KD_OUTPUT_STDOUT "-" /* -o -: stream the capture to standard output */
-/* --staging: syscall records staged per CPU in BPF (bpf/kdelay.bpf.c) */
+/* --staging: syscall records staged per CPU in BPF (bpf/staging.bpf.h) */
 #define KD_STAGING_DEFAULT false
 
 struct kd_opts {

@@ -66,7 +66,7 @@ enum { KD_WAIT_SIGNAL, KD_WAIT_TARGET, KD_WAIT_RING };
 void session__drain(struct session *s);
 
 /* After a drain: let the BPF side wake the recorder again when the ring
- * fills (bpf/kdelay.bpf.c, ring_flags). */
+ * fills (bpf/record.bpf.h, ring_flags). */
 void session__drained(struct session *s);
 
 /* Stop capturing, write the summary, close the file; returns the exit

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stagetick.h - the flush tick of the BPF side's per-CPU staging
- * (bpf/kdelay.bpf.c, stage_tick): one cpu-clock perf event per CPU that
+ * (bpf/staging.bpf.h, stage_tick): one cpu-clock perf event per CPU that
  * runs the flush program every KD_STAGE_TICK_NS on its CPU.
  */
 #ifndef KD_STAGETICK_H

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Syscall records staged per CPU (kdelay-record --staging on; the BPF side
-# in bpf/kdelay.bpf.c, the merge in record/merge.c), against the design
+# in bpf/staging.bpf.h, the merge in record/merge.c), against the design
 # where each record is reserved in the ring (--staging off):
 #  - staging runs: the recorder holds one BPF link to a perf event (the
 #    flush tick) per possible CPU, as /proc/PID/fdinfo says;
